@@ -1,0 +1,55 @@
+# Kleroterion: `make run` serves the app with demo data, `make test` runs every test.
+# Both install what they need first (a virtualenv from PyPI, Chromium from Debian, axe-core from npm).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed-stamp
+CHROMIUM ?= /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: install browsers run demo test test-fast test-slow check bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser of its own),
+# and axe-core from npm for the accessibility checks.
+browsers: node_modules/axe-core/axe.min.js
+	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+run: install
+	$(BIN)/flask --app webapp db upgrade --directory migrations
+	$(BIN)/flask --app webapp demo load --if-empty
+	$(BIN)/flask --app webapp run --host 127.0.0.1 --port 5000
+
+test: install browsers
+	$(PY) -m pytest -n 2 -m "not slow"
+
+test-slow: install
+	$(PY) -m pytest -m slow
+
+check: install
+	$(BIN)/ruff check sortition webapp tests benchmarks
+	$(BIN)/ruff format --check sortition webapp tests benchmarks
+	$(BIN)/mypy sortition webapp
+
+bench: install
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) benchmarks/selection.py
+	$(PY) benchmarks/invitations.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

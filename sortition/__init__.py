@@ -1,0 +1,40 @@
+"""Kleroterion's sortition library: fair, verifiable selection of citizens' juries.
+
+Framework-free: it never imports flask, sqlalchemy or wtforms. The web app reaches it through
+``webapp/lottery.py``.
+"""
+
+from sortition.errors import (
+    InfeasibleQuotas,
+    InputErrors,
+    InputProblem,
+    InvalidPanel,
+    QuotaProblem,
+    Relaxation,
+    SolverError,
+    SortitionError,
+)
+from sortition.model import Person, Pool, Quota, Quotas
+from sortition.result import Algorithm, Distribution, SelectionReport, SelectionResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Algorithm",
+    "Distribution",
+    "InfeasibleQuotas",
+    "InputErrors",
+    "InputProblem",
+    "InvalidPanel",
+    "Person",
+    "Pool",
+    "Quota",
+    "QuotaProblem",
+    "Quotas",
+    "Relaxation",
+    "SelectionReport",
+    "SelectionResult",
+    "SolverError",
+    "SortitionError",
+    "__version__",
+]
