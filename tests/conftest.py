@@ -1,0 +1,108 @@
+"""Shared fixtures: flaskr-style `app`, `client`, `runner`, on SQLite and on a real PostgreSQL.
+
+PostgreSQL comes from TEST_DATABASE_URL (the Makefile points it at 127.0.0.1:5432/test). Each
+pytest-xdist worker gets a database of its own, created from that server. Under CI (CI=true) a
+missing server is a failure; elsewhere the PostgreSQL tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from webapp import create_app
+from webapp.extensions import db
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def base_config(database_uri: str, **overrides: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "CODE_HMAC_KEY": "test-code-key",
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "WTF_CSRF_ENABLED": False,  # one suite (tests/webapp/test_csrf.py) runs with it on
+        "RATELIMIT_ENABLED": False,  # the rate-limit tests switch it on
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+def make_app(database_uri: str, **overrides: Any) -> Flask:
+    """An app whose schema comes from the migrations, as in production."""
+    app = create_app(base_config(database_uri, **overrides))
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(scope="session")
+def postgres_url(worker_id: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for this test worker."""
+    base = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
+    url = sa.make_url(base)
+    name = f"kleroterion_test_{worker_id}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                f"PostgreSQL at {url.render_as_string(hide_password=True)} is required: {exc}"
+            )
+        pytest.skip(f"no PostgreSQL server at {url.render_as_string(hide_password=True)}")
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """The app on a fresh SQLite file (the embedded default)."""
+    app = make_app(f"sqlite:///{tmp_path / 'test.sqlite'}")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The app on SQLite and on PostgreSQL: for tests of database behaviour."""
+    if request.param == "sqlite":
+        uri = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    else:
+        uri = request.getfixturevalue("postgres_url")
+    app = make_app(uri)
+    yield app
+    with app.app_context():
+        if request.param == "postgresql":
+            db.session.remove()
+            db.drop_all()
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()

@@ -1,0 +1,91 @@
+"""Kleroterion's web app: an application factory with one blueprint per feature.
+
+Configuration is read here and only here: code defaults (:mod:`webapp.config`), then
+``instance/config.py``, then environment variables (``KLEROTERION_<NAME>``, and
+``DATABASE_URL`` for the database).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from webapp.config import Defaults
+from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ENV_PREFIX = "KLEROTERION_"
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    _configure(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    app.config.from_object(Defaults)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"), loads=_loads)
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(app.instance_path, "kleroterion.sqlite")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config.get("SECRET_KEY") or not app.config.get("CODE_HMAC_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY and CODE_HMAC_KEY must be set: run `flask --app webapp init-instance` "
+            "(make run does) or set KLEROTERION_SECRET_KEY and KLEROTERION_CODE_HMAC_KEY."
+        )
+
+
+def _loads(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _init_extensions(app: Flask) -> None:
+    from webapp import database
+
+    db.init_app(app)
+    database.install_sqlite_pragmas(app)
+    from webapp import models  # noqa: F401  (the models must be known to Alembic)
+
+    # Batch mode lets Alembic alter tables on SQLite, which has no ALTER COLUMN.
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    from webapp.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+
+    from flask_babel import get_locale
+
+    @app.context_processor
+    def _locale() -> dict[str, Any]:
+        return {"current_locale": lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])}
+
+
+def _register_blueprints(app: Flask) -> None:
+    # One blueprint per feature; each feature adds its line here.
+    from webapp import i18n
+
+    app.register_blueprint(i18n.bp)

@@ -1,0 +1,33 @@
+"""Database set-up that Flask-SQLAlchemy does not do for us."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+
+from webapp.extensions import db
+
+
+def install_sqlite_pragmas(app: Flask) -> None:
+    """WAL for concurrent readers, foreign keys on, a busy timeout instead of 'database is locked'."""
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    event.listen(engine, "connect", _sqlite_on_connect)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    # SQLite enforces foreign keys only when asked, per connection.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

@@ -1,0 +1,80 @@
+"""A jury (one citizens' process), its phases and its sitting dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+
+
+class PhaseKind(StrEnum):
+    INVITATIONS = "invitations"
+    REPLIES = "replies"
+    SELECTION = "selection"
+    SITTINGS = "sittings"
+    REPORT = "report"
+
+
+class Jury(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "juries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(Text, default="")  # the decision the verdict feeds
+    panel_size: Mapped[int] = mapped_column(default=49)
+    minimum_age: Mapped[int] = mapped_column(default=16)
+    reply_deadline: Mapped[date | None]
+    retention_days: Mapped[int] = mapped_column(default=365)  # after the report phase ends
+    # Eligibility declarations a volunteer must confirm, e.g. "I hold no political office".
+    declarations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # How reply answers map to quota values, per category: {"gender": {"female": "F", ...}}.
+    category_mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    phases: Mapped[list[Phase]] = relationship(
+        back_populates="jury", cascade="all, delete-orphan", order_by="Phase.starts_on"
+    )
+    sittings: Mapped[list[Sitting]] = relationship(
+        back_populates="jury", cascade="all, delete-orphan", order_by="Sitting.starts_at"
+    )
+
+    def current_phase(self, today: date) -> Phase | None:
+        for phase in self.phases:
+            if phase.starts_on <= today <= phase.ends_on:
+                return phase
+        return None
+
+
+class Phase(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "phases"
+    __table_args__ = (UniqueConstraint("jury_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[PhaseKind] = mapped_column(String(20))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+
+    jury: Mapped[Jury] = relationship(back_populates="phases")
+
+
+class Sitting(db.Model):  # type: ignore[name-defined,misc]
+    """A meeting of the jury (not `Session`, which clashes with flask.session and db.session)."""
+
+    __tablename__ = "sittings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(200), default="")
+
+    jury: Mapped[Jury] = relationship(back_populates="sittings")
