@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import ClassVar
 
 LANGUAGES = ("nl", "es", "en")
 
@@ -14,7 +15,7 @@ class Defaults:
     # Key of the HMAC under which reply codes are stored; never the code itself.
     CODE_HMAC_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT: int | None = None  # a reply form may stay open for a long time
     SESSION_COOKIE_HTTPONLY = True

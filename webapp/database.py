@@ -12,7 +12,7 @@ from webapp.extensions import db
 
 
 def install_sqlite_pragmas(app: Flask) -> None:
-    """WAL for concurrent readers, foreign keys on, a busy timeout instead of 'database is locked'."""
+    """WAL for concurrent readers, foreign keys on, a busy timeout instead of 'locked' errors."""
 
     with app.app_context():
         engine = db.engine
