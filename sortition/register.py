@@ -1,0 +1,222 @@
+"""Reading a municipal register (CSV or XLSX) into households grouped by stratum.
+
+A register has one row per person or one row per address. With ``household_columns`` the rows
+that share those columns (compared without case and extra blanks) form one household, which
+receives one letter; without them every row is a household. A household's first row stands
+for it in the output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from sortition.errors import InputErrors, InputProblem
+
+__all__ = ["Register", "normalised_key", "read_register", "read_table", "sheet_row"]
+
+# Past this many problems of one kind, one summary line says how many more there are.
+MAX_PROBLEMS_PER_KIND = 20
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Register:
+    """A register as read: every row (all columns as strings) and its households.
+
+    ``household_of_row[i]`` is the household number of row ``i`` (0-based, in order of first
+    appearance); ``first_row[h]`` is the 0-based row that stands for household ``h``;
+    ``household_stratum[h]`` is its stratum.
+    """
+
+    source: str
+    sha256: str
+    frame: pd.DataFrame
+    strata_column: str
+    household_columns: tuple[str, ...]
+    id_column: str | None
+    household_of_row: npt.NDArray[np.intp]
+    first_row: npt.NDArray[np.intp]
+    household_stratum: npt.NDArray[np.object_]
+
+    @property
+    def households(self) -> int:
+        return len(self.first_row)
+
+    def households_per_stratum(self) -> dict[str, int]:
+        """Number of households in each stratum, strata in sorted order."""
+        values, counts = np.unique(self.household_stratum.astype(str), return_counts=True)
+        return {str(v): int(c) for v, c in zip(values, counts, strict=True)}
+
+
+def sheet_row(position: int) -> int:
+    """The row number a spreadsheet shows for 0-based data row ``position`` (header is row 1)."""
+    return position + 2
+
+
+def read_table(path: str | Path) -> tuple[str, pd.DataFrame]:
+    """The SHA-256 of a CSV or XLSX file's bytes and its rows, every cell a string ("" if empty).
+
+    CSV files are UTF-8 (a byte-order mark is allowed), separated by commas or semicolons.
+    Raises :class:`InputErrors` when the file is missing, empty or unreadable.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputErrors([InputProblem(path.name, None, None, f"cannot read: {exc}")]) from exc
+    if not data.strip():
+        raise InputErrors([InputProblem(path.name, None, None, "the file is empty")])
+    try:
+        frame = _parse(data, xlsx=path.suffix.lower() in (".xlsx", ".xlsm"))
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputErrors([InputProblem(path.name, None, None, f"cannot read: {exc}")]) from exc
+    return hashlib.sha256(data).hexdigest(), frame
+
+
+def _parse(data: bytes, *, xlsx: bool) -> pd.DataFrame:
+    if xlsx:
+        frame = pd.read_excel(io.BytesIO(data), dtype="string", keep_default_na=False)
+    else:
+        header = data.split(b"\n", 1)[0]
+        sep = ";" if header.count(b";") > header.count(b",") else ","
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            dtype="string",
+            keep_default_na=False,
+            sep=sep,
+            encoding="utf-8-sig",
+        )
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame.fillna("")
+
+
+def normalised_key(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    """One string per row joining ``columns``, without case or extra blanks, so that
+    "Calle Mayor  1" and "calle mayor 1" name the same address."""
+    parts = [
+        frame[c].str.strip().str.replace(r"\s+", " ", regex=True).str.casefold() for c in columns
+    ]
+    key = parts[0]
+    for part in parts[1:]:
+        key = key + "\x1f" + part
+    return key
+
+
+def read_register(
+    path: str | Path,
+    *,
+    strata_column: str,
+    household_columns: Sequence[str] = (),
+    id_column: str | None = None,
+) -> Register:
+    """Read a register and group its rows into households.
+
+    Raises :class:`InputErrors` listing every problem at once: a missing column, no rows, an
+    empty stratum, an empty or duplicate id, a household whose rows name different strata.
+    """
+    source = Path(path).name
+    sha256, frame = read_table(path)
+    wanted = [strata_column, *household_columns, *([id_column] if id_column else [])]
+    missing = [c for c in dict.fromkeys(wanted) if c not in frame.columns]
+    if missing:
+        have = ", ".join(map(repr, frame.columns))
+        raise InputErrors(
+            InputProblem(source, 1, c, f"no column {c!r}; the columns are {have}") for c in missing
+        )
+    if frame.empty:
+        raise InputErrors([InputProblem(source, None, None, "the register has no rows")])
+    strata = frame[strata_column].str.strip()
+    problems = _empty_cells(source, strata, strata_column, "no stratum")
+    if id_column:
+        problems += _id_problems(source, frame[id_column].str.strip(), id_column)
+    if household_columns:
+        codes, uniques = pd.factorize(normalised_key(frame, household_columns), sort=False)
+        household_of_row = codes.astype(np.intp)
+        first_row = np.full(len(uniques), -1, dtype=np.intp)
+        # Writing in reverse leaves each household's first row as the value that stays.
+        first_row[household_of_row[::-1]] = np.arange(len(frame), dtype=np.intp)[::-1]
+    else:
+        household_of_row = np.arange(len(frame), dtype=np.intp)
+        first_row = household_of_row
+    household_stratum = strata.to_numpy(dtype=object)[first_row]
+    if household_columns:
+        problems += _split_households(source, strata, household_of_row, first_row, strata_column)
+    if problems:
+        raise InputErrors(problems)
+    return Register(
+        source=source,
+        sha256=sha256,
+        frame=frame,
+        strata_column=strata_column,
+        household_columns=tuple(household_columns),
+        id_column=id_column,
+        household_of_row=household_of_row,
+        first_row=first_row,
+        household_stratum=household_stratum,
+    )
+
+
+def _capped(
+    source: str, column: str, problems: Iterable[InputProblem], total: int
+) -> list[InputProblem]:
+    kept = [p for _, p in zip(range(MAX_PROBLEMS_PER_KIND), problems, strict=False)]
+    if total > len(kept):
+        more = total - len(kept)
+        kept.append(InputProblem(source, None, column, f"... and {more} more rows like these"))
+    return kept
+
+
+def _empty_cells(source: str, values: pd.Series, column: str, what: str) -> list[InputProblem]:
+    rows = np.flatnonzero((values == "").to_numpy(dtype=bool))
+    found = (InputProblem(source, sheet_row(int(r)), column, what) for r in rows)
+    return _capped(source, column, found, len(rows))
+
+
+def _id_problems(source: str, ids: pd.Series, column: str) -> list[InputProblem]:
+    problems = _empty_cells(source, ids, column, "no id")
+    filled = ids[ids != ""]
+    shared = filled[filled.duplicated(keep=False).to_numpy(dtype=bool)]
+    first_seen: dict[str, int] = {}
+    dupes: list[tuple[int, str]] = []
+    for pos, value in zip(shared.index.to_numpy(), shared.to_numpy(dtype=object), strict=True):
+        if value in first_seen:
+            dupes.append((int(pos), str(value)))
+        else:
+            first_seen[value] = int(pos)
+    found = (
+        InputProblem(
+            source, sheet_row(p), column, f"id {v!r} is already on row {sheet_row(first_seen[v])}"
+        )
+        for p, v in dupes
+    )
+    return problems + _capped(source, column, found, len(dupes))
+
+
+def _split_households(
+    source: str,
+    strata: pd.Series,
+    household_of_row: npt.NDArray[np.intp],
+    first_row: npt.NDArray[np.intp],
+    column: str,
+) -> list[InputProblem]:
+    values = strata.to_numpy(dtype=object)
+    expected = values[first_row][household_of_row]
+    rows = np.flatnonzero(values != expected)
+    found = (
+        InputProblem(
+            source,
+            sheet_row(int(r)),
+            column,
+            f"same household as row {sheet_row(int(first_row[household_of_row[r]]))} "
+            f"but stratum {values[r]!r} instead of {expected[r]!r}",
+        )
+        for r in rows
+    )
+    return _capped(source, column, found, len(rows))
