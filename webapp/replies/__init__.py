@@ -1,0 +1,7 @@
+"""Replies to invitations: residents online (code, form, confirmation), staff on paper or phone."""
+
+from flask import Blueprint
+
+bp = Blueprint("replies", __name__, template_folder="templates")
+
+from webapp.replies import staff, views  # noqa: E402,F401  (the routes register on bp)

@@ -1,0 +1,133 @@
+"""The resident's path: code, form, confirmation. Post/redirect/get throughout.
+
+The code never travels in a URL: the code form POSTs, and the invitation is remembered in the
+signed session under ``SESSION_KEY`` (its id only, never the code).
+"""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, session, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from webapp.extensions import db, limiter
+from webapp.models import Channel, Invitation, Jury
+from webapp.replies import bp
+from webapp.replies.forms import CodeForm, ReplyForm
+from webapp.replies.mail import send_confirmation
+from webapp.replies.services import (
+    AlreadyReplied,
+    RepliesClosed,
+    existing_reply,
+    local_today,
+    replies_open,
+    save_reply,
+)
+
+SESSION_KEY = "reply"
+
+
+def _code_entry_limit() -> str:
+    return str(current_app.config["CODE_ENTRY_RATE_LIMIT"])
+
+
+@bp.route("/reply", methods=["GET", "POST"])
+@limiter.limit(_code_entry_limit, methods=["POST"])
+def enter_code() -> str | Response:
+    form = CodeForm()
+    if form.validate_on_submit() and form.invitation is not None:
+        session[SESSION_KEY] = {"invitation": form.invitation.id}
+        return redirect(url_for(".reply_form"))
+    return render_template("replies/code.html", form=form)
+
+
+@bp.errorhandler(429)
+def too_many_tries(_error: Exception) -> tuple[str, int]:
+    form = CodeForm(formdata=None)
+    form.code.errors = [
+        _l("Your code: you tried too many times. Please wait a few minutes and try again.")
+    ]
+    return render_template("replies/code.html", form=form), 429
+
+
+@bp.route("/reply/form", methods=["GET", "POST"])
+def reply_form() -> str | Response:
+    invitation = _invitation_in_session()
+    if invitation is None:
+        return redirect(url_for(".enter_code"))
+    jury, today = db.session.get_one(Jury, invitation.jury_id), local_today()
+    replacing = bool(session[SESSION_KEY].get("replace"))
+    if not replacing and existing_reply(invitation) is not None:
+        return redirect(url_for(".already"))
+    if not replies_open(jury, today=today):
+        return render_template("replies/closed.html", jury=jury)
+    form = ReplyForm(jury=jury, today=today, data={"district": invitation.stratum})
+    if form.validate_on_submit():
+        try:
+            reply = save_reply(
+                invitation,
+                form.to_data(language=str(get_locale())),
+                channel=Channel.ONLINE,
+                today=today,
+                replace=replacing,
+            )
+        except AlreadyReplied:
+            return redirect(url_for(".already"))
+        except RepliesClosed:
+            return render_template("replies/closed.html", jury=jury)
+        db.session.commit()
+        mailed = send_confirmation(reply, jury)
+        session[SESSION_KEY] = {
+            "invitation": invitation.id,
+            "reference": reply.reference,
+            "answer": str(reply.answer),
+            "mailed": mailed,
+        }
+        return redirect(url_for(".done"))
+    return render_template(
+        "replies/form.html", form=form, jury=jury, replacing=replacing, staff=False
+    )
+
+
+@bp.get("/reply/done")
+def done() -> str | Response:
+    state = session.get(SESSION_KEY) or {}
+    if "reference" not in state:
+        return redirect(url_for(".enter_code"))
+    invitation = _invitation_in_session()
+    jury = db.session.get(Jury, invitation.jury_id) if invitation else None
+    return render_template("replies/done.html", state=state, jury=jury)
+
+
+@bp.get("/reply/already")
+def already() -> str | Response:
+    invitation = _invitation_in_session()
+    if invitation is None:
+        return redirect(url_for(".enter_code"))
+    jury = db.session.get_one(Jury, invitation.jury_id)
+    return render_template(
+        "replies/already.html",
+        jury=jury,
+        can_replace=replies_open(jury, today=local_today()),
+        replace_url=url_for(".start_replacement"),
+        state=session.get(SESSION_KEY) or {},
+    )
+
+
+@bp.post("/reply/replace")
+def start_replacement() -> Response:
+    """The explicit choice to replace a reply: the form then starts empty."""
+    invitation = _invitation_in_session()
+    if invitation is None:
+        return redirect(url_for(".enter_code"))
+    session[SESSION_KEY] = {"invitation": invitation.id, "replace": True}
+    return redirect(url_for(".reply_form"))
+
+
+def _invitation_in_session() -> Invitation | None:
+    state = session.get(SESSION_KEY) or {}
+    invitation_id = state.get("invitation")
+    if not isinstance(invitation_id, int):
+        return None
+    return db.session.get(Invitation, invitation_id)
