@@ -1,0 +1,129 @@
+"""Page geometry and text drawing for letters, on top of fpdf2 with its core fonts.
+
+Core fonts (Helvetica, Courier) are built into every PDF reader, need no font file, and with
+the Windows-1252 encoding print é, ñ, ë, ü and €. Text outside that encoding is reduced to its
+base letters (ș to s) or, failing that, "?": a register can hold any name.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from fpdf import FPDF
+
+__all__ = ["ENCODING", "Layout", "PageWriter", "printable"]
+
+ENCODING = "windows-1252"
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Positions and sizes in mm on an A4 page.
+
+    The address window follows DIN 5008 form B, which fits the usual C5/6 and DL window
+    envelopes: 20 mm from the left edge, 45 mm from the top, 85 mm wide, 45 mm high.
+    """
+
+    window_x: float = 20.0
+    window_y: float = 45.0
+    window_width: float = 85.0
+    window_height: float = 45.0
+    left: float = 20.0
+    width: float = 170.0
+    letterhead_y: float = 16.0
+    aside_x: float = 120.0
+    body_top: float = 98.0
+    bottom: float = 285.0
+    font_size: float = 12.0
+    line_height: float = 5.6
+    code_size: float = 24.0
+    qr_size: float = 34.0
+    box_height: float = 44.0
+
+
+@lru_cache(maxsize=65536)
+def printable(text: str) -> str:
+    """``text`` with every character the core fonts cannot print replaced by its base letter
+    (or "?"), so that one unusual name never stops a batch of letters."""
+    try:
+        text.encode(ENCODING)
+        return text
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for char in text:
+        try:
+            char.encode(ENCODING)
+            out.append(char)
+        except UnicodeEncodeError:
+            base = unicodedata.normalize("NFKD", char)
+            kept = "".join(c for c in base if not unicodedata.combining(c))
+            try:
+                out.append(kept.encode(ENCODING).decode(ENCODING) or "?")
+            except UnicodeEncodeError:
+                out.append("?")
+    return "".join(out)
+
+
+class PageWriter:
+    """One PDF document: fonts, cached line breaking and text placed by its top edge."""
+
+    def __init__(self, layout: Layout, *, lang: str) -> None:
+        self.layout = layout
+        pdf = FPDF(format="A4", unit="mm")
+        pdf.core_fonts_encoding = ENCODING
+        pdf.set_auto_page_break(False)
+        pdf.set_margins(layout.left, 10, 210 - layout.left - layout.width)
+        pdf.set_lang(lang)
+        pdf.set_creator("Kleroterion")
+        self.pdf = pdf
+        self._font: tuple[str, str, float] = ("", "", 0.0)
+        self._wrapped: dict[tuple[str, tuple[str, str, float], float], list[str]] = {}
+
+    def font(self, style: str = "", size: float | None = None, family: str = "helvetica") -> None:
+        wanted = (family, style, size or self.layout.font_size)
+        if wanted != self._font:
+            self.pdf.set_font(*wanted)
+            self._font = wanted
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """``text`` broken at spaces into lines no wider than ``width`` in the current font
+        (cached: most of a letter is the same on every page). A word wider than a line is
+        broken where it must be."""
+        key = (text, self._font, width)
+        lines = self._wrapped.get(key)
+        if lines is None:
+            lines = self._wrapped[key] = self._break(printable(text), width)
+        return lines
+
+    def _break(self, text: str, width: float) -> list[str]:
+        measure = self.pdf.get_string_width
+        lines: list[str] = []
+        current = ""
+        for word in text.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if measure(candidate) <= width or not current:
+                current = candidate
+            else:
+                lines.append(current)
+                current = word
+            while measure(current) > width and len(current) > 1:
+                cut = max(i for i in range(1, len(current)) if measure(current[:i]) <= width)
+                lines.append(current[:cut])
+                current = current[cut:]
+        return [*lines, current]
+
+    def line(self, x: float, top: float, text: str, *, height: float | None = None) -> float:
+        """Write one line with its top edge at ``top``; return the top of the next line."""
+        height = height or self.layout.line_height
+        size_mm = self._font[2] * 25.4 / 72
+        self.pdf.text(x, top + (height + size_mm * 0.7) / 2, printable(text))
+        return top + height
+
+    def paragraph(self, x: float, top: float, text: str, width: float) -> float:
+        """Write wrapped text; return the top of the line after it."""
+        for part in self.wrap(text, width):
+            top = self.line(x, top, part)
+        return top
