@@ -51,7 +51,7 @@ def find_invitation(text: str) -> Invitation:
         raise CodeNotFound(CodeProblem.TYPO) from None
     except CodeFormatError:
         raise CodeNotFound(CodeProblem.FORMAT) from None
-    invitation = db.session.scalar(
+    invitation: Invitation | None = db.session.scalar(
         select(Invitation).where(Invitation.code_hash == code_hash(canonical))
     )
     if invitation is None:

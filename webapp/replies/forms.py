@@ -59,7 +59,7 @@ SUPPORT = [
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{5,24}$")
 
 
-class CodeForm(FlaskForm):
+class CodeForm(FlaskForm):  # type: ignore[misc]
     """The resident types the code from the letter (or the QR code's script fills it in)."""
 
     code = StringField(_l("Your code"), render_kw={"autocomplete": "off", "spellcheck": "false"})
@@ -109,7 +109,7 @@ class IfYes:
             raise StopValidation()
 
 
-class Checkboxes(SelectMultipleField):
+class Checkboxes(SelectMultipleField):  # type: ignore[misc]
     """A group of checkboxes (the template renders them in a fieldset)."""
 
     option_widget = CheckboxInput()
@@ -122,7 +122,7 @@ class Checkboxes(SelectMultipleField):
             )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(FlaskForm):  # type: ignore[misc]
     """Yes or no, and for a yes what the selection needs. Choices come from the jury."""
 
     answer = RadioField(
