@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext
 
 from webapp.config import Defaults
 from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -25,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _configure(app, test_config)
     _init_extensions(app)
     _register_blueprints(app)
+    _register_commands(app)
     return app
 
 
@@ -42,10 +44,22 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         path = os.path.join(app.instance_path, "kleroterion.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if not app.config.get("SECRET_KEY") or not app.config.get("CODE_HMAC_KEY"):
-        raise RuntimeError(
-            "SECRET_KEY and CODE_HMAC_KEY must be set: run `flask --app webapp init-instance` "
-            "(make run does) or set KLEROTERION_SECRET_KEY and KLEROTERION_CODE_HMAC_KEY."
-        )
+        # Under the flask command the app must load so that `init-instance` can write the
+        # secrets; it then refuses every request instead (see _refuse_without_secrets).
+        if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+            raise RuntimeError(MISSING_SECRETS)
+        app.config["SECRETS_MISSING"] = True
+        app.before_request(_refuse_without_secrets)
+
+
+MISSING_SECRETS = (
+    "SECRET_KEY and CODE_HMAC_KEY must be set: run `flask --app webapp init-instance` "
+    "(make run does) or set KLEROTERION_SECRET_KEY and KLEROTERION_CODE_HMAC_KEY."
+)
+
+
+def _refuse_without_secrets() -> None:
+    raise RuntimeError(MISSING_SECRETS)
 
 
 def _loads(value: str) -> Any:
@@ -71,6 +85,8 @@ def _init_extensions(app: Flask) -> None:
         compare_type=True,
     )
     login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
     csrf.init_app(app)
     limiter.init_app(app)
     from webapp.i18n import select_locale
@@ -86,6 +102,27 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # One blueprint per feature; each feature adds its line here.
-    from webapp import i18n
+    from webapp import i18n, public
+    from webapp.auth import bp as auth_bp
+    from webapp.invitations import bp as invitations_bp
+    from webapp.juries import bp as juries_bp
+    from webapp.pool import bp as pool_bp
+    from webapp.replies import bp as replies_bp
 
     app.register_blueprint(i18n.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(juries_bp)
+    app.register_blueprint(invitations_bp)
+    app.register_blueprint(pool_bp)
+    app.register_blueprint(replies_bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from webapp import demo
+    from webapp.auth.cli import users_cli
+    from webapp.config import init_instance_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo.demo_cli)
+    app.cli.add_command(init_instance_command)

@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from datetime import timedelta
 from typing import ClassVar
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
 
 LANGUAGES = ("nl", "es", "en")
 
@@ -35,3 +41,45 @@ class Defaults:
     MAIL_PORT = 25
     MAIL_FROM = "jury@localhost"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    MAX_REGISTER_BYTES = 200 * 1024 * 1024
+    # Where the letters PDF and printer's CSV wait (holding clear codes) until marked sent.
+    LETTERS_DIR: str | None = None  # default: instance/letters
+    UPLOADS_DIR: str | None = None  # default: instance/uploads (registers between the steps)
+    SESSION_COOKIE_SECURE = False  # set True (KLEROTERION_SESSION_COOKIE_SECURE) behind HTTPS
+    REMEMBER_COOKIE_SECURE = False
+
+
+INSTANCE_CONFIG = """\
+# Written by `flask --app webapp init-instance`. Keep this file secret and out of git.
+# Changing CODE_HMAC_KEY makes every reply code already sent unusable.
+SECRET_KEY = {secret_key!r}
+CODE_HMAC_KEY = {code_key!r}
+"""
+
+
+def write_instance_config(instance_path: str) -> bool:
+    """Write ``instance/config.py`` with fresh random secrets unless it exists.
+
+    Returns True if the file was written. An existing file is never touched: its
+    CODE_HMAC_KEY is what makes the codes on letters already sent work.
+    """
+    path = os.path.join(instance_path, "config.py")
+    if os.path.exists(path):
+        return False
+    os.makedirs(instance_path, exist_ok=True)
+    text = INSTANCE_CONFIG.format(secret_key=secrets.token_hex(32), code_key=secrets.token_hex(32))
+    # Created with owner-only permissions: it holds the keys.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return True
+
+
+@click.command("init-instance")
+@with_appcontext
+def init_instance_command() -> None:
+    """Create instance/config.py with random SECRET_KEY and CODE_HMAC_KEY (if absent)."""
+    if write_instance_config(current_app.instance_path):
+        click.echo(f"Wrote {os.path.join(current_app.instance_path, 'config.py')}")
+    else:
+        click.echo("instance/config.py exists: left as it is")

@@ -1,7 +1,9 @@
 """SQLAlchemy 2 typed models, one module per aggregate."""
 
+from webapp.models.access import JuryMembership, SittingAssignment
 from webapp.models.invitations import Invitation, InvitationBatch, InvitationStatus
 from webapp.models.juries import Jury, Phase, PhaseKind, Sitting
+from webapp.models.population import PopulationTarget
 from webapp.models.replies import Answer, Channel, Gender, Reply, SupportNeed
 from webapp.models.users import Role, User
 
@@ -13,11 +15,14 @@ __all__ = [
     "InvitationBatch",
     "InvitationStatus",
     "Jury",
+    "JuryMembership",
     "Phase",
     "PhaseKind",
+    "PopulationTarget",
     "Reply",
     "Role",
     "Sitting",
+    "SittingAssignment",
     "SupportNeed",
     "User",
 ]

@@ -41,6 +41,11 @@ class InvitationBatch(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     letters_made_at: Mapped[datetime | None]
+    # The letters' language; their files are deleted when the organiser marks them as sent.
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    letters_sent_at: Mapped[datetime | None]
+    # Invited households per category, like register_counts, for the pool overview.
+    invited_counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="batch", cascade="all, delete-orphan"

@@ -1,0 +1,131 @@
+"""Factories for the staff-side tests: users of each role, juries, sittings, a batch."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from flask import Flask
+from flask.testing import FlaskClient
+
+from webapp.auth import services as accounts
+from webapp.extensions import db
+from webapp.models import (
+    Invitation,
+    InvitationBatch,
+    Jury,
+    JuryMembership,
+    Phase,
+    PhaseKind,
+    Role,
+    Sitting,
+    SittingAssignment,
+    User,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(role: Role, email: str) -> User:
+    user = accounts.create_user(email=email, name=email.split("@")[0], role=role, password=PASSWORD)
+    return user
+
+
+def make_jury(name: str, *, slug: str) -> Jury:
+    jury = Jury(slug=slug, name=name, purpose="Advise on parks.", decision="The council votes.")
+    jury.phases = [
+        Phase(kind=PhaseKind.INVITATIONS, starts_on=date(2026, 1, 1), ends_on=date(2026, 1, 31)),
+        Phase(kind=PhaseKind.REPLIES, starts_on=date(2026, 2, 1), ends_on=date(2026, 2, 28)),
+    ]
+    db.session.add(jury)
+    db.session.flush()
+    return jury
+
+
+@dataclass
+class World:
+    """Ids of one of everything: the permission matrix works on these."""
+
+    admin: int
+    organiser: int
+    other_organiser: int
+    facilitator: int
+    jury: int
+    other_jury: int
+    sitting: int
+    batch: int
+    invitation: int
+
+
+def build_world(app: Flask) -> World:
+    with app.app_context():
+        admin = make_user(Role.ADMINISTRATOR, "admin@example.org")
+        organiser = make_user(Role.ORGANISER, "org@example.org")
+        other = make_user(Role.ORGANISER, "other@example.org")
+        facilitator = make_user(Role.FACILITATOR, "fac@example.org")
+        jury = make_jury("Parks jury", slug="parks")
+        other_jury = make_jury("Traffic jury", slug="traffic")
+        db.session.add_all(
+            [
+                JuryMembership(jury_id=jury.id, user_id=organiser.id),
+                JuryMembership(jury_id=other_jury.id, user_id=other.id),
+            ]
+        )
+        sitting = Sitting(
+            jury_id=jury.id,
+            starts_at=datetime(2026, 5, 2, 10),
+            ends_at=datetime(2026, 5, 2, 17),
+            place="City hall",
+        )
+        db.session.add(sitting)
+        db.session.flush()
+        db.session.add(SittingAssignment(sitting_id=sitting.id, user_id=facilitator.id))
+        batch = InvitationBatch(
+            jury_id=jury.id,
+            register_sha256="0" * 64,
+            register_filename="register.csv",
+            households=10,
+            n=1,
+            seed="1",
+            report={},
+            register_counts={},
+        )
+        db.session.add(batch)
+        db.session.flush()
+        invitation = Invitation(
+            batch_id=batch.id, jury_id=jury.id, code_hash="a" * 64, stratum="North"
+        )
+        db.session.add(invitation)
+        db.session.commit()
+        return World(
+            admin=admin.id,
+            organiser=organiser.id,
+            other_organiser=other.id,
+            facilitator=facilitator.id,
+            jury=jury.id,
+            other_jury=other_jury.id,
+            sitting=sitting.id,
+            batch=batch.id,
+            invitation=invitation.id,
+        )
+
+
+def log_in_as(client: FlaskClient, user_id: int | None) -> None:
+    """Log a test client in (or out, with None) without going through the form."""
+    with client.session_transaction() as session:
+        session.clear()
+        if user_id is not None:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+
+
+def register_csv(rows: list[dict[str, str]]) -> bytes:
+    return pd.DataFrame(rows).to_csv(index=False).encode()
+
+
+def register_xlsx(rows: list[dict[str, str]]) -> bytes:
+    buffer = io.BytesIO()
+    pd.DataFrame(rows).to_excel(buffer, index=False)
+    return buffer.getvalue()

@@ -1,0 +1,55 @@
+"""Forms of the staff accounts."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from webapp.auth.services import MIN_PASSWORD_LENGTH
+from webapp.models import Role
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [
+        (Role.ADMINISTRATOR.value, str(_l("Administrator"))),
+        (Role.ORGANISER.value, str(_l("Organiser"))),
+        (Role.FACILITATOR.value, str(_l("Facilitator"))),
+    ]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices()
+
+
+class EditUserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    active = BooleanField(_l("Account is active"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices()
+
+
+class MembershipForm(FlaskForm):
+    jury = SelectField(_l("Jury"), coerce=int, validators=[DataRequired()])
+
+
+class AssignmentForm(FlaskForm):
+    sitting = SelectField(_l("Sitting"), coerce=int, validators=[DataRequired()])

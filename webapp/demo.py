@@ -1,0 +1,5 @@
+"""placeholder"""
+
+from flask.cli import AppGroup
+
+demo_cli = AppGroup("demo")

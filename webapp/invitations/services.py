@@ -1,0 +1,172 @@
+"""Stage 1: staging an uploaded register, the allocation preview, the draw and the letters.
+
+Codes leave the server only in the letters PDF and the printer's CSV under
+``instance/letters/<batch-id>/``; the database keeps their HMAC. Those files are deleted when
+the organiser marks the letters as sent. Functions flush; the request commits, so a failed
+draw stores nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from webapp import lottery
+from webapp.extensions import db
+from webapp.invitations import letters
+from webapp.models import Invitation, InvitationBatch, Jury, User
+
+ALLOWED_SUFFIXES = (".csv", ".xlsx")
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class UploadRefused(ValueError):
+    """The uploaded file is not a register we can read (type or size)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    token: str
+    path: Path
+    filename: str
+
+
+@dataclass(frozen=True, slots=True)
+class DrawRequest:
+    columns: lottery.RegisterColumns
+    n: int
+    weights_text: str
+    seed_text: str
+    language: str
+
+
+def _uploads_dir(jury: Jury) -> Path:
+    base = current_app.config.get("UPLOADS_DIR") or Path(current_app.instance_path) / "uploads"
+    return Path(base) / str(jury.id)
+
+
+def letters_dir(batch: InvitationBatch) -> Path:
+    base = current_app.config.get("LETTERS_DIR") or Path(current_app.instance_path) / "letters"
+    return Path(base) / str(batch.id)
+
+
+def stage_upload(jury: Jury, upload: FileStorage) -> Staged:
+    """Keep an uploaded register until the draw (or until it is replaced).
+
+    Raises :class:`UploadRefused` if it is not a .csv or .xlsx file, or is too large."""
+    filename = secure_filename(upload.filename or "") or "register.csv"
+    suffix = Path(filename).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise UploadRefused("type")
+    token = secrets.token_urlsafe(24)
+    folder = _uploads_dir(jury) / token
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / filename
+    upload.save(path)
+    if path.stat().st_size > int(current_app.config["MAX_REGISTER_BYTES"]):
+        shutil.rmtree(folder, ignore_errors=True)
+        raise UploadRefused("size")
+    return Staged(token=token, path=path, filename=filename)
+
+
+def staged(jury: Jury, token: str) -> Staged | None:
+    """The staged register behind ``token``, or None if there is none (or it is gone)."""
+    if not TOKEN.match(token):
+        return None
+    folder = _uploads_dir(jury) / token
+    files = sorted(folder.iterdir()) if folder.is_dir() else []
+    if len(files) != 1:
+        return None
+    return Staged(token=token, path=files[0], filename=files[0].name)
+
+
+def discard(upload: Staged) -> None:
+    shutil.rmtree(upload.path.parent, ignore_errors=True)
+
+
+def preview(upload: Staged, request: DrawRequest) -> list[tuple[str, int, int]]:
+    """(district, households, letters). Raises :class:`lottery.InputErrors`."""
+    register = lottery.read_register_file(upload.path, request.columns, name=upload.filename)
+    weights = lottery.parse_weights(request.weights_text) if request.weights_text.strip() else None
+    return lottery.allocation_preview(register, request.n, weights=weights)
+
+
+def run_draw(
+    jury: Jury, upload: Staged, request: DrawRequest, *, user: User | None, make_letters: bool
+) -> InvitationBatch:
+    """Draw, store the batch and its invitations (one bulk insert), and make the letters.
+
+    Raises :class:`lottery.InputErrors` before anything is stored if the register, the number
+    or the weights are wrong."""
+    register = lottery.read_register_file(upload.path, request.columns, name=upload.filename)
+    weights = lottery.parse_weights(request.weights_text) if request.weights_text.strip() else None
+    result = lottery.draw(register, request.n, seed_text=request.seed_text, weights=weights)
+    mapping = lottery.category_mapping(jury.category_mapping)
+    year = date.today().year
+    invited = register.frame.iloc[list(result.rows)]
+    batch = InvitationBatch(
+        jury_id=jury.id,
+        register_sha256=register.sha256,
+        register_filename=upload.filename,
+        households=register.households,
+        n=request.n,
+        seed=str(result.seed),
+        seed_text=result.report["seed"]["text"],
+        report=dict(result.report),
+        register_counts=lottery.category_counts(
+            register.frame, request.columns, mapping=mapping, year=year
+        ),
+        invited_counts=lottery.category_counts(
+            invited, request.columns, mapping=mapping, year=year
+        ),
+        created_by_id=user.id if user else None,
+        language=request.language,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    rows, letter_rows = lottery.invitation_rows(
+        result, request.columns, batch_id=batch.id, jury_id=jury.id
+    )
+    # One executemany, not 30,000 ORM objects.
+    db.session.execute(sa.insert(Invitation), rows)
+    if make_letters:
+        letters.write_letters(
+            letter_rows, out_dir=letters_dir(batch), lang=request.language, jury=jury
+        )
+        batch.letters_made_at = datetime.now(UTC).replace(tzinfo=None)
+    db.session.flush()
+    current_app.logger.info("jury %s: batch %s drew %s invitations", jury.id, batch.id, len(rows))
+    return batch
+
+
+def letter_files(batch: InvitationBatch) -> dict[str, Path]:
+    """The letter files that still exist: {"pdf": ..., "csv": ...}."""
+    folder = letters_dir(batch)
+    found = {kind: folder / name for kind, name in letters.FILES.items()}
+    return {kind: path for kind, path in found.items() if path.is_file()}
+
+
+def mark_sent(batch: InvitationBatch) -> None:
+    """The letters are out: delete the files holding clear codes."""
+    shutil.rmtree(letters_dir(batch), ignore_errors=True)
+    batch.letters_sent_at = datetime.now(UTC).replace(tzinfo=None)
+    db.session.flush()
+
+
+def batches(jury: Jury) -> list[InvitationBatch]:
+    return list(
+        db.session.scalars(
+            sa.select(InvitationBatch)
+            .filter_by(jury_id=jury.id)
+            .order_by(InvitationBatch.created_at.desc(), InvitationBatch.id.desc())
+        )
+    )

@@ -1,0 +1,26 @@
+"""The public page of a jury: the process in plain language, its phases and the current one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import render_template
+
+from webapp.extensions import db
+from webapp.juries import bp
+from webapp.juries.forms import PHASE_LABELS
+from webapp.models import Jury
+
+
+@bp.get("/juries/<slug>")
+def public_page(slug: str) -> str:
+    jury = db.first_or_404(sa.select(Jury).where(Jury.slug == slug))
+    today = date.today()
+    return render_template(
+        "juries/public.html",
+        jury=jury,
+        current=jury.current_phase(today),
+        phase_labels=PHASE_LABELS,
+        today=today,
+    )

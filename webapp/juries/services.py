@@ -1,0 +1,176 @@
+"""Creating and changing juries. Functions flush; the request commits."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from webapp.extensions import db
+from webapp.models import (
+    Jury,
+    JuryMembership,
+    Phase,
+    PhaseKind,
+    PopulationTarget,
+    Role,
+    Sitting,
+    User,
+)
+
+CATEGORIES = ("district", "gender", "age")
+
+
+@dataclass(frozen=True, slots=True)
+class JuryDetails:
+    name: str
+    purpose: str
+    decision: str
+    panel_size: int
+    minimum_age: int
+    reply_deadline: date | None
+    retention_days: int
+    declarations: tuple[str, ...]
+    districts: tuple[str, ...]
+    category_mapping: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    category: str
+    value: str
+    percent: float
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60] or "jury"
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)
+    slug, n = base, 1
+    while db.session.scalar(sa.select(Jury.id).where(Jury.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_jury(details: JuryDetails, *, creator: User) -> Jury:
+    """A new jury; an organiser who creates it becomes its member."""
+    jury = Jury(slug=_free_slug(details.name))
+    _apply(jury, details)
+    db.session.add(jury)
+    db.session.flush()
+    if creator.has_role(Role.ORGANISER):
+        db.session.add(JuryMembership(jury_id=jury.id, user_id=creator.id))
+        db.session.flush()
+    return jury
+
+
+def update_jury(jury: Jury, details: JuryDetails) -> None:
+    _apply(jury, details)
+    db.session.flush()
+
+
+def _apply(jury: Jury, details: JuryDetails) -> None:
+    jury.name = details.name.strip()
+    jury.purpose = details.purpose.strip()
+    jury.decision = details.decision.strip()
+    jury.panel_size = details.panel_size
+    jury.minimum_age = details.minimum_age
+    jury.reply_deadline = details.reply_deadline
+    jury.retention_days = details.retention_days
+    jury.declarations = list(details.declarations)
+    jury.districts = list(details.districts)
+    jury.category_mapping = dict(details.category_mapping)
+
+
+def set_phases(jury: Jury, dates: Mapping[PhaseKind, tuple[date, date] | None]) -> None:
+    """Replace the jury's phases: one per kind given with dates; None removes the phase."""
+    by_kind = {p.kind: p for p in jury.phases}
+    for kind, span in dates.items():
+        phase = by_kind.get(kind)
+        if span is None:
+            if phase is not None:
+                jury.phases.remove(phase)
+            continue
+        if phase is None:
+            phase = Phase(kind=kind)
+            jury.phases.append(phase)
+        phase.starts_on, phase.ends_on = span
+    db.session.flush()
+
+
+def add_sitting(jury: Jury, *, starts_at: datetime, ends_at: datetime, place: str) -> Sitting:
+    sitting = Sitting(jury=jury, starts_at=starts_at, ends_at=ends_at, place=place.strip())
+    db.session.add(sitting)
+    db.session.flush()
+    return sitting
+
+
+def remove_sitting(jury: Jury, sitting_id: int) -> bool:
+    """Delete one of the jury's sittings; False if it is not one of them."""
+    sitting = db.session.get(Sitting, sitting_id)
+    if sitting is None or sitting.jury_id != jury.id:
+        return False
+    db.session.delete(sitting)
+    db.session.flush()
+    return True
+
+
+def targets_of(jury: Jury) -> list[PopulationTarget]:
+    return list(
+        db.session.scalars(
+            sa.select(PopulationTarget)
+            .filter_by(jury_id=jury.id)
+            .order_by(PopulationTarget.category, PopulationTarget.value)
+        )
+    )
+
+
+def set_targets(jury: Jury, targets: Sequence[Target]) -> None:
+    """Replace every population target of the jury."""
+    db.session.execute(sa.delete(PopulationTarget).filter_by(jury_id=jury.id))
+    db.session.add_all(
+        PopulationTarget(jury_id=jury.id, category=t.category, value=t.value, percent=t.percent)
+        for t in targets
+    )
+    db.session.flush()
+
+
+class TargetLineError(ValueError):
+    def __init__(self, line: int, text: str) -> None:
+        super().__init__(f"line {line}: {text}")
+        self.line = line
+
+
+def parse_targets(text: str) -> list[Target]:
+    """``category,value,percent`` lines (blank lines skipped). Raises :class:`TargetLineError`
+    naming the first wrong line; the category must be one of CATEGORIES."""
+    targets: list[Target] = []
+    seen: set[tuple[str, str]] = set()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        parts = [p.strip() for p in raw.split(",")]
+        if len(parts) != 3 or parts[0] not in CATEGORIES or not parts[1]:
+            raise TargetLineError(number, raw)
+        try:
+            percent = float(parts[2])
+        except ValueError:
+            raise TargetLineError(number, raw) from None
+        if not 0 <= percent <= 100 or (parts[0], parts[1]) in seen:
+            raise TargetLineError(number, raw)
+        seen.add((parts[0], parts[1]))
+        targets.append(Target(parts[0], parts[1], percent))
+    return targets
+
+
+def targets_text(targets: Sequence[PopulationTarget]) -> str:
+    return "\n".join(f"{t.category},{t.value},{t.percent:g}" for t in targets)

@@ -1,0 +1,234 @@
+"""The one bridge between the web app and :mod:`sortition`: registers, the invitation draw,
+reply codes and the category mapping (reply answers -> quota values).
+
+Views never import the library; services call these functions with plain values and get plain
+values (or the library's frozen types) back.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sortition.codes import format_code, generate_codes
+from sortition.errors import InputErrors, InputProblem
+from sortition.invitations.allocation import allocate, parse_weights
+from sortition.invitations.draw import InvitationDraw, draw_invitations, seed_from_text
+from sortition.register import Register, read_register, read_table
+from webapp.codes import code_hash
+
+__all__ = [
+    "CategoryMapping",
+    "InputErrors",
+    "InputProblem",
+    "RegisterColumns",
+    "age_band",
+    "allocation_preview",
+    "band_labels",
+    "category_counts",
+    "category_mapping",
+    "draw",
+    "invitation_rows",
+    "new_seed",
+    "parse_weights",
+    "read_columns",
+    "read_register_file",
+]
+
+DEFAULT_AGE_BANDS = (16, 30, 45, 65)
+DEFAULT_GENDER = {"female": "female", "male": "male", "non_binary": "other", "undisclosed": "other"}
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryMapping:
+    """How answers become quota values: gender answer -> group, birth year -> age band.
+
+    ``age_bands`` are the first ages of the bands: (16, 30, 45, 65) gives 16-29, 30-44,
+    45-64 and 65+.
+    """
+
+    gender: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_GENDER))
+    age_bands: tuple[int, ...] = DEFAULT_AGE_BANDS
+
+
+def category_mapping(raw: Mapping[str, Any]) -> CategoryMapping:
+    """The mapping a jury stores as JSON, with defaults for whatever is missing."""
+    gender = {**DEFAULT_GENDER, **{str(k): str(v) for k, v in raw.get("gender", {}).items()}}
+    bands = tuple(int(b) for b in raw.get("age_bands", DEFAULT_AGE_BANDS)) or DEFAULT_AGE_BANDS
+    return CategoryMapping(gender=gender, age_bands=bands)
+
+
+def band_labels(bands: Sequence[int]) -> list[str]:
+    """("16-29", "30-44", ..., "65+") for bands (16, 30, 45, 65)."""
+    labels = [f"{lo}-{hi - 1}" for lo, hi in pairwise(bands)]
+    return [*labels, f"{bands[-1]}+"]
+
+
+def age_band(birth_year: int | None, *, bands: Sequence[int], year: int) -> str | None:
+    """The band of someone born in ``birth_year``, aged ``year - birth_year`` (their age at
+    their birthday in ``year``); None if unknown or younger than the first band."""
+    if birth_year is None:
+        return None
+    age = year - birth_year
+    labels = band_labels(bands)
+    found = None
+    for lo, label in zip(bands, labels, strict=True):
+        if age >= lo:
+            found = label
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterColumns:
+    """The organiser's choice of register columns (only ``stratum`` is required)."""
+
+    stratum: str
+    household: tuple[str, ...] = ()
+    id: str | None = None
+    addressee: str | None = None
+    address: tuple[str, ...] = ()
+    gender: str | None = None
+    birth_year: str | None = None
+
+    def all(self) -> list[str]:
+        named = [self.stratum, *self.household, self.id, self.addressee, *self.address]
+        named += [self.gender, self.birth_year]
+        return [c for c in dict.fromkeys(named) if c]
+
+
+def read_columns(path: Path) -> list[str]:
+    """The column names of a register file. Raises :class:`InputErrors` if unreadable."""
+    _sha, frame = read_table(path)
+    return [str(c) for c in frame.columns]
+
+
+def read_register_file(path: Path, columns: RegisterColumns, *, name: str) -> Register:
+    """Read the register with the chosen columns. Raises :class:`InputErrors` (file, row,
+    column) for every problem; ``name`` is the file name the organiser uploaded."""
+    try:
+        register = read_register(
+            path,
+            strata_column=columns.stratum,
+            household_columns=columns.household,
+            id_column=columns.id,
+        )
+    except InputErrors as exc:
+        raise InputErrors(_renamed(p, path.name, name) for p in exc.problems) from None
+    missing = [c for c in columns.all() if c not in register.frame.columns]
+    if missing:
+        have = ", ".join(map(repr, register.frame.columns))
+        raise InputErrors(
+            InputProblem(name, 1, c, f"no column {c!r}; the columns are {have}") for c in missing
+        )
+    return register
+
+
+def _renamed(problem: InputProblem, stored: str, name: str) -> InputProblem:
+    file = name if problem.file == stored else problem.file
+    return InputProblem(file, problem.row, problem.column, problem.message)
+
+
+def allocation_preview(
+    register: Register, n: int, *, weights: Mapping[str, Fraction] | None
+) -> list[tuple[str, int, int]]:
+    """(district, households, letters) per district. Raises :class:`InputErrors`."""
+    households = register.households_per_stratum()
+    letters = allocate(households, n, weights=weights, source=register.source)
+    return [(s, households[s], letters[s]) for s in sorted(households)]
+
+
+def new_seed() -> int:
+    """A random 64-bit seed, for a draw without a public seed text."""
+    return secrets.randbits(64)
+
+
+def draw(
+    register: Register, n: int, *, seed_text: str | None, weights: Mapping[str, Fraction] | None
+) -> InvitationDraw:
+    """The draw, seeded from public text when given (else a random seed, stored with it)."""
+    text = seed_text.strip() if seed_text and seed_text.strip() else None
+    seed = seed_from_text(text) if text is not None else new_seed()
+    return draw_invitations(register, n, seed=seed, weights=weights, seed_text=text)
+
+
+def invitation_rows(
+    result: InvitationDraw, columns: RegisterColumns, *, batch_id: int, jury_id: int
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """Rows for a bulk insert into ``invitations`` (codes as HMACs only), and the letter rows
+    (addressee, address lines and the clear code) that exist only while the letters are made.
+    """
+    table = result.table()
+    codes = generate_codes(len(table))
+    addressee = _column(table, columns.addressee)
+    lines = [_column(table, c) for c in columns.address]
+    ids = _column(table, columns.id)
+    strata = table["stratum"].tolist()
+    rows: list[dict[str, Any]] = []
+    letters: list[dict[str, str]] = []
+    for i, code in enumerate(codes):
+        address = {"addressee": addressee[i], "lines": [line[i] for line in lines]}
+        rows.append(
+            {
+                "batch_id": batch_id,
+                "jury_id": jury_id,
+                "code_hash": code_hash(code),
+                "stratum": strata[i],
+                "address": address,
+                "register_id": ids[i] or None,
+                "status": "sent",
+            }
+        )
+        letters.append(
+            {
+                "addressee": addressee[i],
+                "address": "\n".join(line[i] for line in lines if line[i]),
+                "district": strata[i],
+                "code": format_code(code),
+            }
+        )
+    return rows, letters
+
+
+def _column(table: pd.DataFrame, name: str | None) -> list[str]:
+    if not name:
+        return [""] * len(table)
+    return [str(v).strip() for v in table[name].tolist()]
+
+
+def category_counts(
+    frame: pd.DataFrame,
+    columns: RegisterColumns,
+    *,
+    mapping: CategoryMapping,
+    year: int,
+) -> dict[str, dict[str, int]]:
+    """Rows per district, and per gender group and age band where the register has them."""
+    counts = {"district": _value_counts(frame[columns.stratum].str.strip())}
+    if columns.gender:
+        raw = frame[columns.gender].str.strip().str.lower()
+        counts["gender"] = _value_counts(raw.map(lambda v: mapping.gender.get(v, v)))
+    if columns.birth_year:
+        years = pd.to_numeric(frame[columns.birth_year].str.slice(0, 4), errors="coerce")
+        bands = _bands(years.dropna().astype(int), mapping.age_bands, year)
+        counts["age"] = _value_counts(bands)
+    return counts
+
+
+def _bands(years: pd.Series, bands: Sequence[int], year: int) -> pd.Series:
+    ages = year - years
+    edges = [*bands, 10_000]
+    labelled = pd.cut(ages, bins=edges, right=False, labels=band_labels(bands))
+    return labelled.dropna().astype(str)
+
+
+def _value_counts(values: pd.Series | Iterable[str]) -> dict[str, int]:
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=str)
+    series = series[series != ""]
+    return {str(k): int(v) for k, v in series.value_counts().sort_index().items()}

@@ -1,0 +1,189 @@
+"""Pool figures per category, and the pool and quota files for ``sortition select``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from webapp import lottery
+from webapp.extensions import db
+from webapp.models import Answer, Invitation, InvitationBatch, Jury, PopulationTarget, Reply
+
+CATEGORIES = ("district", "gender", "age")
+SOURCES = ("register", "invited", "replied", "volunteers")
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRow:
+    """One category value: counts per source, and shares (percent of the source's known
+    values in this category; None when the source has no figures for the category)."""
+
+    value: str
+    counts: Mapping[str, int]
+    shares: Mapping[str, float | None]
+    target: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryFigures:
+    category: str
+    rows: tuple[FigureRow, ...]
+    totals: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Volunteer:
+    id: str
+    features: Mapping[str, str | None]
+
+
+def volunteers_and_replies(jury: Jury, *, year: int) -> list[tuple[bool, dict[str, str | None]]]:
+    """(volunteers?, {district, gender, age}) per reply, with the jury's mapping applied."""
+    mapping = lottery.category_mapping(jury.category_mapping)
+    rows = db.session.execute(
+        sa.select(Reply.answer, Reply.district, Invitation.stratum, Reply.gender, Reply.birth_year)
+        .join(Invitation, Reply.invitation_id == Invitation.id)
+        .where(Reply.jury_id == jury.id)
+    ).all()
+    return [
+        (answer == Answer.YES, _features(mapping, district or stratum, gender, birth_year, year))
+        for answer, district, stratum, gender, birth_year in rows
+    ]
+
+
+def _features(
+    mapping: lottery.CategoryMapping,
+    district: str | None,
+    gender: str | None,
+    birth_year: int | None,
+    year: int,
+) -> dict[str, str | None]:
+    return {
+        "district": district or None,
+        "gender": mapping.gender.get(gender) if gender else None,
+        "age": lottery.age_band(birth_year, bands=mapping.age_bands, year=year),
+    }
+
+
+def _source_counts(jury: Jury, *, year: int) -> dict[str, dict[str, Counter[str]]]:
+    batches = db.session.scalars(
+        sa.select(InvitationBatch).filter_by(jury_id=jury.id).order_by(InvitationBatch.id)
+    ).all()
+    counts: dict[str, dict[str, Counter[str]]] = {s: {} for s in SOURCES}
+    if batches:  # the latest register stands for the population
+        for category, values in batches[-1].register_counts.items():
+            counts["register"][category] = Counter(values)
+    for batch in batches:
+        for category, values in batch.invited_counts.items():
+            counts["invited"].setdefault(category, Counter()).update(values)
+    for volunteers, features in volunteers_and_replies(jury, year=year):
+        for category, value in features.items():
+            if value is None:
+                continue
+            counts["replied"].setdefault(category, Counter())[value] += 1
+            if volunteers:
+                counts["volunteers"].setdefault(category, Counter())[value] += 1
+    return counts
+
+
+def pool_figures(jury: Jury, *, year: int | None = None) -> list[CategoryFigures]:
+    """Counts and shares per category and value for register, invited, replied, volunteers."""
+    year = year or date.today().year
+    counts = _source_counts(jury, year=year)
+    targets = _targets(jury)
+    figures = []
+    for category in CATEGORIES:
+        per_source = {s: counts[s].get(category) for s in SOURCES}
+        values = set(targets.get(category, {}))
+        for counter in per_source.values():
+            values |= set(counter or {})
+        totals = {s: sum((c or Counter()).values()) for s, c in per_source.items()}
+        rows = tuple(
+            FigureRow(
+                value=value,
+                counts={s: (c or Counter())[value] for s, c in per_source.items()},
+                shares={
+                    s: (100 * c[value] / totals[s]) if c and totals[s] else None
+                    for s, c in per_source.items()
+                },
+                target=targets.get(category, {}).get(value),
+            )
+            for value in _ordered(values, category, jury)
+        )
+        figures.append(CategoryFigures(category=category, rows=rows, totals=totals))
+    return figures
+
+
+def _ordered(values: Iterable[str], category: str, jury: Jury) -> list[str]:
+    if category == "age":
+        labels = lottery.band_labels(lottery.category_mapping(jury.category_mapping).age_bands)
+        return [v for v in labels if v in values] + sorted(set(values) - set(labels))
+    return sorted(values)
+
+
+def _targets(jury: Jury) -> dict[str, dict[str, float]]:
+    found: dict[str, dict[str, float]] = {}
+    for t in db.session.scalars(sa.select(PopulationTarget).filter_by(jury_id=jury.id)):
+        found.setdefault(t.category, {})[t.value] = float(t.percent)
+    return found
+
+
+def pool(jury: Jury, *, year: int | None = None) -> tuple[list[Volunteer], int]:
+    """The volunteers with every category known (ordered by reference), and how many
+    volunteers were left out because a category is unknown."""
+    year = year or date.today().year
+    mapping = lottery.category_mapping(jury.category_mapping)
+    rows = db.session.execute(
+        sa.select(
+            Reply.reference, Reply.district, Invitation.stratum, Reply.gender, Reply.birth_year
+        )
+        .join(Invitation, Reply.invitation_id == Invitation.id)
+        .where(Reply.jury_id == jury.id, Reply.answer == Answer.YES)
+        .order_by(Reply.reference)
+    ).all()
+    people, left_out = [], 0
+    for reference, district, stratum, gender, birth_year in rows:
+        features = _features(mapping, district or stratum, gender, birth_year, year)
+        if any(v is None for v in features.values()):
+            left_out += 1
+        else:
+            people.append(Volunteer(id=reference, features=features))
+    return people, left_out
+
+
+def pool_csv(people: Sequence[Volunteer]) -> str:
+    """``id,district,gender,age``: the pool file ``sortition select`` reads."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", *CATEGORIES])
+    for person in people:
+        writer.writerow([person.id, *(person.features[c] for c in CATEGORIES)])
+    return out.getvalue()
+
+
+def quota_bounds(percent: float, panel_size: int) -> tuple[int, int]:
+    """The target share of the panel, rounded down and up: 51% of 49 is 24.99 -> (24, 25)."""
+    ideal = percent * panel_size / 100
+    # Round away float noise first, so that 50% of 10 is exactly (5, 5).
+    ideal = round(ideal, 9)
+    return math.floor(ideal), math.ceil(ideal)
+
+
+def quotas_csv(jury: Jury) -> str:
+    """``feature,value,min,max`` from the population targets and the panel size."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["feature", "value", "min", "max"])
+    targets = _targets(jury)
+    for category in CATEGORIES:
+        for value, percent in sorted(targets.get(category, {}).items()):
+            low, high = quota_bounds(percent, jury.panel_size)
+            writer.writerow([category, value, low, high])
+    return out.getvalue()
