@@ -44,17 +44,17 @@ def parse_quotas(path: str | Path, problems: list[InputProblem]) -> Quotas | Non
     spelling: dict[str, str] = {}  # one spelling per category: the first one in the file
     for row, cells in zip(sheet.frame.index, sheet.frame.itertuples(index=False), strict=True):
         record = dict(zip(sheet.frame.columns, cells, strict=True))
-        quota = _quota(sheet, int(row), record, columns, problems)
-        if quota is None:
-            continue
-        category = spelling.setdefault(match_key(quota.category), quota.category)
-        key = (match_key(category), match_key(quota.value))
-        if key in first_row:
-            message = f"{category} {quota.value} appears twice (first on row {first_row[key]})"
+        category, value = (" ".join(record[c].split()) for c in columns[:2] if c is not None)
+        key = (match_key(category), match_key(value))
+        if category and value and key in first_row:
+            message = f"{category} {value} appears twice (first on row {first_row[key]})"
             problems.append(sheet.problem(message, row=int(row), column=columns[1]))
             continue
-        first_row[key] = int(row)
-        items.append(_with_category(quota, category))
+        first_row.setdefault(key, int(row))
+        quota = _quota(sheet, int(row), record, columns, problems)
+        if quota is not None:
+            category = spelling.setdefault(key[0], quota.category)
+            items.append(_with_category(quota, category))
     return Quotas(tuple(items)) if len(problems) == before else None
 
 
