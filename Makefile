@@ -11,15 +11,31 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install browsers run demo test test-fast test-slow check bench clean
+.PHONY: install browsers run demo test test-fast test-slow check bench clean translations translations-update
 
-install: $(STAMP)
+install: $(STAMP) translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(BIN)/pybabel -q compile -d webapp/translations
 	touch $@
+
+# Translations: English is the source language; Dutch and Spanish catalogs are compiled to .mo
+# files (build products, git-ignored). After changing strings: make translations-update, then
+# translate the new entries in webapp/translations/*/LC_MESSAGES/messages.po.
+PO_FILES := $(wildcard webapp/translations/*/LC_MESSAGES/messages.po)
+translations: $(PO_FILES:.po=.mo)
+
+webapp/translations/%/LC_MESSAGES/messages.mo: webapp/translations/%/LC_MESSAGES/messages.po
+	$(BIN)/pybabel -q compile -d webapp/translations -l $*
+
+translations-update:
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output \
+		--project=Kleroterion -o webapp/translations/messages.pot webapp
+	$(BIN)/pybabel -q update -i webapp/translations/messages.pot -d webapp/translations \
+		--no-fuzzy-matching --ignore-obsolete
 
 # Debian's Chromium for the browser tests (Playwright never downloads a browser of its own),
 # and axe-core from npm for the accessibility checks.
