@@ -46,9 +46,13 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
+# instance/config.py (random secrets) once, the schema, the demo municipality when the database
+# is empty (the demo logins are printed), then the app on http://127.0.0.1:5000.
 run: install
-	$(BIN)/flask --app webapp db upgrade --directory migrations
+	@[ -f instance/config.py ] || $(BIN)/flask --app webapp init-instance
+	$(BIN)/flask --app webapp db upgrade
 	$(BIN)/flask --app webapp demo load --if-empty
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops)"
 	$(BIN)/flask --app webapp run --host 127.0.0.1 --port 5000
 
 test: install browsers

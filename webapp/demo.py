@@ -1,5 +1,257 @@
-"""placeholder"""
+"""``flask --app webapp demo load [--if-empty]``: a demo municipality in a few seconds.
 
+One jury with phases around today, three sittings, population targets, a register of 20,000
+residents in eight districts, a drawn batch of 1,500 letters and a few hundred replies spread
+over districts, ages and genders (some declines, some on paper or by phone). Everything random
+comes from one seeded generator, so two loads give the same municipality (the reply codes,
+from the operating system's generator, differ).
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
-demo_cli = AppGroup("demo")
+from webapp import lottery
+from webapp.auth.services import assign_sitting, create_user
+from webapp.extensions import db
+from webapp.invitations import services as invitations
+from webapp.juries import services as juries
+from webapp.models import Invitation, InvitationStatus, Jury, PhaseKind, Reply, Role, User
+from webapp.replies.services import new_reference
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+PASSWORD = "demo-password-2026"
+LOGINS = (
+    (Role.ADMINISTRATOR, "admin@demo.example", "Ada Admin"),
+    (Role.ORGANISER, "organiser@demo.example", "Olga Organiser"),
+    (Role.FACILITATOR, "facilitator@demo.example", "Femi Facilitator"),
+)
+# District: (share of the population, reply rate): replies are scarcer in some districts.
+DISTRICTS = {
+    "Centro": (0.10, 0.30),
+    "Arganzuela": (0.12, 0.25),
+    "Retiro": (0.10, 0.32),
+    "Salamanca": (0.12, 0.35),
+    "Tetuán": (0.13, 0.18),
+    "Usera": (0.13, 0.14),
+    "Vallecas": (0.16, 0.15),
+    "Moncloa": (0.14, 0.28),
+}
+REGISTER_SIZE = 20_000
+LETTERS = 1_500
+PANEL = 49
+
+
+def is_empty() -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database has any users.")
+def load_command(if_empty: bool) -> None:
+    """Load the demo municipality and print the demo logins."""
+    if if_empty and not is_empty():
+        click.echo("The database is not empty: no demo data loaded.")
+    else:
+        codes = load_demo(rng=random.Random(2026))
+        db.session.commit()
+        click.echo("Demo data loaded. Codes of letters nobody has answered yet:")
+        for code in codes:
+            click.echo(f"  {code}")
+    click.echo(f"Demo logins (password for each: {PASSWORD}):")
+    for role, email, _name in LOGINS:
+        click.echo(f"  {role.value:<14} {email}")
+
+
+def load_demo(*, rng: random.Random, today: date | None = None) -> list[str]:
+    """Fill an empty database with the demo; returns three unanswered reply codes."""
+    today = today or date.today()
+    first = create_user(email=LOGINS[0][1], name=LOGINS[0][2], role=LOGINS[0][0], password=PASSWORD)
+    users = {first.role: first}
+    for role, email, name in LOGINS[1:]:
+        # Same password: one argon2 hash (about half a second each) is enough.
+        users[role] = User(email=email, name=name, role=role, password_hash=first.password_hash)
+        db.session.add(users[role])
+    db.session.flush()
+    jury = _jury(users[Role.ORGANISER], today)
+    assign_sitting(user=users[Role.FACILITATOR], sitting_id=jury.sittings[0].id)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demo-register.csv"
+        _register(rng).to_csv(path, index=False)
+        upload = invitations.Staged(token="demo", path=path, filename="demo-register.csv")
+        request = invitations.DrawRequest(
+            columns=lottery.RegisterColumns(
+                stratum="district",
+                household=("street", "number"),
+                id="person_id",
+                addressee="name",
+                address=("street", "number"),
+                gender="gender",
+                birth_year="birth_year",
+            ),
+            n=LETTERS,
+            weights_text="Usera=1.5,Vallecas=1.5,Tetuán=1.3",
+            seed_text=f"demo {today.isoformat()}",
+            language="es",
+        )
+        batch = invitations.run_draw(
+            jury, upload, request, user=users[Role.ORGANISER], make_letters=False
+        )
+    codes = _codes_for_demo(batch.id)
+    _replies(jury, rng, today, users[Role.ORGANISER])
+    return codes
+
+
+def _jury(organiser: User, today: date) -> Jury:
+    details = juries.JuryDetails(
+        name="Observatorio de la Ciudad (demo)",
+        purpose="Residents picked by lot look at the most supported proposal on the city's "
+        "platform and advise whether it should go to a city-wide vote.",
+        decision="The city council follows the advice or explains within 90 days why not.",
+        panel_size=PANEL,
+        minimum_age=16,
+        reply_deadline=today + timedelta(days=14),
+        retention_days=365,
+        declarations=(
+            "I live in the city.",
+            "I do not hold a political office.",
+            "I do not work for the city council.",
+        ),
+        districts=tuple(DISTRICTS),
+        category_mapping={
+            "gender": {"female": "female", "male": "male", "non_binary": "other"}
+            | {"undisclosed": "other"},
+            "age_bands": [16, 30, 45, 65],
+        },
+    )
+    jury = juries.create_jury(details, creator=organiser)
+    spans = {
+        PhaseKind.INVITATIONS: (today - timedelta(days=40), today - timedelta(days=15)),
+        PhaseKind.REPLIES: (today - timedelta(days=14), today + timedelta(days=14)),
+        PhaseKind.SELECTION: (today + timedelta(days=15), today + timedelta(days=30)),
+        PhaseKind.SITTINGS: (today + timedelta(days=31), today + timedelta(days=120)),
+        PhaseKind.REPORT: (today + timedelta(days=121), today + timedelta(days=150)),
+    }
+    juries.set_phases(jury, spans)
+    for week in (5, 9, 13):
+        day = today + timedelta(weeks=week)
+        juries.add_sitting(
+            jury,
+            starts_at=datetime.combine(day, time(10)),
+            ends_at=datetime.combine(day, time(17)),
+            place="Palacio de Cibeles",
+        )
+    targets = [juries.Target("district", d, round(s * 100, 1)) for d, (s, _r) in DISTRICTS.items()]
+    targets += [juries.Target("gender", "female", 51.5), juries.Target("gender", "male", 47.5)]
+    targets += [juries.Target("gender", "other", 1.0)]
+    for band, share in (("16-29", 18.0), ("30-44", 26.0), ("45-64", 33.0), ("65+", 23.0)):
+        targets.append(juries.Target("age", band, share))
+    juries.set_targets(jury, targets)
+    return jury
+
+
+def _register(rng: random.Random) -> pd.DataFrame:
+    """Two residents per address; a district per address, by population share."""
+    names, weights = list(DISTRICTS), [s for s, _r in DISTRICTS.values()]
+    year = date.today().year
+    rows = []
+    for home in range(REGISTER_SIZE // 2):
+        district = rng.choices(names, weights=weights)[0]
+        for person in range(2):
+            age = min(95, 16 + int(rng.expovariate(1 / 28)))
+            rows.append(
+                {
+                    "person_id": f"P{home:05d}{person}",
+                    "name": f"Resident {home}-{person}",
+                    "street": f"Calle {home // 25 + 1}",
+                    "number": str(home % 25 + 1),
+                    "district": district,
+                    "gender": rng.choices(["female", "male"], weights=[52, 48])[0],
+                    "birth_year": str(year - age),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _codes_for_demo(batch_id: int, count: int = 3) -> list[str]:
+    """Give a few invitations fresh codes that we can print: the drawn ones exist only as
+    HMACs (the demo makes no letters)."""
+    ids = db.session.scalars(
+        sa.select(Invitation.id).filter_by(batch_id=batch_id).order_by(Invitation.id.desc())
+    ).all()[:count]
+    codes = []
+    for invitation_id in ids:
+        code, digest = lottery.new_code()
+        db.session.execute(
+            sa.update(Invitation).where(Invitation.id == invitation_id).values(code_hash=digest)
+        )
+        codes.append(code)
+    return codes
+
+
+def _replies(jury: Jury, rng: random.Random, today: date, organiser: User) -> None:
+    """Replies at each district's rate, older residents and women a little more often."""
+    invitations_ = db.session.execute(
+        sa.select(Invitation.id, Invitation.stratum)
+        .filter_by(jury_id=jury.id)
+        .order_by(Invitation.id)
+    ).all()[3:]  # the last three keep their printed codes unanswered
+    sittings = [str(s.id) for s in jury.sittings]
+    rows: list[dict[str, Any]] = []
+    for invitation_id, district in invitations_:
+        if rng.random() >= DISTRICTS[district][1]:
+            continue
+        rows.append(_reply(rng, invitation_id, district, jury, sittings, today, organiser))
+    db.session.execute(sa.insert(Reply), rows)
+    replied = [r["invitation_id"] for r in rows]
+    db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id.in_(replied))
+        .values(status=InvitationStatus.REPLIED)
+    )
+    db.session.flush()
+
+
+def _reply(
+    rng: random.Random,
+    invitation_id: int,
+    district: str,
+    jury: Jury,
+    sittings: list[str],
+    today: date,
+    organiser: User,
+) -> dict[str, Any]:
+    channel = rng.choices(["online", "paper", "phone"], weights=[70, 20, 10])[0]
+    volunteers = rng.random() < 0.75
+    age = min(90, 16 + int(rng.triangular(0, 70, 40)))
+    return {
+        "invitation_id": invitation_id,
+        "jury_id": jury.id,
+        "reference": new_reference(),
+        "channel": channel,
+        "answer": "yes" if volunteers else "no",
+        "birth_year": today.year - age if volunteers else None,
+        "gender": rng.choices(
+            ["female", "male", "non_binary", "undisclosed"], weights=[54, 43, 2, 1]
+        )[0]
+        if volunteers
+        else None,
+        "district": district,
+        "email": f"resident{invitation_id}@example.org" if volunteers else None,
+        "availability": {s: rng.random() < 0.85 for s in sittings} if volunteers else {},
+        "support_needs": ["childcare"] if volunteers and rng.random() < 0.1 else [],
+        "declarations": list(jury.declarations) if volunteers else [],
+        "consent": volunteers,
+        "language": "es",
+        "entered_by_id": organiser.id if channel != "online" else None,
+    }

@@ -36,6 +36,7 @@ __all__ = [
     "category_mapping",
     "draw",
     "invitation_rows",
+    "new_code",
     "new_seed",
     "parse_weights",
     "read_columns",
@@ -142,6 +143,12 @@ def allocation_preview(
     households = register.households_per_stratum()
     letters = allocate(households, n, weights=weights, source=register.source)
     return [(s, households[s], letters[s]) for s in sorted(households)]
+
+
+def new_code() -> tuple[str, str]:
+    """A fresh reply code as printed, and its HMAC as stored."""
+    code = generate_codes(1)[0]
+    return format_code(code), code_hash(code)
 
 
 def new_seed() -> int:
