@@ -7,10 +7,8 @@ for 30,000 letters the codes are encoded in parallel while the main process lays
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from functools import partial
 
 import segno
 
@@ -38,35 +36,31 @@ def _runs(matrix: Sequence[Sequence[int]]) -> Iterator[tuple[int, int, int]]:
             yield start, row, len(cells) - start
 
 
-def qr_operator(text: str, *, size: float) -> str:
-    """PDF path operators for the QR code of ``text``, ``size`` points wide, drawn down and
-    to the right of the origin (the caller moves the origin with ``cm`` and fills the path).
-    The quiet zone is not drawn: the layout leaves white space around the code."""
-    qr = segno.make(text, error="m", micro=False, boost_error=False, mask=MASK)
-    matrix = qr.matrix
-    module = size / len(matrix)
-    return " ".join(
-        f"{c * module:.2f} {-r * module:.2f} {n * module:.2f} {-module:.2f} re"
-        for c, r, n in _runs(matrix)
-    )
+def qr_operator(text: str) -> tuple[int, str]:
+    """The QR code of ``text``: its width in modules and PDF path operators that draw its
+    dark modules as unit squares, down and to the right of the origin. The caller scales and
+    moves the origin with ``cm`` and fills the path. Integer coordinates keep the operators
+    short and quick to write. The quiet zone is not drawn: the layout leaves white space."""
+    matrix = segno.make(text, error="m", micro=False, boost_error=False, mask=MASK).matrix
+    return len(matrix), " ".join(f"{c} {-r} {n} -1 re" for c, r, n in _runs(matrix))
 
 
-def _chunk(texts: Sequence[str], size: float) -> list[str]:
-    return [qr_operator(t, size=size) for t in texts]
+def _chunk(texts: Sequence[str]) -> list[tuple[int, str]]:
+    return [qr_operator(t) for t in texts]
 
 
-def qr_operators(texts: Sequence[str], *, size: float, workers: int | None = None) -> Iterator[str]:
-    """The operators of each text's QR code, in order; parallel for large batches.
+def qr_operators(texts: Sequence[str], *, workers: int = 1) -> Iterator[tuple[int, str]]:
+    """The width and operators of each text's QR code, in order; parallel for large batches.
 
-    ``workers`` defaults to the number of CPUs; 1 means in this process.
+    ``workers`` above 1 encodes in that many processes, started with "spawn" (forking a
+    process that may hold threads is unsafe): the calling program's main module must then be
+    import-safe (``if __name__ == "__main__":``), as console scripts are.
     """
-    workers = workers or os.cpu_count() or 1
     if workers == 1 or len(texts) < PARALLEL_FROM:
-        yield from _chunk(texts, size)
+        yield from _chunk(texts)
         return
     chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
-    # spawn, not fork: forking a process that may hold threads is unsafe (and warns).
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for operators in pool.map(partial(_chunk, size=size), chunks):
+        for operators in pool.map(_chunk, chunks):
             yield from operators

@@ -162,7 +162,7 @@ def render_letters(
     address_columns: Sequence[str] | None = None,
     code_column: str = "code",
     layout: Layout | None = None,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> int:
     """Write one PDF with one letter per row (an invitation: address columns and a code) and
     return the number of letters.
@@ -170,6 +170,7 @@ def render_letters(
     ``variables`` fill the template (``jury_name``, ``sitting_dates``, ``reply_deadline``, ...;
     ``reply_deadline`` is required, it is also printed beside the address); the row's columns
     fill placeholders of the same name. ``template`` defaults to the one shipped for ``lang``.
+    ``workers`` > 1 encodes the QR codes in that many processes (see :func:`qr_operators`).
     Raises :class:`TemplateError` for a missing variable or a letter longer than a page, and
     :class:`~sortition.codes.CodeFormatError` or :class:`~sortition.codes.CodeTypo` for a bad
     code.
@@ -190,7 +191,7 @@ def render_letters(
     codes = [format_code(str(row[code_column])) for row in rows]
     links = [reply_link(reply_url, code) for code in codes]
     k, height = writer.pdf.k, writer.pdf.h
-    operators = qr_operators(links, size=layout.qr_size * k, workers=workers)
+    operators = qr_operators(links, workers=workers)
     for row, code, link in zip(rows, codes, links, strict=True):
         values = {**{c: str(row[c]) for c in row_keys}, **fixed}
         values.update(code=code, link=link, reply_url=reply_url)
@@ -200,12 +201,13 @@ def render_letters(
                 f"template {parsed.name}: the letter ends {end:.0f} mm down the page, below "
                 f"the limit of {layout.bottom:.0f} mm: shorten the text"
             )
+        modules, path = next(operators)
+        scale = layout.qr_size * k / modules
         x = (layout.left + layout.width - layout.qr_size - 5) * k
+        y = (height - letter.qr_top) * k
         # fpdf2 has no public call for a raw path; one path per QR code instead of hundreds
         # of rect() calls keeps 30,000 letters within two minutes.
-        writer.pdf._out(
-            f"q 1 0 0 1 {x:.2f} {(height - letter.qr_top) * k:.2f} cm 0 g {next(operators)} f Q"
-        )
+        writer.pdf._out(f"q {scale:.4f} 0 0 {scale:.4f} {x:.2f} {y:.2f} cm 0 g {path} f Q")
     _write(writer.pdf.output(), out)
     return len(rows)
 
