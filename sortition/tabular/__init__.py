@@ -36,7 +36,7 @@ def read_quotas(path: str | Path) -> Quotas:
     Raises :class:`InputErrors` listing every problem in the file.
     """
     problems: list[InputProblem] = []
-    quotas = parse_quotas(path, problems)
+    quotas, _ = parse_quotas(path, problems)
     if quotas is None or problems:
         raise InputErrors(problems)
     return quotas
@@ -56,8 +56,9 @@ def read_pool(
     Raises :class:`InputErrors` listing every problem in the file.
     """
     problems: list[InputProblem] = []
+    vocabulary = {c: list(quotas.values(c)) for c in quotas.categories}
     loaded = parse_pool(
-        path, quotas, id_column=id_column, address_columns=address_columns, problems=problems
+        path, vocabulary, id_column=id_column, address_columns=address_columns, problems=problems
     )
     if loaded is None or problems:
         raise InputErrors(problems)
@@ -71,12 +72,13 @@ def read_inputs(
     id_column: str | None = None,
     address_columns: Sequence[str] = (),
 ) -> tuple[LoadedPool, Quotas]:
-    """Both files of a selection; raises :class:`InputErrors` with the problems of both
-    (the pool's own problems are reported even when the quota file cannot be read)."""
+    """Both files of a selection; raises :class:`InputErrors` with the problems of both (the
+    pool is checked against every quota row that names a category and a value, even when
+    the quota file has other problems)."""
     problems: list[InputProblem] = []
-    read = parse_quotas(quotas, problems)
+    read, vocabulary = parse_quotas(quotas, problems)
     loaded = parse_pool(
-        people, read, id_column=id_column, address_columns=address_columns, problems=problems
+        people, vocabulary, id_column=id_column, address_columns=address_columns, problems=problems
     )
     if read is None or loaded is None or problems:
         raise InputErrors(problems)

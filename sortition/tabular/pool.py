@@ -7,7 +7,7 @@ table for the output files but never reach :class:`~sortition.model.Person`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import pandas as pd
 
 from sortition.errors import InputProblem
 from sortition.households import household_key
-from sortition.model import Person, Pool, Quotas
+from sortition.model import Person, Pool
 from sortition.tabular.files import Sheet, match_key, read_sheet
 
 
@@ -40,21 +40,22 @@ class LoadedPool:
 
 def parse_pool(
     path: str | Path,
-    quotas: Quotas | None,
+    vocabulary: Mapping[str, Sequence[str]] | None,
     *,
     id_column: str | None,
     address_columns: Sequence[str],
     problems: list[InputProblem],
 ) -> LoadedPool | None:
-    """Read the pool at ``path``. Every problem found is appended to ``problems`` (the
-    quota matching is skipped when ``quotas`` is None); returns None when there is any."""
+    """Read the pool at ``path``, matching its values to ``vocabulary`` (category -> values,
+    in the quota file's spelling; None skips the matching). Every problem found is appended
+    to ``problems``; returns None when there is any."""
     before = len(problems)
     sheet = read_sheet(path, problems)
     if sheet is None:
         return None
     ids = _ids(sheet, id_column, problems)
     houses = _households(sheet, address_columns, problems)
-    features = _features(sheet, quotas, problems) if quotas is not None else None
+    features = _features(sheet, vocabulary, problems) if vocabulary is not None else None
     if len(problems) > before or ids is None or features is None:
         return None
     people = tuple(
@@ -106,13 +107,13 @@ def _households(
 
 
 def _features(
-    sheet: Sheet, quotas: Quotas, problems: list[InputProblem]
+    sheet: Sheet, vocabulary: Mapping[str, Sequence[str]], problems: list[InputProblem]
 ) -> list[dict[str, str]] | None:
     """Each row's value per quota category, in the quota file's spelling."""
     rows = [int(r) for r in sheet.frame.index]
     features: list[dict[str, str]] = [{} for _ in rows]
     ok = True
-    for category in quotas.categories:
+    for category, allowed in vocabulary.items():
         column = sheet.find(category)
         if column is None:
             message = (
@@ -122,7 +123,7 @@ def _features(
             problems.append(sheet.problem(message, row=1))
             ok = False
             continue
-        spelling = {match_key(v): v for v in quotas.values(category)}
+        spelling = {match_key(v): v for v in allowed}
         for row, cell, values in zip(rows, sheet.frame[column], features, strict=True):
             value = spelling.get(match_key(cell))
             if value is None:

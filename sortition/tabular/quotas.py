@@ -29,16 +29,25 @@ EXPECTED = (
 WHOLE_NUMBER = re.compile(r"\d+(\.0*)?")
 
 
-def parse_quotas(path: str | Path, problems: list[InputProblem]) -> Quotas | None:
-    """Read the quota file at ``path``; append every problem found and return None when there
-    is any, else the quotas in file order (spelling as in the file, spaces trimmed)."""
+Vocabulary = dict[str, list[str]]
+
+
+def parse_quotas(
+    path: str | Path, problems: list[InputProblem]
+) -> tuple[Quotas | None, Vocabulary | None]:
+    """Read the quota file at ``path`` and append every problem found.
+
+    Returns the quotas in file order (spelling as in the file, spaces trimmed), None when there
+    is any problem; and the vocabulary (category -> values) of every row that names both,
+    even rows with bad bounds, so the pool can still be checked against it (None when the
+    file or its header cannot be read).
+    """
     before = len(problems)
     sheet = read_sheet(path, problems)
-    if sheet is None:
-        return None
-    columns = _columns(sheet, problems)
-    if columns is None:
-        return None
+    columns = _columns(sheet, problems) if sheet is not None else None
+    if sheet is None or columns is None:
+        return None, None
+    vocabulary: Vocabulary = {}
     items: list[Quota] = []
     first_row: dict[tuple[str, str], int] = {}
     spelling: dict[str, str] = {}  # one spelling per category: the first one in the file
@@ -51,11 +60,13 @@ def parse_quotas(path: str | Path, problems: list[InputProblem]) -> Quotas | Non
             problems.append(sheet.problem(message, row=int(row), column=columns[1]))
             continue
         first_row.setdefault(key, int(row))
+        if category and value:
+            category = spelling.setdefault(key[0], category)
+            vocabulary.setdefault(category, []).append(value)
         quota = _quota(sheet, int(row), record, columns, problems)
         if quota is not None:
-            category = spelling.setdefault(key[0], quota.category)
             items.append(_with_category(quota, category))
-    return Quotas(tuple(items)) if len(problems) == before else None
+    return (Quotas(tuple(items)) if len(problems) == before else None), vocabulary
 
 
 def _columns(sheet: Sheet, problems: list[InputProblem]) -> Sequence[str | None] | None:

@@ -273,11 +273,12 @@ def test_unknown_id_column(tmp_path: Path) -> None:
 
 def test_read_inputs_reports_both_files(tmp_path: Path) -> None:
     quotas = write(tmp_path, "q.csv", "feature,value,min,max\ngender,female,x,2\n")
-    pool = write(tmp_path, "p.csv", "id,gender\n1,female\n1,male\n")
+    pool = write(tmp_path, "p.csv", "id,gender\n1,female\n1,female\n2,robot\n")
     with pytest.raises(InputErrors) as error:
         read_inputs(pool, quotas, id_column="id")
     assert [(p.file, p.row, p.column) for p in problems_of(error)] == [
         (str(quotas), 2, "min"),
         (str(pool), 3, "id"),
+        (str(pool), 4, "gender"),  # checked against the quota rows that name a value
     ]
     assert f"{pool}, row 3, column 'id': the id '1' is also on row 2" in str(error.value)

@@ -1,0 +1,209 @@
+"""The ``sortition check`` and ``sortition select`` commands: exit codes, messages, files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+
+from sortition.cli import main
+from sortition.tabular import read_inputs
+
+DATA = Path(__file__).parent / "data"
+POOL, QUOTAS = DATA / "town_pool.csv", DATA / "town_quotas.csv"
+BASE = ["--k", "6", "--id-column", "person_id", "--address-columns", "street,postcode"]
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def tight_quotas(folder: Path) -> Path:
+    """Five women needed, but women live in only four households: the panel of 6 can have 4
+    women at most, hence 2 men: female min 5 -> 4 and male max 1 -> 2 (any other fix costs
+    more)."""
+    text = QUOTAS.read_text(encoding="utf-8").replace("female,3,3,2,4", "female,5,5,2,6")
+    text = text.replace(",male,3,3,2,4", ",male,1,1,0,4")
+    path = folder / "tight.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+def test_check_feasible() -> None:
+    result = run("check", POOL, QUOTAS, *BASE)
+    assert result.exit_code == 0, result.output
+    assert "A panel of 6 from 12 volunteers can meet the quotas." in result.stdout
+
+
+def test_check_infeasible_prints_the_smallest_change(tmp_path: Path) -> None:
+    result = run("check", POOL, tight_quotas(tmp_path), *BASE)
+    assert result.exit_code == 3
+    assert "cannot meet the quotas" in result.stdout
+    assert "gender female: minimum 5, but only 4 such volunteers can sit together" in result.stdout
+    assert "gender female: minimum 5 cannot be met, 4 can" in result.stdout
+    assert "gender male: maximum 1 is too low, 2 works" in result.stdout
+
+
+def test_check_lists_unselectable_volunteers(tmp_path: Path) -> None:
+    quotas = tmp_path / "q.csv"
+    text = QUOTAS.read_text(encoding="utf-8").replace("60+,1,3,0,6", "60+,0,0,0,6")
+    quotas.write_text(text, encoding="utf-8")
+    result = run("check", POOL, quotas, *BASE)
+    assert result.exit_code == 0, result.output
+    assert "Volunteers who can be on no valid panel (4)" in result.stdout
+    for pid in ("v03", "v06", "v09", "v12"):
+        assert f"{pid}: the maximum is 0 for age 60+" in result.stdout
+
+
+def test_check_reports_every_input_problem_on_stderr(tmp_path: Path) -> None:
+    pool = tmp_path / "pool.csv"
+    rows = POOL.read_text(encoding="utf-8").splitlines()
+    rows[3] = rows[3].replace("female", "robot")  # row 4
+    rows[5] = rows[5].replace("v05", "v01")  # row 6
+    pool.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    quotas = tmp_path / "quotas.csv"
+    quotas.write_text(QUOTAS.read_text(encoding="utf-8").replace(",1,3,0,6", ",x,3,0,6", 1))
+    result = run("check", pool, quotas, *BASE[:4], "--address-columns", "street,zip")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "4 problems in the input files" in result.stderr
+    assert f"{quotas}, row 4, column 'min': must be a whole number" in result.stderr
+    assert f"{pool}, row 1: there is no address column 'zip'" in result.stderr
+    assert f"{pool}, row 4, column 'gender': 'robot' has no quota in 'gender'" in result.stderr
+    assert f"{pool}, row 6, column 'person_id': the id 'v01' is also on row 2" in result.stderr
+
+
+def test_check_missing_file() -> None:
+    result = run("check", DATA / "nope.csv", QUOTAS, *BASE)
+    assert result.exit_code == 1
+    assert f"{DATA / 'nope.csv'}: no such file" in result.stderr
+
+
+def test_check_reads_xlsx_and_row_number_ids(tmp_path: Path) -> None:
+    frame = pd.read_csv(POOL, dtype="string").drop(columns=["person_id"])
+    frame.to_excel(tmp_path / "pool.xlsx", index=False)
+    pd.read_csv(QUOTAS).to_excel(tmp_path / "quotas.xlsx", index=False)
+    result = run("check", tmp_path / "pool.xlsx", tmp_path / "quotas.xlsx", "--k", "6")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_missing_panel_size_is_a_usage_error() -> None:
+    assert run("check", POOL, QUOTAS).exit_code == 2
+
+
+# --- select: the failure paths (no solver needed) ------------------------------------------
+
+
+def test_select_with_impossible_quotas(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("select", POOL, tight_quotas(tmp_path), *BASE, "--seed", "7", "--out", out)
+    assert result.exit_code == 3
+    assert "gender female: minimum 5 cannot be met, 4 can" in result.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["infeasible"] is True
+    assert report["seed"] == 7
+    assert {
+        "category": "gender",
+        "value": "female",
+        "bound": "min",
+        "current": 5,
+        "suggested": 4,
+        "message": "gender female: minimum 5 cannot be met, 4 can",
+    } in report["suggestions"]
+    assert not (out / "selected.csv").exists()
+
+
+def test_select_with_bad_input(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("select", POOL, QUOTAS, "--k", "6", "--id-column", "nr", "--out", out)
+    assert result.exit_code == 1
+    assert "there is no id column 'nr'" in result.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["infeasible"] is True
+    assert report["input_errors"][0]["file"] == str(POOL)
+    assert report["input_errors"][0]["row"] == 1
+
+
+# --- select: a real selection (needs sortition.selection) ----------------------------------
+
+
+def select_into(out: Path, *extra: str) -> Result:
+    pytest.importorskip("sortition.selection")
+    return run("select", POOL, QUOTAS, *BASE, "--seed", "42", "--out", out, *extra)
+
+
+def test_select_writes_every_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = select_into(out)
+    assert result.exit_code == 0, result.output
+    loaded, quotas = read_inputs(
+        POOL, QUOTAS, id_column="person_id", address_columns=["street", "postcode"]
+    )
+    pool = loaded.pool
+    selected = pd.read_csv(out / "selected.csv", dtype="string")
+    assert list(selected.columns) == list(loaded.table.columns)
+    chosen = selected["person_id"].tolist()
+    assert len(chosen) == 6
+    for q in quotas:
+        assert q.min <= sum(pool[p].features[q.category] == q.value for p in chosen) <= q.max
+    houses = [pool[p].household for p in chosen if pool[p].household is not None]
+    assert len(houses) == len(set(houses))
+    remaining = pd.read_csv(out / "remaining.csv", dtype="string")["person_id"].tolist()
+    assert set(remaining).isdisjoint(chosen)
+    assert not {pool[p].household for p in remaining} & set(houses)
+    assert set(remaining) | set(chosen) | {p.id for p in pool if p.household in set(houses)} == set(
+        pool.ids
+    )
+    probabilities = pd.read_csv(out / "probabilities.csv", dtype={"id": "string"})
+    assert list(probabilities.columns) == ["id", "probability"]
+    assert probabilities["id"].tolist() == list(pool.ids)
+    assert probabilities["probability"].sum() == pytest.approx(6, abs=1e-6)
+    alternates = pd.read_csv(out / "alternates.csv", dtype="string")
+    assert alternates["rank"].tolist() == [str(i + 1) for i in range(len(alternates))]
+    assert set(alternates["person_id"]).isdisjoint(chosen)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    for key in ("algorithm", "n", "k", "min_probability", "max_probability", "gini"):
+        assert key in report
+    for key in ("support_size", "lp_gap", "seconds", "seed", "infeasible"):
+        assert key in report
+    assert (report["algorithm"], report["n"], report["k"]) == ("leximin", 12, 6)
+    assert (report["seed"], report["infeasible"]) == (42, False)
+    assert report["panel"] == chosen
+    assert "Selected 6 of 12" in result.stdout
+
+
+def test_select_again_with_the_same_seed(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert select_into(first).exit_code == 0
+    assert select_into(second).exit_code == 0
+    for name in ("selected.csv", "probabilities.csv", "alternates.csv"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+@pytest.mark.parametrize("algorithm", ["maximin", "nash", "legacy"])
+def test_select_other_algorithms(tmp_path: Path, algorithm: str) -> None:
+    result = select_into(tmp_path / algorithm, "--algorithm", algorithm)
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / algorithm / "report.json").read_text(encoding="utf-8"))
+    assert report["algorithm"] == algorithm
+
+
+def test_select_row_number_ids(tmp_path: Path) -> None:
+    pytest.importorskip("sortition.selection")
+    shutil.copy(QUOTAS, tmp_path / "q.csv")
+    pd.read_csv(POOL, dtype="string").drop(columns=["person_id"]).to_csv(
+        tmp_path / "p.csv", index=False
+    )
+    out = tmp_path / "out"
+    result = run("select", tmp_path / "p.csv", tmp_path / "q.csv", "--k", "6", "--out", out)
+    assert result.exit_code == 0, result.output
+    selected = pd.read_csv(out / "selected.csv", dtype="string")
+    assert selected.columns[0] == "row"
+    assert set(selected["row"]) <= {str(r) for r in range(2, 14)}
