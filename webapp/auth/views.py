@@ -56,3 +56,10 @@ def dashboard() -> str:
         juries=visible_juries(current_user),
         sittings=assigned_sittings(current_user),
     )
+
+
+@bp.errorhandler(429)
+def too_many_logins(_error: Exception) -> tuple[str, int]:
+    form = LoginForm(formdata=None)
+    form.password.errors = [_("Too many tries. Please wait a few minutes and try again.")]
+    return render_template("auth/login.html", form=form), 429

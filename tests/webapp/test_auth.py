@@ -1,0 +1,191 @@
+"""Logging in and out, the login rate limit (memory and Redis), session cookies, and the
+``users create`` command."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import make_app
+from tests.webapp.staff_data import PASSWORD, make_user
+from webapp.extensions import db
+from webapp.models import Role, User
+
+
+@pytest.fixture
+def organiser(app: Flask) -> int:
+    with app.app_context():
+        user = make_user(Role.ORGANISER, "olga@example.org")
+        db.session.commit()
+        return user.id
+
+
+def _login(client: FlaskClient, email: str, password: str, **kwargs: object):  # type: ignore[no-untyped-def]
+    return client.post("/staff/login", data={"email": email, "password": password}, **kwargs)
+
+
+def test_login_with_the_right_password_opens_the_staff_pages(
+    client: FlaskClient, organiser: int
+) -> None:
+    assert client.get("/staff/").status_code == 302
+    response = _login(client, "Olga@Example.org ", PASSWORD)
+    assert response.status_code == 302
+    assert response.location.endswith("/staff/")
+    assert client.get("/staff/").status_code == 200
+    with client.session_transaction() as session:
+        assert session["_user_id"] == str(organiser)
+
+
+def test_a_wrong_password_or_unknown_address_gets_the_same_answer(
+    client: FlaskClient, organiser: int
+) -> None:
+    wrong = _login(client, "olga@example.org", "not the password")
+    unknown = _login(client, "nobody@example.org", PASSWORD)
+    for response in (wrong, unknown):
+        assert response.status_code == 200
+        assert b"The e-mail address or the password is not right." in response.data
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+def test_an_inactive_account_cannot_log_in(app: Flask, client: FlaskClient, organiser: int) -> None:
+    with app.app_context():
+        db.session.get(User, organiser).active = False
+        db.session.commit()
+    _login(client, "olga@example.org", PASSWORD)
+    assert client.get("/staff/").status_code == 302
+
+
+def test_login_form_errors_name_the_field_in_the_page_language(client: FlaskClient) -> None:
+    with client.session_transaction() as session:
+        session["lang"] = "es"
+    response = _login(client, "not-an-address", "")
+    page = response.data.decode()
+    assert response.status_code == 200
+    assert 'href="#email"' in page and 'href="#password"' in page
+    assert "Email inválido." in page
+    assert "Este campo es obligatorio." in page
+    assert 'aria-describedby="password-error"' in page
+
+
+def test_logout_needs_a_post_and_ends_the_session(client: FlaskClient, organiser: int) -> None:
+    _login(client, "olga@example.org", PASSWORD)
+    assert client.get("/staff/logout").status_code == 405
+    assert client.post("/staff/logout").status_code == 302
+    assert client.get("/staff/").status_code == 302
+
+
+def test_login_starts_a_fresh_session_but_keeps_the_language(
+    client: FlaskClient, organiser: int
+) -> None:
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+        session["lang"] = "nl"
+    _login(client, "olga@example.org", PASSWORD)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["lang"] == "nl"
+
+
+def test_login_never_redirects_to_another_site(client: FlaskClient, organiser: int) -> None:
+    response = _login(
+        client, "olga@example.org", PASSWORD, query_string={"next": "//evil.example/"}
+    )
+    assert response.location.endswith("/staff/")
+    client.post("/staff/logout")
+    response = _login(
+        client, "olga@example.org", PASSWORD, query_string={"next": "/staff/juries/new"}
+    )
+    assert response.location.endswith("/staff/juries/new")
+
+
+def test_session_cookie_is_http_only_and_same_site(client: FlaskClient, organiser: int) -> None:
+    response = _login(client, "olga@example.org", PASSWORD)
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def _limited_app(tmp_path: Path, storage: str) -> Flask:
+    return make_app(
+        f"sqlite:///{tmp_path / 'limited.sqlite'}",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=storage,
+        RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}",
+        LOGIN_RATE_LIMIT="3 per minute",
+    )
+
+
+def _assert_fourth_try_refused(app: Flask) -> None:
+    with app.app_context():
+        make_user(Role.ORGANISER, "olga@example.org")
+        db.session.commit()
+    client = app.test_client()
+    for _ in range(3):
+        assert _login(client, "olga@example.org", "wrong").status_code == 200
+    refused = _login(client, "olga@example.org", PASSWORD)
+    assert refused.status_code == 429
+    assert b"Too many tries" in refused.data
+    assert client.get("/staff/").status_code == 302  # the right password did not get in
+    assert client.get("/staff/login").status_code == 200  # only POSTs count
+
+
+def test_login_rate_limit_in_memory(tmp_path: Path) -> None:
+    _assert_fourth_try_refused(_limited_app(tmp_path, "memory://"))
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {url} is required under CI: {exc}")
+        pytest.skip(f"no Redis at {url}")
+    yield url
+
+
+def test_login_rate_limit_in_redis(tmp_path: Path, redis_url: str) -> None:
+    _assert_fourth_try_refused(_limited_app(tmp_path, redis_url))
+
+
+def _users(app: Flask) -> list[User]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(User)))
+
+
+def test_users_create_with_password_from_stdin(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    args = ["users", "create", "--email", "Ann@Example.org", "--name", "Ann", "--role", "admin"]
+    bad_role = runner.invoke(args=args, input=PASSWORD + "\n")
+    assert bad_role.exit_code != 0 and "administrator" in bad_role.output
+    args[-1] = "administrator"
+    result = runner.invoke(args=[*args, "--password-stdin"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output
+    (user,) = _users(app)
+    assert (user.email, user.role, user.active) == ("ann@example.org", Role.ADMINISTRATOR, True)
+    with app.app_context():
+        assert db.session.get(User, user.id).check_password(PASSWORD)
+    again = runner.invoke(args=[*args, "--password-stdin"], input=PASSWORD + "\n")
+    assert again.exit_code != 0 and "already an account" in again.output
+
+
+def test_users_create_prompts_twice_and_refuses_short_passwords(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    args = ["users", "create", "--email", "f@example.org", "--name", "F", "--role", "facilitator"]
+    short = runner.invoke(args=args, input="short\nshort\n")
+    assert short.exit_code != 0 and "at least 12 characters" in short.output
+    assert _users(app) == []
+    result = runner.invoke(args=args, input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert [u.role for u in _users(app)] == [Role.FACILITATOR]
