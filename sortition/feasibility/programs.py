@@ -24,6 +24,9 @@ from sortition.solver.types import TypeModel
 # type's verdict needs a complete solve. Wall-clock, so it changes speed, never the answer.
 QUICK_LOOK_SECONDS = 0.02
 
+# Cells of the swap cube computed at once (int32: 4 bytes each).
+SWAP_CELLS = 4_000_000
+
 Ints = npt.NDArray[np.int64]
 
 
@@ -197,18 +200,23 @@ class _Swaps:
     def reachable(self, panel: Ints) -> npt.NDArray[np.bool_]:
         inside = np.flatnonzero(panel > 0)
         counts = (panel @ self.incidence).astype(np.int32)
-        # axis 0: the member leaving (a type on the panel); axis 1: the type joining
-        after = counts - self.incidence[inside][:, None, :] + self.incidence[None, :, :]
-        fits = ((after >= self.low) & (after <= self.high)).all(axis=2)
-        fits &= (panel < self.room)[None, :]
         # a type whose housemate sits may join only in that housemate's place
         occupant = np.full(len(panel), -1)
         for member in inside:
             if self.house[member] >= 0:
                 occupant[self.house == self.house[member]] = member
         occupant[inside] = -1
-        fits &= (occupant == -1)[None, :] | (occupant[None, :] == inside[:, None])
-        return np.asarray((panel > 0) | fits.any(axis=0))
+        found = (panel > 0).copy()
+        open_types = panel < self.room
+        # chunks of leaving members bound the memory of the (leaving, joining, quota) cube
+        step = max(1, SWAP_CELLS // max(1, self.incidence.size))
+        for start in range(0, len(inside), step):
+            leaving = inside[start : start + step]
+            after = counts - self.incidence[leaving][:, None, :] + self.incidence[None, :, :]
+            fits = ((after >= self.low) & (after <= self.high)).all(axis=2) & open_types
+            fits &= (occupant == -1)[None, :] | (occupant[None, :] == leaving[:, None])
+            found |= fits.any(axis=0)
+        return found
 
 
 @functools.cache
