@@ -31,6 +31,7 @@ from sortition.tabular import (
 )
 
 EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 1, 3, 4
+OUTPUTS = ("selected.csv", "remaining.csv", "alternates.csv", "probabilities.csv", "report.json")
 
 Progress = Callable[[str, float | None], None]
 
@@ -105,6 +106,8 @@ def select(
     """Select a panel of K from PEOPLE meeting QUOTAS, fairly (LEXIMIN by default), and write
     the panel, the others, the alternates in order, every probability and a report to OUT."""
     out.mkdir(parents=True, exist_ok=True)
+    for name in OUTPUTS:  # a failed run must not leave an earlier run's panel behind
+        (out / name).unlink(missing_ok=True)
     loaded, read = _load(people, quotas, id_column, address_columns, out=out)
     seed = secrets.randbits(32) if seed is None else seed
     try:
@@ -114,6 +117,7 @@ def select(
         _write_report(out, _failure(loaded, k, algorithm, seed, error))
         _fail(str(error), EXIT_INFEASIBLE)
     except SolverError as error:
+        _write_report(out, {"algorithm": algorithm, "k": k, "seed": seed, "error": str(error)})
         _fail(str(error), EXIT_SOLVER)
     _write_outputs(out, loaded, result, files={"people": str(people), "quotas": str(quotas)})
     report = result.report
@@ -233,8 +237,16 @@ def _failure(
 
 
 def _write_report(out: Path, report: dict[str, Any]) -> None:
-    text = json.dumps(report, indent=2, ensure_ascii=False)
+    text = json.dumps(report, indent=2, ensure_ascii=False, default=_plain)
     (out / "report.json").write_text(text + "\n", encoding="utf-8")
+
+
+def _plain(value: object) -> object:
+    """numpy scalars (which a solver may leave in the report) as plain numbers."""
+    item = getattr(value, "item", None)
+    if callable(item):
+        return item()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _print_check(report: FeasibilityReport, *, n: int, k: int) -> None:
