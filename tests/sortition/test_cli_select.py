@@ -103,6 +103,8 @@ def test_a_missing_panel_size_is_a_usage_error() -> None:
 
 def test_select_with_impossible_quotas(tmp_path: Path) -> None:
     out = tmp_path / "out"
+    out.mkdir()
+    (out / "selected.csv").write_text("an earlier run's panel\n", encoding="utf-8")
     result = run("select", POOL, tight_quotas(tmp_path), *BASE, "--seed", "7", "--out", out)
     assert result.exit_code == 3
     assert "gender female: minimum 5 cannot be met, 4 can" in result.stderr
