@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 LETTER_LANGUAGES = [("nl", "Nederlands"), ("es", "Español"), ("en", "English")]
 
@@ -37,7 +37,7 @@ class DrawForm(FlaskForm):
     gender = SelectField(_l("Gender column"), validators=[Optional()])
     birth_year = SelectField(_l("Birth year column"), validators=[Optional()])
     n = IntegerField(
-        _l("Number of letters"), validators=[DataRequired(), NumberRange(min=1, max=1_000_000)]
+        _l("Number of letters"), validators=[InputRequired(), NumberRange(min=1, max=1_000_000)]
     )
     weights = TextAreaField(_l("Weights per district"), validators=[Optional(), Length(max=5000)])
     seed_text = StringField(_l("Public seed text"), validators=[Optional(), Length(max=500)])

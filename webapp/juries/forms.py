@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from webapp.models import Gender, PhaseKind
 
@@ -48,15 +48,15 @@ class JuryForm(FlaskForm):
     purpose = TextAreaField(_l("What the jury is for"), validators=[DataRequired()])
     decision = TextAreaField(_l("The decision the jury's advice feeds into"), [DataRequired()])
     panel_size = IntegerField(
-        _l("Number of jury members"), validators=[DataRequired(), NumberRange(min=1, max=1000)]
+        _l("Number of jury members"), validators=[InputRequired(), NumberRange(min=1, max=1000)]
     )
     minimum_age = IntegerField(
-        _l("Minimum age"), validators=[DataRequired(), NumberRange(min=0, max=120)]
+        _l("Minimum age"), validators=[InputRequired(), NumberRange(min=0, max=120)]
     )
     reply_deadline = DateField(_l("Last day to reply"), validators=[Optional()])
     retention_days = IntegerField(
         _l("Days to keep personal data after the report"),
-        validators=[DataRequired(), NumberRange(min=1, max=3650)],
+        validators=[InputRequired(), NumberRange(min=1, max=3650)],
     )
     declarations = TextAreaField(_l("Eligibility declarations, one per line"))
     districts = TextAreaField(_l("Districts, one per line"))
