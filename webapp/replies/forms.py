@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
+from flask_babel import format_date, format_time
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -247,6 +250,18 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
             declarations=tuple(self.jury.declarations),
             consent=True,
         )
+
+
+def sitting_labels(jury: Jury) -> list[str]:
+    """Each sitting's date, time and place in the page's language. Sittings are stored as
+    local times (naive); made aware here so that Flask-Babel does not shift them as if UTC."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    labels = []
+    for sitting in jury.sittings:
+        starts = sitting.starts_at.replace(tzinfo=zone)
+        text = f"{format_date(starts, 'full')}, {format_time(starts, 'short')}"
+        labels.append(f"{text} ({sitting.place})" if sitting.place else text)
+    return labels
 
 
 def _looks_like_email(text: str) -> bool:

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from webapp.extensions import db, limiter
 from webapp.models import Channel, Invitation, Jury
 from webapp.replies import bp
-from webapp.replies.forms import CodeForm, ReplyForm
+from webapp.replies.forms import CodeForm, ReplyForm, sitting_labels
 from webapp.replies.mail import send_confirmation
 from webapp.replies.services import (
     AlreadyReplied,
@@ -26,6 +26,11 @@ from webapp.replies.services import (
 )
 
 SESSION_KEY = "reply"
+
+
+@bp.context_processor
+def _helpers() -> dict[str, object]:
+    return {"sitting_labels": sitting_labels}
 
 
 def _code_entry_limit() -> str:
