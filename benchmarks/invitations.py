@@ -1,0 +1,177 @@
+"""Stage 1 at Madrid's scale: draw 30,000 of 1.3 million households in 21 districts, then
+print 30,000 letters.
+
+    .venv/bin/python benchmarks/invitations.py [--households 1300000] [--n 30000] [--letters 30000]
+
+Each measurement runs in a fresh Python process, so that its peak memory (maximum resident set
+size) is its own. The register is generated (seeded, synthetic) into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+# Madrid's 21 districts with their approximate populations (thousands), for realistic strata.
+DISTRICTS = {
+    "Centro": 140, "Arganzuela": 155, "Retiro": 118, "Salamanca": 145, "Chamartín": 145,
+    "Tetuán": 160, "Chamberí": 138, "Fuencarral-El Pardo": 250, "Moncloa-Aravaca": 120,
+    "Latina": 240, "Carabanchel": 260, "Usera": 140, "Puente de Vallecas": 235,
+    "Moratalaz": 92, "Ciudad Lineal": 215, "Hortaleza": 195, "Villaverde": 155,
+    "Villa de Vallecas": 115, "Vicálvaro": 75, "San Blas-Canillejas": 160, "Barajas": 50,
+}  # fmt: skip
+WEIGHTS = "Usera=1.5,Villaverde=1.5,Puente de Vallecas=1.5"
+
+
+def make_register(path: Path, households: int) -> None:
+    """One row per household: id, street, number, floor, postcode, district."""
+    rng = np.random.default_rng(2019)
+    names = list(DISTRICTS)
+    share = np.array([DISTRICTS[d] for d in names], dtype=float)
+    district = rng.choice(len(names), size=households, p=share / share.sum())
+    index = np.arange(households)
+    # Street, number and floor follow the row number, so every address is distinct.
+    frame = pd.DataFrame(
+        {
+            "id": np.char.add("H", index.astype(str)),
+            "street": np.char.add("Calle Ñandú ", (index // 2400).astype(str)),
+            "number": (index % 200 + 1).astype(str),
+            "floor": np.char.add(((index // 200) % 12).astype(str), "º"),
+            "postcode": (28001 + district * 3 + rng.integers(0, 3, size=households)).astype(str),
+            "district": np.array(names, dtype=object)[district],
+        }
+    )
+    frame.to_csv(path, index=False)
+
+
+def child_draw(register: str, n: int, out: str, households: str) -> dict[str, float]:
+    from sortition.invitations import (
+        draw_invitations,
+        parse_weights,
+        read_register,
+        seed_from_text,
+        write_invitation_files,
+    )
+
+    start = time.perf_counter()
+    columns = tuple(c for c in households.split(",") if c)
+    reg = read_register(
+        register, strata_column="district", household_columns=columns, id_column="id"
+    )
+    read = time.perf_counter()
+    draw = draw_invitations(
+        reg, n, seed=seed_from_text("3 5 1 6 2 4"), weights=parse_weights(WEIGHTS)
+    )
+    drawn = time.perf_counter()
+    write_invitation_files(draw, out)
+    done = time.perf_counter()
+    return {"read_s": read - start, "draw_s": drawn - read, "write_s": done - drawn}
+
+
+def child_letters(invitations: str, out: str, count: int, workers: int) -> dict[str, float]:
+    from sortition.letters import render_letters
+    from sortition.register import read_table
+
+    rows = [
+        {str(k): str(v) for k, v in row.items()}
+        for row in read_table(invitations)[1].head(count).to_dict("records")
+    ]
+    start = time.perf_counter()
+    render_letters(
+        rows,
+        lang="es",
+        reply_url="https://participa.example.es/observatorio/responder",
+        out=out,
+        variables={
+            "jury_name": "Observatorio de la Ciudad",
+            "organiser": "Ayuntamiento de Madrid · Plaza de la Villa 5 · 28005 Madrid",
+            "sitting_dates": "- Sábado 7 de marzo\n- Sábado 4 de abril\n- Sábado 9 de mayo",
+            "reply_deadline": "15 de febrero de 2026",
+            "contact": "Llame al 010 o escriba a observatorio@example.es.",
+        },
+        address_columns=["street+number+floor", "postcode+district"],
+        workers=workers,
+    )
+    return {"seconds": time.perf_counter() - start}
+
+
+def in_child(*args: str) -> dict[str, float]:
+    """Run one measurement in a fresh interpreter; its figures plus its peak memory in MB."""
+    completed = subprocess.run(
+        [sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True
+    )
+    figures: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def child_main(args: list[str]) -> None:
+    kind, *rest = args
+    start = time.perf_counter()
+    figures = (
+        child_draw(rest[0], int(rest[1]), rest[2], rest[3])
+        if kind == "draw"
+        else child_letters(rest[0], rest[1], int(rest[2]), int(rest[3]))
+    )
+    figures["total_s"] = time.perf_counter() - start
+    # ru_maxrss is in kilobytes on Linux
+    figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(figures))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=1_300_000)
+    parser.add_argument("--n", type=int, default=30_000)
+    parser.add_argument("--letters", type=int, default=30_000)
+    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        register = work / "register.csv"
+        started = time.perf_counter()
+        make_register(register, options.households)
+        size = register.stat().st_size / 1e6
+        print(
+            f"register: {options.households:,} households, 21 districts, {size:.0f} MB "
+            f"(generated in {time.perf_counter() - started:.1f} s)"
+        )
+        for label, columns in (
+            ("one row per household", ""),
+            ("grouped by address", "street,number,floor,postcode"),
+        ):
+            figures = in_child("draw", str(register), str(options.n), str(work / "out"), columns)
+            print(
+                f"draw of {options.n:,} ({label}): read {figures['read_s']:.2f} s, "
+                f"draw {figures['draw_s']:.2f} s, write {figures['write_s']:.2f} s, "
+                f"total {figures['total_s']:.2f} s, peak memory {figures['peak_mb']:.0f} MB"
+            )
+        for workers in options.workers:
+            figures = in_child(
+                "letters",
+                str(work / "out/invitations.csv"),
+                str(work / "letters.pdf"),
+                str(options.letters),
+                str(workers),
+            )
+            pdf_mb = (work / "letters.pdf").stat().st_size / 1e6
+            print(
+                f"letters: {options.letters:,} in {figures['seconds']:.1f} s "
+                f"({options.letters / figures['seconds']:.0f} letters/s, workers={workers}), "
+                f"PDF {pdf_mb:.0f} MB, peak memory {figures['peak_mb']:.0f} MB"
+            )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child_main(sys.argv[2:])
+    else:
+        main()
