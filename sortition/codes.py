@@ -62,16 +62,19 @@ def _encode(value: int) -> str:
     return data + check_symbol(data)
 
 
+def _printed(code: str) -> str:
+    return f"{code[0:4]}-{code[4:8]}-{code[8:12]}-{code[12]}"
+
+
 def format_code(canonical: str) -> str:
     """``XXXX-XXXX-XXXX-C`` from a code in any accepted spelling (validated first)."""
-    code = normalise_code(canonical)
-    return f"{code[0:4]}-{code[4:8]}-{code[8:12]}-{code[12]}"
+    return _printed(normalise_code(canonical))
 
 
 def generate_code(*, rng: secrets.SystemRandom | None = None) -> str:
     """A fresh code in printed form. ``rng`` defaults to the operating system's randomness."""
     bits = (rng or secrets.SystemRandom()).getrandbits(_BITS)
-    return format_code(_encode(bits))
+    return _printed(_encode(bits))
 
 
 def generate_codes(n: int, *, rng: secrets.SystemRandom | None = None) -> list[str]:
@@ -87,7 +90,7 @@ def generate_codes(n: int, *, rng: secrets.SystemRandom | None = None) -> list[s
         if value not in values:
             values.add(value)
             ordered.append(value)
-    return [format_code(_encode(v)) for v in ordered]
+    return [_printed(_encode(v)) for v in ordered]
 
 
 def normalise_code(text: str) -> str:

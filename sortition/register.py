@@ -91,6 +91,7 @@ def read_table(path: str | Path) -> tuple[str, pd.DataFrame]:
 def _parse(data: bytes, *, xlsx: bool) -> pd.DataFrame:
     if xlsx:
         frame = pd.read_excel(io.BytesIO(data), dtype="string", keep_default_na=False)
+        frame = frame.fillna("")  # empty cells of a spreadsheet come back missing
     else:
         header = data.split(b"\n", 1)[0]
         sep = ";" if header.count(b";") > header.count(b",") else ","
@@ -102,7 +103,7 @@ def _parse(data: bytes, *, xlsx: bool) -> pd.DataFrame:
             encoding="utf-8-sig",
         )
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.fillna("")
+    return frame
 
 
 def _canonical_codes(values: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
@@ -170,14 +171,7 @@ def read_register(
     problems = _empty_cells(source, strata, strata_column, "no stratum")
     if id_column:
         problems += _id_problems(source, stripped(frame[id_column]), id_column)
-    if household_columns:
-        household_of_row = household_numbers(frame, household_columns)
-        first_row = np.full(int(household_of_row.max()) + 1, -1, dtype=np.intp)
-        # Writing in reverse leaves each household's first row as the value that stays.
-        first_row[household_of_row[::-1]] = np.arange(len(frame), dtype=np.intp)[::-1]
-    else:
-        household_of_row = np.arange(len(frame), dtype=np.intp)
-        first_row = household_of_row
+    household_of_row, first_row = _households(frame, household_columns)
     household_stratum = strata.to_numpy(dtype=object)[first_row]
     if household_columns:
         problems += _split_households(source, strata, household_of_row, first_row, strata_column)
@@ -194,6 +188,19 @@ def read_register(
         first_row=first_row,
         household_stratum=household_stratum,
     )
+
+
+def _households(
+    frame: pd.DataFrame, columns: Sequence[str]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The household number of each row and the first row of each household."""
+    if not columns:
+        rows = np.arange(len(frame), dtype=np.intp)
+        return rows, rows
+    household_of_row = household_numbers(frame, columns)
+    # Households are numbered in order of first appearance, so the first indices come sorted.
+    first_row = np.unique(household_of_row, return_index=True)[1].astype(np.intp)
+    return household_of_row, first_row
 
 
 def _capped(

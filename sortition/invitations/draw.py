@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from sortition.invitations.allocation import ALLOCATION_METHOD, allocate, checked_weights
@@ -118,15 +119,7 @@ def draw_invitations(
     households = {str(s): int(c) for s, c in zip(strata, counts, strict=True)}
     exact_weights = checked_weights(households, weights, source=register.source)
     allocation = allocate(households, n, weights=exact_weights, source=register.source)
-    rng = random.Random(seed)
-    eligible_codes = codes[eligible]
-    chosen: list[np.ndarray[Any, np.dtype[np.intp]]] = []
-    for index, stratum in sorted(enumerate(map(str, strata)), key=lambda item: item[1]):
-        members = eligible[eligible_codes == index]
-        picks = rng.sample(range(len(members)), allocation[stratum])
-        chosen.append(members[np.asarray(picks, dtype=np.intp)])
-    invited = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
-    rows = tuple(int(r) for r in np.sort(register.first_row[invited]))
+    rows = _pick(register, codes, strata, eligible, allocation, seed=seed)
     report = _report(
         register,
         n=n,
@@ -148,6 +141,27 @@ def draw_invitations(
         rows=rows,
         report=report,
     )
+
+
+def _pick(
+    register: Register,
+    codes: npt.NDArray[np.intp],
+    strata: npt.NDArray[np.object_],
+    eligible: npt.NDArray[np.intp],
+    allocation: Mapping[str, int],
+    *,
+    seed: int,
+) -> tuple[int, ...]:
+    """The draw proper (see ``DRAW_METHOD``): the rows standing for the invited households."""
+    rng = random.Random(seed)
+    eligible_codes = codes[eligible]
+    chosen: list[npt.NDArray[np.intp]] = []
+    for index, stratum in sorted(enumerate(map(str, strata)), key=lambda item: item[1]):
+        members = eligible[eligible_codes == index]
+        picks = rng.sample(range(len(members)), allocation[stratum])
+        chosen.append(members[np.asarray(picks, dtype=np.intp)])
+    invited = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
+    return tuple(int(r) for r in np.sort(register.first_row[invited]))
 
 
 def _report(

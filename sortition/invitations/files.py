@@ -110,6 +110,21 @@ class Verification:
         return [*found, f"{verdict}: {self.invited} invitations recomputed"]
 
 
+def _changed_rows(
+    register: Register, expected: pd.DataFrame, listed: pd.DataFrame
+) -> tuple[int, ...]:
+    """Register rows present in both tables whose register columns differ."""
+    merged = expected.merge(listed, on=REGISTER_ROW, suffixes=("", "__listed"))
+    differs = pd.Series(False, index=merged.index)
+    for column in register.frame.columns:
+        theirs = f"{column}__listed"
+        if theirs not in merged:
+            differs |= True
+            continue
+        differs |= merged[column].astype(str) != merged[theirs].fillna("").astype(str)
+    return tuple(sorted(int(r) for r in merged.loc[differs, REGISTER_ROW]))
+
+
 def verify_invitations(
     register: Register,
     report: Mapping[str, Any],
@@ -138,14 +153,7 @@ def verify_invitations(
     listed[REGISTER_ROW] = pd.to_numeric(listed[REGISTER_ROW], errors="coerce")
     drawn_rows = set(expected[REGISTER_ROW])
     listed_rows = set(listed[REGISTER_ROW].dropna().astype(int))
-    merged = expected.merge(listed, on=REGISTER_ROW, suffixes=("", "__listed"))
-    differs = pd.Series(False, index=merged.index)
-    for column in register.frame.columns:
-        theirs = f"{column}__listed"
-        if theirs not in merged:
-            differs |= True
-            continue
-        differs |= merged[column].astype(str) != merged[theirs].fillna("").astype(str)
+    changed = _changed_rows(register, expected, listed)
     listed_exclusions = report.get("exclusions")
     return Verification(
         register_matches=register.sha256 == report["register"]["sha256"],
@@ -158,7 +166,7 @@ def verify_invitations(
         allocation_matches=draw.report["allocation"]["strata"] == report["allocation"]["strata"],
         missing=tuple(sorted(drawn_rows - listed_rows)),
         unexpected=tuple(sorted(listed_rows - drawn_rows)),
-        changed=tuple(sorted(int(r) for r in merged.loc[differs, REGISTER_ROW])),
+        changed=changed,
         invited=len(draw.rows),
     )
 
