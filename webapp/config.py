@@ -42,6 +42,9 @@ class Defaults:
     MAIL_FROM = "jury@localhost"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     MAX_REGISTER_BYTES = 200 * 1024 * 1024
+    # Printed on the letters: who sends them, and how to reach them (phone replies).
+    ORGANISER_NAME = "The city's participation department"
+    ORGANISER_CONTACT = ""
     # Where the letters PDF and printer's CSV wait (holding clear codes) until marked sent.
     LETTERS_DIR: str | None = None  # default: instance/letters
     UPLOADS_DIR: str | None = None  # default: instance/uploads (registers between the steps)

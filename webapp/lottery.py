@@ -17,10 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from sortition.codes import format_code, generate_codes
+from sortition.codes import generate_codes, normalise_code
 from sortition.errors import InputErrors, InputProblem
 from sortition.invitations.allocation import allocate, parse_weights
 from sortition.invitations.draw import InvitationDraw, draw_invitations, seed_from_text
+from sortition.letters import LANGUAGES as LETTER_LANGUAGES
+from sortition.letters import mail_merge_csv, render_letters
 from sortition.register import Register, read_register, read_table
 from webapp.codes import code_hash
 
@@ -41,6 +43,7 @@ __all__ = [
     "parse_weights",
     "read_columns",
     "read_register_file",
+    "write_letters",
 ]
 
 DEFAULT_AGE_BANDS = (16, 30, 45, 65)
@@ -147,8 +150,8 @@ def allocation_preview(
 
 def new_code() -> tuple[str, str]:
     """A fresh reply code as printed, and its HMAC as stored."""
-    code = generate_codes(1)[0]
-    return format_code(code), code_hash(code)
+    printed = generate_codes(1)[0]
+    return printed, code_hash(normalise_code(printed))
 
 
 def new_seed() -> int:
@@ -169,10 +172,11 @@ def invitation_rows(
     result: InvitationDraw, columns: RegisterColumns, *, batch_id: int, jury_id: int
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """Rows for a bulk insert into ``invitations`` (codes as HMACs only), and the letter rows
-    (addressee, address lines and the clear code) that exist only while the letters are made.
-    """
+    (``addressee``, ``line_1`` ... ``line_N``, ``district`` and the clear ``code``) that exist
+    only while the letters are made."""
     table = result.table()
-    codes = generate_codes(len(table))
+    # Printed form from the library; the HMAC is over the canonical form, as typed codes are.
+    codes = [normalise_code(c) for c in generate_codes(len(table))]
     addressee = _column(table, columns.addressee)
     lines = [_column(table, c) for c in columns.address]
     ids = _column(table, columns.id)
@@ -192,15 +196,38 @@ def invitation_rows(
                 "status": "sent",
             }
         )
-        letters.append(
-            {
-                "addressee": addressee[i],
-                "address": "\n".join(line[i] for line in lines if line[i]),
-                "district": strata[i],
-                "code": format_code(code),
-            }
-        )
+        letter = {"addressee": addressee[i], "district": strata[i], "code": code}
+        letter.update({f"line_{n}": line[i] for n, line in enumerate(lines, start=1)})
+        letters.append(letter)
     return rows, letters
+
+
+def write_letters(
+    rows: Sequence[Mapping[str, str]],
+    *,
+    pdf: Path,
+    printer_csv: Path,
+    lang: str,
+    reply_url: str,
+    variables: Mapping[str, str],
+) -> int:
+    """The letters PDF and the printing house's CSV for rows from :func:`invitation_rows`.
+    Returns the number of letters."""
+    lines = sorted((k for k in (rows[0] if rows else {}) if k.startswith("line_")), key=_line_no)
+    address = ["addressee", *lines]
+    render_letters(
+        rows,
+        lang=lang if lang in LETTER_LANGUAGES else "en",
+        reply_url=reply_url,
+        out=pdf,
+        variables=variables,
+        address_columns=address,
+    )
+    return mail_merge_csv(rows, reply_url=reply_url, out=printer_csv, address_columns=address)
+
+
+def _line_no(key: str) -> int:
+    return int(key.removeprefix("line_"))
 
 
 def _column(table: pd.DataFrame, name: str | None) -> list[str]:

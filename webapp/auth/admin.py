@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from webapp.auth import bp, services
 from webapp.auth.access import admin_required
@@ -40,10 +41,10 @@ def users() -> str | Response:
 def _forms(user: User) -> tuple[EditUserForm, MembershipForm, AssignmentForm]:
     edit = EditUserForm(obj=user, prefix="user")
     member = MembershipForm(prefix="member")
-    member.jury.choices = [(j.id, j.name) for j in db.session.scalars(sa.select(Jury))]
+    member.jury.choices = [SelectChoice(j.id, j.name) for j in db.session.scalars(sa.select(Jury))]
     assign = AssignmentForm(prefix="assign")
     assign.sitting.choices = [
-        (s.id, f"{s.jury.name}: {format_datetime(s.starts_at, 'short')}")
+        SelectChoice(s.id, f"{s.jury.name}: {format_datetime(s.starts_at, 'short')}")
         for s in db.session.scalars(sa.select(Sitting).order_by(Sitting.starts_at))
     ]
     return edit, member, assign

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from webapp.auth.services import MIN_PASSWORD_LENGTH
 from webapp.models import Role
 
 
-def role_choices() -> list[tuple[str, str]]:
+def role_choices() -> list[SelectChoice]:
     return [
-        (Role.ADMINISTRATOR.value, str(_l("Administrator"))),
-        (Role.ORGANISER.value, str(_l("Organiser"))),
-        (Role.FACILITATOR.value, str(_l("Facilitator"))),
+        SelectChoice(Role.ADMINISTRATOR.value, str(_l("Administrator"))),
+        SelectChoice(Role.ORGANISER.value, str(_l("Organiser"))),
+        SelectChoice(Role.FACILITATOR.value, str(_l("Facilitator"))),
     ]
 
 

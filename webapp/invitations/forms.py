@@ -8,6 +8,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,7 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-LETTER_LANGUAGES = [("nl", "Nederlands"), ("es", "Español"), ("en", "English")]
+LETTER_LANGUAGES = [
+    SelectChoice("nl", "Nederlands"),
+    SelectChoice("es", "Español"),
+    SelectChoice("en", "English"),
+]
 
 
 class UploadForm(FlaskForm):
@@ -46,8 +51,8 @@ class DrawForm(FlaskForm):
 
     def set_columns(self, columns: list[str]) -> None:
         """Offer the register's columns in every column choice (optional ones may be empty)."""
-        named = [(c, c) for c in columns]
-        none = [("", str(_l("(none)")))]
+        named = [SelectChoice(c, c) for c in columns]
+        none = [SelectChoice("", str(_l("(none)")))]
         self.stratum.choices = named
         self.household.choices = named
         self.address.choices = named

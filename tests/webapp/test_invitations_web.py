@@ -1,0 +1,195 @@
+"""Stage 1 through the test client: upload (CSV and XLSX), preview, draw, letters, sent."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from sortition.codes import normalise_code
+from sortition.invitations.draw import seed_from_text
+from tests.webapp.staff_data import build_world, log_in_as, register_csv, register_xlsx
+from webapp.codes import code_hash
+from webapp.extensions import db
+from webapp.models import Invitation, InvitationBatch
+
+# Households per district: North 30, South 20, West 10 (two people per household).
+HOUSEHOLDS = {"North": 30, "South": 20, "West": 10}
+
+
+def register_rows() -> list[dict[str, str]]:
+    rng = random.Random(7)
+    rows = []
+    for district, households in HOUSEHOLDS.items():
+        for h in range(households):
+            for person in range(2):
+                rows.append(
+                    {
+                        "pid": f"{district[0]}{h:03d}{person}",
+                        "name": f"Person {district} {h} {person}",
+                        "street": f"{district} street {h}",
+                        "city": "1234 AB Town",
+                        "district": district,
+                        "sex": rng.choice(["female", "male"]),
+                        "born": str(rng.randint(1940, 2005)),
+                    }
+                )
+    return rows
+
+
+@pytest.fixture
+def staff(any_db_app: Flask, tmp_path: Path) -> tuple[Flask, FlaskClient, int]:
+    any_db_app.config["LETTERS_DIR"] = str(tmp_path / "letters")
+    any_db_app.config["UPLOADS_DIR"] = str(tmp_path / "uploads")
+    world = build_world(any_db_app)
+    client = any_db_app.test_client()
+    log_in_as(client, world.organiser)
+    return any_db_app, client, world.jury
+
+
+def _upload(client: FlaskClient, jury: int, data: bytes, name: str) -> str:
+    response = client.post(
+        f"/staff/juries/{jury}/invitations",
+        data={"register": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.data.decode()[:2000]
+    return response.location
+
+
+FORM = {
+    "stratum": "district",
+    "household": ["street"],
+    "id_column": "pid",
+    "addressee": "name",
+    "address": ["street", "city"],
+    "gender": "sex",
+    "birth_year": "born",
+    "n": "12",
+    "weights": "",
+    "seed_text": "dice: 3 5 1 6 2",
+    "language": "nl",
+}
+
+
+def _batches(app: Flask) -> list[InvitationBatch]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(InvitationBatch).order_by(InvitationBatch.id)))
+
+
+def test_upload_preview_draw_letters_and_sent(staff: tuple[Flask, FlaskClient, int]) -> None:
+    app, client, jury = staff
+    draw_url = _upload(client, jury, register_csv(register_rows()), "register.csv")
+    page = client.get(draw_url).data.decode()
+    assert '<option value="born">born</option>' in page
+    preview = client.post(draw_url, data={**FORM, "action": "preview"}).data.decode()
+    # 12 letters over 30/20/10 households: exactly 6, 4 and 2.
+    for district, letters in (("North", 6), ("South", 4), ("West", 2)):
+        row = preview.split(f"<td>{district}</td>", 1)[1].split("</tr>", 1)[0]
+        assert f'<td class="num">{HOUSEHOLDS[district]}</td><td class="num">{letters}</td>' in row
+    unconfirmed = client.post(draw_url, data={**FORM, "action": "draw"}).data.decode()
+    assert "I have checked the allocation: Check the allocation first" in unconfirmed
+    assert len(_batches(app)) == 1  # the world's own batch only
+    done = client.post(draw_url, data={**FORM, "action": "draw", "confirm": "y"})
+    assert done.status_code == 302
+    batch = _batches(app)[-1]
+    assert batch.seed == str(seed_from_text("dice: 3 5 1 6 2"))
+    assert batch.seed_text == "dice: 3 5 1 6 2"
+    assert (batch.households, batch.n, batch.language) == (60, 12, "nl")
+    assert batch.register_counts["district"] == {"North": 60, "South": 40, "West": 20}
+    assert batch.invited_counts["district"] == {"North": 6, "South": 4, "West": 2}
+    assert client.get(draw_url).status_code == 404  # the staged register is gone
+    batch_page = client.get(done.location).data.decode()
+    assert batch.seed in batch_page and "dice: 3 5 1 6 2" in batch_page
+    with client.get(f"{done.location}/pdf") as pdf:
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+        assert pdf.headers["Cache-Control"] == "no-store"
+    with client.get(f"{done.location}/csv") as response:
+        printed = response.data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(printed)))
+    assert len(rows) == 12
+    with app.app_context():
+        stored = db.session.execute(
+            sa.select(Invitation.code_hash, Invitation.stratum).filter_by(batch_id=batch.id)
+        ).all()
+        hashes = sorted(code_hash(normalise_code(r["code"])) for r in rows)
+    assert hashes == sorted(h for h, _ in stored)
+    assert sorted(s for _, s in stored) == ["North"] * 6 + ["South"] * 4 + ["West"] * 2
+    assert all(r["reply_link"].endswith(f"/reply#code={r['code']}") for r in rows)
+    sent = client.post(f"{done.location}/sent", data={"sent": "y"})
+    assert sent.status_code == 302
+    assert client.get(f"{done.location}/pdf").status_code == 404
+    assert client.get(f"{done.location}/csv").status_code == 404
+    assert not (Path(app.config["LETTERS_DIR"]) / str(batch.id)).exists()
+    assert _batches(app)[-1].letters_sent_at is not None
+
+
+def test_an_xlsx_register_and_weights(staff: tuple[Flask, FlaskClient, int]) -> None:
+    app, client, jury = staff
+    draw_url = _upload(client, jury, register_xlsx(register_rows()), "register.xlsx")
+    # West counts triple: weighted households 30, 20, 30 (of 80); exact shares of 12 letters
+    # 4.5, 3 and 4.5; floors 4 + 3 + 4 = 11; the twelfth goes to the largest remainder, a tie
+    # of North and West at .5 settled by name: North 5, South 3, West 4.
+    form = {**FORM, "weights": "West=3", "confirm": "y", "action": "draw", "seed_text": ""}
+    assert client.post(draw_url, data=form).status_code == 302
+    batch = _batches(app)[-1]
+    assert batch.invited_counts["district"] == {"North": 5, "South": 3, "West": 4}
+    assert batch.seed_text is None and int(batch.seed) >= 0
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"n": "61"}, "cannot send 61 letters: there are 60 households"),
+        ({"weights": "East=2"}, "the weights name stratum &#39;East&#39;"),
+        ({"weights": "North=lots"}, "is not stratum=weight"),
+    ],
+)
+def test_bad_settings_are_shown_and_nothing_is_stored(
+    staff: tuple[Flask, FlaskClient, int], change: dict[str, str], expected: str
+) -> None:
+    app, client, jury = staff
+    draw_url = _upload(client, jury, register_csv(register_rows()), "register.csv")
+    page = client.post(draw_url, data={**FORM, **change, "action": "draw", "confirm": "y"})
+    assert page.status_code == 200
+    assert expected in page.data.decode()
+    assert "Nothing was stored." in page.data.decode()
+    assert len(_batches(app)) == 1
+
+
+def test_a_bad_register_names_file_row_and_column(staff: tuple[Flask, FlaskClient, int]) -> None:
+    app, client, jury = staff
+    rows = register_rows()
+    rows[4]["district"] = ""
+    rows[9]["pid"] = rows[8]["pid"]
+    draw_url = _upload(client, jury, register_csv(rows), "city.csv")
+    page = client.post(draw_url, data={**FORM, "action": "preview"}).data.decode()
+    assert "city.csv, row 6, column district: no stratum" in page
+    assert "city.csv, row 11, column pid: id" in page and "is already on row 10" in page
+    with client.session_transaction() as session:
+        session["lang"] = "es"
+    wrong = client.post(draw_url, data={**FORM, "stratum": "", "n": "", "action": "preview"})
+    text = wrong.data.decode()
+    assert "District column: " in text and "Number of letters: Este campo es obligatorio." in text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1
+
+
+def test_upload_type_and_size_are_checked(staff: tuple[Flask, FlaskClient, int]) -> None:
+    app, client, jury = staff
+    url = f"/staff/juries/{jury}/invitations"
+    for data in ({"register": (io.BytesIO(b"a,b\n1,2\n"), "register.txt")}, {}):
+        page = client.post(url, data=data, content_type="multipart/form-data").data.decode()
+        assert 'href="#register"' in page and "Register file: " in page
+    app.config["MAX_REGISTER_BYTES"] = 100
+    big = {"register": (io.BytesIO(register_csv(register_rows())), "register.csv")}
+    page = client.post(url, data=big, content_type="multipart/form-data").data.decode()
+    assert "Register file: The file is too large." in page
+    assert not any(Path(app.config["UPLOADS_DIR"]).rglob("*.csv"))
+    assert client.get(f"{url}/new/{'y' * 32}").status_code == 404
