@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sortition.cli import main
+from sortition.cli import select as cli_select
 from sortition.tabular import read_inputs
 
 DATA = Path(__file__).parent / "data"
@@ -209,3 +212,27 @@ def test_select_row_number_ids(tmp_path: Path) -> None:
     selected = pd.read_csv(out / "selected.csv", dtype="string")
     assert selected.columns[0] == "row"
     assert set(selected["row"]) <= {str(r) for r in range(2, 14)}
+
+
+# --- the progress bar ----------------------------------------------------------------------
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with cli_select._progress() as progress:
+        assert progress is None
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with cli_select._progress() as progress:
+        assert progress is not None
+        progress("level 1", 0.5)
+        progress("level 2", None)
+        progress("done", 1.0)
+    shown = terminal.getvalue()
+    assert "level 1" in shown and "50%" in shown
+    assert "level 2" in shown and "100%" in shown
