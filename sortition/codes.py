@@ -56,10 +56,13 @@ def check_symbol(data: str) -> str:
     return CHECK_ALPHABET[value % 37]
 
 
+_PAIRS = [a + b for a in DATA_ALPHABET for b in DATA_ALPHABET]
+
+
 def _encode(value: int) -> str:
-    symbols = [DATA_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(DATA_SYMBOLS))]
-    data = "".join(symbols)
-    return data + check_symbol(data)
+    # Ten bits at a time; the check symbol is the value itself modulo 37.
+    pairs = [_PAIRS[(value >> (10 * i)) & 1023] for i in range(DATA_SYMBOLS // 2 - 1, -1, -1)]
+    return "".join(pairs) + CHECK_ALPHABET[value % 37]
 
 
 def _printed(code: str) -> str:
