@@ -22,7 +22,9 @@ ENV_PREFIX = "KLEROTERION_"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # KLEROTERION_INSTANCE_PATH (absolute) moves the instance folder: config, SQLite, letters.
+    instance_path = os.environ.get(f"{ENV_PREFIX}INSTANCE_PATH") or None
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     _configure(app, test_config)
     _init_extensions(app)
     _register_blueprints(app)
