@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import abort
@@ -37,13 +37,14 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
-        return login_required(wrapped)  # type: ignore[return-value]
+        return cast(F, login_required(wrapped))
 
     return decorate
 
 
 admin_required = roles_required(Role.ADMINISTRATOR)
 organiser_required = roles_required(Role.ADMINISTRATOR, Role.ORGANISER)
+staff_required = roles_required(*Role)
 
 
 def is_member(user: User, jury_id: int) -> bool:

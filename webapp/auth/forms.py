@@ -23,12 +23,12 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class LoginForm(FlaskForm):
+class LoginForm(FlaskForm):  # type: ignore[misc]
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()], filters=[_strip])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
-class UserForm(FlaskForm):
+class UserForm(FlaskForm):  # type: ignore[misc]
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(), Email(), Length(max=254)],
@@ -45,7 +45,7 @@ class UserForm(FlaskForm):
         self.role.choices = role_choices()
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(FlaskForm):  # type: ignore[misc]
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
     active = BooleanField(_l("Account is active"))
@@ -55,9 +55,9 @@ class EditUserForm(FlaskForm):
         self.role.choices = role_choices()
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(FlaskForm):  # type: ignore[misc]
     jury = SelectField(_l("Jury"), coerce=int, validators=[DataRequired()])
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(FlaskForm):  # type: ignore[misc]
     sitting = SelectField(_l("Sitting"), coerce=int, validators=[DataRequired()])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from webapp.auth import bp
-from webapp.auth.access import assigned_sittings, visible_juries
+from webapp.auth.access import assigned_sittings, staff_required, visible_juries
 from webapp.auth.forms import LoginForm
 from webapp.auth.services import authenticate
 from webapp.extensions import limiter
@@ -40,7 +40,7 @@ def login() -> str | Response:
 
 
 @bp.post("/staff/logout")
-@login_required
+@staff_required
 def logout() -> Response:
     logout_user()
     session.clear()
@@ -49,7 +49,7 @@ def logout() -> Response:
 
 
 @bp.get("/staff/")
-@login_required
+@staff_required
 def dashboard() -> str:
     return render_template(
         "auth/dashboard.html",

@@ -23,7 +23,7 @@ LETTER_LANGUAGES = [
 ]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(FlaskForm):  # type: ignore[misc]
     register = FileField(
         _l("Register file"),
         validators=[
@@ -33,7 +33,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class DrawForm(FlaskForm):
+class DrawForm(FlaskForm):  # type: ignore[misc]
     stratum = SelectField(_l("District column"), validators=[DataRequired()])
     household = SelectMultipleField(_l("Household columns (one letter per address)"))
     id_column = SelectField(_l("Id column"), validators=[Optional()])
@@ -60,5 +60,5 @@ class DrawForm(FlaskForm):
             optional.choices = none + named
 
 
-class MarkSentForm(FlaskForm):
+class MarkSentForm(FlaskForm):  # type: ignore[misc]
     sent = BooleanField(_l("The letters are printed and sent"), validators=[DataRequired()])

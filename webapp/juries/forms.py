@@ -43,7 +43,7 @@ def _age_bands(form: FlaskForm, field: StringField) -> None:
         raise ValidationError(_l("Write rising ages separated by commas, such as 16,30,45,65."))
 
 
-class JuryForm(FlaskForm):
+class JuryForm(FlaskForm):  # type: ignore[misc]
     name = StringField(_l("Name of the jury"), validators=[DataRequired(), Length(max=200)])
     purpose = TextAreaField(_l("What the jury is for"), validators=[DataRequired()])
     decision = TextAreaField(_l("The decision the jury's advice feeds into"), [DataRequired()])
@@ -88,7 +88,7 @@ def phase_form_class() -> type[FlaskForm]:
 
 
 def _validate_phases(self: FlaskForm, extra_validators: Any = None) -> bool:
-    ok = FlaskForm.validate(self, extra_validators)
+    ok = bool(FlaskForm.validate(self, extra_validators))
     for kind in PHASE_LABELS:
         starts = self[f"{kind.value}_starts"]
         ends = self[f"{kind.value}_ends"]
@@ -104,7 +104,7 @@ def _validate_phases(self: FlaskForm, extra_validators: Any = None) -> bool:
     return ok
 
 
-class SittingForm(FlaskForm):
+class SittingForm(FlaskForm):  # type: ignore[misc]
     starts_at = DateTimeLocalField(
         _l("Starts at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
@@ -118,5 +118,5 @@ class SittingForm(FlaskForm):
             raise ValidationError(_l("The end must be after the start."))
 
 
-class TargetsForm(FlaskForm):
+class TargetsForm(FlaskForm):  # type: ignore[misc]
     targets = TextAreaField(_l("Population targets"), validators=[Optional()])

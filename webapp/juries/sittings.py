@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from webapp.auth.access import jury_for_staff, organiser_required, sitting_for_staff
+from webapp.auth.access import (
+    jury_for_staff,
+    organiser_required,
+    sitting_for_staff,
+    staff_required,
+)
 from webapp.extensions import db
 from webapp.juries import bp, services
 from webapp.juries.forms import SittingForm
@@ -39,6 +43,6 @@ def remove_sitting(jury_id: int, sitting_id: int) -> Response:
 
 
 @bp.get("/staff/sittings/<int:sitting_id>")
-@login_required
+@staff_required
 def sitting(sitting_id: int) -> str:
     return render_template("juries/sitting.html", sitting=sitting_for_staff(sitting_id))

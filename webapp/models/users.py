@@ -50,6 +50,6 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return self.role in roles
 
 
-@login_manager.user_loader
+@login_manager.user_loader  # type: ignore[untyped-decorator]
 def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
