@@ -113,6 +113,17 @@ def in_child(*args: str) -> dict[str, float]:
     return figures
 
 
+def peak_memory_mb() -> float:
+    """This process's own peak resident memory. (ru_maxrss is not used: on Linux a child
+    started by a big parent can report the parent's peak.)"""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child_main(args: list[str]) -> None:
     kind, *rest = args
     start = time.perf_counter()
@@ -122,8 +133,7 @@ def child_main(args: list[str]) -> None:
         else child_letters(rest[0], rest[1], int(rest[2]), int(rest[3]))
     )
     figures["total_s"] = time.perf_counter() - start
-    # ru_maxrss is in kilobytes on Linux
-    figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["peak_mb"] = peak_memory_mb()
     print(json.dumps(figures))
 
 

@@ -68,28 +68,56 @@ def _columns(rows: Sequence[Mapping[str, str]], columns: Sequence[str] | None) -
 
 
 class _Letter:
-    """Draws one template onto pages; the parts that are the same on every page are
-    substituted once."""
+    """Draws one template onto pages. The static part (everything but the address, the code
+    and the link) is drawn once, recorded, and replayed on the other pages when the template
+    uses no per-row placeholder; otherwise it is drawn on every page."""
 
-    def __init__(self, writer: PageWriter, template: LetterTemplate) -> None:
+    def __init__(self, writer: PageWriter, template: LetterTemplate, *, replay: bool) -> None:
         self.writer = writer
         self.template = template
-        self.qr_top: float | None = None
+        self.replay = replay
+        self.recording: tuple[bytes, frozenset[tuple[str, str, float]], float] | None = None
+        self.qr_top = self.code_top = self.link_top = 0.0
 
     def text(self, raw: str, values: Mapping[str, str]) -> str:
         return Template(raw).substitute(values)
 
-    def draw(self, row: Mapping[str, str], values: Mapping[str, str], lines: list[str]) -> float:
-        w, lay, head = self.writer, self.writer.layout, self.template.header
+    def page(self, values: Mapping[str, str], lines: list[str]) -> float:
+        """Add a page with one letter; return how far down the page its text ends (mm)."""
+        w = self.writer
         w.pdf.add_page()
+        if self.recording is not None:
+            w.replay(self.recording[0], self.recording[1])
+            end = self.recording[2]
+        elif self.replay:
+            w.start_recording()
+            end = self.static(values)
+            self.recording = (*w.stop_recording(), end)
+        else:
+            end = self.static(values)
+        self.dynamic(values, lines)
+        return end
+
+    def dynamic(self, values: Mapping[str, str], lines: list[str]) -> None:
+        w, lay = self.writer, self.writer.layout
+        w.font()
+        top = lay.window_y + 13
+        for line in lines:
+            top = w.line(lay.window_x, top, line, height=5)
+        w.font("B", lay.code_size, family="courier")
+        w.line(lay.left + 5, self.code_top, values["code"], height=11)
+        w.font("", lay.font_size - 3)
+        inner = lay.width - lay.qr_size - 16
+        w.paragraph(lay.left + 5, self.link_top, values["link"], inner, cache=False)
+
+    def static(self, values: Mapping[str, str]) -> float:
+        w, lay, head = self.writer, self.writer.layout, self.template.header
         w.font("B", lay.font_size + 2)
         w.line(lay.left, lay.letterhead_y, self.text(head["letterhead"], values))
         w.font("", 7)
         w.line(lay.window_x, lay.window_y + 2, self.text(head["return_address"], values), height=4)
         w.font()
-        top = lay.window_y + 8
-        for line in [self.text(head["addressee"], values), *lines]:
-            top = w.line(lay.window_x, top, line, height=5)
+        w.line(lay.window_x, lay.window_y + 8, self.text(head["addressee"], values), height=5)
         w.line(lay.aside_x, lay.window_y + 8, self.text(head["deadline_label"], values))
         w.font("B")
         w.line(lay.aside_x, lay.window_y + 14, values["reply_deadline"])
@@ -127,13 +155,12 @@ class _Letter:
         w.pdf.rect(lay.left, top, lay.width, lay.box_height)
         w.font("B")
         w.line(lay.left + 5, top + 4, self.text(head["code_label"], values))
-        w.font("B", lay.code_size, family="courier")
-        w.line(lay.left + 5, top + 12, values["code"], height=11)
         w.font("", lay.font_size - 2)
         inner = lay.width - lay.qr_size - 16
-        after = w.paragraph(lay.left + 5, top + 25, self.text(head["code_help"], values), inner)
-        w.font("", lay.font_size - 3)
-        w.paragraph(lay.left + 5, after, values["link"], inner)
+        self.link_top = w.paragraph(
+            lay.left + 5, top + 25, self.text(head["code_help"], values), inner
+        )
+        self.code_top = top + 12
         self.qr_top = top + (lay.box_height - lay.qr_size) / 2
         return top + lay.box_height + 4
 
@@ -187,27 +214,27 @@ def render_letters(
         raise TemplateError(f"template {parsed.name}: no line {CODE_MARK} for the reply code")
     columns = _columns(rows, address_columns)
     writer = PageWriter(layout, lang=lang)
-    letter = _Letter(writer, parsed)
+    per_row = (set(row_keys) - set(fixed)) | {"code", "link"}
+    letter = _Letter(writer, parsed, replay=not parsed.placeholders() & per_row)
     codes = [format_code(str(row[code_column])) for row in rows]
     links = [reply_link(reply_url, code) for code in codes]
-    k, height = writer.pdf.k, writer.pdf.h
     operators = qr_operators(links, workers=workers)
     for row, code, link in zip(rows, codes, links, strict=True):
         values = {**{c: str(row[c]) for c in row_keys}, **fixed}
         values.update(code=code, link=link, reply_url=reply_url)
-        end = letter.draw(row, values, address_lines(row, columns))
-        if end > layout.bottom or letter.qr_top is None:
+        end = letter.page(values, address_lines(row, columns))
+        if end > layout.bottom:
             raise TemplateError(
                 f"template {parsed.name}: the letter ends {end:.0f} mm down the page, below "
                 f"the limit of {layout.bottom:.0f} mm: shorten the text"
             )
         modules, path = next(operators)
-        scale = layout.qr_size * k / modules
-        x = (layout.left + layout.width - layout.qr_size - 5) * k
-        y = (height - letter.qr_top) * k
-        # fpdf2 has no public call for a raw path; one path per QR code instead of hundreds
-        # of rect() calls keeps 30,000 letters within two minutes.
-        writer.pdf._out(f"q {scale:.4f} 0 0 {scale:.4f} {x:.2f} {y:.2f} cm 0 g {path} f Q")
+        writer.path(
+            path,
+            x=layout.left + layout.width - layout.qr_size - 5,
+            y=letter.qr_top,
+            scale=layout.qr_size / modules,
+        )
     _write(writer.pdf.output(), out)
     return len(rows)
 
