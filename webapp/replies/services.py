@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from sortition.codes import DATA_ALPHABET
 from webapp.extensions import db
@@ -165,11 +166,11 @@ def _mark_replied(invitation: Invitation) -> None:
     # the row lock (PostgreSQL) first, so a second request for the same invitation waits here,
     # and on SQLite the savepoint below is nested in a real transaction (pysqlite would
     # otherwise let the savepoint open the transaction, and its RELEASE would commit early).
+    table = Invitation.__table__
     db.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id)
-        .values(status=InvitationStatus.REPLIED)
+        update(table).where(table.c.id == invitation.id).values(status=InvitationStatus.REPLIED)
     )
+    set_committed_value(invitation, "status", InvitationStatus.REPLIED)
 
 
 def _fill(reply: Reply, data: ReplyData) -> None:
