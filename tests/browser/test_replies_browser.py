@@ -201,3 +201,49 @@ def test_staff_key_in_a_paper_reply(live_server: LiveServer, page: Any) -> None:
     [reply] = replies_of(live_server, w.jury_id)
     assert reply.reference in page.locator(".flashes").inner_text()
     assert (reply.channel, reply.entered_by_id) == ("phone", user_id)
+
+
+def test_every_public_page_passes_axe(live_server: LiveServer, page: Any) -> None:
+    """Home, jury page, code entry (empty and with an error), reply form (with errors), the
+    "already" page, the closed page and an error page; in English and on a phone, in Dutch."""
+    open_jury = world(live_server)
+    from datetime import date, timedelta
+
+    closed = world(live_server, deadline=date.today() - timedelta(days=1))
+    with live_server.app.app_context():
+        from webapp.models import Jury
+
+        slug = db.session.get_one(Jury, open_jury.jury_id).slug
+    for lang, viewport in (
+        ("en", {"width": 1100, "height": 900}),
+        ("nl", {"width": 390, "height": 844}),
+    ):
+        page.set_viewport_size(viewport)
+        page.goto(f"{live_server.url}/")
+        choose_language(page, lang)
+        check_accessibility(page)
+        for path in (f"/juries/{slug}", "/no-such-page", "/reply"):
+            page.goto(live_server.url + path)
+            check_accessibility(page)
+        enter_code(page, "ABC")
+        check_accessibility(page)
+        enter_code(page, closed.codes[0])
+        page.wait_for_url("**/reply/form")
+        check_accessibility(page)  # the closed page
+        page.goto(f"{live_server.url}/reply")
+        enter_code(page, open_jury.codes[0 if lang == "en" else 1])
+        page.wait_for_url("**/reply/form")
+        page.check("#answer-0")
+        submit_reply(page)
+        check_accessibility(page)
+        page.check("#answer-1")
+        submit_reply(page)
+        page.wait_for_url("**/reply/done")
+        page.goto(f"{live_server.url}/reply")
+        enter_code(page, open_jury.codes[0 if lang == "en" else 1])
+        page.wait_for_url("**/reply/already")
+        check_accessibility(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "already-nl-phone.png"), full_page=True)
+    page.goto(f"{live_server.url}/reply")
+    page.screenshot(path=str(SHOTS / "code-nl-phone.png"), full_page=True)
