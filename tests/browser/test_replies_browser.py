@@ -152,6 +152,23 @@ def test_two_tabs_store_one_reply(live_server: LiveServer, context: Any) -> None
     assert len(replies_of(live_server, w.jury_id)) == 1
 
 
+def test_a_no_hides_the_other_questions(live_server: LiveServer, page: Any) -> None:
+    w = world(live_server)
+    page.goto(f"{live_server.url}/reply")
+    enter_code(page, w.codes[1])
+    page.wait_for_url("**/reply/form")
+    assert page.is_visible("#birth_year")
+    page.check("#answer-1")
+    assert not page.is_visible("#birth_year")
+    page.check("#answer-0")
+    assert page.is_visible("#birth_year")
+    page.check("#answer-1")
+    submit_reply(page)
+    page.wait_for_url("**/reply/done")
+    [reply] = replies_of(live_server, w.jury_id)
+    assert reply.answer == "no"
+
+
 def test_a_double_click_stores_one_reply(live_server: LiveServer, page: Any) -> None:
     w = world(live_server)
     page.goto(f"{live_server.url}/reply")
