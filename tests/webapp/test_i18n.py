@@ -144,3 +144,31 @@ def test_the_catalogs_hold_every_string_of_the_web_app() -> None:
         with _catalog_path(lang).open("rb") as source:
             known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(source)}
         assert sorted(found - known) == [], f"run `make translations-update` ({lang})"
+
+
+def _translation(lang: str, msgid: str) -> str:
+    with _catalog_path(lang).open("rb") as source:
+        message = read_po(source, locale=lang).get(msgid)
+    assert message is not None and message.string, f"{msgid!r} is not translated ({lang})"
+    return str(message.string)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_public_page_renders_in_the_language(app: Flask, lang: str) -> None:
+    with app.app_context():
+        world = make_world(n=1, slug="i18n-jury")
+    client = app.test_client()
+    _choose(client, lang)
+    pages = {"/": 200, "/juries/i18n-jury": 200, "/reply": 200, "/staff/login": 200}
+    pages["/no-such-page"] = 404
+    skip_link = _translation(lang, "Skip to content")
+    for path, status in pages.items():
+        response = client.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == status, path
+        assert f'<html lang="{lang}">' in page, path
+        assert skip_link in page, path
+    client.post("/reply", data={"code": world.codes[0]})
+    form = client.get("/reply/form").get_data(as_text=True)
+    assert _translation(lang, "Year of birth") in form
+    assert _translation(lang, "Send my reply") in form
