@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -127,12 +128,20 @@ def peak_memory_mb() -> float:
 def child_main(args: list[str]) -> None:
     kind, *rest = args
     start = time.perf_counter()
+    cpu_start = os.times()
     figures = (
         child_draw(rest[0], int(rest[1]), rest[2], rest[3])
         if kind == "draw"
         else child_letters(rest[0], rest[1], int(rest[2]), int(rest[3]))
     )
     figures["total_s"] = time.perf_counter() - start
+    cpu = os.times()
+    # CPU seconds of this process and its (reaped) worker processes: on a shared machine
+    # this says more than wall-clock time about what the code costs.
+    figures["cpu_s"] = sum(
+        getattr(cpu, f) - getattr(cpu_start, f)
+        for f in ("user", "system", "children_user", "children_system")
+    )
     figures["peak_mb"] = peak_memory_mb()
     print(json.dumps(figures))
 
@@ -150,6 +159,8 @@ def main() -> None:
         started = time.perf_counter()
         make_register(register, options.households)
         size = register.stat().st_size / 1e6
+        load = os.getloadavg()[0]
+        print(f"{os.cpu_count()} CPUs, load average {load:.1f} before the measurements")
         print(
             f"register: {options.households:,} households, 21 districts, {size:.0f} MB "
             f"(generated in {time.perf_counter() - started:.1f} s)"
@@ -162,7 +173,8 @@ def main() -> None:
             print(
                 f"draw of {options.n:,} ({label}): read {figures['read_s']:.2f} s, "
                 f"draw {figures['draw_s']:.2f} s, write {figures['write_s']:.2f} s, "
-                f"total {figures['total_s']:.2f} s, peak memory {figures['peak_mb']:.0f} MB"
+                f"total {figures['total_s']:.2f} s (CPU {figures['cpu_s']:.2f} s), "
+                f"peak memory {figures['peak_mb']:.0f} MB"
             )
         for workers in options.workers:
             figures = in_child(
@@ -175,7 +187,8 @@ def main() -> None:
             pdf_mb = (work / "letters.pdf").stat().st_size / 1e6
             print(
                 f"letters: {options.letters:,} in {figures['seconds']:.1f} s "
-                f"({options.letters / figures['seconds']:.0f} letters/s, workers={workers}), "
+                f"({options.letters / figures['seconds']:.0f} letters/s, workers={workers}; "
+                f"CPU {figures['cpu_s']:.1f} s), "
                 f"PDF {pdf_mb:.0f} MB, peak memory {figures['peak_mb']:.0f} MB"
             )
 

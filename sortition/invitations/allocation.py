@@ -55,10 +55,12 @@ def checked_weights(
     weights: Mapping[str, Fraction | float | int] | None,
     *,
     source: str = "allocation",
+    column: str | None = None,
 ) -> dict[str, Fraction]:
     """Every stratum's weight as an exact fraction (1 when not given; ``1.5`` reads as 3/2).
 
-    Raises :class:`InputErrors` if a weight names an unknown stratum or is negative.
+    Raises :class:`InputErrors` if a weight names an unknown stratum or is negative;
+    ``source`` and ``column`` (the stratum column) say where, in the messages.
     """
     given = {
         s: Fraction(str(w)) if isinstance(w, float) else Fraction(w)
@@ -68,7 +70,7 @@ def checked_weights(
         InputProblem(
             source,
             None,
-            None,
+            column,
             f"the weights name stratum {s!r}, which is not in the register "
             f"(strata: {', '.join(sorted(households))})",
         )
@@ -76,7 +78,7 @@ def checked_weights(
         if s not in households
     ]
     problems += [
-        InputProblem(source, None, None, f"the weight of {s!r} is negative")
+        InputProblem(source, None, column, f"the weight of {s!r} is negative")
         for s, w in given.items()
         if w < 0
     ]

@@ -117,7 +117,9 @@ def draw_invitations(
     eligible = np.flatnonzero(~excluded)
     counts = np.bincount(codes[eligible], minlength=len(strata))
     households = {str(s): int(c) for s, c in zip(strata, counts, strict=True)}
-    exact_weights = checked_weights(households, weights, source=register.source)
+    exact_weights = checked_weights(
+        households, weights, source=register.source, column=register.strata_column
+    )
     allocation = allocate(households, n, weights=exact_weights, source=register.source)
     rows = _pick(register, codes, strata, eligible, allocation, seed=seed)
     report = _report(

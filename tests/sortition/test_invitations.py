@@ -272,6 +272,7 @@ def test_unknown_stratum_in_the_weights(tmp_path: Path) -> None:
     with pytest.raises(InputErrors) as excinfo:
         draw_invitations(register, 10, seed=1, weights={"Centr0": 2})
     assert "Centr0" in str(excinfo.value) and "Centro" in str(excinfo.value)
+    assert problems_of(excinfo) == [(None, "district")]
 
 
 def test_xlsx_register_and_semicolon_csv(tmp_path: Path) -> None:
