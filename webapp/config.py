@@ -45,6 +45,8 @@ class Defaults:
     # Printed on the letters: who sends them, and how to reach them (phone replies).
     ORGANISER_NAME = "The city's participation department"
     ORGANISER_CONTACT = ""
+    # Up to this many letters the PDF is made within the draw's request; more in a thread.
+    LETTERS_SYNC_LIMIT = 2000
     # Where the letters PDF and printer's CSV wait (holding clear codes) until marked sent.
     LETTERS_DIR: str | None = None  # default: instance/letters
     UPLOADS_DIR: str | None = None  # default: instance/uploads (registers between the steps)

@@ -7,8 +7,11 @@ values (or the library's frozen types) back.
 
 from __future__ import annotations
 
+import io
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import pairwise
@@ -23,7 +26,7 @@ from sortition.invitations.allocation import allocate, parse_weights
 from sortition.invitations.draw import InvitationDraw, draw_invitations, seed_from_text
 from sortition.letters import LANGUAGES as LETTER_LANGUAGES
 from sortition.letters import mail_merge_csv, render_letters
-from sortition.register import Register, read_register, read_table
+from sortition.register import Register, read_register
 from webapp.codes import code_hash
 
 __all__ = [
@@ -43,7 +46,8 @@ __all__ = [
     "parse_weights",
     "read_columns",
     "read_register_file",
-    "write_letters",
+    "write_letters_pdf",
+    "write_printer_csv",
 ]
 
 DEFAULT_AGE_BANDS = (16, 30, 45, 65)
@@ -107,10 +111,23 @@ class RegisterColumns:
         return [c for c in dict.fromkeys(named) if c]
 
 
-def read_columns(path: Path) -> list[str]:
-    """The column names of a register file. Raises :class:`InputErrors` if unreadable."""
-    _sha, frame = read_table(path)
-    return [str(c) for c in frame.columns]
+def read_columns(path: Path, *, name: str) -> list[str]:
+    """The column names of a register file, from its header only (a register can have a
+    million rows). Raises :class:`InputErrors` if the header cannot be read."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, nrows=0, dtype="string")
+        else:
+            with path.open("rb") as handle:
+                header = handle.readline()
+            if not header.strip():
+                raise InputErrors([InputProblem(name, None, None, "the file is empty")])
+            # The same separator rule as the library's reader: the more frequent of ; and ,
+            sep = ";" if header.count(b";") > header.count(b",") else ","
+            frame = pd.read_csv(io.BytesIO(header), sep=sep, encoding="utf-8-sig", nrows=0)
+    except (ValueError, UnicodeDecodeError, OSError, zipfile.BadZipFile) as exc:
+        raise InputErrors([InputProblem(name, None, None, f"cannot read: {exc}")]) from exc
+    return [str(c).strip() for c in frame.columns]
 
 
 def read_register_file(path: Path, columns: RegisterColumns, *, name: str) -> Register:
@@ -202,28 +219,37 @@ def invitation_rows(
     return rows, letters
 
 
-def write_letters(
+def _address_columns(rows: Sequence[Mapping[str, str]]) -> list[str]:
+    lines = sorted((k for k in (rows[0] if rows else {}) if k.startswith("line_")), key=_line_no)
+    return ["addressee", *lines]
+
+
+def write_printer_csv(rows: Sequence[Mapping[str, str]], *, out: Path, reply_url: str) -> int:
+    """The printing house's mail-merge CSV for rows from :func:`invitation_rows` (or as read
+    back from that CSV). Returns the number of rows."""
+    return mail_merge_csv(
+        rows, reply_url=reply_url, out=out, address_columns=_address_columns(rows)
+    )
+
+
+def write_letters_pdf(
     rows: Sequence[Mapping[str, str]],
     *,
-    pdf: Path,
-    printer_csv: Path,
+    out: Path,
     lang: str,
     reply_url: str,
     variables: Mapping[str, str],
 ) -> int:
-    """The letters PDF and the printing house's CSV for rows from :func:`invitation_rows`.
+    """The letters PDF, one page per row. Needs no app context (it may run in a thread).
     Returns the number of letters."""
-    lines = sorted((k for k in (rows[0] if rows else {}) if k.startswith("line_")), key=_line_no)
-    address = ["addressee", *lines]
-    render_letters(
+    return render_letters(
         rows,
         lang=lang if lang in LETTER_LANGUAGES else "en",
         reply_url=reply_url,
-        out=pdf,
+        out=out,
         variables=variables,
-        address_columns=address,
+        address_columns=_address_columns(rows),
     )
-    return mail_merge_csv(rows, reply_url=reply_url, out=printer_csv, address_columns=address)
 
 
 def _line_no(key: str) -> int:
@@ -243,26 +269,34 @@ def category_counts(
     mapping: CategoryMapping,
     year: int,
 ) -> dict[str, dict[str, int]]:
-    """Rows per district, and per gender group and age band where the register has them."""
-    counts = {"district": _value_counts(frame[columns.stratum].str.strip())}
+    """Rows per district, and per gender group and age band where the register has them.
+
+    Counts the distinct raw values first and maps only those: a register of a million rows
+    has a few dozen distinct districts, genders and birth years.
+    """
+    counts = {"district": _grouped(frame[columns.stratum], str.strip)}
     if columns.gender:
-        raw = frame[columns.gender].str.strip().str.lower()
-        counts["gender"] = _value_counts(raw.map(lambda v: mapping.gender.get(v, v)))
+
+        def gender(raw: str) -> str:
+            value = raw.strip().lower()
+            return mapping.gender.get(value, value)
+
+        counts["gender"] = _grouped(frame[columns.gender], gender)
     if columns.birth_year:
-        years = pd.to_numeric(frame[columns.birth_year].str.slice(0, 4), errors="coerce")
-        bands = _bands(years.dropna().astype(int), mapping.age_bands, year)
-        counts["age"] = _value_counts(bands)
+
+        def band(raw: str) -> str:
+            digits = raw.strip()[:4]
+            born = int(digits) if digits.isdigit() else None
+            return age_band(born, bands=mapping.age_bands, year=year) or ""
+
+        counts["age"] = _grouped(frame[columns.birth_year], band)
     return counts
 
 
-def _bands(years: pd.Series, bands: Sequence[int], year: int) -> pd.Series:
-    ages = year - years
-    edges = [*bands, 10_000]
-    labelled = pd.cut(ages, bins=edges, right=False, labels=band_labels(bands))
-    return labelled.dropna().astype(str)
-
-
-def _value_counts(values: pd.Series | Iterable[str]) -> dict[str, int]:
-    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=str)
-    series = series[series != ""]
-    return {str(k): int(v) for k, v in series.value_counts().sort_index().items()}
+def _grouped(values: pd.Series, key: Callable[[str], str]) -> dict[str, int]:
+    """Counts per ``key(value)``, without empty keys, in sorted order."""
+    totals: Counter[str] = Counter()
+    for raw, count in values.value_counts().items():
+        totals[key(str(raw))] += int(count)
+    totals.pop("", None)
+    return dict(sorted(totals.items()))

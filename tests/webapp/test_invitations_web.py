@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,10 @@ from flask.testing import FlaskClient
 from sortition.codes import normalise_code
 from sortition.invitations.draw import seed_from_text
 from tests.webapp.staff_data import build_world, log_in_as, register_csv, register_xlsx
+from webapp import lottery
 from webapp.codes import code_hash
 from webapp.extensions import db
+from webapp.invitations import letters
 from webapp.models import Invitation, InvitationBatch
 
 # Households per district: North 30, South 20, West 10 (two people per household).
@@ -90,9 +93,9 @@ def test_upload_preview_draw_letters_and_sent(staff: tuple[Flask, FlaskClient, i
     assert '<option value="born">born</option>' in page
     preview = client.post(draw_url, data={**FORM, "action": "preview"}).data.decode()
     # 12 letters over 30/20/10 households: exactly 6, 4 and 2.
-    for district, letters in (("North", 6), ("South", 4), ("West", 2)):
+    for district, count in (("North", 6), ("South", 4), ("West", 2)):
         row = preview.split(f"<td>{district}</td>", 1)[1].split("</tr>", 1)[0]
-        assert f'<td class="num">{HOUSEHOLDS[district]}</td><td class="num">{letters}</td>' in row
+        assert f'<td class="num">{HOUSEHOLDS[district]}</td><td class="num">{count}</td>' in row
     unconfirmed = client.post(draw_url, data={**FORM, "action": "draw"}).data.decode()
     assert "I have checked the allocation: Check the allocation first" in unconfirmed
     assert len(_batches(app)) == 1  # the world's own batch only
@@ -193,3 +196,39 @@ def test_upload_type_and_size_are_checked(staff: tuple[Flask, FlaskClient, int])
     assert "Register file: The file is too large." in page
     assert not any(Path(app.config["UPLOADS_DIR"]).rglob("*.csv"))
     assert client.get(f"{url}/new/{'y' * 32}").status_code == 404
+
+
+def test_large_batches_get_their_pdf_in_the_background(
+    staff: tuple[Flask, FlaskClient, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, client, jury = staff
+    app.config["LETTERS_SYNC_LIMIT"] = 5  # 12 letters count as a large batch here
+    real = lottery.write_letters_pdf
+    release, calls = threading.Event(), []
+
+    def slow_then_failing(*args: object, **kwargs: object) -> int:
+        calls.append(1)
+        assert release.wait(10)
+        if len(calls) == 1:
+            raise RuntimeError("the renderer broke")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lottery, "write_letters_pdf", slow_then_failing)
+    draw_url = _upload(client, jury, register_csv(register_rows()), "register.csv")
+    done = client.post(draw_url, data={**FORM, "action": "draw", "confirm": "y"})
+    assert done.status_code == 302
+    batch = _batches(app)[-1]
+    out_dir = Path(app.config["LETTERS_DIR"]) / str(batch.id)
+    assert "The letters PDF is being made." in client.get(done.location).data.decode()
+    refused = client.post(f"{done.location}/sent", data={"sent": "y"}, follow_redirects=True)
+    assert "still being made" in refused.data.decode()
+    release.set()
+    letters.wait_for_pdf(out_dir, timeout=10)
+    page = client.get(done.location).data.decode()
+    assert "could not be made" in page  # the first rendering failed
+    assert client.post(f"{done.location}/letters").status_code == 302
+    letters.wait_for_pdf(out_dir, timeout=30)
+    with client.get(f"{done.location}/pdf") as pdf:
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert client.post(f"{done.location}/sent", data={"sent": "y"}).status_code == 302
+    assert not out_dir.exists()

@@ -149,14 +149,33 @@ def run_draw(
 
 
 def letter_files(batch: InvitationBatch) -> dict[str, Path]:
-    """The letter files that still exist: {"pdf": ..., "csv": ...}."""
+    """The letter files that are ready: {"pdf": ..., "csv": ...}."""
     folder = letters_dir(batch)
     found = {kind: folder / name for kind, name in letters.FILES.items()}
     return {kind: path for kind, path in found.items() if path.is_file()}
 
 
+def pdf_state(batch: InvitationBatch) -> letters.PdfState:
+    return letters.pdf_state(letters_dir(batch))
+
+
+def remake_pdf(batch: InvitationBatch, jury: Jury) -> bool:
+    """Make the letters PDF again from the printer's CSV (after a failure); False if the
+    letters were already sent (the codes are gone)."""
+    if batch.letters_sent_at is not None:
+        return False
+    return letters.remake_pdf(out_dir=letters_dir(batch), lang=batch.language, jury=jury)
+
+
+class StillMaking(RuntimeError):
+    """The letters PDF is still being made: the files cannot be deleted yet."""
+
+
 def mark_sent(batch: InvitationBatch) -> None:
-    """The letters are out: delete the files holding clear codes."""
+    """The letters are out: delete the files holding clear codes. Raises
+    :class:`StillMaking` while the PDF is being made."""
+    if pdf_state(batch) == letters.PdfState.MAKING:
+        raise StillMaking(str(batch.id))
     shutil.rmtree(letters_dir(batch), ignore_errors=True)
     batch.letters_sent_at = datetime.now(UTC).replace(tzinfo=None)
     db.session.flush()

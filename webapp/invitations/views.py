@@ -80,7 +80,7 @@ def draw(jury_id: int, token: str) -> str | Response:
     if upload is None:
         abort(404)
     try:
-        columns = lottery.read_columns(upload.path)
+        columns = lottery.read_columns(upload.path, name=upload.filename)
     except lottery.InputErrors as exc:
         services.discard(upload)
         flash(" ".join(problem_text(p) for p in exc.problems), "error")
@@ -133,18 +133,31 @@ def _batch(jury: Jury, batch_id: int) -> InvitationBatch:
     return batch
 
 
+def _batch_page(jury: Jury, batch: InvitationBatch, form: MarkSentForm) -> str:
+    return render_template(
+        "invitations/batch.html",
+        jury=jury,
+        batch=batch,
+        files=services.letter_files(batch),
+        pdf_state=services.pdf_state(batch).value,
+        form=form,
+    )
+
+
 @bp.get("/staff/juries/<int:jury_id>/invitations/<int:batch_id>")
 @organiser_required
 def batch(jury_id: int, batch_id: int) -> str:
     jury = jury_for_staff(jury_id)
-    found = _batch(jury, batch_id)
-    return render_template(
-        "invitations/batch.html",
-        jury=jury,
-        batch=found,
-        files=services.letter_files(found),
-        form=MarkSentForm(),
-    )
+    return _batch_page(jury, _batch(jury, batch_id), MarkSentForm())
+
+
+@bp.post("/staff/juries/<int:jury_id>/invitations/<int:batch_id>/letters")
+@organiser_required
+def remake_letters(jury_id: int, batch_id: int) -> Response:
+    jury = jury_for_staff(jury_id)
+    if services.remake_pdf(_batch(jury, batch_id), jury):
+        flash(_("The letters are being made again."), "success")
+    return redirect(url_for("invitations.batch", jury_id=jury.id, batch_id=batch_id))
 
 
 @bp.get("/staff/juries/<int:jury_id>/invitations/<int:batch_id>/<any(pdf, csv):kind>")
@@ -167,14 +180,12 @@ def mark_sent(jury_id: int, batch_id: int) -> str | Response:
     found = _batch(jury, batch_id)
     form = MarkSentForm()
     if not form.validate_on_submit():
-        return render_template(
-            "invitations/batch.html",
-            jury=jury,
-            batch=found,
-            files=services.letter_files(found),
-            form=form,
-        )
-    services.mark_sent(found)
-    db.session.commit()
-    flash(_("Marked as sent. The files with the codes are deleted."), "success")
+        return _batch_page(jury, found, form)
+    try:
+        services.mark_sent(found)
+    except services.StillMaking:
+        flash(_("The letters are still being made. Try again when they are ready."), "error")
+    else:
+        db.session.commit()
+        flash(_("Marked as sent. The files with the codes are deleted."), "success")
     return redirect(url_for("invitations.batch", jury_id=jury.id, batch_id=batch_id))
