@@ -55,4 +55,14 @@ def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
 @bp.app_errorhandler(500)
 def server_error(_error: Exception) -> tuple[str, int]:
     title, message = MESSAGES[500]
-    return render_template("replies/error.html", title=title, message=message), 500
+    try:
+        return render_template("replies/error.html", title=title, message=message), 500
+    except Exception:  # the layout itself may be what fails (no secret key, a broken template)
+        log.exception("the error page could not be rendered")
+        return PLAIN_500, 500
+
+
+PLAIN_500 = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Server error</title>'
+    "<h1>Sorry, something went wrong on our side</h1><p>Please try again in a few minutes.</p>"
+)
