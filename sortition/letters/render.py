@@ -110,6 +110,12 @@ class _Letter:
         inner = lay.width - lay.qr_size - 16
         w.paragraph(lay.left + 5, self.link_top, values["link"], inner, cache=False)
 
+    def qr_code(self, modules: int, path: str) -> None:
+        """Draw a QR code (see :func:`~sortition.letters.qr.qr_operator`) in the code box."""
+        lay = self.writer.layout
+        x = lay.left + lay.width - lay.qr_size - 5
+        self.writer.path(path, x=x, y=self.qr_top, scale=lay.qr_size / modules)
+
     def static(self, values: Mapping[str, str]) -> float:
         w, lay, head = self.writer, self.writer.layout, self.template.header
         w.font("B", lay.font_size + 2)
@@ -178,6 +184,14 @@ def _write(data: bytes | bytearray, out: str | Path | BinaryIO) -> None:
         out.write(data)
 
 
+def _check(template: LetterTemplate, fixed: Mapping[str, str], row_keys: Sequence[str]) -> None:
+    template.check_variables(set(fixed) | set(row_keys))
+    if "reply_deadline" not in fixed:
+        raise TemplateError("no value for $reply_deadline (it is printed on every letter)")
+    if not any(line.strip() == CODE_MARK for line in template.body):
+        raise TemplateError(f"template {template.name}: no line {CODE_MARK} for the reply code")
+
+
 def render_letters(
     rows: Iterable[Mapping[str, str]],
     *,
@@ -207,11 +221,7 @@ def render_letters(
     layout = layout or Layout()
     fixed = dict(variables or {})
     row_keys = [k for k in (rows[0] if rows else {}) if k.isidentifier()]
-    parsed.check_variables(set(fixed) | set(row_keys))
-    if "reply_deadline" not in fixed:
-        raise TemplateError("no value for $reply_deadline (it is printed on every letter)")
-    if not any(line.strip() == CODE_MARK for line in parsed.body):
-        raise TemplateError(f"template {parsed.name}: no line {CODE_MARK} for the reply code")
+    _check(parsed, fixed, row_keys)
     columns = _columns(rows, address_columns)
     writer = PageWriter(layout, lang=lang)
     per_row = (set(row_keys) - set(fixed)) | {"code", "link"}
@@ -228,13 +238,7 @@ def render_letters(
                 f"template {parsed.name}: the letter ends {end:.0f} mm down the page, below "
                 f"the limit of {layout.bottom:.0f} mm: shorten the text"
             )
-        modules, path = next(operators)
-        writer.path(
-            path,
-            x=layout.left + layout.width - layout.qr_size - 5,
-            y=letter.qr_top,
-            scale=layout.qr_size / modules,
-        )
+        letter.qr_code(*next(operators))
     _write(writer.pdf.output(), out)
     return len(rows)
 
