@@ -15,9 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import make_app
-from tests.webapp.staff_data import PASSWORD, make_user
+from tests.webapp.staff_data import PASSWORD, build_world, log_in_as, make_user
 from webapp.extensions import db
-from webapp.models import Role, User
+from webapp.models import JuryMembership, Role, SittingAssignment, User
 
 
 @pytest.fixture
@@ -189,3 +189,63 @@ def test_users_create_prompts_twice_and_refuses_short_passwords(app: Flask) -> N
     result = runner.invoke(args=args, input=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0, result.output
     assert [u.role for u in _users(app)] == [Role.FACILITATOR]
+
+
+def test_administrators_manage_accounts_memberships_and_sittings(app: Flask) -> None:
+    world = build_world(app)
+    client = app.test_client()
+    log_in_as(client, world.admin)
+    bad = client.post(
+        "/staff/admin/users",
+        data={"email": "org@example.org", "name": "", "role": "organiser", "password": "short"},
+    ).data.decode()
+    assert "Name: This field is required." in bad
+    assert "Password: Field must be at least 12 characters long." in bad
+    taken = client.post(
+        "/staff/admin/users",
+        data={"email": "org@example.org", "name": "X", "role": "organiser", "password": PASSWORD},
+    ).data.decode()
+    assert "E-mail address: There is already an account with this e-mail address." in taken
+    made = client.post(
+        "/staff/admin/users",
+        data={
+            "email": "new@example.org",
+            "name": "New",
+            "role": "facilitator",
+            "password": PASSWORD,
+        },
+    )
+    assert made.status_code == 302
+    new_id = int(made.location.rsplit("/", 1)[1])
+    base = f"/staff/admin/users/{new_id}"
+    assert client.post(f"{base}/memberships", data={"member-jury": world.jury}).status_code == 302
+    assert (
+        client.post(f"{base}/sittings", data={"assign-sitting": world.sitting}).status_code == 302
+    )
+    unknown = client.post(f"{base}/sittings", data={"assign-sitting": 999}).data.decode()
+    assert "Sitting: Not a valid choice." in unknown
+    edited = client.post(base, data={"user-name": "Renamed", "user-role": "organiser"})
+    assert edited.status_code == 302
+    with app.app_context():
+        user = db.session.get(User, new_id)
+        assert (user.name, user.role, user.active) == ("Renamed", Role.ORGANISER, False)
+        assert [
+            m.jury_id
+            for m in db.session.scalars(sa.select(JuryMembership).filter_by(user_id=new_id))
+        ] == [world.jury]
+        assert [
+            a.sitting_id
+            for a in db.session.scalars(sa.select(SittingAssignment).filter_by(user_id=new_id))
+        ] == [world.sitting]
+    own = client.post(
+        f"/staff/admin/users/{world.admin}",
+        data={"user-name": "A", "user-role": "organiser", "user-active": "y"},
+    )
+    assert "Role: You cannot take away your own administrator account." in own.data.decode()
+    client.post(f"{base}/memberships/{world.jury}/remove")
+    client.post(f"{base}/sittings/{world.sitting}/remove")
+    with app.app_context():
+        assert db.session.scalars(sa.select(JuryMembership).filter_by(user_id=new_id)).all() == []
+        assert (
+            db.session.scalars(sa.select(SittingAssignment).filter_by(user_id=new_id)).all() == []
+        )

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -79,6 +80,12 @@ def edit_user(user_id: int) -> str | Response:
     forms = _forms(account)
     edit = forms[0]
     if not edit.validate_on_submit():
+        return _render_user(account, forms)
+    if account.id == current_user.id and (
+        edit.role.data != Role.ADMINISTRATOR or not edit.active.data
+    ):
+        # Otherwise the last administrator could lock everybody out of user management.
+        edit.role.errors = [_("You cannot take away your own administrator account.")]
         return _render_user(account, forms)
     services.update_user(
         account, name=edit.name.data or "", role=Role(edit.role.data), active=edit.active.data
