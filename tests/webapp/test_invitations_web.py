@@ -110,6 +110,13 @@ def test_upload_preview_draw_letters_and_sent(staff: tuple[Flask, FlaskClient, i
     assert client.get(draw_url).status_code == 404  # the staged register is gone
     batch_page = client.get(done.location).data.decode()
     assert batch.seed in batch_page and "dice: 3 5 1 6 2" in batch_page
+    report = client.get(f"{done.location}/report.json").get_json()
+    assert report["seed"] == {
+        "text": "dice: 3 5 1 6 2",
+        "value": seed_from_text("dice: 3 5 1 6 2"),
+        "derivation": report["seed"]["derivation"],
+    }
+    assert report["register"]["households"] == 60
     with client.get(f"{done.location}/pdf") as pdf:
         assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
         assert pdf.headers["Cache-Control"] == "no-store"

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -149,6 +158,16 @@ def _batch_page(jury: Jury, batch: InvitationBatch, form: MarkSentForm) -> str:
 def batch(jury_id: int, batch_id: int) -> str:
     jury = jury_for_staff(jury_id)
     return _batch_page(jury, _batch(jury, batch_id), MarkSentForm())
+
+
+@bp.get("/staff/juries/<int:jury_id>/invitations/<int:batch_id>/report.json")
+@organiser_required
+def report(jury_id: int, batch_id: int) -> Response:
+    """The draw's audit record (public: no codes, no addresses), to recompute the draw."""
+    jury = jury_for_staff(jury_id)
+    response = jsonify(_batch(jury, batch_id).report)
+    response.headers["Content-Disposition"] = f"attachment; filename=report-{batch_id}.json"
+    return response
 
 
 @bp.post("/staff/juries/<int:jury_id>/invitations/<int:batch_id>/letters")
