@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -172,3 +174,41 @@ def test_every_public_page_renders_in_the_language(app: Flask, lang: str) -> Non
     form = client.get("/reply/form").get_data(as_text=True)
     assert _translation(lang, "Year of birth") in form
     assert _translation(lang, "Send my reply") in form
+
+
+ERROR_TEXT = re.compile(r'<span class="visually-hidden">[^<]*</span>([^<]+?)\s*(?=<span|</p>)')
+
+
+def _errors(page: str) -> list[str]:
+    return [html.unescape(text).strip() for text in ERROR_TEXT.findall(page)]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_form_error_is_translated(app: Flask, lang: str) -> None:
+    """Each bad input of the reply form (see test_replies.BAD_INPUT), first in English, then
+    in ``lang``: the page shows the catalog's translation of every English message."""
+    from tests.webapp.test_replies import BAD_INPUT
+
+    with app.app_context():
+        world = make_world(n=1)
+        ids = [s.id for s in db.session.get_one(Jury, world.jury_id).sittings]
+    with _catalog_path(lang).open("rb") as source:
+        catalog = read_po(source, locale=lang)
+    checked = 0
+    for changes, _message in BAD_INPUT:
+        if "availability" in changes:
+            continue  # its message carries the field's (translated) label as a placeholder
+        bad = yes_form(world.jury_id, ids, **changes)
+        texts = {}
+        for language in ("en", lang):
+            client = app.test_client()
+            _choose(client, language)
+            client.post("/reply", data={"code": world.codes[0]})
+            texts[language] = _errors(client.post("/reply/form", data=bad).get_data(as_text=True))
+        assert texts["en"], changes
+        for english in texts["en"]:
+            message = catalog.get(english)
+            assert message is not None and message.string, english
+            assert message.string in texts[lang], (english, texts[lang])
+            checked += 1
+    assert checked >= len(BAD_INPUT) - 1
