@@ -186,7 +186,11 @@ def test_a_bad_register_names_file_row_and_column(staff: tuple[Flask, FlaskClien
         session["lang"] = "es"
     wrong = client.post(draw_url, data={**FORM, "stratum": "", "n": "", "action": "preview"})
     text = wrong.data.decode()
-    assert "District column: " in text and "Number of letters: Este campo es obligatorio." in text
+    for field in ("stratum", "n"):
+        label = text.split(f'<label for="{field}">', 1)[1].split("</label>", 1)[0]
+        error = text.split(f'id="{field}-error">', 1)[1].split("</p>", 1)[0]
+        assert f"{label}: " in error, field  # the error names the field, in Spanish
+    assert "Este campo es obligatorio." in text.split('id="n-error">', 1)[1]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1
 
