@@ -17,157 +17,26 @@ reference) is stored exactly once, and there were no error responses.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import os
-import re
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+try:
+    from benchmarks._residents import run_residents
+except ModuleNotFoundError:  # run as a script: benchmarks/ itself is first on sys.path
+    from _residents import run_residents  # type: ignore[no-redef]
+
 ROOT = Path(__file__).resolve().parent.parent
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-CHECKBOX = r'name="{name}"[^>]*value="([^"]+)"'
-REFERENCE = re.compile(r'<p class="reference">([^<]+)</p>')
-REQUEST_TIMEOUT = 60.0
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None  # a 302 is an answer to check, not to follow silently
-
-
-@dataclass
-class Resident:
-    """One simulated resident: a cookie jar, a code, and what happened."""
-
-    base_url: str
-    code: str
-    latencies: list[float] = field(default_factory=list)
-    reply_latency: float | None = None
-    reference: str | None = None
-    error: str | None = None
-
-    def __post_init__(self) -> None:
-        self._opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
-        )
-
-    def _call(self, path: str, data: dict[str, str | list[str]] | None = None) -> tuple[int, str]:
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(self.base_url + path, data=body)
-        started = time.perf_counter()
-        try:
-            with self._opener.open(request, timeout=REQUEST_TIMEOUT) as response:
-                status, text = response.status, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            status, text = exc.code, exc.read().decode(errors="replace")
-        self.latencies.append(time.perf_counter() - started)
-        return status, text
-
-    def reply(self) -> None:
-        """The whole path; sets ``reference`` on success, ``error`` otherwise."""
-        try:
-            self._reply()
-        except Exception as exc:  # a benchmark reports every failure, whatever it is
-            self.error = f"{type(exc).__name__}: {exc}"
-
-    def _reply(self) -> None:
-        status, page = self._call("/reply")
-        self._expect(status == 200, f"GET /reply: {status}")
-        status, _ = self._call("/reply", {"code": self.code, "csrf_token": _token(page)})
-        self._expect(status == 302, f"POST /reply: {status}")
-        status, form = self._call("/reply/form")
-        self._expect(status == 200, f"GET /reply/form: {status}")
-        answers: dict[str, str | list[str]] = {
-            "csrf_token": _token(form),
-            "answer": "yes",
-            "birth_year": "1975",
-            "gender": "undisclosed",
-            "district": "Centro",
-            "email": "resident@example.org",
-            "availability": re.findall(CHECKBOX.format(name="availability"), form)[:1],
-            "declarations": re.findall(CHECKBOX.format(name="declarations"), form),
-            "consent": "y",
-        }
-        before = len(self.latencies)
-        status, _ = self._call("/reply/form", answers)
-        self.reply_latency = self.latencies[before]
-        self._expect(status == 302, f"POST /reply/form: {status}")
-        status, done = self._call("/reply/done")
-        found = REFERENCE.search(done)
-        self._expect(status == 200 and found is not None, f"GET /reply/done: {status}")
-        self.reference = found.group(1).strip() if found else None
-
-    def _expect(self, ok: bool, what: str) -> None:
-        if not ok and self.error is None:
-            raise RuntimeError(what)
-
-
-def _token(page: str) -> str:
-    found = CSRF.search(page)
-    if found is None:
-        raise RuntimeError("no CSRF token on the page")
-    return found.group(1)
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    residents: list[Resident]
-    seconds: float
-
-    @property
-    def acknowledged(self) -> list[str]:
-        return [r.reference for r in self.residents if r.reference]
-
-    @property
-    def errors(self) -> list[str]:
-        return [r.error for r in self.residents if r.error]
-
-    def p95(self, values: Sequence[float]) -> float:
-        return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else 0
-
-    def summary(self) -> str:
-        requests = [t for r in self.residents for t in r.latencies]
-        posts = [r.reply_latency for r in self.residents if r.reply_latency is not None]
-        return (
-            f"{len(self.acknowledged)} replies acknowledged of {len(self.residents)}, "
-            f"{len(self.errors)} errors, {len(requests)} requests in {self.seconds:.2f} s: "
-            f"{len(self.acknowledged) / self.seconds:.1f} replies/s; "
-            f"p95 latency {1000 * self.p95(requests):.0f} ms per request, "
-            f"{1000 * self.p95(posts):.0f} ms for the reply POST"
-        )
-
-
-def run_residents(base_url: str, codes: Sequence[str], *, timeout: float = 300) -> LoadResult:
-    """All residents at once (one thread each, released together), bounded by ``timeout``."""
-    residents = [Resident(base_url, code) for code in codes]
-    gate = threading.Barrier(len(residents) + 1)
-
-    def go(resident: Resident) -> None:
-        gate.wait()
-        resident.reply()
-
-    with ThreadPoolExecutor(max_workers=len(residents)) as pool:
-        futures = [pool.submit(go, r) for r in residents]
-        gate.wait()
-        started = time.perf_counter()
-        wait(futures, timeout=timeout)
-        seconds = time.perf_counter() - started
-    return LoadResult(residents, seconds)
-
 
 # --- the database side: scratch databases, the jury and its invitations ---------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from benchmarks.replies import run_residents
+from benchmarks._residents import run_residents
 from tests.browser.conftest import LiveServer
 from tests.webapp.replies_data import make_world
 from webapp.extensions import db
