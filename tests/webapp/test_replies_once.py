@@ -96,6 +96,18 @@ def test_a_replacement_before_the_deadline_replaces_the_reply(
     assert replaced.email is None and replaced.reference == first.reference
 
 
+def test_right_after_a_reply_a_change_needs_the_code_again(
+    app: Flask, client: FlaskClient, world: ReplyWorld
+) -> None:
+    client.post("/reply", data={"code": world.codes[0]})
+    client.post("/reply/form", data=yes_form(world.jury_id, sittings(app, world.jury_id)))
+    page = client.get("/reply/already").get_data(as_text=True)
+    assert "type your code again" in page
+    assert client.post("/reply/replace").headers["Location"] == "/reply"
+    assert client.get("/reply/form").headers["Location"] == "/reply/already"
+    assert the_reply(app).version == 1
+
+
 @pytest.mark.parametrize("days", [-1, -30])
 def test_no_replacement_after_the_deadline(
     app: Flask, client: FlaskClient, world: ReplyWorld, days: int

@@ -88,6 +88,7 @@ def reply_form() -> str | Response:
             "reference": reply.reference,
             "answer": str(reply.answer),
             "mailed": mailed,
+            "done": True,  # to replace it, the code must be typed again (a shared computer)
         }
         return redirect(url_for(".done"))
     return render_template(
@@ -122,9 +123,10 @@ def already() -> str | Response:
 
 @bp.post("/reply/replace")
 def start_replacement() -> Response:
-    """The explicit choice to replace a reply: the form then starts empty."""
+    """The explicit choice to replace a reply: the form then starts empty. Right after a reply
+    the code must be typed again, so the next person at a shared computer cannot change it."""
     invitation = _invitation_in_session()
-    if invitation is None:
+    if invitation is None or (session.get(SESSION_KEY) or {}).get("done"):
         return redirect(url_for(".enter_code"))
     session[SESSION_KEY] = {"invitation": invitation.id, "replace": True}
     return redirect(url_for(".reply_form"))
