@@ -1,0 +1,117 @@
+"""HiGHS helpers: building models quietly, adding named rows, and THE one place that reads a
+solver status.
+
+Every solver module goes through :func:`require_optimal`, so a change in how highspy reports
+statuses (it has changed between releases) is absorbed here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import highspy
+import numpy as np
+
+from sortition.errors import SolverError
+
+INF = highspy.kHighsInf
+
+
+class Outcome(Enum):
+    """What a solve ended with, in the terms the algorithms care about."""
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    TIME_LIMIT = "time limit"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A wall-clock limit shared by every solve of one selection (None: no limit)."""
+
+    end: float | None
+
+    @classmethod
+    def after(cls, seconds: float | None) -> Deadline:
+        return cls(None if seconds is None else time.monotonic() + seconds)
+
+    def remaining(self) -> float | None:
+        return None if self.end is None else max(0.0, self.end - time.monotonic())
+
+    def expired(self) -> bool:
+        return self.end is not None and time.monotonic() >= self.end
+
+
+def new_model(*, mip_gap: float | None = None) -> highspy.Highs:
+    """An empty, silent HiGHS instance; ``mip_gap`` sets the relative MIP gap when given."""
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no stubs for it
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    if mip_gap is not None:
+        h.setOptionValue("mip_rel_gap", mip_gap)
+        h.setOptionValue("mip_abs_gap", 1e-10)
+    return h
+
+
+def add_row(
+    h: highspy.Highs,
+    *,
+    name: str,
+    lower: float,
+    upper: float,
+    cols: Sequence[int],
+    coefs: Sequence[float],
+) -> int:
+    """Add one named row; returns its index. Names make LP dumps and infeasibility reports
+    readable."""
+    h.addRow(
+        lower,
+        upper,
+        len(cols),
+        np.asarray(cols, dtype=np.int32),
+        np.asarray(coefs, dtype=np.float64),
+    )
+    index = int(h.getNumRow()) - 1
+    h.passRowName(index, name)
+    return index
+
+
+def outcome(h: highspy.Highs) -> Outcome:
+    """Classify the status of the last solve (the only function that reads a model status)."""
+    status = h.getModelStatus()
+    statuses = highspy.HighsModelStatus
+    if status == statuses.kOptimal:
+        return Outcome.OPTIMAL
+    if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
+        return Outcome.INFEASIBLE
+    if status == statuses.kTimeLimit:
+        return Outcome.TIME_LIMIT
+    return Outcome.OTHER
+
+
+def solve(h: highspy.Highs, *, what: str, deadline: Deadline) -> Outcome:
+    """Run the solver under the deadline; raises :class:`SolverError` unless it ends optimal or
+    infeasible (the caller decides what infeasible means)."""
+    remaining = deadline.remaining()
+    if remaining is not None:
+        if remaining <= 0:
+            raise SolverError(f"time limit reached before solving the {what}")
+        h.setOptionValue("time_limit", remaining)
+    h.run()
+    result = outcome(h)
+    if result is Outcome.TIME_LIMIT:
+        raise SolverError(f"time limit reached while solving the {what}")
+    if result is Outcome.OTHER:
+        status = h.modelStatusToString(h.getModelStatus())
+        raise SolverError(f"HiGHS could not solve the {what}: {status}")
+    return result
+
+
+def require_optimal(h: highspy.Highs, *, what: str, deadline: Deadline) -> None:
+    """Solve and insist on an optimal answer."""
+    if solve(h, what=what, deadline=deadline) is not Outcome.OPTIMAL:
+        raise SolverError(f"the {what} has no solution (HiGHS reports it infeasible)")

@@ -1,0 +1,33 @@
+"""MAXIMIN: the lottery that maximises the smallest selection probability, nothing more.
+
+It is the first level of :mod:`sortition.solver.leximin`: column generation until no panel
+improves the dual, then one decomposition LP that keeps every type at or above the optimum.
+Among the many maximin lotteries it returns the one the decomposition LP finds; unlike LEXIMIN
+it makes no promise about anyone above the minimum.
+"""
+
+from __future__ import annotations
+
+import random
+
+from sortition.errors import SolverError
+from sortition.solver.highs import Deadline
+from sortition.solver.leximin import LEVEL_SLACK, Progress, converge_level, start
+from sortition.solver.lottery import Lottery, decompose
+from sortition.solver.types import TypeModel
+
+
+def maximin(
+    model: TypeModel, *, rng: random.Random, deadline: Deadline, progress: Progress
+) -> Lottery:
+    """The MAXIMIN lottery; ``Lottery.bound`` is the LP optimum of the minimum probability.
+    Raises :class:`SolverError` when the deadline passes before the optimum is proved."""
+    lp, oracle = start(model, rng=rng, deadline=deadline)
+    try:
+        value, _ = converge_level(lp, oracle, deadline=deadline)
+    except SolverError as error:
+        raise SolverError(f"MAXIMIN stopped after {len(lp.panels)} panels: {error}") from error
+    progress(f"MAXIMIN: probability {value:.6f}, {len(lp.panels)} panels", 1.0)
+    floors = [max(0.0, value - LEVEL_SLACK)] * len(model)
+    compositions, weights = decompose(model, lp.panels, floors, deadline=deadline)
+    return Lottery(compositions, weights, value, 1)

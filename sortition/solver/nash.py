@@ -1,0 +1,128 @@
+"""NASH: the lottery maximising the sum over volunteers of log(selection probability).
+
+HiGHS has no logarithm, so this is column generation on a linear outer approximation: the
+restricted master LP maximises ``sum_t size[t] * u[t]`` subject to ``u[t]`` lying under tangent
+lines of ``log`` at points where it has been evaluated (rows ``tangent[t,i]``), over lotteries of
+the panels found so far. Each round adds tangents where the LP overestimates the log, and prices
+a new panel with the gradient of the Nash welfare (weight ``1/probability[t]`` per seat of type
+``t``), Frank-Wolfe style. By concavity the welfare can exceed the current one by at most
+``(best panel's gradient weight) - (number of people who can sit)``: this Frank-Wolfe gap,
+divided by the number of people, is ``Lottery.bound``. The loop stops when it falls below
+``GAP``, or after ``ROUNDS`` rounds (the gap then says how far from optimal the lottery is).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import highspy
+import numpy as np
+
+from sortition.solver.highs import INF, Deadline, add_row, new_model, require_optimal
+from sortition.solver.leximin import Progress
+from sortition.solver.lottery import Lottery, normalised
+from sortition.solver.panels import PanelOracle, covering_panels
+from sortition.solver.types import Composition, TypeModel
+
+GAP = 1e-4
+ROUNDS = 100
+# Tangents are not added below this probability, which keeps the LP well scaled.
+SMALLEST = 1e-6
+
+
+class _Master:
+    """The outer-approximation LP: columns prob[t], u[t], then one weight per panel."""
+
+    def __init__(self, model: TypeModel, active: list[int]) -> None:
+        self.model, self.active = model, active
+        self.panels: list[Composition] = []
+        self.h = h = new_model()
+        empty_i, empty_f = np.empty(0, np.int32), np.empty(0, np.float64)
+        for _ in range(len(model)):
+            h.addCol(0.0, 0.0, 1.0, 0, empty_i, empty_f)
+        chosen = set(active)
+        for t, size in enumerate(model.sizes):
+            # log(prob) <= 0; types that can never sit are left out of the welfare
+            h.addCol(float(size) if t in chosen else 0.0, -INF, 0.0, 0, empty_i, empty_f)
+        for t in range(len(model)):
+            add_row(h, name=f"probability[{t}]", lower=0.0, upper=0.0, cols=[t], coefs=[1.0])
+        add_row(h, name="weights_sum_to_1", lower=1.0, upper=1.0, cols=[], coefs=[])
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        uniform = model.k / model.n
+        for t in active:
+            for point in (uniform / 4, uniform, min(1.0, 4 * uniform)):
+                self.tangent(t, point)
+
+    def tangent(self, t: int, point: float) -> None:
+        """u[t] <= log(point) + (prob[t] - point) / point."""
+        n = len(self.model)
+        add_row(
+            self.h,
+            name=f"tangent[{t},{point:.3g}]",
+            lower=-INF,
+            upper=math.log(point) - 1.0,
+            cols=[n + t, t],
+            coefs=[1.0, -1.0 / point],
+        )
+
+    def add_panel(self, composition: Composition) -> None:
+        sizes = self.model.sizes
+        rows = [t for t, c in enumerate(composition) if c] + [len(self.model)]
+        coefs = [-c / sizes[t] for t, c in enumerate(composition) if c] + [1.0]
+        self.h.addCol(
+            0.0, 0.0, INF, len(rows), np.asarray(rows, np.int32), np.asarray(coefs, np.float64)
+        )
+        self.panels.append(composition)
+
+    def solve(self, deadline: Deadline) -> tuple[list[float], list[float], list[float]]:
+        """The type probabilities, their log estimates u, and the panel weights."""
+        require_optimal(self.h, what="NASH outer-approximation LP", deadline=deadline)
+        values = list(self.h.getSolution().col_value)
+        n = len(self.model)
+        return values[:n], values[n : 2 * n], values[2 * n :]
+
+
+def nash(
+    model: TypeModel, *, rng: random.Random, deadline: Deadline, progress: Progress
+) -> Lottery:
+    """The NASH lottery (see the module docstring); ``Lottery.bound`` is the Frank-Wolfe gap
+    per person on the mean log probability."""
+    oracle = PanelOracle(model)
+    panels = covering_panels(oracle, rng=rng, deadline=deadline)
+    active = sorted({t for p in panels for t, c in enumerate(p) if c})
+    master = _Master(model, active)
+    for composition in panels:
+        master.add_panel(composition)
+    people = sum(model.sizes[t] for t in active)
+    gap: float | None = None
+    for round_ in range(1, ROUNDS + 1):
+        probs, logs, weights = master.solve(deadline)
+        for t in active:
+            point = max(probs[t], SMALLEST)
+            if logs[t] > math.log(point) + 1e-9:
+                master.tangent(t, point)
+        gradient = [
+            1.0 / max(probs[t], SMALLEST) if t in set(active) else 0.0 for t in range(len(model))
+        ]
+        found = oracle.improving(
+            gradient,
+            threshold=people * (1 + GAP),
+            known=np.asarray(master.panels, dtype=np.float64),
+            deadline=deadline,
+        )
+        progress(f"NASH round {round_}: {len(master.panels)} panels", round_ / ROUNDS)
+        if not found:
+            gap = GAP
+            break
+        for composition in found:
+            master.add_panel(composition)
+    if gap is None:
+        probs, _, weights = master.solve(deadline)
+        gradient = [
+            1.0 / max(probs[t], SMALLEST) if t in set(active) else 0.0 for t in range(len(model))
+        ]
+        _, best = oracle.best(gradient, deadline=deadline)
+        gap = max(0.0, best - people) / people
+    compositions, kept = normalised(master.panels, [max(0.0, w) for w in weights])
+    return Lottery(compositions, kept, gap, round_)

@@ -1,0 +1,159 @@
+"""The panel integer program: which compositions are valid panels, and the pricing problem
+"find the valid panel of largest weight" that every column-generation algorithm asks.
+
+One HiGHS model is built per selection and re-solved with new objective weights: only the
+costs change between calls, so the model, its presolve and its named rows are reused.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+import highspy
+import numpy as np
+
+from sortition.errors import InfeasibleQuotas, QuotaProblem
+from sortition.solver.highs import Deadline, Outcome, add_row, new_model, solve
+from sortition.solver.search import FloatArray, SwapSearch
+from sortition.solver.types import Composition, TypeModel
+
+# Pricing must be solved almost exactly: the LEXIMIN optimality proof rests on "no panel is
+# better than the current dual bound", and a loose MIP gap would weaken that proof.
+MIP_GAP = 1e-9
+# Local search starts from this many of the heaviest known panels.
+STARTS = 2
+
+
+class PanelOracle:
+    """Finds valid panels (compositions) of maximum weight over the types of ``model``."""
+
+    def __init__(self, model: TypeModel) -> None:
+        self.model = model
+        self.calls = 0
+        self.searches = 0
+        self._search = SwapSearch(model)
+        h = new_model(mip_gap=MIP_GAP)
+        for t, size in enumerate(model.sizes):
+            upper = float(size) if model.selectable(t) else 0.0
+            h.addCol(0.0, 0.0, upper, 0, np.empty(0, np.int32), np.empty(0, np.float64))
+            h.passColName(t, f"seats[{t}]")
+        h.changeColsIntegrality(
+            len(model),
+            np.arange(len(model), dtype=np.int32),
+            np.full(len(model), highspy.HighsVarType.kInteger),
+        )
+        all_types = list(range(len(model)))
+        add_row(
+            h,
+            name="panel_size",
+            lower=model.k,
+            upper=model.k,
+            cols=all_types,
+            coefs=[1.0] * len(model),
+        )
+        for quota, types in zip(model.quotas, model.quota_types, strict=True):
+            add_row(
+                h,
+                name=f"quota[{quota.category}={quota.value}]",
+                lower=quota.min,
+                upper=quota.max,
+                cols=types,
+                coefs=[1.0] * len(types),
+            )
+        for i, group in enumerate(model.households):
+            add_row(
+                h,
+                name=f"household[{i}]",
+                lower=0.0,
+                upper=1.0,
+                cols=group,
+                coefs=[1.0] * len(group),
+            )
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        # Presolve costs more than it saves on these small, re-solved models; the improving
+        # solutions met on the way are extra columns for free.
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("mip_improving_solution_save", True)
+        self._h = h
+
+    def best(self, weights: Sequence[float], *, deadline: Deadline) -> tuple[Composition, float]:
+        """The valid panel maximising ``sum(weights[t] * seats[t])`` and its weight.
+
+        Raises :class:`InfeasibleQuotas` when no valid panel exists at all.
+        """
+        h = self._h
+        n = len(self.model)
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), np.asarray(weights, dtype=np.float64))
+        self.calls += 1
+        if solve(h, what="panel integer program", deadline=deadline) is Outcome.INFEASIBLE:
+            raise InfeasibleQuotas(problems=[QuotaProblem("no panel meets every quota")])
+        values = h.getSolution().col_value
+        composition = tuple(round(v) for v in values)
+        value = sum(w * c for w, c in zip(weights, composition, strict=True))
+        return composition, value
+
+    def _runners_up(self, weights: FloatArray, threshold: float) -> list[Composition]:
+        """The improving solutions of the last solve whose weight exceeds ``threshold``."""
+        found = []
+        for saved in self._h.getSavedMipSolutions():
+            composition = tuple(round(v) for v in saved.col_value)
+            if float(np.dot(composition, weights)) > threshold:
+                found.append(composition)
+        return found
+
+    def improving(
+        self,
+        weights: Sequence[float],
+        *,
+        threshold: float,
+        known: FloatArray,
+        deadline: Deadline,
+    ) -> list[Composition]:
+        """Valid panels of weight above ``threshold`` that are not rows of ``known``; empty
+        only when the exact integer program proves that no panel exceeds ``threshold``.
+
+        Local search from the heaviest known panels runs first (it may return several panels,
+        which saves LP rounds); the integer program only when it finds nothing.
+        """
+        w = np.asarray(weights, dtype=np.float64)
+        found: dict[Composition, None] = {}
+        if len(known) and STARTS:
+            order = np.argsort(known @ w)[::-1][:STARTS]
+            for i in order:
+                start = tuple(int(v) for v in known[i])
+                candidate = self._search.climb(start, w)
+                if float(np.dot(candidate, w)) > threshold and candidate != start:
+                    found[candidate] = None
+        if found:
+            self.searches += 1
+            return list(found)
+        composition, value = self.best(weights, deadline=deadline)
+        if value <= threshold:
+            return []
+        return list(dict.fromkeys([composition, *self._runners_up(w, threshold)]))
+
+
+def covering_panels(
+    oracle: PanelOracle, *, rng: random.Random, deadline: Deadline
+) -> list[Composition]:
+    """A few diverse panels that together seat every type that can sit at all.
+
+    Each round gives weight 1 to the types not seated yet and a jitter below ``1/k`` to the
+    others (for diversity), so a round that seats no new type proves the rest cannot sit.
+    """
+    model = oracle.model
+    covered = [False] * len(model)
+    panels: list[Composition] = []
+    while not all(covered):
+        weights = [
+            (0.0 if covered[t] else 1.0) + 1e-3 * rng.random() / model.k for t in range(len(model))
+        ]
+        composition, _ = oracle.best(weights, deadline=deadline)
+        fresh = [t for t, c in enumerate(composition) if c > 0 and not covered[t]]
+        panels.append(composition)
+        if not fresh:
+            break
+        for t in fresh:
+            covered[t] = True
+    return panels
