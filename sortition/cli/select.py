@@ -19,7 +19,7 @@ import click
 
 from sortition.cli import main
 from sortition.errors import InfeasibleQuotas, InputErrors, SolverError
-from sortition.feasibility import FeasibilityReport, check_feasibility, ensure_feasible
+from sortition.feasibility import FeasibilityReport, check_feasibility
 from sortition.model import Quotas
 from sortition.result import Algorithm, SelectionResult
 from sortition.tabular import (
@@ -111,7 +111,7 @@ def select(
     loaded, read = _load(people, quotas, id_column, address_columns, out=out)
     seed = secrets.randbits(32) if seed is None else seed
     try:
-        ensure_feasible(loaded.pool, read, k)
+        # select_panel checks feasibility first and raises with the minimal relaxation
         result = _run(loaded, read, k, algorithm=algorithm, seed=seed, time_limit=time_limit)
     except InfeasibleQuotas as error:
         _write_report(out, _failure(loaded, k, algorithm, seed, error))
