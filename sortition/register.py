@@ -27,7 +27,6 @@ __all__ = [
     "read_register",
     "read_table",
     "sheet_row",
-    "stripped",
 ]
 
 # Past this many problems of one kind, one summary line says how many more there are.
@@ -138,10 +137,11 @@ def household_numbers(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArra
     return numbers.astype(np.intp)
 
 
-def stripped(values: pd.Series) -> pd.Series:
-    """The values as plain strings without surrounding blanks."""
-    # A comprehension over plain str is several times faster than .str.strip() here.
-    return pd.Series([str(v).strip() for v in values.to_numpy(dtype=object)], dtype=object)
+def _stripped_few(values: pd.Series) -> pd.Series:
+    # For a column with few distinct values (the strata): strip each distinct value once.
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    clean = np.array([str(u).strip() for u in uniques] or [""], dtype=object)
+    return pd.Series(clean[codes], dtype=object)
 
 
 def read_register(
@@ -167,10 +167,11 @@ def read_register(
         )
     if frame.empty:
         raise InputErrors([InputProblem(source, None, None, "the register has no rows")])
-    strata = stripped(frame[strata_column])
+    strata = _stripped_few(frame[strata_column])
     problems = _empty_cells(source, strata, strata_column, "no stratum")
     if id_column:
-        problems += _id_problems(source, stripped(frame[id_column]), id_column)
+        # Ids are compared as written: stripping 1.3 million of them costs a second.
+        problems += _id_problems(source, frame[id_column], id_column)
     household_of_row, first_row = _households(frame, household_columns)
     household_stratum = strata.to_numpy(dtype=object)[first_row]
     if household_columns:

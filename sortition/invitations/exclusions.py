@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sortition.errors import InputErrors, InputProblem
-from sortition.register import Register, normalised_key, read_table, stripped
+from sortition.register import Register, normalised_key, read_table
 
 __all__ = ["Exclusions", "excluded_households", "read_exclusions"]
 
@@ -61,7 +61,7 @@ def excluded_households(register: Register, exclusions: Exclusions) -> npt.NDArr
     """A mask over ``register``'s households: True where the household must not be invited."""
     rows = np.zeros(len(register.frame), dtype=bool)
     if exclusions.ids and register.id_column is not None:
-        ids = stripped(register.frame[register.id_column])
+        ids = register.frame[register.id_column]
         rows |= ids.isin(exclusions.ids).to_numpy(dtype=bool)
     if exclusions.addresses and register.household_columns:
         key = normalised_key(register.frame, register.household_columns)
