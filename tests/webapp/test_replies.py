@@ -192,3 +192,16 @@ def test_the_code_appears_in_no_log_line(
     assert "reply" in logged  # the service logs ids
     for text in (code, code.replace("-", ""), "ana@example.org"):
         assert text not in logged
+
+
+def test_a_jury_without_a_district_list_accepts_the_register_district(
+    app: Flask, client: FlaskClient, world: ReplyWorld
+) -> None:
+    with app.app_context():
+        db.session.get_one(Jury, world.jury_id).districts = []
+        db.session.commit()
+    enter(client, world.codes[0])
+    form = yes_form(world.jury_id, sittings(app, world), district="Norte")
+    assert client.post("/reply/form", data=form).status_code == 302
+    [reply] = replies(app)
+    assert reply.district == "Norte"

@@ -152,12 +152,17 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
         validators=[IfYes()],
     )
 
-    def __init__(self, *args: Any, jury: Jury, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, jury: Jury, today: date, invitation: Invitation) -> None:
+        """The district starts as the invitation's (from the register); the resident may
+        correct it to another of the jury's districts."""
+        super().__init__(*args, data={"district": invitation.stratum})
         self.jury = jury
         self.today = today
+        # The register's district is a valid answer even if the jury's list lacks it.
+        extra = [invitation.stratum] if invitation.stratum not in jury.districts else []
+        self.districts = [*jury.districts, *extra]
         self.district.choices = [SelectChoice("", _l("Choose your district"))] + [
-            SelectChoice(d) for d in jury.districts
+            SelectChoice(d) for d in self.districts
         ]
         self.availability.choices = [
             SelectChoice(str(s.id), s.starts_at.isoformat()) for s in jury.sittings
@@ -195,7 +200,7 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
             raise ValidationError(_l("Gender: please choose one answer."))
 
     def validate_district(self, field: Field) -> None:
-        if field.data not in self.jury.districts:
+        if field.data not in self.districts:
             raise ValidationError(_l("District: please choose the district where you live."))
 
     def validate_email(self, field: Field) -> None:

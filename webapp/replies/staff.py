@@ -56,7 +56,7 @@ def staff_form(jury_id: int) -> str | Response:
     if not replacing and existing_reply(invitation) is not None:
         return redirect(url_for(".staff_already", jury_id=jury.id))
     today = local_today()
-    form = ReplyForm(jury=jury, today=today, data={"district": invitation.stratum})
+    form = ReplyForm(jury=jury, today=today, invitation=invitation)
     if form.validate_on_submit():
         try:
             reply = save_reply(

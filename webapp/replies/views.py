@@ -67,7 +67,7 @@ def reply_form() -> str | Response:
         return redirect(url_for(".already"))
     if not replies_open(jury, today=today):
         return render_template("replies/closed.html", jury=jury)
-    form = ReplyForm(jury=jury, today=today, data={"district": invitation.stratum})
+    form = ReplyForm(jury=jury, today=today, invitation=invitation)
     if form.validate_on_submit():
         try:
             reply = save_reply(
