@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
 
@@ -34,8 +35,11 @@ def compiled_catalogs() -> None:
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as source:
                 catalog = read_po(source, locale=lang)
-            with mo.open("wb") as target:
+            # Written aside, then renamed: a parallel test worker never reads half a file.
+            partial = mo.with_name(f"messages.{os.getpid()}.mo.part")
+            with partial.open("wb") as target:
                 write_mo(target, catalog)
+            os.replace(partial, mo)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
