@@ -97,9 +97,14 @@ def _init_extensions(app: Flask) -> None:
 
     from flask_babel import get_locale
 
+    from webapp.config import SITTING_FORMAT
+
     @app.context_processor
     def _locale() -> dict[str, Any]:
-        return {"current_locale": lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])}
+        return {
+            "current_locale": lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+            "SITTING_FORMAT": SITTING_FORMAT,
+        }
 
 
 def _register_blueprints(app: Flask) -> None:

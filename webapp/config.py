@@ -13,6 +13,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 LANGUAGES = ("nl", "es", "en")
+# Sitting times are local wall-clock times (stored naive): shown as entered, never shifted
+# between time zones. A Babel pattern: the day and month names follow the page's language.
+SITTING_FORMAT = "EEEE d MMMM y, HH:mm"
 
 
 class Defaults:

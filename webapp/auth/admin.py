@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from webapp.auth import bp, services
 from webapp.auth.access import admin_required
 from webapp.auth.forms import AssignmentForm, EditUserForm, MembershipForm, UserForm
+from webapp.config import SITTING_FORMAT
 from webapp.extensions import db
 from webapp.models import Jury, JuryMembership, Role, Sitting, SittingAssignment, User
 
@@ -45,7 +46,9 @@ def _forms(user: User) -> tuple[EditUserForm, MembershipForm, AssignmentForm]:
     member.jury.choices = [SelectChoice(j.id, j.name) for j in db.session.scalars(sa.select(Jury))]
     assign = AssignmentForm(prefix="assign")
     assign.sitting.choices = [
-        SelectChoice(s.id, f"{s.jury.name}: {format_datetime(s.starts_at, 'short')}")
+        SelectChoice(
+            s.id, f"{s.jury.name}: {format_datetime(s.starts_at, SITTING_FORMAT, rebase=False)}"
+        )
         for s in db.session.scalars(sa.select(Sitting).order_by(Sitting.starts_at))
     ]
     return edit, member, assign

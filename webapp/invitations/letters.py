@@ -23,6 +23,7 @@ from flask import current_app
 from flask_babel import force_locale, format_date, format_datetime
 
 from webapp import lottery
+from webapp.config import SITTING_FORMAT
 from webapp.models import Jury
 
 FILES = {"pdf": "letters.pdf", "csv": "printer.csv"}
@@ -126,7 +127,9 @@ def _reply_url() -> str:
 def _variables(jury: Jury, lang: str) -> dict[str, str]:
     with force_locale(lang):
         sittings = "\n".join(
-            f"- {format_datetime(s.starts_at, 'full')}, {s.place}".rstrip(", ")
+            f"- {format_datetime(s.starts_at, SITTING_FORMAT, rebase=False)}, {s.place}".rstrip(
+                ", "
+            )
             for s in jury.sittings
         )
         deadline = format_date(jury.reply_deadline, "long") if jury.reply_deadline else "-"
