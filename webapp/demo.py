@@ -168,7 +168,7 @@ def _register(rng: random.Random) -> pd.DataFrame:
     for home in range(REGISTER_SIZE // 2):
         district = rng.choices(names, weights=weights)[0]
         for person in range(2):
-            age = min(95, 16 + int(rng.expovariate(1 / 28)))
+            age = 16 + int(rng.triangular(0, 80, 20))  # roughly a city's adult ages
             rows.append(
                 {
                     "person_id": f"P{home:05d}{person}",
