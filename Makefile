@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 PO_FILES := $(wildcard webapp/translations/*/LC_MESSAGES/messages.po)
 translations: $(PO_FILES:.po=.mo)
 
-webapp/translations/%/LC_MESSAGES/messages.mo: webapp/translations/%/LC_MESSAGES/messages.po
+webapp/translations/%/LC_MESSAGES/messages.mo: webapp/translations/%/LC_MESSAGES/messages.po | $(STAMP)
 	$(BIN)/pybabel -q compile -d webapp/translations -l $*
 
 translations-update:
