@@ -207,6 +207,11 @@ def test_upload_type_and_size_are_checked(staff: tuple[Flask, FlaskClient, int])
     assert "Register file: The file is too large." in page
     assert not any(Path(app.config["UPLOADS_DIR"]).rglob("*.csv"))
     assert client.get(f"{url}/new/{'y' * 32}").status_code == 404
+    broken = {"register": (io.BytesIO(b"PK\x03\x04 not a workbook"), "register.xlsx")}
+    staged = client.post(url, data=broken, content_type="multipart/form-data")
+    page = client.get(staged.location, follow_redirects=True).data.decode()
+    assert "register.xlsx: cannot read" in page
+    assert not any(Path(app.config["UPLOADS_DIR"]).rglob("*.xlsx"))  # not kept
 
 
 def test_large_batches_get_their_pdf_in_the_background(
