@@ -122,7 +122,7 @@ def gini(values: list[float]) -> float:
         return 0.0
     n = len(ordered)
     weighted = sum((2 * (i + 1) - n - 1) * v for i, v in enumerate(ordered))
-    return weighted / (n * total)
+    return max(0.0, weighted / (n * total))
 
 
 def geometric_mean(values: list[float]) -> float:

@@ -1,0 +1,127 @@
+"""select_panel end to end: report, seeds, progress, time limit, alternates, legacy and nash."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from sortition import Algorithm, SolverError
+from sortition.selection import gini, select_panel
+from sortition.solver.draw import replacement
+from tests.sortition.instances import is_valid, random_instance
+
+REPORT_KEYS = {
+    "algorithm",
+    "n",
+    "k",
+    "min_probability",
+    "max_probability",
+    "gini",
+    "geometric_mean",
+    "support_size",
+    "lp_gap",
+    "seconds",
+    "seed",
+    "infeasible",
+}
+
+
+@pytest.fixture(scope="module")
+def instance() -> tuple:
+    return random_instance(random.Random(11), n=40, k=8, households=4)
+
+
+def test_report_has_every_key_and_consistent_figures(instance: tuple) -> None:
+    pool, quotas, k = instance
+    result = select_panel(pool, quotas, k, seed=3)
+    report = result.report.as_dict()
+    assert set(report) == REPORT_KEYS
+    values = list(result.probabilities.values())
+    assert report["n"] == 40 and report["k"] == 8 and report["algorithm"] == "leximin"
+    assert report["min_probability"] == min(values)
+    assert report["max_probability"] == max(values)
+    assert 0 <= report["lp_gap"] < 1e-6
+    assert report["support_size"] == len(result.distribution.weights)
+    assert set(result.probabilities) == set(pool.ids)
+
+
+def test_seed_none_is_drawn_and_recorded(instance: tuple) -> None:
+    pool, quotas, k = instance
+    first = select_panel(pool, quotas, k)
+    again = select_panel(pool, quotas, k, seed=first.report.seed)
+    assert again.panel == first.panel
+
+
+def test_progress_is_reported(instance: tuple) -> None:
+    pool, quotas, k = instance
+    calls: list[tuple[str, float | None]] = []
+    select_panel(pool, quotas, k, seed=1, progress=lambda m, f: calls.append((m, f)))
+    assert calls and all("LEXIMIN" in m for m, _ in calls)
+    assert calls[-1][1] == pytest.approx(1.0)
+    assert all(f is None or 0 <= f <= 1 for _, f in calls)
+
+
+def test_time_limit_raises_with_what_was_reached(instance: tuple) -> None:
+    pool, quotas, k = instance
+    with pytest.raises(SolverError, match="time limit"):
+        select_panel(pool, quotas, k, seed=1, time_limit=1e-9)
+
+
+def test_panel_and_alternates(instance: tuple) -> None:
+    pool, quotas, k = instance
+    result = select_panel(pool, quotas, k, seed=9)
+    assert is_valid(pool, quotas, k, frozenset(result.panel))
+    assert not set(result.panel) & set(result.alternates)
+    homes = {pool[p].household for p in result.panel} - {None}
+    assert all(pool[a].household not in homes for a in result.alternates)
+    assert len(result.panel) + len(result.alternates) <= len(pool)
+
+
+def test_replacement_keeps_quotas_when_possible(instance: tuple) -> None:
+    pool, quotas, k = instance
+    result = select_panel(pool, quotas, k, seed=9)
+    for dropout in result.panel:
+        chosen = replacement(
+            pool, quotas, panel=result.panel, dropout=dropout, alternates=result.alternates
+        )
+        assert chosen is not None
+        rest = [p for p in result.panel if p != dropout]
+        same = [a for a in result.alternates if pool[a].features == pool[dropout].features]
+        if same:
+            assert pool[chosen].features == pool[dropout].features
+        assert pool[chosen].household not in {pool[p].household for p in rest} - {None}
+
+
+def test_legacy_is_a_valid_lottery_and_no_fairer_than_leximin(instance: tuple) -> None:
+    pool, quotas, k = instance
+    leg = select_panel(pool, quotas, k, algorithm=Algorithm.LEGACY, seed=2)
+    lexi = select_panel(pool, quotas, k, seed=2)
+    assert abs(sum(leg.probabilities.values()) - k) < 1e-9
+    assert math.isnan(leg.report.lp_gap)
+    for panel, _ in leg.distribution.person_panels():
+        assert is_valid(pool, quotas, k, panel)
+    assert leg.report.min_probability <= lexi.report.min_probability + 1e-9
+
+
+def test_nash_maximises_the_geometric_mean(instance: tuple) -> None:
+    pool, quotas, k = instance
+    nash = select_panel(pool, quotas, k, algorithm="nash", seed=2)
+    lexi = select_panel(pool, quotas, k, seed=2)
+    assert abs(sum(nash.probabilities.values()) - k) < 1e-7
+    # NASH maximises the mean log probability (over those who can sit) up to its gap.
+    can_sit = [pid for pid in pool.ids if lexi.probabilities[pid] > 0]
+    assert all(nash.probabilities[pid] > 0 for pid in can_sit)
+
+    def welfare(probabilities: dict[str, float]) -> float:
+        return sum(math.log(probabilities[pid]) for pid in can_sit) / len(can_sit)
+
+    nash_welfare = welfare(dict(nash.probabilities))
+    assert nash_welfare >= welfare(dict(lexi.probabilities)) - nash.report.lp_gap - 1e-6
+
+
+def test_gini_by_hand() -> None:
+    """Values 0, 0, 0, 1: mean absolute difference 6/16 * 2 / (2 * mean 1/4) = 3/4."""
+    assert gini([0.0, 0.0, 0.0, 1.0]) == pytest.approx(0.75)
+    assert gini([0.2] * 5) == 0.0

@@ -1,0 +1,94 @@
+"""Property tests on random small instances (tests/sortition/instances.py)."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+import pulp
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sortition.selection import select_panel
+from tests.sortition.instances import all_panels, is_valid, random_instance
+
+SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def instances(draw: st.DrawFn, max_n: int = 12) -> tuple:
+    n = draw(st.integers(4, max_n))
+    k = draw(st.integers(2, min(5, n // 2)))
+    households = draw(st.integers(0, min(2, (n - k) // 2)))
+    seed = draw(st.integers(0, 2**32))
+    return random_instance(random.Random(seed), n=n, k=k, households=households)
+
+
+def brute_force_maximin(pool, quotas, k) -> float:
+    """The best minimum probability over all lotteries of all valid panels, by one LP."""
+    panels = all_panels(pool, quotas, k)
+    lp = pulp.LpProblem("maximin", pulp.LpMaximize)
+    z = lp.add_variable("z")
+    x = [lp.add_variable(f"x{i}", 0) for i in range(len(panels))]
+    lp += z
+    lp += pulp.lpSum(x) == 1
+    for pid in pool.ids:
+        lp += pulp.lpSum(x[i] for i, p in enumerate(panels) if pid in p) >= z
+    lp.solve(pulp.HiGHS(msg=False))
+    return float(pulp.value(z))
+
+
+@SETTINGS
+@given(instances())
+def test_leximin_lottery_is_valid_and_optimal(instance: tuple) -> None:
+    pool, quotas, k = instance
+    result = select_panel(pool, quotas, k, seed=7)
+    assert abs(sum(result.probabilities.values()) - k) < 1e-7
+    marginals: dict[str, float] = defaultdict(float)
+    for panel, weight in result.distribution.person_panels():
+        assert is_valid(pool, quotas, k, panel)
+        for pid in panel:
+            marginals[pid] += weight
+    for pid in pool.ids:
+        assert marginals[pid] == pytest.approx(result.probabilities[pid], abs=1e-9)
+    assert result.report.min_probability == pytest.approx(
+        brute_force_maximin(pool, quotas, k), abs=1e-7
+    )
+    assert is_valid(pool, quotas, k, frozenset(result.panel))
+
+
+@SETTINGS
+@given(instances())
+def test_leximin_minimum_at_least_maximin(instance: tuple) -> None:
+    pool, quotas, k = instance
+    lexi = select_panel(pool, quotas, k, seed=1)
+    maxi = select_panel(pool, quotas, k, algorithm="maximin", seed=1)
+    assert lexi.report.min_probability >= maxi.report.min_probability - 1e-7
+    assert abs(sum(maxi.probabilities.values()) - k) < 1e-7
+
+
+@SETTINGS
+@given(instances(), st.integers(0, 2**31))
+def test_same_seed_same_panel(instance: tuple, seed: int) -> None:
+    pool, quotas, k = instance
+    first = select_panel(pool, quotas, k, seed=seed)
+    second = select_panel(pool, quotas, k, seed=seed)
+    assert first.panel == second.panel
+    assert first.alternates == second.alternates
+    assert first.report.seed == seed
+
+
+@SETTINGS
+@given(instances())
+def test_interchangeable_people_get_equal_probability(instance: tuple) -> None:
+    pool, quotas, k = instance
+    result = select_panel(pool, quotas, k, seed=2)
+    shared = {pid for ids in pool.households().values() for pid in ids}
+    groups: dict[tuple, list[float]] = defaultdict(list)
+    for person in pool:
+        if person.id not in shared:
+            key = tuple(sorted(person.features.items()))
+            groups[key].append(result.probabilities[person.id])
+    for probabilities in groups.values():
+        assert max(probabilities) - min(probabilities) < 1e-9
