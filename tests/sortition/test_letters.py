@@ -6,9 +6,11 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
+from PIL import Image
 
 from sortition.codes import generate_codes
 from sortition.letters import (
@@ -152,6 +154,20 @@ def rows_codes(letters: list[dict[str, str]]) -> list[str]:
     from sortition.codes import format_code
 
     return [format_code(r["code"]) for r in letters]
+
+
+@pytest.mark.parametrize("engine", qr.ENGINES)
+def test_both_qr_encoders_give_a_level_m_symbol_that_decodes(engine: str) -> None:
+    text = f"{REPLY_URL}#code={generate_codes(1)[0]}"
+    matrix = qr.qr_matrix(text, engine=engine)
+    pixels = np.pad(~matrix, 4, constant_values=True).astype(np.uint8) * 255
+    image = Image.fromarray(pixels).resize((pixels.shape[1] * 4, pixels.shape[0] * 4))
+    results = zxingcpp.read_barcodes(image)
+    assert [(r.text, r.ec_level) for r in results] == [(text, "M")]
+    modules, path = qr.qr_operator(text, engine=engine)
+    assert modules == matrix.shape[1]
+    # every dark module is covered by exactly one run
+    assert sum(int(part.split()[2]) for part in path.split(" re")[:-1]) == matrix.sum()
 
 
 def test_qr_operators_in_worker_processes_equal_those_made_here(
