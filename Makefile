@@ -66,10 +66,16 @@ check: install
 	$(BIN)/ruff format --check sortition webapp tests benchmarks
 	$(BIN)/mypy sortition webapp
 
+# The peer (GPL-3, pins of its own) goes into a separate virtualenv with our package, never into
+# $(VENV); benchmarks/selection.py runs it side by side with ours when it is importable.
+BENCH_VENV := .venv-bench
+
 bench: install
-	$(PY) -m pip install --quiet -e '.[bench]'
-	$(PY) benchmarks/selection.py
+	[ -x $(BENCH_VENV)/bin/python ] || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[bench]'
+	$(BENCH_VENV)/bin/python benchmarks/selection.py
 	$(PY) benchmarks/invitations.py
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

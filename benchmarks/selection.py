@@ -1,0 +1,156 @@
+"""Selection benchmark: our algorithms and, when installed, the peer's, on every shared instance.
+
+    python benchmarks/selection.py [--algorithms leximin,maximin,nash,legacy] [--limit 600]
+
+Reads ``../shared/instances`` (relative to the repository root; skipped when absent). Every run
+happens in a child process so that a time limit can stop it and its peak memory is its own.
+Prints one table: instance, n, k, algorithm, minimum probability, solve seconds, ratio of the
+peer's solve time to ours (same algorithm, same run), peak resident memory, and the largest
+deviation of the sorted probability profile from the published LEXIMIN allocation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _instances
+import _peer
+
+from sortition.selection import select_panel
+
+
+def _ours(folder: Path, algorithm: str, limit: float) -> dict[str, Any]:
+    instance = _instances.load(folder)
+    result = select_panel(
+        instance.pool, instance.quotas, instance.k, algorithm=algorithm, seed=1, time_limit=limit
+    )
+    return {
+        "min": result.report.min_probability,
+        "seconds": result.report.seconds,
+        "profile": sorted(result.probabilities.values()),
+    }
+
+
+def _child(queue: Any, who: str, folder: Path, algorithm: str, limit: float) -> None:
+    try:
+        out = _ours(folder, algorithm, limit) if who == "ours" else _peer.run(folder, algorithm)
+    except Exception as error:  # reported in the table, the benchmark goes on
+        out = {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:60]}"}
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put(out)
+
+
+def measure(who: str, folder: Path, algorithm: str, limit: float) -> dict[str, Any]:
+    """Run one solve in a child process, killed after ``limit`` seconds plus a margin."""
+    context = mp.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_child, args=(queue, who, folder, algorithm, limit))
+    process.start()
+    deadline = time.monotonic() + limit + 60
+    while process.is_alive() and queue.empty() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if queue.empty():
+        process.kill()
+        process.join()
+        return {"error": f"not finished in {limit:.0f} s"}
+    out: dict[str, Any] = queue.get()
+    process.join()
+    return out
+
+
+def deviation(profile: list[float], published: tuple[float, ...] | None) -> str:
+    if published is None or len(published) != len(profile):
+        return "-"
+    return f"{max(abs(a - b) for a, b in zip(profile, published, strict=True)):.1e}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--algorithms", default="leximin,maximin,nash,legacy")
+    parser.add_argument("--limit", type=float, default=600.0, help="seconds per solve")
+    parser.add_argument("--only", default="", help="comma-separated instance names")
+    args = parser.parse_args()
+    folders = _instances.all_instances()
+    if not folders:
+        print(f"no instances at {_instances.INSTANCES}: nothing to benchmark")
+        return
+    only = {s for s in args.only.split(",") if s}
+    peer = _peer.available()
+    print(
+        f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"load {os.getloadavg()[0]:.1f}; peer installed: {peer}"
+    )
+    header = (
+        "instance",
+        "n",
+        "k",
+        "algorithm",
+        "min prob",
+        "solve s",
+        "peer s / ours",
+        "peak MB",
+        "max dev published",
+    )
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for folder in folders:
+        if only and folder.name not in only:
+            continue
+        instance = _instances.load(folder)
+        for algorithm in args.algorithms.split(","):
+            _row(instance, folder, algorithm, args.limit, peer)
+
+
+def _row(instance: Any, folder: Path, algorithm: str, limit: float, peer: bool) -> None:
+    ours = measure("ours", folder, algorithm, limit)
+    theirs = (
+        measure("peer", folder, algorithm, limit)
+        if peer and algorithm in ("leximin", "maximin")
+        else None
+    )
+    published = instance.published if algorithm == "leximin" else None
+    for who, out in (("", ours), ("peer ", theirs)):
+        if out is None:
+            continue
+        name = f"{who}{algorithm}"
+        if "error" in out:
+            cells = [
+                name,
+                out["error"],
+                "-",
+                "-",
+                f"{out['rss_mb']:.0f}" if "rss_mb" in out else "-",
+                "-",
+            ]
+        else:
+            ratio = "-"
+            if who == "" and theirs is not None and "seconds" in theirs:
+                ratio = f"{theirs['seconds'] / max(out['seconds'], 1e-9):.1f}x"
+            cells = [
+                name,
+                f"{out['min']:.7f}",
+                f"{out['seconds']:.2f}",
+                ratio,
+                f"{out['rss_mb']:.0f}",
+                deviation(out["profile"], published),
+            ]
+        print(
+            f"| {instance.name} | {len(instance.pool)} | {instance.k} | "
+            + " | ".join(cells)
+            + " |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
