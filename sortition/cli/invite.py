@@ -9,7 +9,6 @@ from it is printed.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -155,7 +154,12 @@ def _variables(
 @click.option("--contact", help="How to ask questions or reply by phone.")
 @click.option("--var", "pairs", multiple=True, help="Any other template value, NAME=VALUE.")
 @click.option("--address-columns", help='Address lines, e.g. "name,street,postcode+city".')
-@click.option("--workers", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1))
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    help="Processes that encode QR codes (more helps only on idle CPUs).",
+)
 def letters(
     invitations: Path,
     template: Path | None,
