@@ -39,7 +39,7 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"), loads=_loads)
         if os.environ.get("DATABASE_URL"):
-            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+            app.config["SQLALCHEMY_DATABASE_URI"] = _with_driver(os.environ["DATABASE_URL"])
     else:
         app.config.from_mapping(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
@@ -62,6 +62,15 @@ MISSING_SECRETS = (
 
 def _refuse_without_secrets() -> None:
     raise RuntimeError(MISSING_SECRETS)
+
+
+def _with_driver(url: str) -> str:
+    """``postgres://`` and ``postgresql://`` (as hosting platforms write them) use psycopg 3,
+    the driver we install; SQLAlchemy would otherwise look for psycopg2."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
 
 
 def _loads(value: str) -> Any:

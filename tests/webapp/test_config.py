@@ -73,6 +73,10 @@ def test_environment_overrides_the_instance_file(
     assert app.config["LOGIN_RATE_LIMIT"] == "2 per minute"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/k"
+    for plain in ("postgres://u@db.example/k", "postgresql://u@db.example/k"):
+        monkeypatch.setenv("DATABASE_URL", plain)
+        uri = create_app().config["SQLALCHEMY_DATABASE_URI"]
+        assert uri == "postgresql+psycopg://u@db.example/k"
 
 
 def test_sqlite_in_the_instance_folder_by_default(instance: Path) -> None:
