@@ -39,7 +39,8 @@ class Register:
 
     ``household_of_row[i]`` is the household number of row ``i`` (0-based, in order of first
     appearance); ``first_row[h]`` is the 0-based row that stands for household ``h``;
-    ``household_stratum[h]`` is its stratum.
+    ``strata`` are the distinct strata in sorted order and ``stratum_of_household[h]`` is the
+    index of household ``h``'s stratum in it.
     """
 
     source: str
@@ -50,16 +51,22 @@ class Register:
     id_column: str | None
     household_of_row: npt.NDArray[np.intp]
     first_row: npt.NDArray[np.intp]
-    household_stratum: npt.NDArray[np.object_]
+    strata: tuple[str, ...]
+    stratum_of_household: npt.NDArray[np.intp]
 
     @property
     def households(self) -> int:
         return len(self.first_row)
 
+    @property
+    def household_stratum(self) -> npt.NDArray[np.object_]:
+        """The stratum of each household, by name."""
+        return np.array(self.strata, dtype=object)[self.stratum_of_household]
+
     def households_per_stratum(self) -> dict[str, int]:
         """Number of households in each stratum, strata in sorted order."""
-        values, counts = np.unique(self.household_stratum.astype(str), return_counts=True)
-        return {str(v): int(c) for v, c in zip(values, counts, strict=True)}
+        counts = np.bincount(self.stratum_of_household, minlength=len(self.strata))
+        return {s: int(c) for s, c in zip(self.strata, counts, strict=True)}
 
 
 def sheet_row(position: int) -> int:
@@ -137,11 +144,15 @@ def household_numbers(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArra
     return numbers.astype(np.intp)
 
 
-def _stripped_few(values: pd.Series) -> pd.Series:
-    # For a column with few distinct values (the strata): strip each distinct value once.
+def _strata_codes(values: pd.Series) -> tuple[npt.NDArray[np.intp], tuple[str, ...]]:
+    """Each row's stratum as an index into the sorted distinct strata (blanks stripped).
+    Each distinct value is handled once: there are few strata and many rows."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object))
-    clean = np.array([str(u).strip() for u in uniques] or [""], dtype=object)
-    return pd.Series(clean[codes], dtype=object)
+    clean = [str(u).strip() for u in uniques]
+    names = tuple(sorted(set(clean)))
+    position = {name: i for i, name in enumerate(names)}
+    remap = np.array([position[c] for c in clean] or [0], dtype=np.intp)
+    return remap[codes], names
 
 
 def read_register(
@@ -167,15 +178,17 @@ def read_register(
         )
     if frame.empty:
         raise InputErrors([InputProblem(source, None, None, "the register has no rows")])
-    strata = _stripped_few(frame[strata_column])
-    problems = _empty_cells(source, strata, strata_column, "no stratum")
+    stratum_of_row, strata = _strata_codes(frame[strata_column])
+    blank = stratum_of_row == strata.index("") if "" in strata else np.zeros(len(frame), bool)
+    problems = _empty_cells(source, blank, strata_column, "no stratum")
     if id_column:
         # Ids are compared as written: stripping 1.3 million of them costs a second.
         problems += _id_problems(source, frame[id_column], id_column)
     household_of_row, first_row = _households(frame, household_columns)
-    household_stratum = strata.to_numpy(dtype=object)[first_row]
     if household_columns:
-        problems += _split_households(source, strata, household_of_row, first_row, strata_column)
+        problems += _split_households(
+            source, (stratum_of_row, strata), household_of_row, first_row, strata_column
+        )
     if problems:
         raise InputErrors(problems)
     return Register(
@@ -187,7 +200,8 @@ def read_register(
         id_column=id_column,
         household_of_row=household_of_row,
         first_row=first_row,
-        household_stratum=household_stratum,
+        strata=strata,
+        stratum_of_household=stratum_of_row[first_row],
     )
 
 
@@ -214,14 +228,16 @@ def _capped(
     return kept
 
 
-def _empty_cells(source: str, values: pd.Series, column: str, what: str) -> list[InputProblem]:
-    rows = np.flatnonzero((values == "").to_numpy(dtype=bool))
+def _empty_cells(
+    source: str, blank: npt.NDArray[np.bool_], column: str, what: str
+) -> list[InputProblem]:
+    rows = np.flatnonzero(blank)
     found = (InputProblem(source, sheet_row(int(r)), column, what) for r in rows)
     return _capped(source, column, found, len(rows))
 
 
 def _id_problems(source: str, ids: pd.Series, column: str) -> list[InputProblem]:
-    problems = _empty_cells(source, ids, column, "no id")
+    problems = _empty_cells(source, (ids == "").to_numpy(dtype=bool), column, "no id")
     filled = ids[ids != ""]
     shared = filled[filled.duplicated(keep=False).to_numpy(dtype=bool)]
     first_seen: dict[str, int] = {}
@@ -242,21 +258,21 @@ def _id_problems(source: str, ids: pd.Series, column: str) -> list[InputProblem]
 
 def _split_households(
     source: str,
-    strata: pd.Series,
+    strata: tuple[npt.NDArray[np.intp], tuple[str, ...]],
     household_of_row: npt.NDArray[np.intp],
     first_row: npt.NDArray[np.intp],
     column: str,
 ) -> list[InputProblem]:
-    values = strata.to_numpy(dtype=object)
-    expected = values[first_row][household_of_row]
-    rows = np.flatnonzero(values != expected)
+    codes, names = strata
+    expected = codes[first_row][household_of_row]
+    rows = np.flatnonzero(codes != expected)
     found = (
         InputProblem(
             source,
             sheet_row(int(r)),
             column,
             f"same household as row {sheet_row(int(first_row[household_of_row[r]]))} "
-            f"but stratum {values[r]!r} instead of {expected[r]!r}",
+            f"but stratum {names[codes[r]]!r} instead of {names[expected[r]]!r}",
         )
         for r in rows
     )

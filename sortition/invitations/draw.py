@@ -11,7 +11,7 @@ import hashlib
 import platform
 import random
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -113,7 +113,7 @@ def draw_invitations(
         if exclude
         else np.zeros(register.households, dtype=bool)
     )
-    codes, strata = pd.factorize(register.household_stratum, sort=True)
+    codes, strata = register.stratum_of_household, register.strata
     eligible = np.flatnonzero(~excluded)
     counts = np.bincount(codes[eligible], minlength=len(strata))
     households = {str(s): int(c) for s, c in zip(strata, counts, strict=True)}
@@ -148,7 +148,7 @@ def draw_invitations(
 def _pick(
     register: Register,
     codes: npt.NDArray[np.intp],
-    strata: npt.NDArray[np.object_],
+    strata: Sequence[str],
     eligible: npt.NDArray[np.intp],
     allocation: Mapping[str, int],
     *,
@@ -158,7 +158,8 @@ def _pick(
     rng = random.Random(seed)
     eligible_codes = codes[eligible]
     chosen: list[npt.NDArray[np.intp]] = []
-    for index, stratum in sorted(enumerate(map(str, strata)), key=lambda item: item[1]):
+    # register.strata is sorted: the strata are drawn in that order.
+    for index, stratum in enumerate(strata):
         members = eligible[eligible_codes == index]
         picks = rng.sample(range(len(members)), allocation[stratum])
         chosen.append(members[np.asarray(picks, dtype=np.intp)])
