@@ -13,6 +13,7 @@ import secrets
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from fractions import Fraction
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -96,8 +97,16 @@ def discard(upload: Staged) -> None:
 def preview(upload: Staged, request: DrawRequest) -> list[tuple[str, int, int]]:
     """(district, households, letters). Raises :class:`lottery.InputErrors`."""
     register = lottery.read_register_file(upload.path, request.columns, name=upload.filename)
-    weights = lottery.parse_weights(request.weights_text) if request.weights_text.strip() else None
+    weights = _weights(request)
     return lottery.allocation_preview(register, request.n, weights=weights)
+
+
+WEIGHTS = "weights"  # the source named in problems with the weights text
+
+
+def _weights(request: DrawRequest) -> dict[str, Fraction] | None:
+    text = request.weights_text.strip()
+    return lottery.parse_weights(text, source=WEIGHTS) if text else None
 
 
 def run_draw(
@@ -108,7 +117,7 @@ def run_draw(
     Raises :class:`lottery.InputErrors` before anything is stored if the register, the number
     or the weights are wrong."""
     register = lottery.read_register_file(upload.path, request.columns, name=upload.filename)
-    weights = lottery.parse_weights(request.weights_text) if request.weights_text.strip() else None
+    weights = _weights(request)
     result = lottery.draw(register, request.n, seed_text=request.seed_text, weights=weights)
     mapping = lottery.category_mapping(jury.category_mapping)
     year = date.today().year

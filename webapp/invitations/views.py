@@ -108,7 +108,9 @@ def draw(jury_id: int, token: str) -> str | Response:
             allocation = services.preview(upload, _request(form))
         except lottery.InputErrors as exc:
             db.session.rollback()
-            problems = [problem_text(p) for p in exc.problems]
+            problems = [problem_text(p) for p in exc.problems if p.file != services.WEIGHTS]
+            # A problem with the weights text belongs to that field.
+            form.weights.errors = [p.message for p in exc.problems if p.file == services.WEIGHTS]
     elif not form.is_submitted():
         form.language.data = _default_language()
     return render_template(
