@@ -35,7 +35,9 @@ class Resident:
 
     base_url: str
     code: str
+    double: bool = False  # post the reply twice at once, like a double click
     latencies: list[float] = field(default_factory=list)
+    refused_duplicate: bool = False
     reply_latency: float | None = None
     reference: str | None = None
     error: str | None = None
@@ -46,16 +48,24 @@ class Resident:
         )
 
     def _call(self, path: str, data: dict[str, str | list[str]] | None = None) -> tuple[int, str]:
+        status, text, _location = self._request(path, data)
+        return status, text
+
+    def _request(
+        self, path: str, data: dict[str, str | list[str]] | None = None
+    ) -> tuple[int, str, str]:
+        """Status, body and Location of one request (redirects are not followed)."""
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         request = urllib.request.Request(self.base_url + path, data=body)
         started = time.perf_counter()
         try:
             with self._opener.open(request, timeout=REQUEST_TIMEOUT) as response:
-                status, text = response.status, response.read().decode()
+                status, text, location = response.status, response.read().decode(), ""
         except urllib.error.HTTPError as exc:
             status, text = exc.code, exc.read().decode(errors="replace")
+            location = exc.headers.get("Location", "")
         self.latencies.append(time.perf_counter() - started)
-        return status, text
+        return status, text, location
 
     def reply(self) -> None:
         """The whole path; sets ``reference`` on success, ``error`` otherwise."""
@@ -83,17 +93,35 @@ class Resident:
             "consent": "y",
         }
         before = len(self.latencies)
-        status, _ = self._call("/reply/form", answers)
+        if self.double:
+            self._post_twice(answers)
+        else:
+            status, _ = self._call("/reply/form", answers)
+            self._expect(status == 302, f"POST /reply/form: {status}")
         self.reply_latency = self.latencies[before]
-        self._expect(status == 302, f"POST /reply/form: {status}")
         status, done = self._call("/reply/done")
         found = REFERENCE.search(done)
         self._expect(status == 200 and found is not None, f"GET /reply/done: {status}")
         self.reference = found.group(1).strip() if found else None
 
+    def _post_twice(self, answers: dict[str, str | list[str]]) -> None:
+        """Two identical POSTs at once: one is stored, the other told "already replied"."""
+        outcomes: list[tuple[int, str, str]] = []
+        posts = [
+            threading.Thread(target=lambda: outcomes.append(self._request("/reply/form", answers)))
+            for _ in range(2)
+        ]
+        for post in posts:
+            post.start()
+        for post in posts:
+            post.join(REQUEST_TIMEOUT)
+        locations = sorted(location for status, _text, location in outcomes if status == 302)
+        self._expect(locations == ["/reply/already", "/reply/done"], f"double POST: {outcomes}")
+        self.refused_duplicate = True
+
     def _expect(self, ok: bool, what: str) -> None:
-        if not ok and self.error is None:
-            raise RuntimeError(what)
+        if not ok:
+            raise RuntimeError(what[:300])
 
 
 def _token(page: str) -> str:
@@ -122,8 +150,11 @@ class LoadResult:
     def summary(self) -> str:
         requests = [t for r in self.residents for t in r.latencies]
         posts = [r.reply_latency for r in self.residents if r.reply_latency is not None]
+        doubles = sum(r.double for r in self.residents)
+        refused = sum(r.refused_duplicate for r in self.residents)
         return (
             f"{len(self.acknowledged)} replies acknowledged of {len(self.residents)}, "
+            f"{refused} of {doubles} double submits refused as already replied, "
             f"{len(self.errors)} errors, {len(requests)} requests in {self.seconds:.2f} s: "
             f"{len(self.acknowledged) / self.seconds:.1f} replies/s; "
             f"p95 latency {1000 * self.p95(requests):.0f} ms per request, "
@@ -131,9 +162,15 @@ class LoadResult:
         )
 
 
-def run_residents(base_url: str, codes: Sequence[str], *, timeout: float = 300) -> LoadResult:
-    """All residents at once (one thread each, released together), bounded by ``timeout``."""
-    residents = [Resident(base_url, code) for code in codes]
+def run_residents(
+    base_url: str, codes: Sequence[str], *, double_every: int = 0, timeout: float = 300
+) -> LoadResult:
+    """All residents at once (one thread each, released together), bounded by ``timeout``.
+    With ``double_every`` = k, every k-th resident posts the reply twice at once."""
+    residents = [
+        Resident(base_url, code, double=double_every > 0 and i % double_every == 0)
+        for i, code in enumerate(codes)
+    ]
     gate = threading.Barrier(len(residents) + 1)
 
     def go(resident: Resident) -> None:

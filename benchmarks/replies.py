@@ -159,7 +159,9 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
 def bench(database_url: str, label: str, args: argparse.Namespace) -> bool:
     codes = prepare(database_url, args.residents)
     with gunicorn(database_url, workers=args.workers, threads=args.threads) as base_url:
-        result = run_residents(base_url, codes, timeout=args.timeout)
+        result = run_residents(
+            base_url, codes, double_every=args.double_every, timeout=args.timeout
+        )
     stored = stored_references(database_url)
     acknowledged = result.acknowledged
     exactly_once = sorted(acknowledged) == sorted(set(acknowledged)) and sorted(stored) == sorted(
@@ -179,6 +181,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
     parser.add_argument("--timeout", type=float, default=300, help="seconds for all residents")
+    parser.add_argument(
+        "--double-every", type=int, default=10, help="every k-th resident double-submits (0: none)"
+    )
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (scratch database)")
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()

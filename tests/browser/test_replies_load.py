@@ -1,5 +1,6 @@
 """A small version of benchmarks/replies.py: 20 residents reply at once to the threaded live
-server (HTTP only, no browser): every acknowledged reply is stored exactly once, no errors."""
+server (HTTP only, no browser), five of them posting twice at once: every acknowledged reply
+is stored exactly once, every second post is told "already replied", no errors."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from webapp.models import Reply
 def test_twenty_residents_at_once(live_server: LiveServer) -> None:
     with live_server.app.app_context():
         world = make_world(n=20, slug="load-smoke")
-    result = run_residents(live_server.url, world.codes, timeout=120)
+    result = run_residents(live_server.url, world.codes, double_every=4, timeout=120)
     assert result.errors == []
+    assert sum(r.refused_duplicate for r in result.residents) == 5  # residents 0, 4, 8, 12, 16
     assert len(result.acknowledged) == 20
     with live_server.app.app_context():
         stored = db.session.scalars(
