@@ -207,6 +207,11 @@ def test_upload_type_and_size_are_checked(staff: tuple[Flask, FlaskClient, int])
     big = {"register": (io.BytesIO(register_csv(register_rows())), "register.csv")}
     page = client.post(url, data=big, content_type="multipart/form-data").data.decode()
     assert "Register file: The file is too large." in page
+    app.config["MAX_CONTENT_LENGTH"] = 1000  # the whole request, refused before it is read
+    big = {"register": (io.BytesIO(register_csv(register_rows())), "register.csv")}
+    refused = client.post(url, data=big, content_type="multipart/form-data")
+    assert refused.status_code == 413
+    assert "Register file: The file is too large." in refused.data.decode()
     assert not any(Path(app.config["UPLOADS_DIR"]).rglob("*.csv"))
     assert client.get(f"{url}/new/{'y' * 32}").status_code == 404
     broken = {"register": (io.BytesIO(b"PK\x03\x04 not a workbook"), "register.xlsx")}

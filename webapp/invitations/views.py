@@ -45,6 +45,18 @@ def index(jury_id: int) -> str | Response:
     )
 
 
+@bp.errorhandler(413)
+def too_large(_error: Exception) -> tuple[str, int]:
+    """An upload above MAX_CONTENT_LENGTH: the upload form again, with the error on it."""
+    jury = jury_for_staff(int((request.view_args or {}).get("jury_id", 0)))
+    form = UploadForm(formdata=None)
+    form.register.errors = [_("The file is too large.")]
+    page = render_template(
+        "invitations/index.html", jury=jury, form=form, batches=services.batches(jury)
+    )
+    return page, 413
+
+
 def problem_text(problem: lottery.InputProblem) -> str:
     """One library problem (file, row, column, message) framed in the page's language."""
     if problem.row is not None and problem.column is not None:
