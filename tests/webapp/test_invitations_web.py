@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -195,6 +197,22 @@ def test_a_bad_register_names_file_row_and_column(staff: tuple[Flask, FlaskClien
     assert "Este campo es obligatorio." in text.split('id="n-error">', 1)[1]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1
+
+
+def test_a_register_can_be_discarded_and_old_ones_are_forgotten(
+    staff: tuple[Flask, FlaskClient, int],
+) -> None:
+    app, client, jury = staff
+    first = _upload(client, jury, register_csv(register_rows()), "register.csv")
+    assert client.post(f"{first}/discard").status_code == 302
+    assert client.get(first).status_code == 404
+    old = _upload(client, jury, register_csv(register_rows()), "old.csv")
+    day_ago = time.time() - 25 * 3600
+    (folder,) = Path(app.config["UPLOADS_DIR"]).glob("*/*")
+    os.utime(folder, (day_ago, day_ago))
+    _upload(client, jury, register_csv(register_rows()), "new.csv")
+    assert client.get(old).status_code == 404
+    assert [p.name for p in Path(app.config["UPLOADS_DIR"]).rglob("*.csv")] == ["new.csv"]
 
 
 def test_upload_type_and_size_are_checked(staff: tuple[Flask, FlaskClient, int]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from fractions import Fraction
@@ -27,6 +28,7 @@ from webapp.invitations import letters
 from webapp.models import Invitation, InvitationBatch, Jury, User
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -64,6 +66,7 @@ def stage_upload(jury: Jury, upload: FileStorage) -> Staged:
     """Keep an uploaded register until the draw (or until it is replaced).
 
     Raises :class:`UploadRefused` if it is not a .csv or .xlsx file, or is too large."""
+    _forget_old_uploads(jury)
     filename = secure_filename(upload.filename or "") or "register.csv"
     suffix = Path(filename).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
@@ -77,6 +80,15 @@ def stage_upload(jury: Jury, upload: FileStorage) -> Staged:
         shutil.rmtree(folder, ignore_errors=True)
         raise UploadRefused("size")
     return Staged(token=token, path=path, filename=filename)
+
+
+def _forget_old_uploads(jury: Jury) -> None:
+    """Registers hold personal data: one left without a draw is deleted after a day."""
+    folder = _uploads_dir(jury)
+    limit = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for staged_dir in folder.iterdir() if folder.is_dir() else ():
+        if staged_dir.stat().st_mtime < limit:
+            shutil.rmtree(staged_dir, ignore_errors=True)
 
 
 def staged(jury: Jury, token: str) -> Staged | None:

@@ -135,6 +135,17 @@ def draw(jury_id: int, token: str) -> str | Response:
     )
 
 
+@bp.post("/staff/juries/<int:jury_id>/invitations/new/<token>/discard")
+@organiser_required
+def discard(jury_id: int, token: str) -> Response:
+    jury = jury_for_staff(jury_id)
+    upload = services.staged(jury, token)
+    if upload is not None:
+        services.discard(upload)
+        flash(_("The register is deleted."), "success")
+    return redirect(url_for("invitations.index", jury_id=jury.id))
+
+
 def _default_language() -> str:
     from flask_babel import get_locale
 
