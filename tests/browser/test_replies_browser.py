@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 from tests.browser.conftest import LiveServer, check_accessibility
 from tests.webapp.replies_data import PASSWORD, make_user, make_world
 from webapp.extensions import db
-from webapp.models import Reply, Role
+from webapp.models import Jury, Reply, Role
 
 pytestmark = pytest.mark.browser
 _slugs = itertools.count()
@@ -220,47 +221,43 @@ def test_staff_key_in_a_paper_reply(live_server: LiveServer, page: Any) -> None:
     assert (reply.channel, reply.entered_by_id) == ("phone", user_id)
 
 
-def test_every_public_page_passes_axe(live_server: LiveServer, page: Any) -> None:
+@pytest.mark.parametrize(
+    ("lang", "width", "height"), [("en", 1100, 900), ("nl", 390, 844)], ids=["desktop", "phone"]
+)
+def test_every_public_page_passes_axe(
+    live_server: LiveServer, page: Any, lang: str, width: int, height: int
+) -> None:
     """Home, jury page, code entry (empty and with an error), reply form (with errors), the
-    "already" page, the closed page and an error page; in English and on a phone, in Dutch."""
+    confirmation, the "already" page, the closed page and an error page."""
     open_jury = world(live_server)
-    from datetime import date, timedelta
-
     closed = world(live_server, deadline=date.today() - timedelta(days=1))
     with live_server.app.app_context():
-        from webapp.models import Jury
-
         slug = db.session.get_one(Jury, open_jury.jury_id).slug
-    for lang, viewport in (
-        ("en", {"width": 1100, "height": 900}),
-        ("nl", {"width": 390, "height": 844}),
-    ):
-        page.set_viewport_size(viewport)
-        page.goto(f"{live_server.url}/")
-        choose_language(page, lang)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{live_server.url}/")
+    choose_language(page, lang)
+    check_accessibility(page)
+    for path in (f"/juries/{slug}", "/no-such-page", "/reply"):
+        page.goto(live_server.url + path)
         check_accessibility(page)
-        for path in (f"/juries/{slug}", "/no-such-page", "/reply"):
-            page.goto(live_server.url + path)
-            check_accessibility(page)
-        enter_code(page, "ABC")
-        check_accessibility(page)
-        enter_code(page, closed.codes[0])
-        page.wait_for_url("**/reply/form")
-        check_accessibility(page)  # the closed page
-        page.goto(f"{live_server.url}/reply")
-        enter_code(page, open_jury.codes[0 if lang == "en" else 1])
-        page.wait_for_url("**/reply/form")
-        page.check("#answer-0")
-        submit_reply(page)
-        check_accessibility(page)
-        page.check("#answer-1")
-        submit_reply(page)
-        page.wait_for_url("**/reply/done")
-        page.goto(f"{live_server.url}/reply")
-        enter_code(page, open_jury.codes[0 if lang == "en" else 1])
-        page.wait_for_url("**/reply/already")
-        check_accessibility(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "already-nl-phone.png"), full_page=True)
+    enter_code(page, "ABC")
+    check_accessibility(page)
+    enter_code(page, closed.codes[0])
+    page.wait_for_url("**/reply/form")
+    check_accessibility(page)  # the closed page
     page.goto(f"{live_server.url}/reply")
-    page.screenshot(path=str(SHOTS / "code-nl-phone.png"), full_page=True)
+    enter_code(page, open_jury.codes[0])
+    page.wait_for_url("**/reply/form")
+    page.check("#answer-0")
+    submit_reply(page)
+    check_accessibility(page)
+    page.check("#answer-1")
+    submit_reply(page)
+    page.wait_for_url("**/reply/done")
+    check_accessibility(page)
+    page.goto(f"{live_server.url}/reply")
+    enter_code(page, open_jury.codes[0])
+    page.wait_for_url("**/reply/already")
+    check_accessibility(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"already-{lang}-{width}.png"), full_page=True)
