@@ -214,3 +214,26 @@ def test_a_mail_failure_does_not_lose_the_reply(tmp_path: Path) -> None:
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Reply.id))) == 1
         db.engine.dispose()
+
+
+def test_staff_may_replace_a_reply_before_the_deadline(
+    app: Flask, client: FlaskClient, world: ReplyWorld
+) -> None:
+    with app.app_context():
+        user_id = make_user("org@example.org", Role.ORGANISER, jury_id=world.jury_id)
+    resident = app.test_client()
+    resident.post("/reply", data={"code": world.codes[0]})
+    resident.post("/reply/form", data={"answer": "no"})
+    log_in(client, user_id)
+    base = f"/staff/juries/{world.jury_id}/replies"
+    step = client.post(f"{base}/new", data={"code": world.codes[0], "channel": "paper"})
+    assert client.get(step.headers["Location"]).headers["Location"] == f"{base}/already"
+    page = client.get(f"{base}/already").get_data(as_text=True)
+    assert "We already have your reply" in page and f"{base}/replace" in page
+    assert client.post(f"{base}/replace").headers["Location"] == f"{base}/form"
+    form = yes_form(world.jury_id, sittings(app, world.jury_id))
+    assert client.post(f"{base}/form", data=form).headers["Location"] == f"{base}/new"
+    with app.app_context():
+        reply = db.session.scalars(sa.select(Reply)).one()
+        assert (reply.answer, reply.channel, reply.version) == ("yes", "paper", 2)
+        assert reply.entered_by_id == user_id
