@@ -176,6 +176,9 @@ def test_users_create_with_password_from_stdin(app: Flask) -> None:
     assert (user.email, user.role, user.active) == ("ann@example.org", Role.ADMINISTRATOR, True)
     with app.app_context():
         assert db.session.get(User, user.id).check_password(PASSWORD)
+    not_email = [*args[:3], "ann", *args[4:], "--password-stdin"]
+    refused = runner.invoke(args=not_email, input=PASSWORD + "\n")
+    assert refused.exit_code != 0 and "not an e-mail address" in refused.output
     again = runner.invoke(args=[*args, "--password-stdin"], input=PASSWORD + "\n")
     assert again.exit_code != 0 and "already an account" in again.output
 

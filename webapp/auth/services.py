@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 
 from webapp.extensions import db
 from webapp.models import JuryMembership, Role, SittingAssignment, User
@@ -26,10 +27,14 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(*, email: str, name: str, role: Role, password: str) -> User:
-    """A new active account. Raises :class:`AccountError` if the e-mail address is taken or
-    the password is shorter than MIN_PASSWORD_LENGTH."""
+    """A new active account. Raises :class:`AccountError` if the e-mail address is not one or
+    is taken, or the password is shorter than MIN_PASSWORD_LENGTH."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise AccountError(f"not an e-mail address: {exc}") from None
     if find_user(email) is not None:
         raise AccountError(f"there is already an account for {normalise_email(email)}")
     user = User(email=normalise_email(email), name=name.strip(), role=Role(role))
