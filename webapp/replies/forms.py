@@ -65,7 +65,10 @@ PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{5,24}$")
 class CodeForm(FlaskForm):  # type: ignore[misc]
     """The resident types the code from the letter (or the QR code's script fills it in)."""
 
-    code = StringField(_l("Your code"), render_kw={"autocomplete": "off", "spellcheck": "false"})
+    code = StringField(
+        _l("Your code"),
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
+    )
     invitation: Invitation | None = None
 
     def validate_code(self, field: Field) -> None:
