@@ -134,6 +134,9 @@ def test_upload_preview_draw_letters_and_sent(staff: tuple[Flask, FlaskClient, i
     assert hashes == sorted(h for h, _ in stored)
     assert sorted(s for _, s in stored) == ["North"] * 6 + ["South"] * 4 + ["West"] * 2
     assert all(r["reply_link"].endswith(f"/reply#code={r['code']}") for r in rows)
+    unticked = client.post(f"{done.location}/sent", data={}).data.decode()
+    assert "The letters are printed and sent: This field is required." in unticked
+    assert (Path(app.config["LETTERS_DIR"]) / str(batch.id) / "letters.pdf").is_file()
     sent = client.post(f"{done.location}/sent", data={"sent": "y"})
     assert sent.status_code == 302
     assert client.get(f"{done.location}/pdf").status_code == 404
