@@ -1,7 +1,8 @@
 """Reading a municipal register (CSV or XLSX) into households grouped by stratum.
 
 A register has one row per person or one row per address. With ``household_columns`` the rows
-that share those columns (compared without case and extra blanks) form one household, which
+that share those columns (compared as :func:`sortition.households.normalise_part` compares
+address fields: without case, accents, punctuation or extra blanks) form one household, which
 receives one letter; without them every row is a household. A household's first row stands
 for it in the output.
 """
@@ -19,6 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from sortition.errors import InputErrors, InputProblem
+from sortition.households import normalise_part
 
 __all__ = [
     "Register",
@@ -113,17 +115,17 @@ def _parse(data: bytes, *, xlsx: bool) -> pd.DataFrame:
 
 
 def _canonical_codes(values: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
-    """Codes of each value once compared without case and extra blanks, and the canonical
+    """Codes of each value once normalised (:func:`normalise_part`), and the canonical
     values. Each distinct value is normalised once: a register repeats street names."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object))
-    canonical = np.array([" ".join(str(u).split()).casefold() for u in uniques], dtype=object)
+    canonical = np.array([normalise_part(str(u)) for u in uniques], dtype=object)
     canonical_codes, canonical_uniques = pd.factorize(canonical)
     return canonical_codes[codes].astype(np.intp), np.asarray(canonical_uniques, dtype=object)
 
 
 def normalised_key(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     """One string per row joining ``columns``, without case or extra blanks, so that
-    "Calle Mayor  1" and "calle mayor 1" name the same address."""
+    "Calle Mayor, 1" and "calle mayor 1" name the same address."""
     key: npt.NDArray[np.object_] | None = None
     for column in columns:
         codes, canonical = _canonical_codes(frame[column])
