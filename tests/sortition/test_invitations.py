@@ -261,7 +261,7 @@ def test_duplicate_ids_and_empty_strata_are_all_reported_with_rows(tmp_path: Pat
 
 
 def test_household_split_over_two_strata_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "bad.csv").write_text("street,district\n\"Mayor, 1\",Centro\nmayor  1,Usera\n")
+    (tmp_path / "bad.csv").write_text('street,district\n"Mayor, 1",Centro\nmayor  1,Usera\n')
     with pytest.raises(InputErrors) as excinfo:
         read_register(tmp_path / "bad.csv", strata_column="district", household_columns=["street"])
     assert problems_of(excinfo) == [(3, "district")]
