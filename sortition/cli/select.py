@@ -117,7 +117,8 @@ def select(
         _write_report(out, _failure(loaded, k, algorithm, seed, error))
         _fail(str(error), EXIT_INFEASIBLE)
     except SolverError as error:
-        _write_report(out, {"algorithm": algorithm, "k": k, "seed": seed, "error": str(error)})
+        failure = {"algorithm": algorithm, "n": len(loaded.pool), "k": k, "seed": seed}
+        _write_report(out, {**failure, "infeasible": False, "error": str(error)})
         _fail(str(error), EXIT_SOLVER)
     _write_outputs(out, loaded, result, files={"people": str(people), "quotas": str(quotas)})
     report = result.report
