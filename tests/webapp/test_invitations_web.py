@@ -276,3 +276,14 @@ def test_large_batches_get_their_pdf_in_the_background(
         assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.post(f"{done.location}/sent", data={"sent": "y"}).status_code == 302
     assert not out_dir.exists()
+
+
+def test_pdf_state_is_read_from_files_that_every_worker_sees(tmp_path: Path) -> None:
+    (tmp_path / letters.FILES["csv"]).write_text("code\n")
+    assert letters.pdf_state(tmp_path) == letters.PdfState.FAILED  # no job, no PDF
+    (tmp_path / letters.MAKING).write_text(str(os.getpid()))  # a live process is making it
+    assert letters.pdf_state(tmp_path) == letters.PdfState.MAKING
+    (tmp_path / letters.MAKING).write_text("999999999")  # no such process: it stopped
+    assert letters.pdf_state(tmp_path) == letters.PdfState.FAILED
+    (tmp_path / letters.FILES["pdf"]).write_bytes(b"%PDF")
+    assert letters.pdf_state(tmp_path) == letters.PdfState.READY

@@ -13,6 +13,7 @@ which browsers never send to the server.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
@@ -29,6 +30,9 @@ from webapp.models import Jury
 FILES = {"pdf": "letters.pdf", "csv": "printer.csv"}
 PARTIAL = "letters.pdf.part"
 FAILED = "letters.pdf.failed"
+# Holds the process id of the job: with several web workers, the one that shows the batch
+# page may not be the one making the PDF.
+MAKING = "letters.pdf.making"
 _jobs: dict[str, threading.Thread] = {}
 _jobs_lock = threading.Lock()
 
@@ -57,6 +61,7 @@ def start_pdf(rows: Sequence[Mapping[str, str]], *, out_dir: Path, lang: str, ju
     if len(rows) <= int(current_app.config["LETTERS_SYNC_LIMIT"]):
         _render(*args, raise_errors=True)
         return
+    (out_dir / MAKING).write_text(str(os.getpid()))
     job = threading.Thread(target=_render, args=args, name=f"letters-{out_dir.name}", daemon=True)
     with _jobs_lock:
         _jobs[str(out_dir)] = job
@@ -77,13 +82,20 @@ def remake_pdf(*, out_dir: Path, lang: str, jury: Jury) -> bool:
 def pdf_state(out_dir: Path) -> PdfState:
     if (out_dir / FILES["pdf"]).is_file():
         return PdfState.READY
-    with _jobs_lock:
-        job = _jobs.get(str(out_dir))
-    if job is not None and job.is_alive():
+    if _job_alive(out_dir / MAKING):
         return PdfState.MAKING
     if (out_dir / FAILED).exists() or (out_dir / FILES["csv"]).is_file():
         return PdfState.FAILED  # no PDF, no job: it failed, or the process stopped
     return PdfState.NONE
+
+
+def _job_alive(marker: Path) -> bool:
+    try:
+        pid = int(marker.read_text())
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def wait_for_pdf(out_dir: Path, *, timeout: float | None = None) -> None:
@@ -110,6 +122,7 @@ def _render(
             rows, out=partial, lang=lang, reply_url=reply_url, variables=variables
         )
         partial.replace(out_dir / FILES["pdf"])
+        (out_dir / MAKING).unlink(missing_ok=True)
     except Exception:
         if raise_errors:
             raise
@@ -118,6 +131,7 @@ def _render(
         if out_dir.is_dir():  # gone if the letters were marked sent meanwhile
             (out_dir / FAILED).touch()
             partial.unlink(missing_ok=True)
+            (out_dir / MAKING).unlink(missing_ok=True)
 
 
 def _reply_url() -> str:
