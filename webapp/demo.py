@@ -18,6 +18,7 @@ from typing import Any
 import click
 import pandas as pd
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
 from webapp import lottery
@@ -60,6 +61,9 @@ def is_empty() -> bool:
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database has any users.")
 def load_command(if_empty: bool) -> None:
     """Load the demo municipality and print the demo logins."""
+    if current_app.config.get("SECRETS_MISSING"):
+        # The codes' HMAC needs CODE_HMAC_KEY: without it they could never be checked.
+        raise click.ClickException("run `flask --app webapp init-instance` first")
     if if_empty and not is_empty():
         click.echo("The database is not empty: no demo data loaded.")
     else:

@@ -34,6 +34,8 @@ def test_under_the_flask_command_it_starts_but_refuses_requests(
     app = create_app()
     assert app.config["SECRETS_MISSING"] is True
     assert app.test_client().get("/").status_code == 500
+    refused = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert refused.exit_code != 0 and "init-instance" in refused.output
 
 
 def test_init_instance_writes_random_secrets_once(instance: Path) -> None:
