@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from tests.webapp.staff_data import build_world, log_in_as
@@ -137,6 +138,15 @@ def test_pool_and_quota_exports(pool_app: tuple[Flask, int, int]) -> None:
         "gender,male,4,5",
         "gender,other,0,1",
     ]
+
+
+def test_only_volunteers_who_consented_are_exported(pool_app: tuple[Flask, int, int]) -> None:
+    app, jury_id, _ = pool_app
+    with app.app_context():
+        db.session.scalars(sa.select(Reply).filter_by(reference="R1")).one().consent = False
+        db.session.commit()
+        people, left_out = services.pool(db.session.get(Jury, jury_id), year=2026)
+    assert ([p.id for p in people], left_out) == (["R2", "R4"], 1)
 
 
 @pytest.mark.parametrize(

@@ -136,8 +136,8 @@ def _targets(jury: Jury) -> dict[str, dict[str, float]]:
 
 
 def pool(jury: Jury, *, year: int | None = None) -> tuple[list[Volunteer], int]:
-    """The volunteers with every category known (ordered by reference), and how many
-    volunteers were left out because a category is unknown."""
+    """The volunteers who consented, with every category known (ordered by reference), and
+    how many volunteers were left out because a category is unknown."""
     year = year or date.today().year
     mapping = lottery.category_mapping(jury.category_mapping)
     rows = db.session.execute(
@@ -145,7 +145,7 @@ def pool(jury: Jury, *, year: int | None = None) -> tuple[list[Volunteer], int]:
             Reply.reference, Reply.district, Invitation.stratum, Reply.gender, Reply.birth_year
         )
         .join(Invitation, Reply.invitation_id == Invitation.id)
-        .where(Reply.jury_id == jury.id, Reply.answer == Answer.YES)
+        .where(Reply.jury_id == jury.id, Reply.answer == Answer.YES, Reply.consent.is_(True))
         .order_by(Reply.reference)
     ).all()
     people, left_out = [], 0
