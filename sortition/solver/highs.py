@@ -93,16 +93,22 @@ def outcome(h: highspy.Highs) -> Outcome:
     return Outcome.OTHER
 
 
-def solve(h: highspy.Highs, *, what: str, deadline: Deadline) -> Outcome:
+def solve(h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None = None) -> Outcome:
     """Run the solver under the deadline; raises :class:`SolverError` unless it ends optimal or
-    infeasible (the caller decides what infeasible means)."""
+    infeasible (the caller decides what infeasible means). With ``cap`` (seconds) a solve that
+    runs longer than ``cap`` before the deadline returns :attr:`Outcome.TIME_LIMIT`, so that the
+    caller can restart it differently."""
     remaining = deadline.remaining()
-    if remaining is not None:
-        if remaining <= 0:
-            raise SolverError(f"time limit reached before solving the {what}")
-        h.setOptionValue("time_limit", remaining)
+    if remaining is not None and remaining <= 0:
+        raise SolverError(f"time limit reached before solving the {what}")
+    limits = [x for x in (remaining, cap) if x is not None]
+    # HiGHS compares time_limit with its run clock, which keeps counting across re-solves of
+    # the same model: the limit is set relative to the clock's current reading.
+    h.setOptionValue("time_limit", h.getRunTime() + min(limits) if limits else INF)
     h.run()
     result = outcome(h)
+    if result is Outcome.TIME_LIMIT and cap is not None and not deadline.expired():
+        return result
     if result is Outcome.TIME_LIMIT:
         raise SolverError(f"time limit reached while solving the {what}")
     if result is Outcome.OTHER:

@@ -20,12 +20,22 @@ slackness), so it is fixed at ``z``. When every type is fixed, one LP over all p
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 
 import numpy as np
 
 from sortition.errors import SolverError
-from sortition.solver.highs import INF, Deadline, add_row, new_model, require_optimal
+from sortition.solver.highs import (
+    INF,
+    Deadline,
+    Outcome,
+    add_row,
+    new_model,
+    outcome,
+    require_optimal,
+    solve,
+)
 from sortition.solver.lottery import Lottery, decompose
 from sortition.solver.panels import PanelOracle, covering_panels
 from sortition.solver.search import FloatArray
@@ -59,6 +69,8 @@ class DualLP:
         self._h = h
         self.panels: list[Composition] = []
         self._matrix = np.zeros((64, len(model)))
+        self._last = 0.05
+        self.restarts = 0
         self._seen: set[Composition] = set()
 
     def add_panel(self, composition: Composition) -> bool:
@@ -92,8 +104,20 @@ class DualLP:
         self._h.changeCoeff(0, t + 1, 0.0)
 
     def solve(self, *, deadline: Deadline) -> tuple[float, float, list[float]]:
-        """The optimum, ``yhat`` and the dual weights ``y``."""
-        require_optimal(self._h, what="LEXIMIN dual LP", deadline=deadline)
+        """The optimum, ``yhat`` and the dual weights ``y``.
+
+        Warm-started dual simplex is fast but can stall on this degenerate LP after many
+        modifications; a solve that takes far longer than usual restarts from scratch."""
+        what = "LEXIMIN dual LP"
+        cap = max(1.0, 20 * self._last)
+        started = time.perf_counter()
+        if solve(self._h, what=what, deadline=deadline, cap=cap) is Outcome.TIME_LIMIT:
+            self.restarts += 1
+            self._h.clearSolver()
+            require_optimal(self._h, what=what, deadline=deadline)
+        elif outcome(self._h) is not Outcome.OPTIMAL:
+            raise SolverError(f"the {what} has no solution (HiGHS reports it infeasible)")
+        self._last = time.perf_counter() - started
         values = self._h.getSolution().col_value
         objective = float(self._h.getInfo().objective_function_value)
         return objective, float(values[0]), [float(v) for v in values[1:]]
@@ -103,17 +127,23 @@ def converge_level(
     lp: DualLP, oracle: PanelOracle, *, deadline: Deadline
 ) -> tuple[float, list[float]]:
     """Add panels until none improves the dual; returns the level's value and dual weights."""
-    sizes = lp.model.sizes
+    sizes = np.asarray(lp.model.sizes, dtype=np.float64)
     while True:
         value, yhat, y = lp.solve(deadline=deadline)
-        weights = [w / size for w, size in zip(y, sizes, strict=True)]
+        weights = list(np.asarray(y) / sizes)
+        threshold = yhat + PRICING_TOLERANCE
         compositions = oracle.improving(
-            weights, threshold=yhat + PRICING_TOLERANCE, known=lp.matrix, deadline=deadline
+            weights, threshold=threshold, known=lp.matrix, deadline=deadline
         )
+        if compositions and not sum(lp.add_panel(c) for c in compositions):
+            # Every panel found is known already (round-off at the threshold): ask the exact
+            # integer program instead of the local search.
+            composition, best = oracle.best(weights, deadline=deadline)
+            compositions = [composition] if best > threshold else []
+            if compositions and not lp.add_panel(composition):
+                raise SolverError("LEXIMIN stalled: the best panel is already in the LP")
         if not compositions:
             return value, y
-        if not sum(lp.add_panel(c) for c in compositions):
-            raise SolverError("LEXIMIN stalled: the best panel is already in the LP")
 
 
 def start(

@@ -93,6 +93,22 @@ class PanelOracle:
         value = sum(w * c for w, c in zip(weights, composition, strict=True))
         return composition, value
 
+    def climbs(
+        self, weights: FloatArray, *, threshold: float, known: FloatArray, judge: FloatArray
+    ) -> list[Composition]:
+        """Local search under ``weights`` from the heaviest known panels; keeps the new panels
+        whose weight under ``judge`` exceeds ``threshold`` (``judge`` differs from ``weights``
+        when the caller prices with smoothed duals)."""
+        found: dict[Composition, None] = {}
+        if len(known) and STARTS:
+            for i in np.argsort(known @ weights)[::-1][:STARTS]:
+                start = tuple(int(v) for v in known[i])
+                candidate = self._search.climb(start, weights)
+                if float(np.dot(candidate, judge)) > threshold and candidate != start:
+                    found[candidate] = None
+        self.searches += bool(found)
+        return list(found)
+
     def _runners_up(self, weights: FloatArray, threshold: float) -> list[Composition]:
         """The improving solutions of the last solve whose weight exceeds ``threshold``."""
         found = []
@@ -117,17 +133,9 @@ class PanelOracle:
         which saves LP rounds); the integer program only when it finds nothing.
         """
         w = np.asarray(weights, dtype=np.float64)
-        found: dict[Composition, None] = {}
-        if len(known) and STARTS:
-            order = np.argsort(known @ w)[::-1][:STARTS]
-            for i in order:
-                start = tuple(int(v) for v in known[i])
-                candidate = self._search.climb(start, w)
-                if float(np.dot(candidate, w)) > threshold and candidate != start:
-                    found[candidate] = None
+        found = self.climbs(w, threshold=threshold, known=known, judge=w)
         if found:
-            self.searches += 1
-            return list(found)
+            return found
         composition, value = self.best(weights, deadline=deadline)
         if value <= threshold:
             return []

@@ -32,7 +32,7 @@ class SwapSearch:
             [size if model.selectable(t) else 0 for t, size in enumerate(model.sizes)]
         )
 
-    def climb(self, start: Composition, weights: FloatArray, *, steps: int = 200) -> Composition:
+    def climb(self, start: Composition, weights: FloatArray, *, steps: int = 25) -> Composition:
         """Apply the best improving swap until none improves (at most ``steps`` swaps)."""
         c = np.array(start, dtype=np.float64)
         for _ in range(steps):
