@@ -42,6 +42,9 @@ def _ours(folder: Path, algorithm: str, limit: float) -> dict[str, Any]:
 
 
 def _child(queue: Any, who: str, folder: Path, algorithm: str, limit: float) -> None:
+    # The solvers' own chatter (HiGHS banner, the peer's log lines) would break the table.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
     try:
         out = _ours(folder, algorithm, limit) if who == "ours" else _peer.run(folder, algorithm)
     except Exception as error:  # reported in the table, the benchmark goes on
