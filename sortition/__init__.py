@@ -16,6 +16,7 @@ from sortition.errors import (
 )
 from sortition.model import Person, Pool, Quota, Quotas
 from sortition.result import Algorithm, Distribution, SelectionReport, SelectionResult
+from sortition.selection import select_panel
 
 __version__ = "0.1.0"
 
@@ -37,4 +38,5 @@ __all__ = [
     "SolverError",
     "SortitionError",
     "__version__",
+    "select_panel",
 ]
