@@ -92,3 +92,16 @@ def test_interchangeable_people_get_equal_probability(instance: tuple) -> None:
             groups[key].append(result.probabilities[person.id])
     for probabilities in groups.values():
         assert max(probabilities) - min(probabilities) < 1e-9
+
+
+def test_larger_instance_with_households() -> None:
+    """A pool of 120 with 15 two-person households: every panel valid, the sum is k, and
+    LEXIMIN's minimum matches MAXIMIN's optimum."""
+    pool, quotas, k = random_instance(random.Random(5), n=120, k=15, households=15)
+    lexi = select_panel(pool, quotas, k, seed=1)
+    maxi = select_panel(pool, quotas, k, algorithm="maximin", seed=1)
+    assert abs(sum(lexi.probabilities.values()) - k) < 1e-7
+    assert lexi.report.min_probability == pytest.approx(maxi.report.min_probability, abs=1e-7)
+    for composition in lexi.distribution.compositions:
+        assert sum(composition) == k
+    assert is_valid(pool, quotas, k, frozenset(lexi.panel))
