@@ -33,7 +33,7 @@ webapp/translations/%/LC_MESSAGES/messages.mo: webapp/translations/%/LC_MESSAGES
 
 translations-update:
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output \
-		--project=Kleroterion -o webapp/translations/messages.pot webapp
+		--project=Kleroterion --version=0.1.0 -o webapp/translations/messages.pot webapp
 	$(BIN)/pybabel -q update -i webapp/translations/messages.pot -d webapp/translations \
 		--no-fuzzy-matching --ignore-obsolete
 
