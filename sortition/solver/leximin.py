@@ -15,6 +15,14 @@ finds no panel above ``yhat``; its optimum ``z`` is then the best achievable min
 type with a positive dual weight is tight at ``z`` in every optimal lottery (complementary
 slackness), so it is fixed at ``z``. When every type is fixed, one LP over all panels found
 (:func:`sortition.solver.lottery.decompose`) gives the weights.
+
+Plain column generation zigzags: each LP optimum is an extreme dual point far from the last.
+The pricing problem is therefore asked at a point between the LP's duals and the best dual
+point seen so far (Wentges smoothing); that point's exact panel value is an upper bound on the
+level, so the gap between it and the LP value shows the progress, and pricing returns to the
+LP's own duals once the gap is closed, where the integer program proves the level. Panels that
+carry no weight are dropped from the LP now and then (they stay in the pool for the final
+decomposition, and come back when they are violated again), which keeps every re-solve small.
 """
 
 from __future__ import annotations
@@ -51,10 +59,25 @@ FIX_TOLERANCE = 1e-9
 # Levels are fixed this much below the LP value so that solver round-off can never make a
 # later level infeasible; it is far below the 1e-6 accuracy promised for probabilities.
 LEVEL_SLACK = 1e-9
+# Levels still open after PATIENCE rounds of plain pricing switch to smoothed pricing.
+PATIENCE = 100
+# Wentges smoothing: pricing happens at SMOOTHING * best dual point + (1 - SMOOTHING) * LP duals,
+# until the best point's bound is within SMOOTHING_GAP of the LP value.
+SMOOTHING = 0.8
+SMOOTHING_GAP = 1e-7
+# Every PRUNE_EVERY rounds, panel rows without weight leave the LP if there are PRUNE_MIN of them.
+PRUNE_EVERY = 10
+PRUNE_MIN = 10
+# At most this many pooled panels come back per round when they are violated again.
+REVIVE = 20
 
 
 class DualLP:
-    """The incremental dual LP of one selection (see the module docstring)."""
+    """The incremental dual LP of one selection (see the module docstring).
+
+    ``panels`` holds every panel ever found (the pool); only some of them are rows of the LP at
+    a time (:meth:`prune`, :meth:`revive`).
+    """
 
     def __init__(self, model: TypeModel) -> None:
         self.model = model
@@ -68,42 +91,71 @@ class DualLP:
         )
         self._h = h
         self.panels: list[Composition] = []
+        self.levels = np.zeros(len(model))
+        self._sizes = np.asarray(model.sizes, dtype=np.float64)
         self._matrix = np.zeros((64, len(model)))
         self._last = 0.05
         self.restarts = 0
-        self._seen: set[Composition] = set()
+        self._index: dict[Composition, int] = {}
+        self._rows: list[int] = []  # the panel of each LP row after row 0
+        self._inactive: set[int] = set()
 
     def add_panel(self, composition: Composition) -> bool:
-        """Add the panel's row; False when it was there already."""
-        if composition in self._seen:
-            return False
-        self._seen.add(composition)
-        cols = [0] + [t + 1 for t, c in enumerate(composition) if c]
-        coefs = [-1.0] + [c / self.model.sizes[t] for t, c in enumerate(composition) if c]
-        add_row(
-            self._h,
-            name=f"panel[{len(self.panels)}]",
-            lower=-INF,
-            upper=0.0,
-            cols=cols,
-            coefs=coefs,
-        )
+        """Make the panel a row of the LP; False when it is one already."""
+        known = self._index.get(composition)
+        if known is not None:
+            if known not in self._inactive:
+                return False
+            self._inactive.discard(known)
+            self._add_row(known)
+            return True
+        self._index[composition] = len(self.panels)
         if len(self.panels) == len(self._matrix):
             self._matrix = np.vstack([self._matrix, np.zeros_like(self._matrix)])
         self._matrix[len(self.panels)] = composition
         self.panels.append(composition)
+        self._add_row(len(self.panels) - 1)
         return True
+
+    def _add_row(self, i: int) -> None:
+        composition = self.panels[i]
+        cols = [0] + [t + 1 for t, c in enumerate(composition) if c]
+        coefs = [-1.0] + [c / self.model.sizes[t] for t, c in enumerate(composition) if c]
+        add_row(self._h, name=f"panel[{i}]", lower=-INF, upper=0.0, cols=cols, coefs=coefs)
+        self._rows.append(i)
 
     @property
     def matrix(self) -> FloatArray:
-        """The panels so far as a (panels x types) array of seat counts."""
+        """Every panel found so far as a (panels x types) array of seat counts."""
         return self._matrix[: len(self.panels)]
+
+    def prune(self) -> None:
+        """Drop the panel rows without weight in the current solution (its optimum stays
+        optimal: a constraint whose multiplier is zero can go)."""
+        weights = np.asarray(self._h.getSolution().row_dual)[1:]
+        drop = np.flatnonzero(np.abs(weights) <= 1e-12)
+        if len(drop) < PRUNE_MIN:
+            return
+        self._h.deleteRows(len(drop), (drop + 1).astype(np.int32))
+        self._inactive.update(self._rows[j] for j in drop)
+        dropped = set(drop.tolist())
+        self._rows = [r for j, r in enumerate(self._rows) if j not in dropped]
+
+    def revive(self, weights: FloatArray, threshold: float) -> list[Composition]:
+        """Pooled panels outside the LP whose weight exceeds ``threshold``, heaviest first."""
+        if not self._inactive:
+            return []
+        pooled = np.fromiter(self._inactive, dtype=np.int64)
+        values = self.matrix[pooled] @ weights
+        order = np.argsort(values)[::-1][:REVIVE]
+        return [self.panels[pooled[j]] for j in order if values[j] > threshold]
 
     def fix(self, t: int, level: float) -> None:
         self._h.changeColCost(t + 1, -level)
         self._h.changeCoeff(0, t + 1, 0.0)
+        self.levels[t] = level
 
-    def solve(self, *, deadline: Deadline) -> tuple[float, float, list[float]]:
+    def solve(self, *, deadline: Deadline) -> tuple[float, float, FloatArray]:
         """The optimum, ``yhat`` and the dual weights ``y``.
 
         Warm-started dual simplex is fast but can stall on this degenerate LP after many
@@ -118,32 +170,56 @@ class DualLP:
         elif outcome(self._h) is not Outcome.OPTIMAL:
             raise SolverError(f"the {what} has no solution (HiGHS reports it infeasible)")
         self._last = time.perf_counter() - started
-        values = self._h.getSolution().col_value
+        values = np.asarray(self._h.getSolution().col_value)
         objective = float(self._h.getInfo().objective_function_value)
-        return objective, float(values[0]), [float(v) for v in values[1:]]
+        return objective, float(values[0]), values[1:].copy()
 
 
 def converge_level(
     lp: DualLP, oracle: PanelOracle, *, deadline: Deadline
 ) -> tuple[float, list[float]]:
-    """Add panels until none improves the dual; returns the level's value and dual weights."""
+    """Add panels until none improves the dual; returns the level's value and dual weights.
+
+    The first ``PATIENCE`` rounds price at the LP's duals, local search first (short levels
+    end there). Longer levels switch to smoothed pricing (see the module docstring):
+    ``center`` is the dual point with the lowest proven bound so far, ``bound`` that bound."""
     sizes = np.asarray(lp.model.sizes, dtype=np.float64)
+    center: FloatArray | None = None
+    bound = np.inf
+    rounds = 0
+    stuck = False
+    pruned_at = -np.inf
     while True:
+        rounds += 1
         value, yhat, y = lp.solve(deadline=deadline)
-        weights = list(np.asarray(y) / sizes)
+        # Pruning only after the value has risen, so that rows cannot leave and come back
+        # in a cycle at one value.
+        if rounds % PRUNE_EVERY == 0 and value > pruned_at + PRICING_TOLERANCE:
+            lp.prune()
+            pruned_at = value
+        judge = y / sizes
         threshold = yhat + PRICING_TOLERANCE
-        compositions = oracle.improving(
-            weights, threshold=threshold, known=lp.matrix, deadline=deadline
+        if rounds <= PATIENCE:
+            climbed = oracle.climbs(judge, threshold=threshold, known=lp.matrix, judge=judge)
+            if sum(lp.add_panel(c) for c in climbed):
+                continue
+        smooth = (
+            rounds > PATIENCE and not stuck and center is not None and bound - value > SMOOTHING_GAP
         )
-        if compositions and not sum(lp.add_panel(c) for c in compositions):
-            # Every panel found is known already (round-off at the threshold): ask the exact
-            # integer program instead of the local search.
-            composition, best = oracle.best(weights, deadline=deadline)
-            compositions = [composition] if best > threshold else []
-            if compositions and not lp.add_panel(composition):
-                raise SolverError("LEXIMIN stalled: the best panel is already in the LP")
-        if not compositions:
-            return value, y
+        point = y if not smooth or center is None else SMOOTHING * center + (1 - SMOOTHING) * y
+        composition, best = oracle.best(point / sizes, deadline=deadline)
+        proven = best - float(lp.levels @ point)
+        if proven < bound:
+            center, bound = point, proven
+        candidates = [composition, *oracle.runners_up(judge, threshold)]
+        candidates += lp.revive(judge, threshold)
+        added = sum(lp.add_panel(c) for c in candidates if float(np.dot(c, judge)) > threshold)
+        if not smooth and best <= threshold:
+            return value, [float(v) for v in y]
+        if not smooth and not added:
+            raise SolverError("LEXIMIN stalled: the best panel is already in the LP")
+        # A smoothed round that found nothing new: price at the duals next time.
+        stuck = smooth and not added
 
 
 def start(

@@ -77,21 +77,27 @@ class PanelOracle:
         h.setOptionValue("mip_improving_solution_save", True)
         self._h = h
 
-    def best(self, weights: Sequence[float], *, deadline: Deadline) -> tuple[Composition, float]:
+    def best(
+        self, weights: Sequence[float] | FloatArray, *, deadline: Deadline
+    ) -> tuple[Composition, float]:
         """The valid panel maximising ``sum(weights[t] * seats[t])`` and its weight.
 
         Raises :class:`InfeasibleQuotas` when no valid panel exists at all.
         """
         h = self._h
         n = len(self.model)
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), np.asarray(weights, dtype=np.float64))
+        w = np.asarray(weights, dtype=np.float64)
+        # HiGHS judges optimality with absolute tolerances (about 1e-7), while dual weights
+        # divided by type sizes can be far smaller: unscaled, it would stop at a panel up to
+        # 1e-7 short of the best and the LEXIMIN proof would rest on a wrong maximum.
+        scale = float(np.max(np.abs(w))) if len(w) else 0.0
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), w / scale if scale > 0 else w)
         self.calls += 1
         if solve(h, what="panel integer program", deadline=deadline) is Outcome.INFEASIBLE:
             raise InfeasibleQuotas(problems=[QuotaProblem("no panel meets every quota")])
         values = h.getSolution().col_value
         composition = tuple(round(v) for v in values)
-        value = sum(w * c for w, c in zip(weights, composition, strict=True))
-        return composition, value
+        return composition, float(np.dot(composition, w))
 
     def climbs(
         self, weights: FloatArray, *, threshold: float, known: FloatArray, judge: FloatArray
@@ -109,7 +115,7 @@ class PanelOracle:
         self.searches += bool(found)
         return list(found)
 
-    def _runners_up(self, weights: FloatArray, threshold: float) -> list[Composition]:
+    def runners_up(self, weights: FloatArray, threshold: float) -> list[Composition]:
         """The improving solutions of the last solve whose weight exceeds ``threshold``."""
         found = []
         for saved in self._h.getSavedMipSolutions():
@@ -139,7 +145,7 @@ class PanelOracle:
         composition, value = self.best(weights, deadline=deadline)
         if value <= threshold:
             return []
-        return list(dict.fromkeys([composition, *self._runners_up(w, threshold)]))
+        return list(dict.fromkeys([composition, *self.runners_up(w, threshold)]))
 
 
 def covering_panels(

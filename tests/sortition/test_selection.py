@@ -125,3 +125,21 @@ def test_gini_by_hand() -> None:
     """Values 0, 0, 0, 1: mean absolute difference 6/16 * 2 / (2 * mean 1/4) = 3/4."""
     assert gini([0.0, 0.0, 0.0, 1.0]) == pytest.approx(0.75)
     assert gini([0.2] * 5) == 0.0
+
+
+def test_smoothed_pricing_and_pruned_rows_give_the_same_leximin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Long levels switch to smoothed pricing and drop unweighted rows; small test pools never
+    get there, so the switch is forced here and the profile compared with plain pricing."""
+    import sortition.solver.leximin as leximin_module
+
+    pool, quotas, k = random_instance(random.Random(5), n=90, k=15, households=10)
+    plain = select_panel(pool, quotas, k, seed=1)
+    monkeypatch.setattr(leximin_module, "PATIENCE", 0)
+    monkeypatch.setattr(leximin_module, "PRUNE_EVERY", 2)
+    monkeypatch.setattr(leximin_module, "PRUNE_MIN", 1)
+    smoothed = select_panel(pool, quotas, k, seed=1)
+    assert plain.report.min_probability > 0
+    for pid, p in plain.probabilities.items():
+        assert smoothed.probabilities[pid] == pytest.approx(p, abs=1e-6)
