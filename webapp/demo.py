@@ -209,7 +209,7 @@ def _replies(jury: Jury, rng: random.Random, today: date, organiser: User) -> No
         sa.select(Invitation.id, Invitation.stratum)
         .filter_by(jury_id=jury.id)
         .order_by(Invitation.id)
-    ).all()[3:]  # the last three keep their printed codes unanswered
+    ).all()[:-3]  # the last three keep their printed codes unanswered
     sittings = [str(s.id) for s in jury.sittings]
     rows: list[dict[str, Any]] = []
     for invitation_id, district in invitations_:
