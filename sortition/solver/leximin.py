@@ -16,6 +16,12 @@ type with a positive dual weight is tight at ``z`` in every optimal lottery (com
 slackness), so it is fixed at ``z``. When every type is fixed, one LP over all panels found
 (:func:`sortition.solver.lottery.decompose`) gives the weights.
 
+Before any level, the LEXIMIN point of the LP relaxation is computed
+(:mod:`sortition.solver.relaxed`, a few small LPs). No lottery beats it, so when one column
+generation finds panels whose mix reaches it (:func:`reach`), that mix is LEXIMIN and the
+levels are skipped; when a dual bound proves it out of reach, the levels run as above with the
+panels found so far.
+
 Plain column generation zigzags: each LP optimum is an extreme dual point far from the last.
 The pricing problem is therefore asked at a point between the LP's duals and the best dual
 point seen so far (Wentges smoothing); that point's exact panel value is an upper bound on the
@@ -46,6 +52,7 @@ from sortition.solver.highs import (
 )
 from sortition.solver.lottery import Lottery, decompose
 from sortition.solver.panels import PanelOracle, covering_panels
+from sortition.solver.relaxed import relaxed_leximin
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
 
@@ -65,6 +72,10 @@ PATIENCE = 100
 # until the best point's bound is within SMOOTHING_GAP of the LP value.
 SMOOTHING = 0.8
 SMOOTHING_GAP = 1e-7
+# The relaxation's LEXIMIN counts as reached when every type comes within REACH_TOLERANCE of it;
+# the attempt stops once a dual bound proves a shortfall of more than REACH_BOUND.
+REACH_TOLERANCE = 1e-8
+REACH_BOUND = 1e-7
 # Every PRUNE_EVERY rounds, panel rows without weight leave the LP if there are PRUNE_MIN of them.
 PRUNE_EVERY = 10
 PRUNE_MIN = 10
@@ -155,6 +166,13 @@ class DualLP:
         self._h.changeCoeff(0, t + 1, 0.0)
         self.levels[t] = level
 
+    def target(self, levels: FloatArray) -> None:
+        """Turn the LP into "how close can a lottery come to ``levels``": its value becomes
+        the largest ``delta`` with every type's probability at least ``levels[t] + delta``."""
+        n = len(self.model)
+        self._h.changeColsCost(n, np.arange(1, n + 1, dtype=np.int32), -levels)
+        self.levels = np.array(levels, dtype=np.float64)
+
     def solve(self, *, deadline: Deadline) -> tuple[float, float, FloatArray]:
         """The optimum, ``yhat`` and the dual weights ``y``.
 
@@ -175,14 +193,19 @@ class DualLP:
         return objective, float(values[0]), values[1:].copy()
 
 
+class Unreachable(Exception):
+    """The proven bound fell below what the caller asked for (see :func:`converge_level`)."""
+
+
 def converge_level(
-    lp: DualLP, oracle: PanelOracle, *, deadline: Deadline
+    lp: DualLP, oracle: PanelOracle, *, deadline: Deadline, give_up_below: float | None = None
 ) -> tuple[float, list[float]]:
     """Add panels until none improves the dual; returns the level's value and dual weights.
 
     The first ``PATIENCE`` rounds price at the LP's duals, local search first (short levels
     end there). Longer levels switch to smoothed pricing (see the module docstring):
-    ``center`` is the dual point with the lowest proven bound so far, ``bound`` that bound."""
+    ``center`` is the dual point with the lowest proven bound so far, ``bound`` that bound.
+    Raises :class:`Unreachable` as soon as that bound is below ``give_up_below``."""
     sizes = np.asarray(lp.model.sizes, dtype=np.float64)
     center: FloatArray | None = None
     bound = np.inf
@@ -211,6 +234,8 @@ def converge_level(
         proven = best - float(lp.levels @ point)
         if proven < bound:
             center, bound = point, proven
+            if give_up_below is not None and bound < give_up_below:
+                raise Unreachable
         candidates = [composition, *oracle.runners_up(judge, threshold)]
         candidates += lp.revive(judge, threshold)
         added = sum(lp.add_panel(c) for c in candidates if float(np.dot(c, judge)) > threshold)
@@ -243,6 +268,15 @@ def leximin(
     lottery, since a lottery that claims to be LEXIMIN must be.
     """
     lp, oracle = start(model, rng=rng, deadline=deadline)
+    guess = relaxed_leximin(model, deadline=deadline)
+    if guess is not None:
+        lottery = reach(model, lp, oracle, guess, deadline=deadline, progress=progress)
+        if lottery is not None:
+            return lottery
+        found = lp.panels
+        lp = DualLP(model)
+        for composition in found:
+            lp.add_panel(composition)
     levels: dict[int, float] = {}
     bound: float | None = None
     count = 0
@@ -268,3 +302,33 @@ def leximin(
     floors = [levels[t] for t in range(len(model))]
     compositions, weights = decompose(model, lp.panels, floors, deadline=deadline)
     return Lottery(compositions, weights, bound if bound is not None else 0.0, count)
+
+
+def reach(
+    model: TypeModel,
+    lp: DualLP,
+    oracle: PanelOracle,
+    guess: FloatArray,
+    *,
+    deadline: Deadline,
+    progress: Progress,
+) -> Lottery | None:
+    """The LEXIMIN lottery when a lottery reaches the relaxation's LEXIMIN point ``guess``
+    (see :mod:`sortition.solver.relaxed`), else None. Column generation on "how close can a
+    lottery come to ``guess``" gives up as soon as a dual bound proves it cannot come within
+    ``REACH_TOLERANCE``."""
+    targets = np.maximum(guess - LEVEL_SLACK, 0.0)
+    lp.target(targets)
+    try:
+        value, _ = converge_level(lp, oracle, deadline=deadline, give_up_below=-REACH_BOUND)
+    except Unreachable:
+        value = -np.inf
+    if value < -REACH_TOLERANCE:
+        progress("LEXIMIN: the relaxation's optimum is out of reach, going level by level", None)
+        return None
+    progress(f"LEXIMIN: the relaxation's optimum reached, {len(lp.panels)} panels", 1.0)
+    floors = [max(0.0, float(v) - REACH_TOLERANCE) for v in targets]
+    compositions, weights = decompose(model, lp.panels, floors, deadline=deadline)
+    selectable = [float(guess[t]) for t in range(len(model)) if model.selectable(t)]
+    bound = min(selectable) if selectable else 0.0
+    return Lottery(compositions, weights, bound, len(set(np.round(selectable, 9))))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 
+import numpy as np
 import pytest
 
 from sortition import Algorithm, SolverError
@@ -131,11 +132,13 @@ def test_smoothed_pricing_and_pruned_rows_give_the_same_leximin(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Long levels switch to smoothed pricing and drop unweighted rows; small test pools never
-    get there, so the switch is forced here and the profile compared with plain pricing."""
+    get there, so the switch is forced here (level by level, without the relaxation's guess)
+    and the profile compared with the default path."""
     import sortition.solver.leximin as leximin_module
 
     pool, quotas, k = random_instance(random.Random(5), n=90, k=15, households=10)
     plain = select_panel(pool, quotas, k, seed=1)
+    monkeypatch.setattr(leximin_module, "relaxed_leximin", lambda model, deadline: None)
     monkeypatch.setattr(leximin_module, "PATIENCE", 0)
     monkeypatch.setattr(leximin_module, "PRUNE_EVERY", 2)
     monkeypatch.setattr(leximin_module, "PRUNE_MIN", 1)
@@ -143,3 +146,25 @@ def test_smoothed_pricing_and_pruned_rows_give_the_same_leximin(
     assert plain.report.min_probability > 0
     for pid, p in plain.probabilities.items():
         assert smoothed.probabilities[pid] == pytest.approx(p, abs=1e-6)
+
+
+def test_an_unreachable_relaxation_falls_back_to_levels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When no lottery reaches the relaxation's LEXIMIN point, the solver goes level by level
+    and ends at the same profile. The guess is replaced by an unreachable one (everyone at
+    k/n, which these quotas forbid) to take that path on a small pool."""
+    import sortition.solver.leximin as leximin_module
+
+    pool, quotas, k = random_instance(random.Random(5), n=90, k=15, households=10)
+    direct = select_panel(pool, quotas, k, seed=1)
+    assert direct.report.max_probability - direct.report.min_probability > 0.01
+    monkeypatch.setattr(
+        leximin_module,
+        "relaxed_leximin",
+        lambda model, deadline: np.full(len(model), k / len(pool)),
+    )
+    messages: list[str] = []
+    fallback = select_panel(pool, quotas, k, seed=1, progress=lambda m, f: messages.append(m))
+    assert any("out of reach" in m for m in messages)
+    assert any(m.startswith("LEXIMIN level") for m in messages)
+    for pid, p in direct.probabilities.items():
+        assert fallback.probabilities[pid] == pytest.approx(p, abs=1e-6)

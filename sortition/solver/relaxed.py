@@ -1,0 +1,73 @@
+"""LEXIMIN over the LP relaxation of the panel polytope: a guess that is often exact.
+
+Every lottery's expected seat vector lies in the convex hull of the valid panels, which lies
+inside the relaxation (seats may be fractional, every quota and household row holds). So the
+LEXIMIN profile over the relaxation is at least as good as any lottery's, and when a lottery
+reaches it, that lottery is LEXIMIN. The relaxation's LEXIMIN takes a few small LPs (no integer
+program), and :func:`sortition.solver.leximin.leximin` then only has to find panels whose mix
+reaches it, one column generation instead of one per level.
+"""
+
+from __future__ import annotations
+
+import highspy
+import numpy as np
+
+from sortition.solver.highs import INF, Deadline, add_row, new_model, require_optimal
+from sortition.solver.search import FloatArray
+from sortition.solver.types import TypeModel
+
+# A type is tight at a level when its row's dual weight exceeds this.
+FIX_TOLERANCE = 1e-9
+# Fixed rows sit this much below the level, so that round-off never makes the next LP
+# infeasible.
+SLACK = 1e-9
+
+
+def relaxed_leximin(model: TypeModel, *, deadline: Deadline) -> FloatArray | None:
+    """Every type's probability in the LEXIMIN point of the relaxation, or None when the LPs
+    end without a type to fix (round-off; the caller then goes level by level)."""
+    sizes = np.asarray(model.sizes, dtype=np.float64)
+    n = len(model)
+    h = new_model()
+    for t in range(n):
+        upper = sizes[t] if model.selectable(t) else 0.0
+        h.addCol(0.0, 0.0, upper, 0, np.empty(0, np.int32), np.empty(0, np.float64))
+    z = n
+    h.addCol(1.0, -INF, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
+    everyone = list(range(n))
+    add_row(h, name="panel_size", lower=model.k, upper=model.k, cols=everyone, coefs=[1.0] * n)
+    for quota, types in zip(model.quotas, model.quota_types, strict=True):
+        add_row(
+            h,
+            name=f"quota[{quota.category}={quota.value}]",
+            lower=quota.min,
+            upper=quota.max,
+            cols=types,
+            coefs=[1.0] * len(types),
+        )
+    for i, group in enumerate(model.households):
+        add_row(
+            h, name=f"household[{i}]", lower=0.0, upper=1.0, cols=group, coefs=[1.0] * len(group)
+        )
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    levels = np.zeros(n)
+    rows: dict[int, int] = {}
+    for t in range(n):
+        if model.selectable(t):
+            rows[t] = add_row(
+                h, name=f"level[{t}]", lower=0.0, upper=INF, cols=[t, z], coefs=[1 / sizes[t], -1]
+            )
+    while rows:
+        require_optimal(h, what="relaxed LEXIMIN LP", deadline=deadline)
+        solution = h.getSolution()
+        value = float(solution.col_value[z])
+        tight = [t for t, r in rows.items() if abs(solution.row_dual[r]) > FIX_TOLERANCE]
+        if not tight:
+            return None
+        for t in tight:
+            levels[t] = max(0.0, value)
+            row = rows.pop(t)
+            h.changeCoeff(row, z, 0.0)
+            h.changeRowBounds(row, levels[t] - SLACK, INF)
+    return levels
