@@ -323,6 +323,11 @@ def reach(
         value, _ = converge_level(lp, oracle, deadline=deadline, give_up_below=-REACH_BOUND)
     except Unreachable:
         value = -np.inf
+    except SolverError as error:
+        raise SolverError(
+            f"LEXIMIN stopped while reaching the LP relaxation's optimum "
+            f"({len(lp.panels)} panels found): {error}"
+        ) from error
     if value < -REACH_TOLERANCE:
         progress("LEXIMIN: the relaxation's optimum is out of reach, going level by level", None)
         return None
