@@ -25,6 +25,30 @@ MIP_GAP = 1e-9
 STARTS = 2
 
 
+def add_panel_rows(h: highspy.Highs, model: TypeModel) -> None:
+    """The rules of a valid panel as rows over columns ``0 .. len(model) - 1`` (seats per
+    type): its size, every quota, and at most one member of each household."""
+    add_row(
+        h,
+        name="panel_size",
+        lower=model.k,
+        upper=model.k,
+        cols=range(len(model)),
+        coefs=[1.0] * len(model),
+    )
+    for quota, types in zip(model.quotas, model.quota_types, strict=True):
+        add_row(
+            h,
+            name=f"quota[{quota.category}={quota.value}]",
+            lower=quota.min,
+            upper=quota.max,
+            cols=types,
+            coefs=[1.0] * len(types),
+        )
+    for i, group in enumerate(model.households):
+        add_row(h, name=f"household[{i}]", lower=0, upper=1, cols=group, coefs=[1.0] * len(group))
+
+
 class PanelOracle:
     """Finds valid panels (compositions) of maximum weight over the types of ``model``."""
 
@@ -43,33 +67,7 @@ class PanelOracle:
             np.arange(len(model), dtype=np.int32),
             np.full(len(model), highspy.HighsVarType.kInteger),
         )
-        all_types = list(range(len(model)))
-        add_row(
-            h,
-            name="panel_size",
-            lower=model.k,
-            upper=model.k,
-            cols=all_types,
-            coefs=[1.0] * len(model),
-        )
-        for quota, types in zip(model.quotas, model.quota_types, strict=True):
-            add_row(
-                h,
-                name=f"quota[{quota.category}={quota.value}]",
-                lower=quota.min,
-                upper=quota.max,
-                cols=types,
-                coefs=[1.0] * len(types),
-            )
-        for i, group in enumerate(model.households):
-            add_row(
-                h,
-                name=f"household[{i}]",
-                lower=0.0,
-                upper=1.0,
-                cols=group,
-                coefs=[1.0] * len(group),
-            )
+        add_panel_rows(h, model)
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         # Presolve costs more than it saves on these small, re-solved models; the improving
         # solutions met on the way are extra columns for free.

@@ -14,6 +14,7 @@ import highspy
 import numpy as np
 
 from sortition.solver.highs import INF, Deadline, add_row, new_model, require_optimal
+from sortition.solver.panels import add_panel_rows
 from sortition.solver.search import FloatArray
 from sortition.solver.types import TypeModel
 
@@ -35,21 +36,7 @@ def relaxed_leximin(model: TypeModel, *, deadline: Deadline) -> FloatArray | Non
         h.addCol(0.0, 0.0, upper, 0, np.empty(0, np.int32), np.empty(0, np.float64))
     z = n
     h.addCol(1.0, -INF, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
-    everyone = list(range(n))
-    add_row(h, name="panel_size", lower=model.k, upper=model.k, cols=everyone, coefs=[1.0] * n)
-    for quota, types in zip(model.quotas, model.quota_types, strict=True):
-        add_row(
-            h,
-            name=f"quota[{quota.category}={quota.value}]",
-            lower=quota.min,
-            upper=quota.max,
-            cols=types,
-            coefs=[1.0] * len(types),
-        )
-    for i, group in enumerate(model.households):
-        add_row(
-            h, name=f"household[{i}]", lower=0.0, upper=1.0, cols=group, coefs=[1.0] * len(group)
-        )
+    add_panel_rows(h, model)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     levels = np.zeros(n)
     rows: dict[int, int] = {}
