@@ -103,7 +103,6 @@ class DualLP:
         self._h = h
         self.panels: list[Composition] = []
         self.levels = np.zeros(len(model))
-        self._sizes = np.asarray(model.sizes, dtype=np.float64)
         self._matrix = np.zeros((64, len(model)))
         self._last = 0.05
         self.restarts = 0
