@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from sortition.errors import Relaxation, SolverError
 from sortition.solver.highs import INF, Outcome, add_row, new_model, outcome
+from sortition.solver.panels import add_panel_rows
 from sortition.solver.types import TypeModel
 
 # A first panel found in this time is good enough to mark the types it seats; only a forced
@@ -102,25 +103,11 @@ def _program(model: TypeModel, *, time_limit: float | None, relax: bool = False)
     h.setOptionValue("presolve", "off")
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
-    n, k = len(model), model.k
     for t, size in enumerate(model.sizes):
         _column(h, f"seats[{t}]", upper=size if model.selectable(t) else 0, cost=0.0)
-    add_row(h, name="panel_size", lower=k, upper=k, cols=range(n), coefs=[1.0] * n)
+    add_panel_rows(h, model, quotas=not relax)
     if relax:
         _relaxed_quotas(h, model)
-    for q, types in zip(model.quotas, model.quota_types, strict=True):
-        cols = list(types)
-        if not relax:
-            add_row(
-                h,
-                name=f"quota[{q.category}={q.value}]",
-                lower=q.min,
-                upper=q.max,
-                cols=cols,
-                coefs=[1.0] * len(cols),
-            )
-    for i, group in enumerate(model.households):
-        add_row(h, name=f"household[{i}]", lower=0, upper=1, cols=group, coefs=[1.0] * len(group))
     h.changeObjectiveSense(highspy.ObjSense.kMaximize if not relax else highspy.ObjSense.kMinimize)
     return h
 

@@ -25,9 +25,10 @@ MIP_GAP = 1e-9
 STARTS = 2
 
 
-def add_panel_rows(h: highspy.Highs, model: TypeModel) -> None:
+def add_panel_rows(h: highspy.Highs, model: TypeModel, *, quotas: bool = True) -> None:
     """The rules of a valid panel as rows over columns ``0 .. len(model) - 1`` (seats per
-    type): its size, every quota, and at most one member of each household."""
+    type): its size, every quota (unless ``quotas`` is False, for a caller that adds quota
+    rows of its own), and at most one member of each household."""
     add_row(
         h,
         name="panel_size",
@@ -36,7 +37,7 @@ def add_panel_rows(h: highspy.Highs, model: TypeModel) -> None:
         cols=range(len(model)),
         coefs=[1.0] * len(model),
     )
-    for quota, types in zip(model.quotas, model.quota_types, strict=True):
+    for quota, types in zip(model.quotas, model.quota_types, strict=True) if quotas else ():
         add_row(
             h,
             name=f"quota[{quota.category}={quota.value}]",
