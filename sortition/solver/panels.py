@@ -50,6 +50,27 @@ def add_panel_rows(h: highspy.Highs, model: TypeModel, *, quotas: bool = True) -
         add_row(h, name=f"household[{i}]", lower=0, upper=1, cols=group, coefs=[1.0] * len(group))
 
 
+def panel_program(model: TypeModel, *, mip_gap: float = MIP_GAP) -> highspy.Highs:
+    """The integer program of valid panels: one integer column per type (its seats, between 0
+    and the type's size, 0 for a type that cannot sit), the rows of :func:`add_panel_rows`,
+    maximisation of the costs the caller sets."""
+    h = new_model(mip_gap=mip_gap)
+    for t, size in enumerate(model.sizes):
+        upper = float(size) if model.selectable(t) else 0.0
+        h.addCol(0.0, 0.0, upper, 0, np.empty(0, np.int32), np.empty(0, np.float64))
+        h.passColName(t, f"seats[{t}]")
+    h.changeColsIntegrality(
+        len(model),
+        np.arange(len(model), dtype=np.int32),
+        np.full(len(model), highspy.HighsVarType.kInteger),
+    )
+    add_panel_rows(h, model)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    # Presolve costs more than it saves on these small, re-solved models.
+    h.setOptionValue("presolve", "off")
+    return h
+
+
 class PanelOracle:
     """Finds valid panels (compositions) of maximum weight over the types of ``model``."""
 
@@ -58,21 +79,8 @@ class PanelOracle:
         self.calls = 0
         self.searches = 0
         self._search = SwapSearch(model)
-        h = new_model(mip_gap=MIP_GAP)
-        for t, size in enumerate(model.sizes):
-            upper = float(size) if model.selectable(t) else 0.0
-            h.addCol(0.0, 0.0, upper, 0, np.empty(0, np.int32), np.empty(0, np.float64))
-            h.passColName(t, f"seats[{t}]")
-        h.changeColsIntegrality(
-            len(model),
-            np.arange(len(model), dtype=np.int32),
-            np.full(len(model), highspy.HighsVarType.kInteger),
-        )
-        add_panel_rows(h, model)
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        # Presolve costs more than it saves on these small, re-solved models; the improving
-        # solutions met on the way are extra columns for free.
-        h.setOptionValue("presolve", "off")
+        h = panel_program(model)
+        # The improving solutions met on the way are extra columns for free.
         h.setOptionValue("mip_improving_solution_save", True)
         self._h = h
 
