@@ -24,6 +24,9 @@ class Outcome(Enum):
     """What a solve ended with, in the terms the algorithms care about."""
 
     OPTIMAL = "optimal"
+    # A MIP stopped at its first solution (option mip_max_improving_sols): feasible, not proven
+    # optimal.
+    FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
     TIME_LIMIT = "time limit"
     OTHER = "other"
@@ -46,11 +49,17 @@ class Deadline:
         return self.end is not None and time.monotonic() >= self.end
 
 
-def new_model(*, mip_gap: float | None = None) -> highspy.Highs:
-    """An empty, silent HiGHS instance; ``mip_gap`` sets the relative MIP gap when given."""
+def new_model(
+    *, mip_gap: float | None = None, feasibility_tolerance: float | None = None
+) -> highspy.Highs:
+    """An empty, silent HiGHS instance; ``mip_gap`` sets the relative MIP gap when given,
+    ``feasibility_tolerance`` the primal and dual feasibility tolerances (default 1e-7)."""
     h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no stubs for it
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
+    if feasibility_tolerance is not None:
+        h.setOptionValue("primal_feasibility_tolerance", feasibility_tolerance)
+        h.setOptionValue("dual_feasibility_tolerance", feasibility_tolerance)
     if mip_gap is not None:
         h.setOptionValue("mip_rel_gap", mip_gap)
         h.setOptionValue("mip_abs_gap", 1e-10)
@@ -86,6 +95,8 @@ def outcome(h: highspy.Highs) -> Outcome:
     statuses = highspy.HighsModelStatus
     if status == statuses.kOptimal:
         return Outcome.OPTIMAL
+    if status == statuses.kSolutionLimit:
+        return Outcome.FEASIBLE
     if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
         return Outcome.INFEASIBLE
     if status == statuses.kTimeLimit:
@@ -94,8 +105,9 @@ def outcome(h: highspy.Highs) -> Outcome:
 
 
 def solve(h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None = None) -> Outcome:
-    """Run the solver under the deadline; raises :class:`SolverError` unless it ends optimal or
-    infeasible (the caller decides what infeasible means). With ``cap`` (seconds) a solve that
+    """Run the solver under the deadline; raises :class:`SolverError` unless it ends optimal,
+    feasible at a solution limit the caller set, or infeasible (the caller decides what
+    infeasible means). With ``cap`` (seconds) a solve that
     runs longer than ``cap`` before the deadline returns :attr:`Outcome.TIME_LIMIT`, so that the
     caller can restart it differently."""
     remaining = deadline.remaining()

@@ -35,11 +35,12 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from sortition.errors import SolverError
+from sortition.solver.caratheodory import split
 from sortition.solver.highs import (
     INF,
     Deadline,
@@ -50,9 +51,9 @@ from sortition.solver.highs import (
     require_optimal,
     solve,
 )
-from sortition.solver.lottery import Lottery, decompose
+from sortition.solver.lottery import Lottery, decompose, normalised, type_probabilities
 from sortition.solver.panels import PanelOracle, covering_panels
-from sortition.solver.relaxed import relaxed_leximin
+from sortition.solver.relaxed import RelaxedPoint, relaxed_leximin
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
 
@@ -266,15 +267,33 @@ def leximin(
     Raises :class:`SolverError` when the deadline passes first; it never returns a partial
     lottery, since a lottery that claims to be LEXIMIN must be.
     """
+    relaxed = relaxed_leximin(model, deadline=deadline)
+    found: tuple[Composition, ...] = ()
+    if relaxed is not None:
+        progress("LEXIMIN: the relaxation's optimum found, splitting it into panels", 0.0)
+        parts = split(
+            model,
+            relaxed.seats,
+            deadline=deadline,
+            progress=lambda fraction: progress("LEXIMIN: splitting into panels", fraction),
+        )
+        mix = np.asarray(parts.weights, dtype=np.float64)
+        mix /= max(float(mix.sum()), 1e-300)
+        if len(mix) and reaches(model, parts.compositions, mix, relaxed):
+            progress(f"LEXIMIN: the relaxation's optimum split into {len(mix)} panels", 1.0)
+            return _balanced(model, parts.compositions, list(mix), relaxed, deadline=deadline)
+        progress("LEXIMIN: the split fell short, column generation takes over", None)
+        found = parts.compositions
     lp, oracle = start(model, rng=rng, deadline=deadline)
-    guess = relaxed_leximin(model, deadline=deadline)
-    if guess is not None:
-        lottery = reach(model, lp, oracle, guess, deadline=deadline, progress=progress)
+    for composition in found:
+        lp.add_panel(composition)
+    if relaxed is not None:
+        lottery = reach(model, lp, oracle, relaxed, deadline=deadline, progress=progress)
         if lottery is not None:
             return lottery
-        found = lp.panels
+        pool = lp.panels
         lp = DualLP(model)
-        for composition in found:
+        for composition in pool:
             lp.add_panel(composition)
     levels: dict[int, float] = {}
     bound: float | None = None
@@ -303,20 +322,64 @@ def leximin(
     return Lottery(compositions, weights, bound if bound is not None else 0.0, count)
 
 
+def reaches(
+    model: TypeModel,
+    compositions: Sequence[Composition],
+    weights: FloatArray,
+    relaxed: RelaxedPoint,
+) -> bool:
+    """Whether the mix gives every type at least its relaxed level, up to REACH_TOLERANCE."""
+    probabilities = np.asarray(type_probabilities(model, compositions, list(weights)))
+    return bool(np.all(probabilities >= relaxed.levels - REACH_TOLERANCE))
+
+
+def _balanced(
+    model: TypeModel,
+    compositions: Sequence[Composition],
+    weights: Sequence[float],
+    relaxed: RelaxedPoint,
+    *,
+    deadline: Deadline,
+) -> Lottery:
+    """The lottery of a mix that reaches the relaxed point, re-weighted by one LP so that every
+    type sits as far above its level as those panels allow: the split follows one LP optimum,
+    which may favour a type over an equal one by solver round-off. The split's own weights
+    stand if the LP does worse."""
+    floors = [max(0.0, float(v) - REACH_TOLERANCE) for v in relaxed.levels]
+    even, even_weights = decompose(model, compositions, floors, deadline=deadline)
+    if reaches(model, even, np.asarray(even_weights), relaxed):
+        return _lottery(model, even, even_weights, relaxed)
+    return _lottery(model, compositions, weights, relaxed)
+
+
+def _lottery(
+    model: TypeModel,
+    compositions: Sequence[Composition],
+    weights: Sequence[float],
+    relaxed: RelaxedPoint,
+) -> Lottery:
+    """The lottery of a mix that reaches the relaxed point: LEXIMIN, with the relaxation's
+    minimum as its bound and its distinct levels as its level count."""
+    merged, kept = normalised(compositions, weights)
+    selectable = [float(relaxed.levels[t]) for t in range(len(model)) if model.selectable(t)]
+    bound = min(selectable) if selectable else 0.0
+    return Lottery(merged, kept, bound, len(set(np.round(selectable, 9))))
+
+
 def reach(
     model: TypeModel,
     lp: DualLP,
     oracle: PanelOracle,
-    guess: FloatArray,
+    relaxed: RelaxedPoint,
     *,
     deadline: Deadline,
     progress: Progress,
 ) -> Lottery | None:
-    """The LEXIMIN lottery when a lottery reaches the relaxation's LEXIMIN point ``guess``
-    (see :mod:`sortition.solver.relaxed`), else None. Column generation on "how close can a
-    lottery come to ``guess``" gives up as soon as a dual bound proves it cannot come within
-    ``REACH_TOLERANCE``."""
-    targets = np.maximum(guess - LEVEL_SLACK, 0.0)
+    """The LEXIMIN lottery when a lottery reaches the relaxation's LEXIMIN point (see
+    :mod:`sortition.solver.relaxed`), else None. Column generation on "how close can a
+    lottery come to the relaxed levels" gives up as soon as a dual bound proves it cannot come
+    within ``REACH_TOLERANCE``."""
+    targets = np.maximum(relaxed.levels - LEVEL_SLACK, 0.0)
     lp.target(targets)
     try:
         value, _ = converge_level(lp, oracle, deadline=deadline, give_up_below=-REACH_BOUND)
@@ -333,6 +396,4 @@ def reach(
     progress(f"LEXIMIN: the relaxation's optimum reached, {len(lp.panels)} panels", 1.0)
     floors = [max(0.0, float(v) - REACH_TOLERANCE) for v in targets]
     compositions, weights = decompose(model, lp.panels, floors, deadline=deadline)
-    selectable = [float(guess[t]) for t in range(len(model)) if model.selectable(t)]
-    bound = min(selectable) if selectable else 0.0
-    return Lottery(compositions, weights, bound, len(set(np.round(selectable, 9))))
+    return _lottery(model, compositions, weights, relaxed)

@@ -15,6 +15,8 @@ from sortition.solver.types import Composition, TypeModel
 # Weights below this are solver noise from the final LP; they are dropped and the rest
 # renormalised, and the probabilities are then computed from the weights actually kept.
 WEIGHT_FLOOR = 1e-12
+# The floors come within 1e-8 of what the panels can reach, far inside HiGHS's default 1e-7.
+FEASIBILITY_TOLERANCE = 1e-10
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ def decompose(
 ) -> tuple[tuple[Composition, ...], tuple[float, ...]]:
     """Weights over ``panels`` giving every type at least its floor, as far above it as
     possible (max delta with probability[t] >= floors[t] + delta for all t)."""
-    h = new_model()
+    h = new_model(feasibility_tolerance=FEASIBILITY_TOLERANCE)
     for _ in range(len(model)):
         h.addCol(0.0, -INF, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
     h.addCol(1.0, -INF, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))

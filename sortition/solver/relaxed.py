@@ -5,10 +5,12 @@ inside the relaxation (seats may be fractional, every quota and household row ho
 LEXIMIN profile over the relaxation is at least as good as any lottery's, and when a lottery
 reaches it, that lottery is LEXIMIN. The relaxation's LEXIMIN takes a few small LPs (no integer
 program), and :func:`sortition.solver.leximin.leximin` then only has to find panels whose mix
-reaches it, one column generation instead of one per level.
+reaches it (:mod:`sortition.solver.caratheodory`, or column generation when that falls short).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
@@ -23,14 +25,27 @@ FIX_TOLERANCE = 1e-9
 # Fixed rows sit this much below the level, so that round-off never makes the next LP
 # infeasible.
 SLACK = 1e-9
+# The point is split into panels to within 1e-8 (see sortition.solver.leximin), so its rows
+# must hold far more tightly than HiGHS's default 1e-7.
+FEASIBILITY_TOLERANCE = 1e-10
 
 
-def relaxed_leximin(model: TypeModel, *, deadline: Deadline) -> FloatArray | None:
-    """Every type's probability in the LEXIMIN point of the relaxation, or None when the LPs
-    end without a type to fix (round-off; the caller then goes level by level)."""
+@dataclass(frozen=True, slots=True)
+class RelaxedPoint:
+    """The relaxation's LEXIMIN: ``levels[t]`` is type ``t``'s probability (0 for a type that
+    cannot sit), ``seats`` a point of the relaxation with ``seats[t] / size[t]`` at least
+    ``levels[t] - SLACK``: expected seats that a lottery reaching the levels would have."""
+
+    levels: FloatArray
+    seats: FloatArray
+
+
+def relaxed_leximin(model: TypeModel, *, deadline: Deadline) -> RelaxedPoint | None:
+    """The LEXIMIN point of the relaxation, or None when the LPs end without a type to fix
+    (round-off; the caller then goes level by level)."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     n = len(model)
-    h = new_model()
+    h = new_model(feasibility_tolerance=FEASIBILITY_TOLERANCE)
     for t in range(n):
         upper = sizes[t] if model.selectable(t) else 0.0
         h.addCol(0.0, 0.0, upper, 0, np.empty(0, np.int32), np.empty(0, np.float64))
@@ -39,6 +54,7 @@ def relaxed_leximin(model: TypeModel, *, deadline: Deadline) -> FloatArray | Non
     add_panel_rows(h, model)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     levels = np.zeros(n)
+    seats = np.zeros(n)
     rows: dict[int, int] = {}
     for t in range(n):
         if model.selectable(t):
@@ -49,6 +65,7 @@ def relaxed_leximin(model: TypeModel, *, deadline: Deadline) -> FloatArray | Non
         require_optimal(h, what="relaxed LEXIMIN LP", deadline=deadline)
         solution = h.getSolution()
         value = float(solution.col_value[z])
+        seats = np.asarray(solution.col_value[:n], dtype=np.float64)
         tight = [t for t, r in rows.items() if abs(solution.row_dual[r]) > FIX_TOLERANCE]
         if not tight:
             return None
@@ -57,4 +74,5 @@ def relaxed_leximin(model: TypeModel, *, deadline: Deadline) -> FloatArray | Non
             row = rows.pop(t)
             h.changeCoeff(row, z, 0.0)
             h.changeRowBounds(row, levels[t] - SLACK, INF)
-    return levels
+    upper = np.where([model.selectable(t) for t in range(n)], sizes, 0.0)
+    return RelaxedPoint(levels, np.clip(seats, 0.0, upper))

@@ -8,9 +8,13 @@ import random
 import numpy as np
 import pytest
 
-from sortition import Algorithm, SolverError
+from sortition import Algorithm, Person, Pool, Quota, Quotas, SolverError
 from sortition.selection import gini, select_panel
+from sortition.solver.caratheodory import split
 from sortition.solver.draw import replacement
+from sortition.solver.highs import Deadline
+from sortition.solver.relaxed import RelaxedPoint, relaxed_leximin
+from sortition.solver.types import TypeModel, group_types
 from tests.sortition.instances import is_valid, random_instance
 
 REPORT_KEYS = {
@@ -157,14 +161,62 @@ def test_an_unreachable_relaxation_falls_back_to_levels(monkeypatch: pytest.Monk
     pool, quotas, k = random_instance(random.Random(5), n=90, k=15, households=10)
     direct = select_panel(pool, quotas, k, seed=1)
     assert direct.report.max_probability - direct.report.min_probability > 0.01
-    monkeypatch.setattr(
-        leximin_module,
-        "relaxed_leximin",
-        lambda model, deadline: np.full(len(model), k / len(pool)),
-    )
+
+    def uniform(model: TypeModel, deadline: Deadline) -> RelaxedPoint:
+        levels = np.full(len(model), k / len(pool))
+        return RelaxedPoint(levels, levels * np.asarray(model.sizes))
+
+    monkeypatch.setattr(leximin_module, "relaxed_leximin", uniform)
     messages: list[str] = []
     fallback = select_panel(pool, quotas, k, seed=1, progress=lambda m, f: messages.append(m))
     assert any("out of reach" in m for m in messages)
     assert any(m.startswith("LEXIMIN level") for m in messages)
     for pid, p in direct.probabilities.items():
         assert fallback.probabilities[pid] == pytest.approx(p, abs=1e-6)
+
+
+def test_the_relaxed_point_splits_into_valid_panels() -> None:
+    """The greedy split of the relaxation's LEXIMIN point: every panel is valid, the weights
+    are positive, and the mix gives back the point's seats."""
+    pool, quotas, k = random_instance(random.Random(7), n=120, k=18, households=12)
+    model = group_types(pool, quotas, k)
+    relaxed = relaxed_leximin(model, deadline=Deadline.after(None))
+    assert relaxed is not None
+    parts = split(model, relaxed.seats, deadline=Deadline.after(None))
+    assert parts.left < 1e-9
+    assert all(w > 0 for w in parts.weights)
+    assert sum(parts.weights) == pytest.approx(1.0, abs=1e-9)
+    for composition in parts.compositions:
+        assert model.violations(composition) == []
+    mix = np.asarray(parts.weights) @ np.asarray(parts.compositions, dtype=np.float64)
+    assert np.max(np.abs(mix - relaxed.seats)) < 1e-8
+
+
+def test_a_split_that_falls_short_is_completed_by_column_generation() -> None:
+    """Three quota categories, k=2, exactly one member with each value of each category.
+    Features (A, B, C): p=110, q=011, r=101, s=000, w=111. The only valid panel is {w, s}
+    (p+q, r+q and w+q seat two B or two C; p+s, r+s miss C or B), so LEXIMIN gives w and s
+    probability 1 and the others 0. The relaxation allows 1/2 of each of p, q, r, s (every
+    category counts 1), and its LEXIMIN mixes that with {w, s}: p, q, r and w at 1/3. The split
+    takes {w, s} at weight 1/3 and is left at (1/2, 1/2, 1/2, 1/2, 0), a face with no panel:
+    the solver must notice the shortfall, prove the point out of reach and go level by
+    level."""
+    features = {"p": "110", "q": "011", "r": "101", "s": "000", "w": "111"}
+    pool = Pool(
+        tuple(
+            Person(pid, {c: v for c, v in zip("ABC", values, strict=True)}, None)
+            for pid, values in features.items()
+        )
+    )
+    quotas = Quotas(tuple(Quota(c, v, 1, 1) for c in "ABC" for v in "01"))
+    model = group_types(pool, quotas, 2)
+    relaxed = relaxed_leximin(model, deadline=Deadline.after(None))
+    assert relaxed is not None
+    assert sorted(np.round(relaxed.levels, 9)) == pytest.approx([1 / 3] * 4 + [2 / 3])
+    parts = split(model, relaxed.seats, deadline=Deadline.after(None))
+    assert parts.left == pytest.approx(2 / 3, abs=1e-9)
+    messages: list[str] = []
+    result = select_panel(pool, quotas, 2, seed=1, progress=lambda m, f: messages.append(m))
+    assert any("fell short" in m for m in messages)
+    assert any("out of reach" in m for m in messages)
+    assert result.probabilities == pytest.approx({"p": 0, "q": 0, "r": 0, "s": 1, "w": 1})
