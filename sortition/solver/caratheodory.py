@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sortition.solver.highs import Deadline, Outcome, solve
+from sortition.solver.highs import Deadline, solve_mip
 from sortition.solver.panels import panel_program
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
@@ -133,11 +133,10 @@ def split(
         # Panels that seat the types with the most probability left go furthest.
         preference = x / sizes
         h.changeColsCost(len(model), all_types, preference / max(float(preference.max()), 1e-12))
-        if solve(h, what="panel integer program on a face", deadline=deadline) is (
-            Outcome.INFEASIBLE
-        ):
+        result = solve_mip(h, what="panel integer program on a face", deadline=deadline)
+        if result.values is None:
             break
-        panel = np.rint(np.asarray(h.getSolution().col_value[: len(model)]))
+        panel = np.rint(result.values[: len(model)])
         eps = _step(x, panel, rows, upper, ~(empty | full))
         if eps <= 0.0:
             break

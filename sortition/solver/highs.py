@@ -2,22 +2,27 @@
 solver status.
 
 Every solver module goes through :func:`require_optimal`, so a change in how highspy reports
-statuses (it has changed between releases) is absorbed here and nowhere else.
+statuses (it has changed between releases) is absorbed here and nowhere else. Integer programs
+go through :func:`solve_mip`, which falls back to CBC (:mod:`sortition.solver.cbc`).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 
 import highspy
 import numpy as np
 
 from sortition.errors import SolverError
+from sortition.solver.search import FloatArray
 
 INF = highspy.kHighsInf
+# Set to "cbc" to solve the integer programs with CBC instead of HiGHS.
+MIP_SOLVER_VARIABLE = "KLEROTERION_MIP_SOLVER"
 
 
 class Outcome(Enum):
@@ -104,12 +109,68 @@ def outcome(h: highspy.Highs) -> Outcome:
     return Outcome.OTHER
 
 
+class MipSolver(StrEnum):
+    """The solvers an integer program can run on."""
+
+    HIGHS = "highs"
+    CBC = "cbc"
+
+
+@dataclass(frozen=True, slots=True)
+class MipResult:
+    """The end of :func:`solve_mip`: the outcome, the column values (None when infeasible)
+    and which solver found them."""
+
+    outcome: Outcome
+    values: FloatArray | None
+    solver: MipSolver
+
+
 def solve(h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None = None) -> Outcome:
     """Run the solver under the deadline; raises :class:`SolverError` unless it ends optimal,
     feasible at a solution limit the caller set, or infeasible (the caller decides what
     infeasible means). With ``cap`` (seconds) a solve that
     runs longer than ``cap`` before the deadline returns :attr:`Outcome.TIME_LIMIT`, so that the
     caller can restart it differently."""
+    result = _run(h, what=what, deadline=deadline, cap=cap)
+    if result is Outcome.OTHER:
+        status = h.modelStatusToString(h.getModelStatus())
+        raise SolverError(f"HiGHS could not solve the {what}: {status}")
+    return result
+
+
+def solve_mip(h: highspy.Highs, *, what: str, deadline: Deadline) -> MipResult:
+    """Solve the integer program held by ``h`` as :func:`solve` does, but where HiGHS ends
+    without an answer (a status :func:`solve` raises on, other than the time limit) solve the
+    same model again with CBC. With the environment variable ``KLEROTERION_MIP_SOLVER=cbc``
+    CBC alone solves it, for installations whose HiGHS misbehaves.
+
+    A CBC solve leaves ``h`` as it was: its solution and saved solutions are not CBC's."""
+    if _chosen_mip_solver() is MipSolver.HIGHS:
+        result = _run(h, what=what, deadline=deadline, cap=None)
+        if result is Outcome.INFEASIBLE:
+            return MipResult(result, None, MipSolver.HIGHS)
+        if result is not Outcome.OTHER:
+            values = np.asarray(h.getSolution().col_value, dtype=np.float64)
+            return MipResult(result, values, MipSolver.HIGHS)
+    # Imported here: PuLP is loaded only when CBC runs (and cbc imports this module).
+    from sortition.solver import cbc
+
+    return MipResult(*cbc.solve_with_cbc(h, what=what, deadline=deadline), MipSolver.CBC)
+
+
+def _chosen_mip_solver() -> MipSolver:
+    """The solver that ``KLEROTERION_MIP_SOLVER`` names, HiGHS when it is unset."""
+    name = os.environ.get(MIP_SOLVER_VARIABLE, MipSolver.HIGHS).strip().lower()
+    try:
+        return MipSolver(name)
+    except ValueError:
+        raise SolverError(f"{MIP_SOLVER_VARIABLE} must be 'highs' or 'cbc', not {name!r}") from None
+
+
+def _run(h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None) -> Outcome:
+    """Run HiGHS under the deadline and ``cap`` (see :func:`solve`); raises only when the
+    deadline passes."""
     remaining = deadline.remaining()
     if remaining is not None and remaining <= 0:
         raise SolverError(f"time limit reached before solving the {what}")
@@ -123,9 +184,6 @@ def solve(h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None 
         return result
     if result is Outcome.TIME_LIMIT:
         raise SolverError(f"time limit reached while solving the {what}")
-    if result is Outcome.OTHER:
-        status = h.modelStatusToString(h.getModelStatus())
-        raise SolverError(f"HiGHS could not solve the {what}: {status}")
     return result
 
 

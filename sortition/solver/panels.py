@@ -14,7 +14,7 @@ import highspy
 import numpy as np
 
 from sortition.errors import InfeasibleQuotas, QuotaProblem
-from sortition.solver.highs import Deadline, Outcome, add_row, new_model, solve
+from sortition.solver.highs import Deadline, MipSolver, add_row, new_model, solve_mip
 from sortition.solver.search import FloatArray, SwapSearch
 from sortition.solver.types import Composition, TypeModel
 
@@ -83,6 +83,8 @@ class PanelOracle:
         # The improving solutions met on the way are extra columns for free.
         h.setOptionValue("mip_improving_solution_save", True)
         self._h = h
+        # Saved solutions are HiGHS's: after a CBC solve they belong to an earlier solve.
+        self._saved_are_current = False
 
     def best(
         self, weights: Sequence[float] | FloatArray, *, deadline: Deadline
@@ -100,10 +102,11 @@ class PanelOracle:
         scale = float(np.max(np.abs(w))) if len(w) else 0.0
         h.changeColsCost(n, np.arange(n, dtype=np.int32), w / scale if scale > 0 else w)
         self.calls += 1
-        if solve(h, what="panel integer program", deadline=deadline) is Outcome.INFEASIBLE:
+        result = solve_mip(h, what="panel integer program", deadline=deadline)
+        self._saved_are_current = result.solver is MipSolver.HIGHS
+        if result.values is None:
             raise InfeasibleQuotas(problems=[QuotaProblem("no panel meets every quota")])
-        values = h.getSolution().col_value
-        composition = tuple(round(v) for v in values)
+        composition = tuple(round(v) for v in result.values)
         return composition, float(np.dot(composition, w))
 
     def climbs(
@@ -123,9 +126,10 @@ class PanelOracle:
         return list(found)
 
     def runners_up(self, weights: FloatArray, threshold: float) -> list[Composition]:
-        """The improving solutions of the last solve whose weight exceeds ``threshold``."""
+        """The improving solutions of the last solve whose weight exceeds ``threshold`` (none
+        when CBC ran it)."""
         found = []
-        for saved in self._h.getSavedMipSolutions():
+        for saved in self._h.getSavedMipSolutions() if self._saved_are_current else ():
             composition = tuple(round(v) for v in saved.col_value)
             if float(np.dot(composition, weights)) > threshold:
                 found.append(composition)

@@ -1,0 +1,225 @@
+"""CBC as the fallback MIP solver: the copy of a HiGHS model solved by CBC, the
+KLEROTERION_MIP_SOLVER switch, and the fallback when HiGHS ends without an answer."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+
+import highspy
+import numpy as np
+import pytest
+
+from sortition import SolverError
+from sortition.result import SelectionResult
+from sortition.selection import select_panel
+from sortition.solver import caratheodory, cbc, highs, panels
+from sortition.solver.highs import INF, Deadline, Outcome, add_row, new_model, solve_mip
+from sortition.solver.panels import PanelOracle, panel_program
+from sortition.solver.types import TypeModel, group_types
+from tests.sortition.instances import random_instance
+
+NO_LIMIT = Deadline(None)
+
+
+def instance() -> tuple:
+    return random_instance(random.Random(3), n=60, k=10, households=6)
+
+
+def model_of(
+    costs: list[float],
+    bounds: list[tuple[float, float]],
+    rows: list[tuple[float, float, list[float]]],
+    *,
+    integer: list[bool],
+    maximize: bool,
+) -> highspy.Highs:
+    """A HiGHS model built column by column and then row by row (``rows`` as lower, upper and
+    dense coefficients), as the solver modules build theirs."""
+    h = new_model(mip_gap=1e-9)
+    for cost, (low, high), whole in zip(costs, bounds, integer, strict=True):
+        h.addCol(cost, low, high, 0, np.empty(0, np.int32), np.empty(0, np.float64))
+        if whole:
+            h.changeColIntegrality(h.getNumCol() - 1, highspy.HighsVarType.kInteger)
+    for i, (low, high, coefs) in enumerate(rows):
+        cols = [j for j, c in enumerate(coefs) if c]
+        add_row(h, name=f"r{i}", lower=low, upper=high, cols=cols, coefs=[coefs[j] for j in cols])
+    if maximize:
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    return h
+
+
+def knapsack() -> highspy.Highs:
+    """Values 10, 13, 7, 8 and weights 3, 4, 2, 3 of four 0/1 items, capacity 7.
+
+    The pairs that fit are ab (7, value 23), bd (7, 21), bc (6, 20), ad (6, 18), ac (5, 17)
+    and cd (5, 15), and no three items fit (the lightest three weigh 8): the optimum is ab,
+    23. The LP relaxation reaches 23.5 (c, a, then half of b) and taking items by value per
+    weight gives ac, 17, so only a true integer solve finds ab."""
+    return model_of(
+        [10.0, 13.0, 7.0, 8.0],
+        [(0.0, 1.0)] * 4,
+        [(-INF, 7.0, [3.0, 4.0, 2.0, 3.0])],
+        integer=[True] * 4,
+        maximize=True,
+    )
+
+
+@pytest.mark.parametrize("solved_by_highs_first", [False, True])
+def test_cbc_solves_the_knapsack(solved_by_highs_first: bool) -> None:
+    """HiGHS holds the rows row-wise as built and column-wise once it has solved the model:
+    the copy reads both."""
+    h = knapsack()
+    if solved_by_highs_first:
+        h.run()
+    formats = highspy.MatrixFormat
+    expected_format = formats.kColwise if solved_by_highs_first else formats.kRowwise
+    assert h.getLp().a_matrix_.format_ == expected_format
+    result, values = cbc.solve_with_cbc(h, what="knapsack", deadline=NO_LIMIT)
+    assert result is Outcome.OPTIMAL
+    assert values is not None
+    assert values.tolist() == pytest.approx([1.0, 1.0, 0.0, 0.0], abs=1e-9)
+
+
+@pytest.mark.parametrize("x_integer", [True, False])
+def test_cbc_reads_free_bounds_equalities_and_continuous_columns(x_integer: bool) -> None:
+    """Minimise x - y with x + y = 3, x - y >= -5, x free (an integer, or continuous for a
+    plain LP), 0 <= y <= 10 continuous.
+
+    On the equality x = 3 - y, so the objective is 3 - 2y, and x - y = 3 - 2y >= -5 caps y at
+    4: the optimum is y = 4, x = -1, which needs x's free lower bound carried over (a column
+    without bounds in an MPS file lies between 0 and infinity)."""
+    h = model_of(
+        [1.0, -1.0],
+        [(-INF, INF), (0.0, 10.0)],
+        [(3.0, 3.0, [1.0, 1.0]), (-5.0, INF, [1.0, -1.0])],
+        integer=[x_integer, False],
+        maximize=False,
+    )
+    result, values = cbc.solve_with_cbc(h, what="small program", deadline=NO_LIMIT)
+    assert result is Outcome.OPTIMAL
+    assert values is not None
+    assert values.tolist() == pytest.approx([-1.0, 4.0], abs=1e-9)
+
+
+def test_cbc_reports_an_integer_infeasible_program() -> None:
+    """2x = 1 with x integer in [0, 1]: the LP relaxation has x = 1/2, no integer x fits."""
+    h = model_of([1.0], [(0.0, 1.0)], [(1.0, 1.0, [2.0])], integer=[True], maximize=False)
+    assert cbc.solve_with_cbc(h, what="odd program", deadline=NO_LIMIT) == (
+        Outcome.INFEASIBLE,
+        None,
+    )
+
+
+def test_cbc_refuses_a_passed_deadline() -> None:
+    with pytest.raises(SolverError, match="time limit reached before solving the knapsack"):
+        cbc.solve_with_cbc(knapsack(), what="knapsack", deadline=Deadline(time.monotonic() - 1))
+
+
+def test_an_unknown_solver_name_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KLEROTERION_MIP_SOLVER", "gurobi")
+    with pytest.raises(SolverError, match="KLEROTERION_MIP_SOLVER must be 'highs' or 'cbc'"):
+        solve_mip(knapsack(), what="knapsack", deadline=NO_LIMIT)
+
+
+@pytest.fixture(scope="module")
+def with_highs() -> Iterator[SelectionResult]:
+    """LEXIMIN on the test instance with HiGHS, the reference for the CBC runs."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("KLEROTERION_MIP_SOLVER", raising=False)
+        yield select_panel(*instance(), seed=1)
+
+
+@pytest.fixture
+def cbc_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What each CBC solve of the test solved."""
+    calls: list[str] = []
+    real = cbc.solve_with_cbc
+
+    def counting(
+        h: highspy.Highs, *, what: str, deadline: Deadline
+    ) -> tuple[Outcome, np.ndarray | None]:
+        calls.append(what)
+        return real(h, what=what, deadline=deadline)
+
+    monkeypatch.setattr(cbc, "solve_with_cbc", counting)
+    return calls
+
+
+@pytest.fixture
+def panel_programs(monkeypatch: pytest.MonkeyPatch) -> list[highspy.Highs]:
+    """Every panel program built during the test (the oracle's and the face solves')."""
+    built: list[highspy.Highs] = []
+
+    def recording(model: TypeModel, *, mip_gap: float = panels.MIP_GAP) -> highspy.Highs:
+        built.append(panel_program(model, mip_gap=mip_gap))
+        return built[-1]
+
+    monkeypatch.setattr(panels, "panel_program", recording)
+    monkeypatch.setattr(caratheodory, "panel_program", recording)
+    return built
+
+
+def test_forced_cbc_gives_the_highs_probabilities(
+    monkeypatch: pytest.MonkeyPatch,
+    with_highs: SelectionResult,
+    cbc_calls: list[str],
+    panel_programs: list[highspy.Highs],
+) -> None:
+    monkeypatch.setenv("KLEROTERION_MIP_SOLVER", "cbc")
+    result = select_panel(*instance(), seed=1)
+    assert "panel integer program on a face" in cbc_calls
+    assert panel_programs
+    assert all(h.getModelStatus() == highspy.HighsModelStatus.kNotset for h in panel_programs)
+    for pid, probability in with_highs.probabilities.items():
+        assert result.probabilities[pid] == pytest.approx(probability, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "program"),
+    [("leximin", "panel integer program on a face"), ("maximin", "panel integer program")],
+)
+def test_a_failing_highs_falls_back_to_cbc(
+    monkeypatch: pytest.MonkeyPatch,
+    cbc_calls: list[str],
+    panel_programs: list[highspy.Highs],
+    algorithm: str,
+    program: str,
+) -> None:
+    """HiGHS reports a status it gives no answer with on every panel program; CBC re-solves
+    each, and the lottery is the one HiGHS finds when it works."""
+    monkeypatch.delenv("KLEROTERION_MIP_SOLVER", raising=False)
+    expected = select_panel(*instance(), seed=1, algorithm=algorithm)
+    failures = 0
+    real = highs.outcome
+
+    def failing(h: highspy.Highs) -> Outcome:
+        nonlocal failures
+        if any(h is built for built in panel_programs):
+            failures += 1
+            return Outcome.OTHER
+        return real(h)
+
+    panel_programs.clear()
+    cbc_calls.clear()
+    monkeypatch.setattr(highs, "outcome", failing)
+    result = select_panel(*instance(), seed=1, algorithm=algorithm)
+    assert failures > 0 and len(cbc_calls) == failures and program in cbc_calls
+    assert result.report.min_probability == pytest.approx(expected.report.min_probability, abs=1e-6)
+
+
+def test_runners_up_are_not_stale_after_a_cbc_solve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a HiGHS solve the oracle offers HiGHS's saved solutions; after a CBC solve of
+    other weights those belong to the earlier solve and it offers none. The CBC panel is as
+    heavy as the HiGHS one under the same weights."""
+    model = group_types(*instance())
+    oracle = PanelOracle(model)
+    weights = np.random.default_rng(5).random(len(model))
+    monkeypatch.delenv("KLEROTERION_MIP_SOLVER", raising=False)
+    _, by_highs = oracle.best(weights, deadline=NO_LIMIT)
+    assert oracle.runners_up(weights, -np.inf)
+    monkeypatch.setenv("KLEROTERION_MIP_SOLVER", "cbc")
+    _, by_cbc = oracle.best(weights, deadline=NO_LIMIT)
+    assert by_cbc == pytest.approx(by_highs, abs=1e-9)
+    assert oracle.runners_up(weights, -np.inf) == []
