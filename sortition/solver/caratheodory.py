@@ -28,7 +28,7 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 
-from sortition.solver.highs import Deadline, Outcome, solve, solve_mip
+from sortition.solver.highs import Deadline, solve_mip
 from sortition.solver.panels import panel_program
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
@@ -146,12 +146,11 @@ def split(
             h.changeColsCost(
                 len(model), all_types, preference / max(float(preference.max()), 1e-12)
             )
-        if solve(lp, what="panel LP on a face", deadline=deadline) is Outcome.INFEASIBLE:
+        relaxed = solve_mip(lp, what="panel LP on a face", deadline=deadline)
+        if relaxed.values is None:
             break
-        vertex = np.asarray(lp.getSolution().col_value[: len(model)])
-        if np.max(np.abs(vertex - np.rint(vertex)), initial=0.0) <= INTEGRAL:
-            values = vertex
-        else:
+        values = relaxed.values
+        if np.max(np.abs(values - np.rint(values)), initial=0.0) > INTEGRAL:
             result = solve_mip(mip, what="panel integer program on a face", deadline=deadline)
             if result.values is None:
                 break

@@ -14,18 +14,24 @@ CATEGORIES = {"gender": ("f", "m"), "age": ("young", "mid", "old")}
 
 
 def random_instance(
-    rng: random.Random, *, n: int, k: int, households: int = 0, slack: int = 1
+    rng: random.Random,
+    *,
+    n: int,
+    k: int,
+    households: int = 0,
+    slack: int = 1,
+    categories: dict[str, tuple[str, ...]] = CATEGORIES,
 ) -> tuple[Pool, Quotas, int]:
     """A pool of ``n`` with ``households`` two-person households, quotas within ``slack`` of
     a random valid panel of ``k``."""
     people = []
     for i in range(n):
-        features = {c: rng.choice(values) for c, values in CATEGORIES.items()}
+        features = {c: rng.choice(values) for c, values in categories.items()}
         household = f"h{i // 2}" if i < 2 * households else None
         people.append(Person(f"p{i}", features, household))
     panel = _valid_panel(people, k, rng)
     items = []
-    for category, values in CATEGORIES.items():
+    for category, values in categories.items():
         for value in values:
             count = sum(p.features[category] == value for p in panel)
             low = max(0, count - rng.randint(0, slack))

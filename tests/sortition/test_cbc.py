@@ -169,7 +169,7 @@ def test_forced_cbc_gives_the_highs_probabilities(
 ) -> None:
     monkeypatch.setenv("KLEROTERION_MIP_SOLVER", "cbc")
     result = select_panel(*instance(), seed=1)
-    assert "panel integer program on a face" in cbc_calls
+    assert any("on a face" in call for call in cbc_calls)
     assert panel_programs
     assert all(h.getModelStatus() == highspy.HighsModelStatus.kNotset for h in panel_programs)
     for pid, probability in with_highs.probabilities.items():
@@ -178,7 +178,7 @@ def test_forced_cbc_gives_the_highs_probabilities(
 
 @pytest.mark.parametrize(
     ("algorithm", "program"),
-    [("leximin", "panel integer program on a face"), ("maximin", "panel integer program")],
+    [("leximin", "on a face"), ("maximin", "panel integer program")],
 )
 def test_a_failing_highs_falls_back_to_cbc(
     monkeypatch: pytest.MonkeyPatch,
@@ -205,7 +205,8 @@ def test_a_failing_highs_falls_back_to_cbc(
     cbc_calls.clear()
     monkeypatch.setattr(highs, "outcome", failing)
     result = select_panel(*instance(), seed=1, algorithm=algorithm)
-    assert failures > 0 and len(cbc_calls) == failures and program in cbc_calls
+    assert failures > 0 and len(cbc_calls) == failures
+    assert any(program in call for call in cbc_calls)
     assert result.report.min_probability == pytest.approx(expected.report.min_probability, abs=1e-6)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 
+import highspy
 import numpy as np
 import pytest
 
@@ -12,7 +13,7 @@ from sortition import Algorithm, Person, Pool, Quota, Quotas, SolverError
 from sortition.selection import gini, select_panel
 from sortition.solver.caratheodory import split
 from sortition.solver.draw import replacement
-from sortition.solver.highs import Deadline
+from sortition.solver.highs import Deadline, MipResult
 from sortition.solver.relaxed import RelaxedPoint, relaxed_leximin
 from sortition.solver.types import TypeModel, group_types
 from tests.sortition.instances import is_valid, random_instance
@@ -175,14 +176,35 @@ def test_an_unreachable_relaxation_falls_back_to_levels(monkeypatch: pytest.Monk
         assert fallback.probabilities[pid] == pytest.approx(p, abs=1e-6)
 
 
-def test_the_relaxed_point_splits_into_valid_panels() -> None:
+THREE_CATEGORIES = {
+    "gender": ("f", "m"),
+    "age": ("young", "mid", "old"),
+    "region": ("n", "e", "s", "w"),
+}
+
+
+def test_the_relaxed_point_splits_into_valid_panels(monkeypatch: pytest.MonkeyPatch) -> None:
     """The greedy split of the relaxation's LEXIMIN point: every panel is valid, the weights
-    are positive, and the mix gives back the point's seats."""
-    pool, quotas, k = random_instance(random.Random(7), n=120, k=18, households=12)
+    are positive, and the mix gives back the point's seats. With three quota categories some
+    faces have a fractional LP optimum, so the integer program runs too."""
+    import sortition.solver.caratheodory as caratheodory
+
+    pool, quotas, k = random_instance(
+        random.Random(2), n=150, k=20, households=10, slack=0, categories=THREE_CATEGORIES
+    )
     model = group_types(pool, quotas, k)
     relaxed = relaxed_leximin(model, deadline=Deadline.after(None))
     assert relaxed is not None
+    calls: list[str] = []
+    real = caratheodory.solve_mip
+
+    def counting(h: highspy.Highs, *, what: str, deadline: Deadline) -> MipResult:
+        calls.append(what)
+        return real(h, what=what, deadline=deadline)
+
+    monkeypatch.setattr(caratheodory, "solve_mip", counting)
     parts = split(model, relaxed.seats, deadline=Deadline.after(None))
+    assert "panel integer program on a face" in calls
     assert parts.left < 1e-9
     assert all(w > 0 for w in parts.weights)
     assert sum(parts.weights) == pytest.approx(1.0, abs=1e-9)
@@ -190,6 +212,31 @@ def test_the_relaxed_point_splits_into_valid_panels() -> None:
         assert model.violations(composition) == []
     mix = np.asarray(parts.weights) @ np.asarray(parts.compositions, dtype=np.float64)
     assert np.max(np.abs(mix - relaxed.seats)) < 1e-8
+
+
+def test_column_generation_completes_a_split_that_stops_early(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On this instance a face met by the split holds no panel while mass is left, yet other
+    panels reach the relaxed point: column generation, seeded with the split's panels, must
+    find them, and the profile is the one found level by level without any guess."""
+    import sortition.solver.leximin as leximin_module
+
+    pool, quotas, k = random_instance(
+        random.Random(7), n=150, k=20, households=10, slack=0, categories=THREE_CATEGORIES
+    )
+    model = group_types(pool, quotas, k)
+    relaxed = relaxed_leximin(model, deadline=Deadline.after(None))
+    assert relaxed is not None
+    assert split(model, relaxed.seats, deadline=Deadline.after(None)).left > 1e-7
+    messages: list[str] = []
+    result = select_panel(pool, quotas, k, seed=1, progress=lambda m, f: messages.append(m))
+    assert any("fell short" in m for m in messages)
+    assert any("optimum reached" in m for m in messages)
+    monkeypatch.setattr(leximin_module, "relaxed_leximin", lambda model, deadline: None)
+    by_levels = select_panel(pool, quotas, k, seed=1)
+    for pid, p in by_levels.probabilities.items():
+        assert result.probabilities[pid] == pytest.approx(p, abs=1e-6)
 
 
 def test_a_split_that_falls_short_is_completed_by_column_generation() -> None:
