@@ -21,6 +21,7 @@ In practice the steps stop only once the mass left is down to solver round-off.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,7 +29,8 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 
-from sortition.solver.highs import Deadline, solve_mip
+from sortition.errors import SolverError
+from sortition.solver.highs import Deadline, MipResult, solve_mip
 from sortition.solver.panels import panel_program
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
@@ -44,6 +46,13 @@ MASS_FLOOR = 1e-10
 FIRST_SOLUTION = 1
 # An LP optimum whose seats are all this close to integers is a panel.
 INTEGRAL = 1e-9
+# When the face's LP optimum is fractional, up to LP_TRIES more LPs with costs perturbed by up
+# to NOISE * attempt (relative) look for an integral vertex before the integer program runs:
+# an LP re-solve costs a millisecond or two, the integer program 50 ms on national_like_150,
+# and the LP's panels seat more of the preferred types (fewer, longer steps). On
+# national_like_150 this took LEXIMIN from 25 s to 4.5 s.
+LP_TRIES = 20
+NOISE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +104,28 @@ def _step(
     return max(0.0, min(limits))
 
 
+def _values(result: MipResult) -> FloatArray:
+    if result.values is None:  # a face with a fractional point is never empty
+        raise SolverError("the panel LP on a face lost its feasible point")
+    return result.values
+
+
+def _integral(values: FloatArray) -> bool:
+    return bool(np.max(np.abs(values - np.rint(values)), initial=0.0) <= INTEGRAL)
+
+
 def split(
     model: TypeModel,
     seats: FloatArray,
     *,
+    rng: random.Random,
     deadline: Deadline,
     progress: Callable[[float], None] | None = None,
 ) -> Split:
     """Split the point ``seats`` of Q into valid panels (see the module docstring).
 
-    ``progress(fraction)`` follows the mass split on a log scale."""
+    ``rng`` perturbs the LP costs (see ``LP_TRIES``); ``progress(fraction)`` follows the
+    mass split on a log scale."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     upper = np.where([model.selectable(t) for t in range(len(model))], sizes, 0.0)
     rows = _Rows(model)
@@ -120,6 +141,7 @@ def split(
     )
     x = np.clip(np.asarray(seats, dtype=np.float64), 0.0, upper)
     mass = 1.0
+    noise_rng = np.random.default_rng(rng.getrandbits(64))
     compositions: list[Composition] = []
     weights: list[float] = []
     while mass > MASS_FLOOR:
@@ -130,6 +152,7 @@ def split(
         full = x >= upper - TIGHT
         # Panels that seat the types with the most probability left go furthest.
         preference = x / sizes
+        costs = preference / max(float(preference.max()), 1e-12)
         for h in (lp, mip):
             # The face of x: its tight rows become equalities, its tight bounds fix the seats.
             h.changeColsBounds(
@@ -143,14 +166,19 @@ def split(
                 )
             ):
                 h.changeRowBounds(i + 1, float(low), float(high))  # row 0 is the size
-            h.changeColsCost(
-                len(model), all_types, preference / max(float(preference.max()), 1e-12)
-            )
+            h.changeColsCost(len(model), all_types, costs)
         relaxed = solve_mip(lp, what="panel LP on a face", deadline=deadline)
         if relaxed.values is None:
             break
         values = relaxed.values
-        if np.max(np.abs(values - np.rint(values)), initial=0.0) > INTEGRAL:
+        for attempt in range(1, LP_TRIES + 1):
+            if _integral(values):
+                break
+            # Another vertex of the face, near the preferred one.
+            noise = 1.0 + NOISE * attempt * noise_rng.random(len(model))
+            lp.changeColsCost(len(model), all_types, costs * noise)
+            values = _values(solve_mip(lp, what="panel LP on a face", deadline=deadline))
+        if not _integral(values):
             result = solve_mip(mip, what="panel integer program on a face", deadline=deadline)
             if result.values is None:
                 break

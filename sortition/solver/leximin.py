@@ -274,6 +274,7 @@ def leximin(
         parts = split(
             model,
             relaxed.seats,
+            rng=rng,
             deadline=deadline,
             progress=lambda fraction: progress("LEXIMIN: splitting into panels", fraction),
         )

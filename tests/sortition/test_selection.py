@@ -183,11 +183,17 @@ THREE_CATEGORIES = {
 }
 
 
-def test_the_relaxed_point_splits_into_valid_panels(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("tries", [0, 20])
+def test_the_relaxed_point_splits_into_valid_panels(
+    monkeypatch: pytest.MonkeyPatch, tries: int
+) -> None:
     """The greedy split of the relaxation's LEXIMIN point: every panel is valid, the weights
     are positive, and the mix gives back the point's seats. With three quota categories some
-    faces have a fractional LP optimum, so the integer program runs too."""
+    faces have a fractional LP optimum: without perturbed LPs (tries=0) the integer program
+    finds their panels, with them the perturbed LPs do."""
     import sortition.solver.caratheodory as caratheodory
+
+    monkeypatch.setattr(caratheodory, "LP_TRIES", tries)
 
     pool, quotas, k = random_instance(
         random.Random(2), n=150, k=20, households=10, slack=0, categories=THREE_CATEGORIES
@@ -203,8 +209,13 @@ def test_the_relaxed_point_splits_into_valid_panels(monkeypatch: pytest.MonkeyPa
         return real(h, what=what, deadline=deadline)
 
     monkeypatch.setattr(caratheodory, "solve_mip", counting)
-    parts = split(model, relaxed.seats, deadline=Deadline.after(None))
-    assert "panel integer program on a face" in calls
+    parts = split(model, relaxed.seats, rng=random.Random(1), deadline=Deadline.after(None))
+    lps = calls.count("panel LP on a face")
+    if tries:
+        assert lps > len(parts.compositions)
+    else:
+        assert lps == len(parts.compositions)
+        assert "panel integer program on a face" in calls
     assert parts.left < 1e-9
     assert all(w > 0 for w in parts.weights)
     assert sum(parts.weights) == pytest.approx(1.0, abs=1e-9)
@@ -217,10 +228,14 @@ def test_the_relaxed_point_splits_into_valid_panels(monkeypatch: pytest.MonkeyPa
 def test_column_generation_completes_a_split_that_stops_early(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """On this instance a face met by the split holds no panel while mass is left, yet other
-    panels reach the relaxed point: column generation, seeded with the split's panels, must
-    find them, and the profile is the one found level by level without any guess."""
+    """On this instance, without perturbed LPs, a face met by the split holds no panel while
+    mass is left, yet other panels reach the relaxed point: column generation, seeded with the
+    split's panels, must find them, and the profile is the one found level by level without
+    any guess."""
+    import sortition.solver.caratheodory as caratheodory
     import sortition.solver.leximin as leximin_module
+
+    monkeypatch.setattr(caratheodory, "LP_TRIES", 0)
 
     pool, quotas, k = random_instance(
         random.Random(7), n=150, k=20, households=10, slack=0, categories=THREE_CATEGORIES
@@ -228,7 +243,9 @@ def test_column_generation_completes_a_split_that_stops_early(
     model = group_types(pool, quotas, k)
     relaxed = relaxed_leximin(model, deadline=Deadline.after(None))
     assert relaxed is not None
-    assert split(model, relaxed.seats, deadline=Deadline.after(None)).left > 1e-7
+    assert (
+        split(model, relaxed.seats, rng=random.Random(1), deadline=Deadline.after(None)).left > 1e-7
+    )
     messages: list[str] = []
     result = select_panel(pool, quotas, k, seed=1, progress=lambda m, f: messages.append(m))
     assert any("fell short" in m for m in messages)
@@ -260,7 +277,7 @@ def test_a_split_that_falls_short_is_completed_by_column_generation() -> None:
     relaxed = relaxed_leximin(model, deadline=Deadline.after(None))
     assert relaxed is not None
     assert sorted(np.round(relaxed.levels, 9)) == pytest.approx([1 / 3] * 4 + [2 / 3])
-    parts = split(model, relaxed.seats, deadline=Deadline.after(None))
+    parts = split(model, relaxed.seats, rng=random.Random(1), deadline=Deadline.after(None))
     assert parts.left == pytest.approx(2 / 3, abs=1e-9)
     messages: list[str] = []
     result = select_panel(pool, quotas, 2, seed=1, progress=lambda m, f: messages.append(m))
