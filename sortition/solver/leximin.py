@@ -1,8 +1,16 @@
-"""Exact LEXIMIN by column generation (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 2021),
-over types instead of people.
+"""Exact LEXIMIN (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 2021), over types instead
+of people, in three tiers; each runs only when the one before falls short.
 
-Level by level we solve the dual of "maximise the smallest probability among the types not
-fixed yet, keeping every fixed type at its level":
+1. The LEXIMIN point of the LP relaxation (:mod:`sortition.solver.relaxed`, a few small LPs).
+   No lottery beats it. Its expected seats are split greedily into valid panels
+   (:mod:`sortition.solver.caratheodory`, one LP, rarely an integer program, per panel). When
+   the mix reaches the point, it is LEXIMIN: on every shared instance this tier is the answer.
+2. Column generation towards that point (:func:`reach`), seeded with the split's panels, when
+   the split stopped on a face without panels; it ends with a lottery that reaches the point,
+   or with a dual bound proving that none can.
+3. Level by level, as in the paper, with the panels found so far. We solve the dual of
+   "maximise the smallest probability among the types not fixed yet, keeping every fixed type
+   at its level":
 
     minimise   yhat - sum_{t fixed} level[t] * y[t]
     subject to sum_{t not fixed} y[t] = 1                      (row "unfixed_weights")
@@ -15,12 +23,6 @@ finds no panel above ``yhat``; its optimum ``z`` is then the best achievable min
 type with a positive dual weight is tight at ``z`` in every optimal lottery (complementary
 slackness), so it is fixed at ``z``. When every type is fixed, one LP over all panels found
 (:func:`sortition.solver.lottery.decompose`) gives the weights.
-
-Before any level, the LEXIMIN point of the LP relaxation is computed
-(:mod:`sortition.solver.relaxed`, a few small LPs). No lottery beats it, so when one column
-generation finds panels whose mix reaches it (:func:`reach`), that mix is LEXIMIN and the
-levels are skipped; when a dual bound proves it out of reach, the levels run as above with the
-panels found so far.
 
 Plain column generation zigzags: each LP optimum is an extreme dual point far from the last.
 The pricing problem is therefore asked at a point between the LP's duals and the best dual
@@ -263,7 +265,8 @@ def leximin(
 ) -> Lottery:
     """The LEXIMIN lottery over compositions (see the module docstring).
 
-    ``Lottery.bound`` is the first level's LP value: no lottery has a higher minimum.
+    ``Lottery.bound`` is the relaxation's minimum (tiers 1 and 2) or the first level's LP value
+    (tier 3): no lottery has a higher minimum.
     Raises :class:`SolverError` when the deadline passes first; it never returns a partial
     lottery, since a lottery that claims to be LEXIMIN must be.
     """
