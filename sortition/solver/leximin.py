@@ -273,21 +273,11 @@ def leximin(
     relaxed = relaxed_leximin(model, deadline=deadline)
     found: tuple[Composition, ...] = ()
     if relaxed is not None:
-        progress("LEXIMIN: the relaxation's optimum found, splitting it into panels", 0.0)
-        parts = split(
-            model,
-            relaxed.seats,
-            rng=rng,
-            deadline=deadline,
-            progress=lambda fraction: progress("LEXIMIN: splitting into panels", fraction),
+        lottery, found = split_relaxed(
+            "LEXIMIN", model, relaxed, rng=rng, deadline=deadline, progress=progress
         )
-        mix = np.asarray(parts.weights, dtype=np.float64)
-        mix /= max(float(mix.sum()), 1e-300)
-        if len(mix) and reaches(model, parts.compositions, mix, relaxed):
-            progress(f"LEXIMIN: the relaxation's optimum split into {len(mix)} panels", 1.0)
-            return _balanced(model, parts.compositions, list(mix), relaxed, deadline=deadline)
-        progress("LEXIMIN: the split fell short, column generation takes over", None)
-        found = parts.compositions
+        if lottery is not None:
+            return lottery
     lp, oracle = start(model, rng=rng, deadline=deadline)
     for composition in found:
         lp.add_panel(composition)
@@ -324,6 +314,35 @@ def leximin(
     floors = [levels[t] for t in range(len(model))]
     compositions, weights = decompose(model, lp.panels, floors, deadline=deadline)
     return Lottery(compositions, weights, bound if bound is not None else 0.0, count)
+
+
+def split_relaxed(
+    name: str,
+    model: TypeModel,
+    relaxed: RelaxedPoint,
+    *,
+    rng: random.Random,
+    deadline: Deadline,
+    progress: Progress,
+) -> tuple[Lottery | None, tuple[Composition, ...]]:
+    """Tier 1: the lottery that splits the relaxed point into panels when the split reaches
+    it, else None; with the panels the split found either way."""
+    progress(f"{name}: the relaxation's optimum found, splitting it into panels", 0.0)
+    parts = split(
+        model,
+        relaxed.seats,
+        rng=rng,
+        deadline=deadline,
+        progress=lambda fraction: progress(f"{name}: splitting into panels", fraction),
+    )
+    mix = np.asarray(parts.weights, dtype=np.float64)
+    mix /= max(float(mix.sum()), 1e-300)
+    if len(mix) and reaches(model, parts.compositions, mix, relaxed):
+        progress(f"{name}: the relaxation's optimum split into {len(mix)} panels", 1.0)
+        lottery = _balanced(model, parts.compositions, list(mix), relaxed, deadline=deadline)
+        return lottery, parts.compositions
+    progress(f"{name}: the split fell short, column generation takes over", None)
+    return None, parts.compositions
 
 
 def reaches(

@@ -1,9 +1,11 @@
 """MAXIMIN: the lottery that maximises the smallest selection probability, nothing more.
 
-It is the first level of :mod:`sortition.solver.leximin`: column generation until no panel
-improves the dual, then one decomposition LP that keeps every type at or above the optimum.
-Among the many maximin lotteries it returns the one the decomposition LP finds; unlike LEXIMIN
-it makes no promise about anyone above the minimum.
+It is the first level of :mod:`sortition.solver.leximin`, with the same tiers: the first LP of
+the relaxation gives the optimum of the relaxation and a point reaching it, which is split into
+panels (:func:`sortition.solver.leximin.split_relaxed`); when the split falls short, column
+generation until no panel improves the dual, then one decomposition LP that keeps every type at
+or above the optimum. Among the many maximin lotteries it returns the one these steps find;
+unlike LEXIMIN it makes no promise about anyone above the minimum.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import random
 
 from sortition.errors import SolverError
 from sortition.solver.highs import Deadline
-from sortition.solver.leximin import LEVEL_SLACK, Progress, converge_level, start
+from sortition.solver.leximin import LEVEL_SLACK, Progress, converge_level, split_relaxed, start
 from sortition.solver.lottery import Lottery, decompose
-from sortition.solver.types import TypeModel
+from sortition.solver.relaxed import relaxed_leximin
+from sortition.solver.types import Composition, TypeModel
 
 
 def maximin(
@@ -22,7 +25,17 @@ def maximin(
 ) -> Lottery:
     """The MAXIMIN lottery; ``Lottery.bound`` is the LP optimum of the minimum probability.
     Raises :class:`SolverError` when the deadline passes before the optimum is proved."""
+    relaxed = relaxed_leximin(model, deadline=deadline, first_level_only=True)
+    found: tuple[Composition, ...] = ()
+    if relaxed is not None:
+        lottery, found = split_relaxed(
+            "MAXIMIN", model, relaxed, rng=rng, deadline=deadline, progress=progress
+        )
+        if lottery is not None:
+            return lottery
     lp, oracle = start(model, rng=rng, deadline=deadline)
+    for composition in found:
+        lp.add_panel(composition)
     try:
         value, _ = converge_level(lp, oracle, deadline=deadline)
     except SolverError as error:

@@ -40,9 +40,12 @@ class RelaxedPoint:
     seats: FloatArray
 
 
-def relaxed_leximin(model: TypeModel, *, deadline: Deadline) -> RelaxedPoint | None:
+def relaxed_leximin(
+    model: TypeModel, *, deadline: Deadline, first_level_only: bool = False
+) -> RelaxedPoint | None:
     """The LEXIMIN point of the relaxation, or None when the LPs end without a type to fix
-    (round-off; the caller then goes level by level)."""
+    (round-off; the caller then goes level by level). With ``first_level_only`` the first LP
+    alone: a MAXIMIN point, every type that can sit at the first level or above."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     n = len(model)
     h = new_model(feasibility_tolerance=FEASIBILITY_TOLERANCE)
@@ -66,6 +69,9 @@ def relaxed_leximin(model: TypeModel, *, deadline: Deadline) -> RelaxedPoint | N
         solution = h.getSolution()
         value = float(solution.col_value[z])
         seats = np.asarray(solution.col_value[:n], dtype=np.float64)
+        if first_level_only:
+            levels[list(rows)] = max(0.0, value)
+            break
         tight = [t for t, r in rows.items() if abs(solution.row_dual[r]) > FIX_TOLERANCE]
         if not tight:
             return None
