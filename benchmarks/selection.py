@@ -1,20 +1,26 @@
 """Selection benchmark: our algorithms and, when installed, the peer's, on every shared instance.
 
     python benchmarks/selection.py [--algorithms leximin,maximin,nash,legacy] [--limit 600]
+                                   [--only NAME,...] [--profile]
 
 Reads ``../shared/instances`` (relative to the repository root; skipped when absent). Every run
 happens in a child process so that a time limit can stop it and its peak memory is its own.
 Prints one table: instance, n, k, algorithm, minimum probability, solve seconds, ratio of the
 peer's solve time to ours (same algorithm, same run), peak resident memory, and the largest
 deviation of the sorted probability profile from the published LEXIMIN allocation.
+``--profile`` also prints, after the table, where each of our solves spent its time (cProfile,
+the functions with the largest cumulative time): the first place to look when a figure moves.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import multiprocessing as mp
 import os
 import platform
+import pstats
 import resource
 import sys
 import time
@@ -27,6 +33,9 @@ import _instances
 import _peer
 
 from sortition.selection import select_panel
+
+# Lines of each --profile listing.
+PROFILE_LINES = 18
 
 
 def _ours(folder: Path, algorithm: str, limit: float) -> dict[str, Any]:
@@ -41,23 +50,33 @@ def _ours(folder: Path, algorithm: str, limit: float) -> dict[str, Any]:
     }
 
 
-def _child(queue: Any, who: str, folder: Path, algorithm: str, limit: float) -> None:
+def _child(queue: Any, who: str, folder: Path, algorithm: str, limit: float, profile: bool) -> None:
     # The solvers' own chatter (HiGHS banner, the peer's log lines) would break the table.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
+    profiler = cProfile.Profile() if profile and who == "ours" else None
     try:
+        if profiler is not None:
+            profiler.enable()
         out = _ours(folder, algorithm, limit) if who == "ours" else _peer.run(folder, algorithm)
     except Exception as error:  # reported in the table, the benchmark goes on
         out = {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:60]}"}
+    if profiler is not None:
+        profiler.disable()
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(PROFILE_LINES)
+        out["where"] = text.getvalue()
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put(out)
 
 
-def measure(who: str, folder: Path, algorithm: str, limit: float) -> dict[str, Any]:
+def measure(
+    who: str, folder: Path, algorithm: str, limit: float, *, profile: bool = False
+) -> dict[str, Any]:
     """Run one solve in a child process, killed after ``limit`` seconds plus a margin."""
     context = mp.get_context("fork")
     queue = context.Queue()
-    process = context.Process(target=_child, args=(queue, who, folder, algorithm, limit))
+    process = context.Process(target=_child, args=(queue, who, folder, algorithm, limit, profile))
     process.start()
     deadline = time.monotonic() + limit + 60
     while process.is_alive() and queue.empty() and time.monotonic() < deadline:
@@ -82,6 +101,7 @@ def main() -> None:
     parser.add_argument("--algorithms", default="leximin,maximin,nash,legacy")
     parser.add_argument("--limit", type=float, default=600.0, help="seconds per solve")
     parser.add_argument("--only", default="", help="comma-separated instance names")
+    parser.add_argument("--profile", action="store_true", help="print where our solves spend time")
     args = parser.parse_args()
     folders = _instances.all_instances()
     if not folders:
@@ -106,16 +126,24 @@ def main() -> None:
     )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
+    profiles: list[tuple[str, str]] = []
     for folder in folders:
         if only and folder.name not in only:
             continue
         instance = _instances.load(folder)
         for algorithm in args.algorithms.split(","):
-            _row(instance, folder, algorithm, args.limit, peer)
+            where = _row(instance, folder, algorithm, args.limit, peer, profile=args.profile)
+            if where:
+                profiles.append((f"{instance.name} {algorithm}", where))
+    for title, where in profiles:
+        print(f"\n## {title}\n{where}")
 
 
-def _row(instance: Any, folder: Path, algorithm: str, limit: float, peer: bool) -> None:
-    ours = measure("ours", folder, algorithm, limit)
+def _row(
+    instance: Any, folder: Path, algorithm: str, limit: float, peer: bool, *, profile: bool
+) -> str | None:
+    """Print the table rows of one instance and algorithm; returns our solve's profile."""
+    ours = measure("ours", folder, algorithm, limit, profile=profile)
     theirs = (
         measure("peer", folder, algorithm, limit)
         if peer and algorithm in ("leximin", "maximin")
@@ -153,6 +181,7 @@ def _row(instance: Any, folder: Path, algorithm: str, limit: float, peer: bool) 
             + " |",
             flush=True,
         )
+    return ours.get("where")
 
 
 if __name__ == "__main__":
