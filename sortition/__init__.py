@@ -17,6 +17,7 @@ from sortition.errors import (
 from sortition.model import Person, Pool, Quota, Quotas
 from sortition.result import Algorithm, Distribution, SelectionReport, SelectionResult
 from sortition.selection import select_panel
+from sortition.solver.highs import MipSolver
 
 __version__ = "0.1.0"
 
@@ -27,6 +28,7 @@ __all__ = [
     "InputErrors",
     "InputProblem",
     "InvalidPanel",
+    "MipSolver",
     "Person",
     "Pool",
     "Quota",

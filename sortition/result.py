@@ -67,7 +67,9 @@ def _split(
 
 @dataclass(frozen=True, slots=True)
 class SelectionReport:
-    """Figures about one run; the keys of ``report.json`` (see :meth:`as_dict`)."""
+    """Figures about one run; the keys of ``report.json`` (see :meth:`as_dict`).
+
+    ``algorithm``, ``seed`` and ``mip_solver`` are the settings the run used."""
 
     algorithm: str
     n: int
@@ -80,6 +82,7 @@ class SelectionReport:
     lp_gap: float
     seconds: float
     seed: int
+    mip_solver: str
     infeasible: bool = False
 
     def as_dict(self) -> dict[str, object]:

@@ -17,7 +17,7 @@ from sortition.errors import InvalidPanel
 from sortition.model import Pool, Quotas
 from sortition.result import Algorithm, Distribution, SelectionReport, SelectionResult
 from sortition.solver.draw import draw_panel, rank_alternates
-from sortition.solver.highs import Deadline
+from sortition.solver.highs import Deadline, MipSolver
 from sortition.solver.legacy import legacy
 from sortition.solver.leximin import leximin
 from sortition.solver.lottery import Lottery, type_probabilities
@@ -44,6 +44,7 @@ def select_panel(
     seed: int | None = None,
     time_limit: float | None = None,
     progress: Progress | None = None,
+    mip_solver: MipSolver | str = MipSolver.HIGHS,
 ) -> SelectionResult:
     """Compute the lottery, verify it, and draw a panel of ``k`` from ``pool``.
 
@@ -52,6 +53,10 @@ def select_panel(
     ``time_limit`` (seconds, None: none) bounds the whole computation: when it passes the call
     raises :class:`SolverError` saying what was reached; it never returns a partial lottery.
     ``progress(message, fraction or None)`` is called as the solver advances.
+    ``mip_solver`` (recorded in ``report.mip_solver``) is ``"highs"`` or ``"cbc"``; cbc: solve
+    the integer programs with CBC instead of HiGHS, for an installation whose HiGHS
+    misbehaves; HiGHS already falls back to CBC by itself when it ends without an answer. The
+    feasibility check that runs first always uses HiGHS.
 
     Raises :class:`InfeasibleQuotas` when no panel meets the quotas and :class:`InvalidPanel`
     if a computed panel breaks a rule (a bug, never expected). The report's ``seconds`` is the
@@ -63,6 +68,7 @@ def select_panel(
     from sortition.feasibility import ensure_feasible
 
     algorithm = Algorithm(algorithm)
+    mip_solver = MipSolver(mip_solver)
     seed = secrets.randbits(63) if seed is None else seed
     report_progress: Progress = progress or (lambda _message, _fraction: None)
     ensure_feasible(pool, quotas, k)
@@ -73,6 +79,7 @@ def select_panel(
         rng=random.Random(f"{seed}:lottery"),
         deadline=Deadline.after(time_limit),
         progress=report_progress,
+        mip_solver=mip_solver,
     )
     verify(model, lottery)
     probabilities = person_probabilities(model, lottery)
@@ -80,7 +87,9 @@ def select_panel(
     rng = random.Random(f"{seed}:draw")
     panel = draw_panel(model, lottery, rng=rng)
     alternates = rank_alternates(pool, quotas, panel, rng=rng)
-    report = _report(algorithm, model, lottery, probabilities, seconds=seconds, seed=seed)
+    report = _report(
+        algorithm, model, lottery, probabilities, seconds=seconds, seed=seed, mip_solver=mip_solver
+    )
     distribution = Distribution(model.members, lottery.compositions, lottery.weights)
     return SelectionResult(distribution, probabilities, panel, alternates, report)
 
@@ -139,6 +148,7 @@ def _report(
     *,
     seconds: float,
     seed: int,
+    mip_solver: MipSolver,
 ) -> SelectionReport:
     values = list(probabilities.values())
     low = min(values)
@@ -160,4 +170,5 @@ def _report(
         lp_gap=gap,
         seconds=seconds,
         seed=seed,
+        mip_solver=mip_solver.value,
     )

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sortition.errors import SolverError
-from sortition.solver.highs import Deadline, MipResult, solve_mip
+from sortition.solver.highs import Deadline, MipResult, MipSolver, solve_mip
 from sortition.solver.panels import panel_program
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
@@ -121,11 +121,13 @@ def split(
     rng: random.Random,
     deadline: Deadline,
     progress: Callable[[float], None] | None = None,
+    mip_solver: MipSolver = MipSolver.HIGHS,
 ) -> Split:
     """Split the point ``seats`` of Q into valid panels (see the module docstring).
 
     ``rng`` perturbs the LP costs (see ``LP_TRIES``); ``progress(fraction)`` follows the
-    mass split on a log scale."""
+    mass split on a log scale; ``mip_solver`` solves the face LPs and integer programs (see
+    :func:`sortition.solver.highs.solve_mip`)."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     upper = np.where([model.selectable(t) for t in range(len(model))], sizes, 0.0)
     rows = _Rows(model)
@@ -167,7 +169,7 @@ def split(
             ):
                 h.changeRowBounds(i + 1, float(low), float(high))  # row 0 is the size
             h.changeColsCost(len(model), all_types, costs)
-        relaxed = solve_mip(lp, what="panel LP on a face", deadline=deadline)
+        relaxed = solve_mip(lp, what="panel LP on a face", deadline=deadline, solver=mip_solver)
         if relaxed.values is None:
             break
         values = relaxed.values
@@ -177,9 +179,13 @@ def split(
             # Another vertex of the face, near the preferred one.
             noise = 1.0 + NOISE * attempt * noise_rng.random(len(model))
             lp.changeColsCost(len(model), all_types, costs * noise)
-            values = _values(solve_mip(lp, what="panel LP on a face", deadline=deadline))
+            values = _values(
+                solve_mip(lp, what="panel LP on a face", deadline=deadline, solver=mip_solver)
+            )
         if not _integral(values):
-            result = solve_mip(mip, what="panel integer program on a face", deadline=deadline)
+            result = solve_mip(
+                mip, what="panel integer program on a face", deadline=deadline, solver=mip_solver
+            )
             if result.values is None:
                 break
             values = result.values

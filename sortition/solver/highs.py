@@ -8,7 +8,6 @@ go through :func:`solve_mip`, which falls back to CBC (:mod:`sortition.solver.cb
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,8 +20,6 @@ from sortition.errors import SolverError
 from sortition.solver.search import FloatArray
 
 INF = highspy.kHighsInf
-# Set to "cbc" to solve the integer programs with CBC instead of HiGHS.
-MIP_SOLVER_VARIABLE = "KLEROTERION_MIP_SOLVER"
 
 
 class Outcome(Enum):
@@ -110,7 +107,8 @@ def outcome(h: highspy.Highs) -> Outcome:
 
 
 class MipSolver(StrEnum):
-    """The solvers an integer program can run on."""
+    """The solver of the integer programs (see :func:`solve_mip`): HIGHS, with CBC taking
+    over when HiGHS ends without an answer, or CBC alone."""
 
     HIGHS = "highs"
     CBC = "cbc"
@@ -139,14 +137,16 @@ def solve(h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None 
     return result
 
 
-def solve_mip(h: highspy.Highs, *, what: str, deadline: Deadline) -> MipResult:
+def solve_mip(
+    h: highspy.Highs, *, what: str, deadline: Deadline, solver: MipSolver = MipSolver.HIGHS
+) -> MipResult:
     """Solve the integer program held by ``h`` as :func:`solve` does, but where HiGHS ends
     without an answer (a status :func:`solve` raises on, other than the time limit) solve the
-    same model again with CBC. With the environment variable ``KLEROTERION_MIP_SOLVER=cbc``
-    CBC alone solves it, for installations whose HiGHS misbehaves.
+    same model again with CBC. With ``solver=MipSolver.CBC`` CBC alone solves it, for
+    installations whose HiGHS misbehaves.
 
     A CBC solve leaves ``h`` as it was: its solution and saved solutions are not CBC's."""
-    if _chosen_mip_solver() is MipSolver.HIGHS:
+    if MipSolver(solver) is MipSolver.HIGHS:
         result = _run(h, what=what, deadline=deadline, cap=None)
         if result is Outcome.INFEASIBLE:
             return MipResult(result, None, MipSolver.HIGHS)
@@ -157,15 +157,6 @@ def solve_mip(h: highspy.Highs, *, what: str, deadline: Deadline) -> MipResult:
     from sortition.solver import cbc
 
     return MipResult(*cbc.solve_with_cbc(h, what=what, deadline=deadline), MipSolver.CBC)
-
-
-def _chosen_mip_solver() -> MipSolver:
-    """The solver that ``KLEROTERION_MIP_SOLVER`` names, HiGHS when it is unset."""
-    name = os.environ.get(MIP_SOLVER_VARIABLE, MipSolver.HIGHS).strip().lower()
-    try:
-        return MipSolver(name)
-    except ValueError:
-        raise SolverError(f"{MIP_SOLVER_VARIABLE} must be 'highs' or 'cbc', not {name!r}") from None
 
 
 def _run(h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None) -> Outcome:

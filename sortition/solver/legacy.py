@@ -16,7 +16,7 @@ from collections import Counter
 
 from sortition.errors import SolverError
 from sortition.model import Quota
-from sortition.solver.highs import Deadline
+from sortition.solver.highs import Deadline, MipSolver
 from sortition.solver.leximin import Progress
 from sortition.solver.lottery import Lottery
 from sortition.solver.types import Composition, TypeModel
@@ -32,9 +32,11 @@ def legacy(
     deadline: Deadline,
     progress: Progress,
     runs: int = RUNS,
+    mip_solver: MipSolver = MipSolver.HIGHS,
 ) -> Lottery:
     """``runs`` greedy draws as an empirical lottery. ``model`` must have singleton types
-    (``group_types(..., split=True)``) so that compositions name people."""
+    (``group_types(..., split=True)``) so that compositions name people. ``mip_solver`` is
+    accepted like the other algorithms' and ignored: the draw solves no integer program."""
     counts: Counter[Composition] = Counter()
     for run in range(runs):
         if deadline.expired():

@@ -46,6 +46,7 @@ from sortition.solver.caratheodory import split
 from sortition.solver.highs import (
     INF,
     Deadline,
+    MipSolver,
     Outcome,
     add_row,
     new_model,
@@ -250,10 +251,15 @@ def converge_level(
 
 
 def start(
-    model: TypeModel, *, rng: random.Random, deadline: Deadline
+    model: TypeModel,
+    *,
+    rng: random.Random,
+    deadline: Deadline,
+    mip_solver: MipSolver = MipSolver.HIGHS,
 ) -> tuple[DualLP, PanelOracle]:
-    """The dual LP seeded with panels that seat every type that can sit."""
-    oracle = PanelOracle(model)
+    """The dual LP seeded with panels that seat every type that can sit, and the oracle
+    (solving with ``mip_solver``) that found them."""
+    oracle = PanelOracle(model, mip_solver=mip_solver)
     lp = DualLP(model)
     for composition in covering_panels(oracle, rng=rng, deadline=deadline):
         lp.add_panel(composition)
@@ -261,9 +267,15 @@ def start(
 
 
 def leximin(
-    model: TypeModel, *, rng: random.Random, deadline: Deadline, progress: Progress
+    model: TypeModel,
+    *,
+    rng: random.Random,
+    deadline: Deadline,
+    progress: Progress,
+    mip_solver: MipSolver = MipSolver.HIGHS,
 ) -> Lottery:
-    """The LEXIMIN lottery over compositions (see the module docstring).
+    """The LEXIMIN lottery over compositions (see the module docstring), its integer programs
+    solved with ``mip_solver``.
 
     ``Lottery.bound`` is the relaxation's minimum (tiers 1 and 2) or the first level's LP value
     (tier 3): no lottery has a higher minimum.
@@ -274,11 +286,17 @@ def leximin(
     found: tuple[Composition, ...] = ()
     if relaxed is not None:
         lottery, found = split_relaxed(
-            "LEXIMIN", model, relaxed, rng=rng, deadline=deadline, progress=progress
+            "LEXIMIN",
+            model,
+            relaxed,
+            rng=rng,
+            deadline=deadline,
+            progress=progress,
+            mip_solver=mip_solver,
         )
         if lottery is not None:
             return lottery
-    lp, oracle = start(model, rng=rng, deadline=deadline)
+    lp, oracle = start(model, rng=rng, deadline=deadline, mip_solver=mip_solver)
     for composition in found:
         lp.add_panel(composition)
     if relaxed is not None:
@@ -324,9 +342,11 @@ def split_relaxed(
     rng: random.Random,
     deadline: Deadline,
     progress: Progress,
+    mip_solver: MipSolver = MipSolver.HIGHS,
 ) -> tuple[Lottery | None, tuple[Composition, ...]]:
     """Tier 1: the lottery that splits the relaxed point into panels when the split reaches
-    it, else None; with the panels the split found either way."""
+    it, else None; with the panels the split found either way. ``mip_solver`` solves the
+    split's programs."""
     progress(f"{name}: the relaxation's optimum found, splitting it into panels", 0.0)
     parts = split(
         model,
@@ -334,6 +354,7 @@ def split_relaxed(
         rng=rng,
         deadline=deadline,
         progress=lambda fraction: progress(f"{name}: splitting into panels", fraction),
+        mip_solver=mip_solver,
     )
     mix = np.asarray(parts.weights, dtype=np.float64)
     mix /= max(float(mix.sum()), 1e-300)

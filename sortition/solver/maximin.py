@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 
 from sortition.errors import SolverError
-from sortition.solver.highs import Deadline
+from sortition.solver.highs import Deadline, MipSolver
 from sortition.solver.leximin import LEVEL_SLACK, Progress, converge_level, split_relaxed, start
 from sortition.solver.lottery import Lottery, decompose
 from sortition.solver.relaxed import relaxed_leximin
@@ -21,19 +21,31 @@ from sortition.solver.types import Composition, TypeModel
 
 
 def maximin(
-    model: TypeModel, *, rng: random.Random, deadline: Deadline, progress: Progress
+    model: TypeModel,
+    *,
+    rng: random.Random,
+    deadline: Deadline,
+    progress: Progress,
+    mip_solver: MipSolver = MipSolver.HIGHS,
 ) -> Lottery:
-    """The MAXIMIN lottery; ``Lottery.bound`` is the LP optimum of the minimum probability.
+    """The MAXIMIN lottery, its integer programs solved with ``mip_solver``;
+    ``Lottery.bound`` is the LP optimum of the minimum probability.
     Raises :class:`SolverError` when the deadline passes before the optimum is proved."""
     relaxed = relaxed_leximin(model, deadline=deadline, first_level_only=True)
     found: tuple[Composition, ...] = ()
     if relaxed is not None:
         lottery, found = split_relaxed(
-            "MAXIMIN", model, relaxed, rng=rng, deadline=deadline, progress=progress
+            "MAXIMIN",
+            model,
+            relaxed,
+            rng=rng,
+            deadline=deadline,
+            progress=progress,
+            mip_solver=mip_solver,
         )
         if lottery is not None:
             return lottery
-    lp, oracle = start(model, rng=rng, deadline=deadline)
+    lp, oracle = start(model, rng=rng, deadline=deadline, mip_solver=mip_solver)
     for composition in found:
         lp.add_panel(composition)
     try:

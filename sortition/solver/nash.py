@@ -19,7 +19,7 @@ import random
 import highspy
 import numpy as np
 
-from sortition.solver.highs import INF, Deadline, add_row, new_model, require_optimal
+from sortition.solver.highs import INF, Deadline, MipSolver, add_row, new_model, require_optimal
 from sortition.solver.leximin import Progress
 from sortition.solver.lottery import Lottery, normalised
 from sortition.solver.panels import PanelOracle, covering_panels
@@ -84,11 +84,17 @@ class _Master:
 
 
 def nash(
-    model: TypeModel, *, rng: random.Random, deadline: Deadline, progress: Progress
+    model: TypeModel,
+    *,
+    rng: random.Random,
+    deadline: Deadline,
+    progress: Progress,
+    mip_solver: MipSolver = MipSolver.HIGHS,
 ) -> Lottery:
-    """The NASH lottery (see the module docstring); ``Lottery.bound`` is the Frank-Wolfe gap
-    per person on the mean log probability."""
-    oracle = PanelOracle(model)
+    """The NASH lottery (see the module docstring), its pricing integer program solved with
+    ``mip_solver``; ``Lottery.bound`` is the Frank-Wolfe gap per person on the mean log
+    probability."""
+    oracle = PanelOracle(model, mip_solver=mip_solver)
     panels = covering_panels(oracle, rng=rng, deadline=deadline)
     active = sorted({t for p in panels for t, c in enumerate(p) if c})
     master = _Master(model, active)

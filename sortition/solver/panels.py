@@ -72,10 +72,12 @@ def panel_program(model: TypeModel, *, mip_gap: float = MIP_GAP) -> highspy.High
 
 
 class PanelOracle:
-    """Finds valid panels (compositions) of maximum weight over the types of ``model``."""
+    """Finds valid panels (compositions) of maximum weight over the types of ``model``, with
+    ``mip_solver`` solving the integer program (see :func:`solve_mip`)."""
 
-    def __init__(self, model: TypeModel) -> None:
+    def __init__(self, model: TypeModel, *, mip_solver: MipSolver = MipSolver.HIGHS) -> None:
         self.model = model
+        self.mip_solver = mip_solver
         self.calls = 0
         self.searches = 0
         self._search = SwapSearch(model)
@@ -102,7 +104,9 @@ class PanelOracle:
         scale = float(np.max(np.abs(w))) if len(w) else 0.0
         h.changeColsCost(n, np.arange(n, dtype=np.int32), w / scale if scale > 0 else w)
         self.calls += 1
-        result = solve_mip(h, what="panel integer program", deadline=deadline)
+        result = solve_mip(
+            h, what="panel integer program", deadline=deadline, solver=self.mip_solver
+        )
         self._saved_are_current = result.solver is MipSolver.HIGHS
         if result.values is None:
             raise InfeasibleQuotas(problems=[QuotaProblem("no panel meets every quota")])

@@ -1,11 +1,10 @@
 """CBC as the fallback MIP solver: the copy of a HiGHS model solved by CBC, the
-KLEROTERION_MIP_SOLVER switch, and the fallback when HiGHS ends without an answer."""
+``mip_solver`` parameter, and the fallback when HiGHS ends without an answer."""
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
 
 import highspy
 import numpy as np
@@ -16,7 +15,15 @@ from sortition import SolverError
 from sortition.result import SelectionResult
 from sortition.selection import select_panel
 from sortition.solver import caratheodory, cbc, highs, panels
-from sortition.solver.highs import INF, Deadline, Outcome, add_row, new_model, solve_mip
+from sortition.solver.highs import (
+    INF,
+    Deadline,
+    MipSolver,
+    Outcome,
+    add_row,
+    new_model,
+    solve_mip,
+)
 from sortition.solver.panels import PanelOracle, panel_program
 from sortition.solver.types import TypeModel, group_types
 from tests.sortition.instances import random_instance
@@ -118,18 +125,18 @@ def test_cbc_refuses_a_passed_deadline() -> None:
         cbc.solve_with_cbc(knapsack(), what="knapsack", deadline=Deadline(time.monotonic() - 1))
 
 
-def test_an_unknown_solver_name_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KLEROTERION_MIP_SOLVER", "gurobi")
-    with pytest.raises(SolverError, match="KLEROTERION_MIP_SOLVER must be 'highs' or 'cbc'"):
-        solve_mip(knapsack(), what="knapsack", deadline=NO_LIMIT)
+def test_an_unknown_solver_name_is_an_error() -> None:
+    with pytest.raises(ValueError, match="'gurobi' is not a valid MipSolver"):
+        select_panel(*instance(), seed=1, mip_solver="gurobi")
 
 
 @pytest.fixture(scope="module")
-def with_highs() -> Iterator[SelectionResult]:
-    """LEXIMIN on the test instance with HiGHS, the reference for the CBC runs."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("KLEROTERION_MIP_SOLVER", raising=False)
-        yield select_panel(*instance(), seed=1)
+def with_highs() -> dict[str, SelectionResult]:
+    """Each algorithm on the test instance with HiGHS, the reference for the CBC runs."""
+    return {
+        algorithm: select_panel(*instance(), seed=1, algorithm=algorithm)
+        for algorithm in ("leximin", "maximin", "nash")
+    }
 
 
 @pytest.fixture
@@ -162,19 +169,52 @@ def panel_programs(monkeypatch: pytest.MonkeyPatch) -> list[highspy.Highs]:
     return built
 
 
+def test_the_environment_does_not_choose_the_solver(
+    monkeypatch: pytest.MonkeyPatch, cbc_calls: list[str]
+) -> None:
+    """The library reads no environment variable: only ``solver`` sends a program to CBC."""
+    monkeypatch.setenv("KLEROTERION_MIP_SOLVER", "cbc")
+    assert solve_mip(knapsack(), what="knapsack", deadline=NO_LIMIT).solver is MipSolver.HIGHS
+    assert cbc_calls == []
+    result = solve_mip(knapsack(), what="knapsack", deadline=NO_LIMIT, solver=MipSolver.CBC)
+    assert (result.solver, cbc_calls) == (MipSolver.CBC, ["knapsack"])
+    assert result.values is not None
+    assert result.values.tolist() == pytest.approx([1.0, 1.0, 0.0, 0.0], abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "program", "tolerance"),
+    [
+        ("leximin", "on a face", 1e-6),
+        ("maximin", "on a face", 1e-6),
+        ("nash", "panel integer program", 1e-3),
+        ("leximin-by-levels", "panel integer program", 1e-6),
+    ],
+)
 def test_forced_cbc_gives_the_highs_probabilities(
     monkeypatch: pytest.MonkeyPatch,
-    with_highs: SelectionResult,
+    with_highs: dict[str, SelectionResult],
     cbc_calls: list[str],
     panel_programs: list[highspy.Highs],
+    algorithm: str,
+    program: str,
+    tolerance: float,
 ) -> None:
-    monkeypatch.setenv("KLEROTERION_MIP_SOLVER", "cbc")
-    result = select_panel(*instance(), seed=1)
-    assert any("on a face" in call for call in cbc_calls)
+    """With ``mip_solver="cbc"`` HiGHS solves none of the panel programs (the oracle's and the
+    split's), CBC solves them, and the lottery is HiGHS's (NASH's only up to its gap).
+    "leximin-by-levels" skips the relaxation's split, so that the pricing integer program of
+    column generation runs."""
+    reference = with_highs["leximin" if algorithm == "leximin-by-levels" else algorithm]
+    if algorithm == "leximin-by-levels":
+        monkeypatch.setattr(leximin_module, "relaxed_leximin", lambda model, deadline: None)
+        algorithm = "leximin"
+    result = select_panel(*instance(), seed=1, algorithm=algorithm, mip_solver="cbc")
+    assert result.report.mip_solver == "cbc"
+    assert any(program in call for call in cbc_calls)
     assert panel_programs
     assert all(h.getModelStatus() == highspy.HighsModelStatus.kNotset for h in panel_programs)
-    for pid, probability in with_highs.probabilities.items():
-        assert result.probabilities[pid] == pytest.approx(probability, abs=1e-6)
+    for pid, probability in reference.probabilities.items():
+        assert result.probabilities[pid] == pytest.approx(probability, abs=tolerance)
 
 
 @pytest.mark.parametrize(
@@ -195,7 +235,6 @@ def test_a_failing_highs_falls_back_to_cbc(
     """HiGHS reports a status it gives no answer with on every panel program; CBC re-solves
     each, and the lottery is the one HiGHS finds when it works. "leximin-by-levels" skips the
     relaxation's split, so that the pricing integer program of column generation runs."""
-    monkeypatch.delenv("KLEROTERION_MIP_SOLVER", raising=False)
     if algorithm == "leximin-by-levels":
         monkeypatch.setattr(leximin_module, "relaxed_leximin", lambda model, deadline: None)
         algorithm = "leximin"
@@ -219,17 +258,42 @@ def test_a_failing_highs_falls_back_to_cbc(
     assert result.report.min_probability == pytest.approx(expected.report.min_probability, abs=1e-6)
 
 
-def test_runners_up_are_not_stale_after_a_cbc_solve(monkeypatch: pytest.MonkeyPatch) -> None:
-    """After a HiGHS solve the oracle offers HiGHS's saved solutions; after a CBC solve of
-    other weights those belong to the earlier solve and it offers none. The CBC panel is as
-    heavy as the HiGHS one under the same weights."""
+def test_runners_up_are_not_stale_after_a_cbc_solve(
+    monkeypatch: pytest.MonkeyPatch,
+    cbc_calls: list[str],
+    panel_programs: list[highspy.Highs],
+) -> None:
+    """After a HiGHS solve the oracle offers HiGHS's saved solutions; after a solve that
+    falls back to CBC those belong to the earlier solve and it offers none. The CBC panel is
+    as heavy as the HiGHS one under the same weights."""
     model = group_types(*instance())
     oracle = PanelOracle(model)
     weights = np.random.default_rng(5).random(len(model))
-    monkeypatch.delenv("KLEROTERION_MIP_SOLVER", raising=False)
     _, by_highs = oracle.best(weights, deadline=NO_LIMIT)
     assert oracle.runners_up(weights, -np.inf)
-    monkeypatch.setenv("KLEROTERION_MIP_SOLVER", "cbc")
+    assert cbc_calls == []
+    real = highs.outcome
+    (program,) = panel_programs
+    monkeypatch.setattr(highs, "outcome", lambda h: Outcome.OTHER if h is program else real(h))
     _, by_cbc = oracle.best(weights, deadline=NO_LIMIT)
+    assert cbc_calls == ["panel integer program"]
     assert by_cbc == pytest.approx(by_highs, abs=1e-9)
+    assert oracle.runners_up(weights, -np.inf) == []
+
+
+def test_an_oracle_for_cbc_solves_with_cbc_only(
+    cbc_calls: list[str], panel_programs: list[highspy.Highs]
+) -> None:
+    """``PanelOracle(model, mip_solver=MipSolver.CBC)``: every pricing solve is CBC's, its
+    panel is as heavy as HiGHS's, and it offers no runners-up (HiGHS saved none)."""
+    model = group_types(*instance())
+    weights = np.random.default_rng(5).random(len(model))
+    _, by_highs = PanelOracle(model).best(weights, deadline=NO_LIMIT)
+    assert cbc_calls == []
+    oracle = PanelOracle(model, mip_solver=MipSolver.CBC)
+    for _ in range(2):
+        _, by_cbc = oracle.best(weights, deadline=NO_LIMIT)
+        assert by_cbc == pytest.approx(by_highs, abs=1e-9)
+    assert cbc_calls == ["panel integer program"] * 2
+    assert panel_programs[-1].getModelStatus() == highspy.HighsModelStatus.kNotset
     assert oracle.runners_up(weights, -np.inf) == []

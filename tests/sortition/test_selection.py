@@ -13,7 +13,7 @@ from sortition import Algorithm, Person, Pool, Quota, Quotas, SolverError
 from sortition.selection import gini, select_panel
 from sortition.solver.caratheodory import split
 from sortition.solver.draw import replacement
-from sortition.solver.highs import Deadline, MipResult
+from sortition.solver.highs import Deadline, MipResult, MipSolver
 from sortition.solver.relaxed import RelaxedPoint, relaxed_leximin
 from sortition.solver.types import TypeModel, group_types
 from tests.sortition.instances import is_valid, random_instance
@@ -30,6 +30,7 @@ REPORT_KEYS = {
     "lp_gap",
     "seconds",
     "seed",
+    "mip_solver",
     "infeasible",
 }
 
@@ -46,6 +47,7 @@ def test_report_has_every_key_and_consistent_figures(instance: tuple) -> None:
     assert set(report) == REPORT_KEYS
     values = list(result.probabilities.values())
     assert report["n"] == 40 and report["k"] == 8 and report["algorithm"] == "leximin"
+    assert report["mip_solver"] == "highs"
     assert report["min_probability"] == min(values)
     assert report["max_probability"] == max(values)
     assert 0 <= report["lp_gap"] < 1e-6
@@ -204,9 +206,11 @@ def test_the_relaxed_point_splits_into_valid_panels(
     calls: list[str] = []
     real = caratheodory.solve_mip
 
-    def counting(h: highspy.Highs, *, what: str, deadline: Deadline) -> MipResult:
+    def counting(
+        h: highspy.Highs, *, what: str, deadline: Deadline, solver: MipSolver
+    ) -> MipResult:
         calls.append(what)
-        return real(h, what=what, deadline=deadline)
+        return real(h, what=what, deadline=deadline, solver=solver)
 
     monkeypatch.setattr(caratheodory, "solve_mip", counting)
     parts = split(model, relaxed.seats, rng=random.Random(1), deadline=Deadline.after(None))
