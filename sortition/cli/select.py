@@ -22,6 +22,7 @@ from sortition.errors import InfeasibleQuotas, InputErrors, SolverError
 from sortition.feasibility import FeasibilityReport, check_feasibility
 from sortition.model import Quotas
 from sortition.result import Algorithm, SelectionResult
+from sortition.solver.highs import MipSolver
 from sortition.tabular import (
     LoadedPool,
     people_table,
@@ -87,6 +88,16 @@ def check(
 )
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the draw (default: random).")
 @click.option(
+    "--mip-solver",
+    type=click.Choice([s.value for s in MipSolver], case_sensitive=False),
+    default=MipSolver.HIGHS.value,
+    show_default=True,
+    envvar="KLEROTERION_MIP_SOLVER",
+    show_envvar=True,
+    help="cbc: solve the integer programs with CBC instead of HiGHS, for an installation whose "
+    "HiGHS misbehaves (HiGHS falls back to CBC by itself when it ends without an answer).",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
@@ -101,6 +112,7 @@ def select(
     time_limit: float | None,
     algorithm: str,
     seed: int | None,
+    mip_solver: str,
     out: Path,
 ) -> None:
     """Select a panel of K from PEOPLE meeting QUOTAS, fairly (LEXIMIN by default), and write
@@ -110,15 +122,30 @@ def select(
         (out / name).unlink(missing_ok=True)
     loaded, read = _load(people, quotas, id_column, address_columns, out=out)
     seed = secrets.randbits(32) if seed is None else seed
+    solver = MipSolver(mip_solver)
+    settings = {
+        "algorithm": algorithm,
+        "n": len(loaded.pool),
+        "k": k,
+        "seed": seed,
+        "mip_solver": solver.value,
+    }
     try:
         # select_panel checks feasibility first and raises with the minimal relaxation
-        result = _run(loaded, read, k, algorithm=algorithm, seed=seed, time_limit=time_limit)
+        result = _run(
+            loaded,
+            read,
+            k,
+            algorithm=algorithm,
+            seed=seed,
+            time_limit=time_limit,
+            mip_solver=solver,
+        )
     except InfeasibleQuotas as error:
-        _write_report(out, _failure(loaded, k, algorithm, seed, error))
+        _write_report(out, {**settings, **_failure(error)})
         _fail(str(error), EXIT_INFEASIBLE)
     except SolverError as error:
-        failure = {"algorithm": algorithm, "n": len(loaded.pool), "k": k, "seed": seed}
-        _write_report(out, {**failure, "infeasible": False, "error": str(error)})
+        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
         _fail(str(error), EXIT_SOLVER)
     _write_outputs(out, loaded, result, files={"people": str(people), "quotas": str(quotas)})
     report = result.report
@@ -154,6 +181,7 @@ def _run(
     algorithm: str,
     seed: int,
     time_limit: float | None,
+    mip_solver: MipSolver,
 ) -> SelectionResult:
     # Imported here: the selection module is heavy, and `check` never needs it.
     from sortition.selection import select_panel
@@ -167,6 +195,7 @@ def _run(
             seed=seed,
             time_limit=time_limit,
             progress=progress,
+            mip_solver=mip_solver,
         )
     return result
 
@@ -212,14 +241,9 @@ def _write_outputs(
     _write_report(out, report)
 
 
-def _failure(
-    loaded: LoadedPool, k: int, algorithm: str, seed: int, error: InfeasibleQuotas
-) -> dict[str, Any]:
+def _failure(error: InfeasibleQuotas) -> dict[str, Any]:
+    """The report's keys for quotas that cannot be met (the run's settings aside)."""
     return {
-        "algorithm": algorithm,
-        "n": len(loaded.pool),
-        "k": k,
-        "seed": seed,
         "infeasible": True,
         "error": "quotas",
         "problems": [str(p) for p in error.problems],

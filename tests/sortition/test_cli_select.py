@@ -7,6 +7,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -14,6 +15,7 @@ from click.testing import CliRunner, Result
 
 from sortition.cli import main
 from sortition.cli import select as cli_select
+from sortition.solver import cbc
 from sortition.tabular import read_inputs
 
 DATA = Path(__file__).parent / "data"
@@ -108,12 +110,23 @@ def test_select_with_impossible_quotas(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "selected.csv").write_text("an earlier run's panel\n", encoding="utf-8")
-    result = run("select", POOL, tight_quotas(tmp_path), *BASE, "--seed", "7", "--out", out)
+    result = run(
+        "select",
+        POOL,
+        tight_quotas(tmp_path),
+        *BASE,
+        "--seed",
+        "7",
+        "--mip-solver",
+        "cbc",
+        "--out",
+        out,
+    )
     assert result.exit_code == 3
     assert "gender female: minimum 5 cannot be met, 4 can" in result.stderr
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["infeasible"] is True
-    assert report["seed"] == 7
+    assert (report["seed"], report["mip_solver"]) == (7, "cbc")
     assert {
         "category": "gender",
         "value": "female",
@@ -198,6 +211,61 @@ def test_select_other_algorithms(tmp_path: Path, algorithm: str) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / algorithm / "report.json").read_text(encoding="utf-8"))
     assert report["algorithm"] == algorithm
+
+
+@pytest.fixture
+def cbc_solves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What each CBC solve of the test solved (CBC runs only when asked for, or when HiGHS
+    ends without an answer)."""
+    solved: list[str] = []
+    real = cbc.solve_with_cbc
+
+    def counting(*args: Any, what: str, **kwargs: Any) -> Any:
+        solved.append(what)
+        return real(*args, what=what, **kwargs)
+
+    monkeypatch.setattr(cbc, "solve_with_cbc", counting)
+    return solved
+
+
+@pytest.mark.parametrize("how", ["option", "environment", "default"])
+def test_select_mip_solver(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cbc_solves: list[str], how: str
+) -> None:
+    """``--mip-solver cbc``, or KLEROTERION_MIP_SOLVER=cbc read by the command line, sends the
+    integer programs to CBC and report.json says so; by default HiGHS solves them."""
+    monkeypatch.delenv("KLEROTERION_MIP_SOLVER", raising=False)
+    extra = ["--mip-solver", "cbc"] if how == "option" else []
+    if how == "environment":
+        monkeypatch.setenv("KLEROTERION_MIP_SOLVER", "cbc")
+    out = tmp_path / "out"
+    result = select_into(out, *extra)
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    expected = "highs" if how == "default" else "cbc"
+    assert (report["mip_solver"], report["algorithm"], report["seed"]) == (expected, "leximin", 42)
+    assert bool(cbc_solves) == (expected == "cbc")
+
+
+def test_select_the_option_beats_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cbc_solves: list[str]
+) -> None:
+    monkeypatch.setenv("KLEROTERION_MIP_SOLVER", "cbc")
+    result = select_into(tmp_path / "out", "--mip-solver", "HiGHS")
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["mip_solver"] == "highs"
+    assert cbc_solves == []
+
+
+def test_select_rejects_an_unknown_mip_solver(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KLEROTERION_MIP_SOLVER", "gurobi")
+    result = run("select", POOL, QUOTAS, *BASE, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "Invalid value for '--mip-solver'" in result.stderr
+    assert "'gurobi' is not one of 'highs', 'cbc'" in result.stderr
 
 
 def test_select_row_number_ids(tmp_path: Path) -> None:
