@@ -146,6 +146,7 @@ def split(
     noise_rng = np.random.default_rng(rng.getrandbits(64))
     compositions: list[Composition] = []
     weights: list[float] = []
+    row_bounds = (rows.lower, rows.upper)  # as panel_program set them
     while mass > MASS_FLOOR:
         at_x = rows.matrix @ x
         at_lower = at_x <= rows.lower + TIGHT
@@ -155,19 +156,18 @@ def split(
         # Panels that seat the types with the most probability left go furthest.
         preference = x / sizes
         costs = preference / max(float(preference.max()), 1e-12)
+        # The face of x: its tight rows become equalities, its tight bounds fix the seats.
+        # Faces only shrink, so only the rows that became tight in the last step change.
+        low = np.where(at_upper, rows.upper, rows.lower)
+        high = np.where(at_lower, rows.lower, rows.upper)
+        changed = np.flatnonzero((low != row_bounds[0]) | (high != row_bounds[1]))
+        row_bounds = (low, high)
         for h in (lp, mip):
-            # The face of x: its tight rows become equalities, its tight bounds fix the seats.
             h.changeColsBounds(
                 len(model), all_types, np.where(full, upper, 0.0), np.where(empty, 0.0, upper)
             )
-            for i, (low, high) in enumerate(
-                zip(
-                    np.where(at_upper, rows.upper, rows.lower),
-                    np.where(at_lower, rows.lower, rows.upper),
-                    strict=True,
-                )
-            ):
-                h.changeRowBounds(i + 1, float(low), float(high))  # row 0 is the size
+            for i in changed:
+                h.changeRowBounds(int(i) + 1, float(low[i]), float(high[i]))  # row 0: the size
             h.changeColsCost(len(model), all_types, costs)
         relaxed = solve_mip(lp, what="panel LP on a face", deadline=deadline, solver=mip_solver)
         if relaxed.values is None:

@@ -5,15 +5,16 @@ First, as for LEXIMIN, the optimum over the LP relaxation (cutting planes on ``l
 relaxation's bound, so a mix that comes within ``GAP`` of it is NASH, with the difference as
 its proven gap (about 1e-9 per person on the shared instances).
 
-When the split falls short, HiGHS has no logarithm, so this is column generation on a linear outer approximation: the
-restricted master LP maximises ``sum_t size[t] * u[t]`` subject to ``u[t]`` lying under tangent
-lines of ``log`` at points where it has been evaluated (rows ``tangent[t,i]``), over lotteries of
-the panels found so far. Each round adds tangents where the LP overestimates the log, and prices
-a new panel with the gradient of the Nash welfare (weight ``1/probability[t]`` per seat of type
-``t``), Frank-Wolfe style. By concavity the welfare can exceed the current one by at most
-``(best panel's gradient weight) - (number of people who can sit)``: this Frank-Wolfe gap,
-divided by the number of people, is ``Lottery.bound``. The loop stops when it falls below
-``GAP``, or after ``ROUNDS`` rounds (the gap then says how far from optimal the lottery is).
+When the split falls short: HiGHS has no logarithm, so this is column generation on a linear
+outer approximation. The restricted master LP maximises ``sum_t size[t] * u[t]`` subject to
+``u[t]`` lying under tangent lines of ``log`` at points where it has been evaluated (rows
+``tangent[t,i]``), over lotteries of the panels found so far. Each round adds tangents where
+the LP overestimates the log, and prices a new panel with the gradient of the Nash welfare
+(weight ``1/probability[t]`` per seat of type ``t``), Frank-Wolfe style. By concavity the
+welfare can exceed the current one by at most ``(best panel's gradient weight) - (number of
+people who can sit)``: this Frank-Wolfe gap, divided by the number of people, is
+``Lottery.bound``. The loop stops when it falls below ``GAP``, or after ``ROUNDS`` rounds (the
+gap then says how far from optimal the lottery is).
 """
 
 from __future__ import annotations
