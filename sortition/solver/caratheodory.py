@@ -126,8 +126,10 @@ def split(
     """Split the point ``seats`` of Q into valid panels (see the module docstring).
 
     ``rng`` perturbs the LP costs (see ``LP_TRIES``); ``progress(fraction)`` follows the
-    mass split on a log scale; ``mip_solver`` solves the face LPs and integer programs (see
-    :func:`sortition.solver.highs.solve_mip`)."""
+    mass split on a log scale; ``mip_solver`` solves the face integer programs (see
+    :func:`sortition.solver.highs.solve_mip`). The face LPs, a thousand or more on a large
+    pool, stay with HiGHS (CBC takes one only when HiGHS ends without an answer): CBC would
+    start a process for each."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     upper = np.where([model.selectable(t) for t in range(len(model))], sizes, 0.0)
     rows = _Rows(model)
@@ -169,7 +171,7 @@ def split(
             for i in changed:
                 h.changeRowBounds(int(i) + 1, float(low[i]), float(high[i]))  # row 0: the size
             h.changeColsCost(len(model), all_types, costs)
-        relaxed = solve_mip(lp, what="panel LP on a face", deadline=deadline, solver=mip_solver)
+        relaxed = solve_mip(lp, what="panel LP on a face", deadline=deadline)
         if relaxed.values is None:
             break
         values = relaxed.values
@@ -180,7 +182,7 @@ def split(
             noise = 1.0 + NOISE * attempt * noise_rng.random(len(model))
             lp.changeColsCost(len(model), all_types, costs * noise)
             values = _values(
-                solve_mip(lp, what="panel LP on a face", deadline=deadline, solver=mip_solver)
+                solve_mip(lp, what="panel LP on a face", deadline=deadline)
             )
         if not _integral(values):
             result = solve_mip(

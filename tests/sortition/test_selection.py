@@ -229,7 +229,7 @@ def test_the_relaxed_point_splits_into_valid_panels(
     real = caratheodory.solve_mip
 
     def counting(
-        h: highspy.Highs, *, what: str, deadline: Deadline, solver: MipSolver
+        h: highspy.Highs, *, what: str, deadline: Deadline, solver: MipSolver = MipSolver.HIGHS
     ) -> MipResult:
         calls.append(what)
         return real(h, what=what, deadline=deadline, solver=solver)
