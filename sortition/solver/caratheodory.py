@@ -181,9 +181,7 @@ def split(
             # Another vertex of the face, near the preferred one.
             noise = 1.0 + NOISE * attempt * noise_rng.random(len(model))
             lp.changeColsCost(len(model), all_types, costs * noise)
-            values = _values(
-                solve_mip(lp, what="panel LP on a face", deadline=deadline)
-            )
+            values = _values(solve_mip(lp, what="panel LP on a face", deadline=deadline))
         if not _integral(values):
             result = solve_mip(
                 mip, what="panel integer program on a face", deadline=deadline, solver=mip_solver

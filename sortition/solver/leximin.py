@@ -256,12 +256,13 @@ def start(
     rng: random.Random,
     deadline: Deadline,
     mip_solver: MipSolver = MipSolver.HIGHS,
+    found: Sequence[Composition] = (),
 ) -> tuple[DualLP, PanelOracle]:
-    """The dual LP seeded with panels that seat every type that can sit, and the oracle
-    (solving with ``mip_solver``) that found them."""
+    """The dual LP seeded with panels that seat every type that can sit and with ``found``
+    (panels met earlier, such as a split's), and the oracle (solving with ``mip_solver``)."""
     oracle = PanelOracle(model, mip_solver=mip_solver)
     lp = DualLP(model)
-    for composition in covering_panels(oracle, rng=rng, deadline=deadline):
+    for composition in [*covering_panels(oracle, rng=rng, deadline=deadline), *found]:
         lp.add_panel(composition)
     return lp, oracle
 
@@ -283,22 +284,18 @@ def leximin(
     lottery, since a lottery that claims to be LEXIMIN must be.
     """
     relaxed = relaxed_leximin(model, deadline=deadline)
-    found: tuple[Composition, ...] = ()
-    if relaxed is not None:
-        lottery, found = split_relaxed(
-            "LEXIMIN",
-            model,
-            relaxed,
-            rng=rng,
-            deadline=deadline,
-            progress=progress,
-            mip_solver=mip_solver,
-        )
-        if lottery is not None:
-            return lottery
-    lp, oracle = start(model, rng=rng, deadline=deadline, mip_solver=mip_solver)
-    for composition in found:
-        lp.add_panel(composition)
+    lottery, found = split_relaxed(
+        "LEXIMIN",
+        model,
+        relaxed,
+        rng=rng,
+        deadline=deadline,
+        progress=progress,
+        mip_solver=mip_solver,
+    )
+    if lottery is not None:
+        return lottery
+    lp, oracle = start(model, rng=rng, deadline=deadline, mip_solver=mip_solver, found=found)
     if relaxed is not None:
         lottery = reach(model, lp, oracle, relaxed, deadline=deadline, progress=progress)
         if lottery is not None:
@@ -337,7 +334,7 @@ def leximin(
 def split_relaxed(
     name: str,
     model: TypeModel,
-    relaxed: RelaxedPoint,
+    relaxed: RelaxedPoint | None,
     *,
     rng: random.Random,
     deadline: Deadline,
@@ -345,8 +342,10 @@ def split_relaxed(
     mip_solver: MipSolver = MipSolver.HIGHS,
 ) -> tuple[Lottery | None, tuple[Composition, ...]]:
     """Tier 1: the lottery that splits the relaxed point into panels when the split reaches
-    it, else None; with the panels the split found either way. ``mip_solver`` solves the
-    split's programs."""
+    it, else None; with the panels the split found either way (none without a relaxed
+    point). ``mip_solver`` solves the split's integer programs."""
+    if relaxed is None:
+        return None, ()
     progress(f"{name}: the relaxation's optimum found, splitting it into panels", 0.0)
     parts = split(
         model,

@@ -17,7 +17,7 @@ from sortition.solver.highs import Deadline, MipSolver
 from sortition.solver.leximin import LEVEL_SLACK, Progress, converge_level, split_relaxed, start
 from sortition.solver.lottery import Lottery, decompose
 from sortition.solver.relaxed import relaxed_leximin
-from sortition.solver.types import Composition, TypeModel
+from sortition.solver.types import TypeModel
 
 
 def maximin(
@@ -32,22 +32,18 @@ def maximin(
     ``Lottery.bound`` is the LP optimum of the minimum probability.
     Raises :class:`SolverError` when the deadline passes before the optimum is proved."""
     relaxed = relaxed_leximin(model, deadline=deadline, first_level_only=True)
-    found: tuple[Composition, ...] = ()
-    if relaxed is not None:
-        lottery, found = split_relaxed(
-            "MAXIMIN",
-            model,
-            relaxed,
-            rng=rng,
-            deadline=deadline,
-            progress=progress,
-            mip_solver=mip_solver,
-        )
-        if lottery is not None:
-            return lottery
-    lp, oracle = start(model, rng=rng, deadline=deadline, mip_solver=mip_solver)
-    for composition in found:
-        lp.add_panel(composition)
+    lottery, found = split_relaxed(
+        "MAXIMIN",
+        model,
+        relaxed,
+        rng=rng,
+        deadline=deadline,
+        progress=progress,
+        mip_solver=mip_solver,
+    )
+    if lottery is not None:
+        return lottery
+    lp, oracle = start(model, rng=rng, deadline=deadline, mip_solver=mip_solver, found=found)
     try:
         value, _ = converge_level(lp, oracle, deadline=deadline)
     except SolverError as error:
