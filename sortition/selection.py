@@ -56,14 +56,14 @@ def select_panel(
     ``mip_solver`` (recorded in ``report.mip_solver``) is ``"highs"`` or ``"cbc"``; cbc: solve
     the integer programs with CBC instead of HiGHS, for an installation whose HiGHS
     misbehaves; HiGHS already falls back to CBC by itself when it ends without an answer. The
-    feasibility check that runs first always uses HiGHS.
+    feasibility check that runs first uses it too. LPs stay with HiGHS.
 
     Raises :class:`InfeasibleQuotas` when no panel meets the quotas and :class:`InvalidPanel`
     if a computed panel breaks a rule (a bug, never expected). The report's ``seconds`` is the
     solve time (grouping, lottery and checks); ``support_size`` counts type compositions;
     ``lp_gap`` is the LP bound on the minimum probability minus the minimum achieved (LEXIMIN,
-    MAXIMIN), the Frank-Wolfe gap per person on the mean log probability (NASH), and NaN for
-    LEGACY (no bound).
+    MAXIMIN), a proven gap per person on the mean log probability (NASH), and NaN for LEGACY
+    (no bound).
     """
     from sortition.feasibility import ensure_feasible
 
@@ -71,7 +71,7 @@ def select_panel(
     mip_solver = MipSolver(mip_solver)
     seed = secrets.randbits(63) if seed is None else seed
     report_progress: Progress = progress or (lambda _message, _fraction: None)
-    ensure_feasible(pool, quotas, k)
+    ensure_feasible(pool, quotas, k, mip_solver=mip_solver)
     started = time.perf_counter()
     model = group_types(pool, quotas, k, split=algorithm is Algorithm.LEGACY)
     lottery = _ALGORITHMS[algorithm](

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sortition.errors import InfeasibleQuotas, QuotaProblem, Relaxation
 from sortition.feasibility.programs import is_feasible, minimal_relaxation, unselectable_types
 from sortition.model import Pool, Quotas
+from sortition.solver.highs import MipSolver
 from sortition.solver.types import TypeModel, group_types
 
 __all__ = [
@@ -56,6 +57,7 @@ def check_feasibility(
     *,
     time_limit: float | None = None,
     find_unselectable: bool = True,
+    mip_solver: MipSolver = MipSolver.HIGHS,
 ) -> FeasibilityReport:
     """Decide whether a panel of ``k`` from ``pool`` can meet ``quotas`` and the household rule.
 
@@ -63,11 +65,15 @@ def check_feasibility(
     With ``find_unselectable`` (the default) every volunteer on no valid panel is listed: a
     volunteer is unselectable iff forcing them onto the panel leaves no valid panel.
     ``time_limit`` (seconds) applies to each integer program; a timeout raises SolverError.
+    ``mip_solver`` solves the feasibility and relaxation programs (the per-volunteer analysis
+    relies on HiGHS's partial solves and stays with HiGHS).
     """
     model = group_types(pool, quotas, k)
     problems = quick_checks(pool, quotas, k)
-    feasible = not problems and is_feasible(model, time_limit=time_limit)
-    relaxations = () if feasible else minimal_relaxation(model, time_limit=time_limit)
+    feasible = not problems and is_feasible(model, time_limit=time_limit, mip_solver=mip_solver)
+    relaxations = (
+        () if feasible else minimal_relaxation(model, time_limit=time_limit, mip_solver=mip_solver)
+    )
     dead = [t for t in range(len(model)) if not model.selectable(t)]
     if feasible and find_unselectable:
         dead += unselectable_types(model, time_limit=time_limit)
@@ -76,10 +82,12 @@ def check_feasibility(
     return FeasibilityReport(feasible, tuple(problems), relaxations, unselectable)
 
 
-def ensure_feasible(pool: Pool, quotas: Quotas, k: int) -> FeasibilityReport:
+def ensure_feasible(
+    pool: Pool, quotas: Quotas, k: int, *, mip_solver: MipSolver = MipSolver.HIGHS
+) -> FeasibilityReport:
     """Check quickly (no per-volunteer analysis); raise :class:`InfeasibleQuotas`, carrying
     the minimal relaxation and the pre-check problems, when no panel meets the quotas."""
-    report = check_feasibility(pool, quotas, k, find_unselectable=False)
+    report = check_feasibility(pool, quotas, k, find_unselectable=False, mip_solver=mip_solver)
     if not report.feasible:
         raise InfeasibleQuotas(report.relaxations, report.problems)
     return report

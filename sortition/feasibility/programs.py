@@ -17,7 +17,16 @@ import numpy as np
 import numpy.typing as npt
 
 from sortition.errors import Relaxation, SolverError
-from sortition.solver.highs import INF, Outcome, add_row, new_model, outcome
+from sortition.solver.highs import (
+    INF,
+    Deadline,
+    MipSolver,
+    Outcome,
+    add_row,
+    new_model,
+    outcome,
+    solve_mip,
+)
 from sortition.solver.panels import add_panel_rows
 from sortition.solver.types import TypeModel
 
@@ -31,22 +40,31 @@ SWAP_CELLS = 4_000_000
 Ints = npt.NDArray[np.int64]
 
 
-def is_feasible(model: TypeModel, *, time_limit: float | None) -> bool:
-    """True iff some composition meets the panel size, every quota and the household rule."""
+def is_feasible(
+    model: TypeModel, *, time_limit: float | None, mip_solver: MipSolver = MipSolver.HIGHS
+) -> bool:
+    """True iff some composition meets the panel size, every quota and the household rule
+    (solved with ``mip_solver``, see :func:`sortition.solver.highs.solve_mip`)."""
     h = _program(model, time_limit=time_limit)
-    return _verdict(h, what="feasibility check") is Outcome.OPTIMAL
+    deadline = Deadline.after(time_limit)
+    result = solve_mip(h, what="feasibility check", deadline=deadline, solver=mip_solver)
+    return result.values is not None
 
 
-def minimal_relaxation(model: TypeModel, *, time_limit: float | None) -> tuple[Relaxation, ...]:
+def minimal_relaxation(
+    model: TypeModel, *, time_limit: float | None, mip_solver: MipSolver = MipSolver.HIGHS
+) -> tuple[Relaxation, ...]:
     """Bound changes of least total size that make a panel possible, one per changed bound.
 
     A minimum may go down to ``min_flex`` (else 0), a maximum up to ``max_flex`` (else k).
     Empty when nothing within those limits helps (for instance too few volunteers overall).
     """
     h = _program(model, time_limit=time_limit, relax=True)
-    if _verdict(h, what="relaxation program") is Outcome.INFEASIBLE:
+    deadline = Deadline.after(time_limit)
+    result = solve_mip(h, what="relaxation program", deadline=deadline, solver=mip_solver)
+    if result.values is None:
         return ()
-    values = h.getSolution().col_value
+    values = result.values
     changes: list[Relaxation] = []
     for j, q in enumerate(model.quotas):
         down = round(values[len(model) + 2 * j])
