@@ -29,8 +29,7 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 
-from sortition.errors import SolverError
-from sortition.solver.highs import Deadline, MipResult, MipSolver, solve_mip
+from sortition.solver.highs import Deadline, MipSolver, solve_mip
 from sortition.solver.panels import panel_program
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
@@ -104,14 +103,74 @@ def _step(
     return max(0.0, min(limits))
 
 
-def _values(result: MipResult) -> FloatArray:
-    if result.values is None:  # a face with a fractional point is never empty
-        raise SolverError("the panel LP on a face lost its feasible point")
-    return result.values
-
-
 def _integral(values: FloatArray) -> bool:
     return bool(np.max(np.abs(values - np.rint(values)), initial=0.0) <= INTEGRAL)
+
+
+class _Face:
+    """The face LP and the face integer program of Q, narrowed step by step to the smallest
+    face of the current point."""
+
+    def __init__(
+        self, model: TypeModel, rows: _Rows, upper: FloatArray, *, mip_solver: MipSolver
+    ) -> None:
+        self.rows, self.upper, self.mip_solver = rows, upper, mip_solver
+        self.types = np.arange(len(model), dtype=np.int32)
+        self.mip = panel_program(model)
+        self.mip.setOptionValue("mip_max_improving_sols", FIRST_SOLUTION)
+        # The LP of the face often has an integral optimum (most steps on madrid_like_49,
+        # fewer on national_like_150): a warm-started LP re-solve finds that panel for a
+        # fraction of the integer program's cost.
+        self.lp = panel_program(model)
+        self.lp.changeColsIntegrality(
+            len(self.types), self.types, np.full(len(self.types), highspy.HighsVarType.kContinuous)
+        )
+        self.row_bounds = (rows.lower, rows.upper)  # as panel_program set them
+
+    def narrow(self, x: FloatArray) -> BoolArray:
+        """Restrict both programs to the smallest face of ``x``: its tight rows become
+        equalities, its tight bounds fix the seats. Returns the types strictly inside their
+        bounds."""
+        at_x = self.rows.matrix @ x
+        low = np.where(at_x >= self.rows.upper - TIGHT, self.rows.upper, self.rows.lower)
+        high = np.where(at_x <= self.rows.lower + TIGHT, self.rows.lower, self.rows.upper)
+        # Faces only shrink, so only the rows that became tight in the last step change.
+        changed = np.flatnonzero((low != self.row_bounds[0]) | (high != self.row_bounds[1]))
+        self.row_bounds = (low, high)
+        empty, full = x <= TIGHT, x >= self.upper - TIGHT
+        for h in (self.lp, self.mip):
+            h.changeColsBounds(
+                len(self.types),
+                self.types,
+                np.where(full, self.upper, 0.0),
+                np.where(empty, 0.0, self.upper),
+            )
+            for i in changed:
+                h.changeRowBounds(int(i) + 1, float(low[i]), float(high[i]))  # row 0: the size
+        return ~(empty | full)
+
+    def panel(
+        self, costs: FloatArray, *, noise: np.random.Generator, deadline: Deadline
+    ) -> FloatArray | None:
+        """A valid panel on the face, preferring high ``costs``; None when the face holds
+        none. The LP first, then LPs with perturbed costs, then the integer program."""
+        for attempt in range(LP_TRIES + 1):
+            # Attempts after the first look for another vertex, near the preferred one.
+            factor = 1.0 + NOISE * attempt * noise.random(len(costs)) if attempt else 1.0
+            self.lp.changeColsCost(len(costs), self.types, costs * factor)
+            values = solve_mip(self.lp, what="panel LP on a face", deadline=deadline).values
+            if values is None:
+                return None
+            if _integral(values):
+                return np.rint(values)
+        self.mip.changeColsCost(len(costs), self.types, costs)
+        result = solve_mip(
+            self.mip,
+            what="panel integer program on a face",
+            deadline=deadline,
+            solver=self.mip_solver,
+        )
+        return None if result.values is None else np.rint(result.values)
 
 
 def split(
@@ -133,65 +192,21 @@ def split(
     sizes = np.asarray(model.sizes, dtype=np.float64)
     upper = np.where([model.selectable(t) for t in range(len(model))], sizes, 0.0)
     rows = _Rows(model)
-    mip = panel_program(model)
-    mip.setOptionValue("mip_max_improving_sols", FIRST_SOLUTION)
-    # The LP of the face often has an integral optimum (most steps on madrid_like_49, fewer
-    # on national_like_150): a warm-started LP re-solve finds that panel for a fraction of
-    # the integer program's cost, which runs only when the LP optimum is fractional.
-    lp = panel_program(model)
-    all_types = np.arange(len(model), dtype=np.int32)
-    lp.changeColsIntegrality(
-        len(model), all_types, np.full(len(model), highspy.HighsVarType.kContinuous)
-    )
+    face = _Face(model, rows, upper, mip_solver=mip_solver)
+    noise = np.random.default_rng(rng.getrandbits(64))
     x = np.clip(np.asarray(seats, dtype=np.float64), 0.0, upper)
     mass = 1.0
-    noise_rng = np.random.default_rng(rng.getrandbits(64))
     compositions: list[Composition] = []
     weights: list[float] = []
-    row_bounds = (rows.lower, rows.upper)  # as panel_program set them
     while mass > MASS_FLOOR:
-        at_x = rows.matrix @ x
-        at_lower = at_x <= rows.lower + TIGHT
-        at_upper = at_x >= rows.upper - TIGHT
-        empty = x <= TIGHT
-        full = x >= upper - TIGHT
+        free = face.narrow(x)
         # Panels that seat the types with the most probability left go furthest.
         preference = x / sizes
-        costs = preference / max(float(preference.max()), 1e-12)
-        # The face of x: its tight rows become equalities, its tight bounds fix the seats.
-        # Faces only shrink, so only the rows that became tight in the last step change.
-        low = np.where(at_upper, rows.upper, rows.lower)
-        high = np.where(at_lower, rows.lower, rows.upper)
-        changed = np.flatnonzero((low != row_bounds[0]) | (high != row_bounds[1]))
-        row_bounds = (low, high)
-        for h in (lp, mip):
-            h.changeColsBounds(
-                len(model), all_types, np.where(full, upper, 0.0), np.where(empty, 0.0, upper)
-            )
-            for i in changed:
-                h.changeRowBounds(int(i) + 1, float(low[i]), float(high[i]))  # row 0: the size
-            h.changeColsCost(len(model), all_types, costs)
-        relaxed = solve_mip(lp, what="panel LP on a face", deadline=deadline)
-        if relaxed.values is None:
-            break
-        values = relaxed.values
-        for attempt in range(1, LP_TRIES + 1):
-            if _integral(values):
-                break
-            # Another vertex of the face, near the preferred one.
-            noise = 1.0 + NOISE * attempt * noise_rng.random(len(model))
-            lp.changeColsCost(len(model), all_types, costs * noise)
-            values = _values(solve_mip(lp, what="panel LP on a face", deadline=deadline))
-        if not _integral(values):
-            result = solve_mip(
-                mip, what="panel integer program on a face", deadline=deadline, solver=mip_solver
-            )
-            if result.values is None:
-                break
-            values = result.values
-        panel = np.rint(values[: len(model)])
-        eps = _step(x, panel, rows, upper, ~(empty | full))
-        if eps <= 0.0:
+        panel = face.panel(
+            preference / max(float(preference.max()), 1e-12), noise=noise, deadline=deadline
+        )
+        eps = 0.0 if panel is None else _step(x, panel, rows, upper, free)
+        if panel is None or eps <= 0.0:
             break
         compositions.append(tuple(int(v) for v in panel))
         weights.append(mass * eps)
