@@ -75,7 +75,7 @@ bench: install
 	[ -x $(BENCH_VENV)/bin/python ] || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[bench]'
-	$(BENCH_VENV)/bin/python benchmarks/selection.py
+	$(BENCH_VENV)/bin/python benchmarks/selection.py --limit 300
 	$(PY) benchmarks/invitations.py
 
 clean:
