@@ -29,6 +29,7 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 
+from sortition.errors import SolverError
 from sortition.solver.highs import Deadline, MipSolver, solve_mip
 from sortition.solver.panels import panel_program
 from sortition.solver.search import FloatArray
@@ -202,9 +203,15 @@ def split(
         free = face.narrow(x)
         # Panels that seat the types with the most probability left go furthest.
         preference = x / sizes
-        panel = face.panel(
-            preference / max(float(preference.max()), 1e-12), noise=noise, deadline=deadline
-        )
+        try:
+            panel = face.panel(
+                preference / max(float(preference.max()), 1e-12), noise=noise, deadline=deadline
+            )
+        except SolverError as error:
+            raise SolverError(
+                f"splitting the relaxation's optimum stopped after {len(compositions)} panels "
+                f"with {mass:.2g} of it left: {error}"
+            ) from error
         eps = 0.0 if panel is None else _step(x, panel, rows, upper, free)
         if panel is None or eps <= 0.0:
             break

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 
 import highspy
 import numpy as np
@@ -75,6 +76,30 @@ def test_time_limit_raises_with_what_was_reached(instance: tuple) -> None:
     pool, quotas, k = instance
     with pytest.raises(SolverError, match="time limit"):
         select_panel(pool, quotas, k, seed=1, time_limit=1e-9)
+
+
+def test_a_time_limit_during_the_split_says_how_far_it_got(
+    instance: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deadline passes at the split's third LP (simulated: that solve gets a deadline in
+    the past); the error names the panels found and the mass left, and no lottery comes back."""
+    import sortition.solver.caratheodory as caratheodory
+
+    pool, quotas, k = instance
+    real = caratheodory.solve_mip
+    calls = 0
+
+    def expiring(
+        h: highspy.Highs, *, what: str, deadline: Deadline, solver: MipSolver = MipSolver.HIGHS
+    ) -> MipResult:
+        nonlocal calls
+        calls += 1
+        passed = Deadline(time.monotonic() - 1) if calls == 3 else deadline
+        return real(h, what=what, deadline=passed, solver=solver)
+
+    monkeypatch.setattr(caratheodory, "solve_mip", expiring)
+    with pytest.raises(SolverError, match=r"stopped after \d+ panels with .* left: time limit"):
+        select_panel(pool, quotas, k, seed=1, time_limit=60)
 
 
 def test_panel_and_alternates(instance: tuple) -> None:
