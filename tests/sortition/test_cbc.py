@@ -156,22 +156,6 @@ def with_highs() -> dict[str, SelectionResult]:
 
 
 @pytest.fixture
-def cbc_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """What each CBC solve of the test solved."""
-    calls: list[str] = []
-    real = cbc.solve_with_cbc
-
-    def counting(
-        h: highspy.Highs, *, what: str, deadline: Deadline
-    ) -> tuple[Outcome, np.ndarray | None]:
-        calls.append(what)
-        return real(h, what=what, deadline=deadline)
-
-    monkeypatch.setattr(cbc, "solve_with_cbc", counting)
-    return calls
-
-
-@pytest.fixture
 def panel_programs(monkeypatch: pytest.MonkeyPatch) -> list[highspy.Highs]:
     """Every panel program built during the test (the oracle's and the face solves')."""
     built: list[highspy.Highs] = []

@@ -7,7 +7,6 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -16,7 +15,6 @@ from click.testing import CliRunner, Result
 import sortition.solver.leximin as leximin_module
 from sortition.cli import main
 from sortition.cli import select as cli_select
-from sortition.solver import cbc
 from sortition.tabular import read_inputs
 
 DATA = Path(__file__).parent / "data"
@@ -215,20 +213,12 @@ def test_select_other_algorithms(tmp_path: Path, algorithm: str) -> None:
 
 
 @pytest.fixture
-def cbc_solves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """What each CBC solve of the test solved (CBC runs only when asked for, or when HiGHS
-    ends without an answer). LEXIMIN goes level by level here: on this small pool the split
-    of the relaxation's optimum finds every panel by LP and would need no integer program."""
+def cbc_solves(monkeypatch: pytest.MonkeyPatch, cbc_calls: list[str]) -> list[str]:
+    """What each CBC solve of the test solved. LEXIMIN goes level by level here: on this
+    small pool the split of the relaxation's optimum finds every panel by LP and would need
+    no integer program."""
     monkeypatch.setattr(leximin_module, "relaxed_leximin", lambda model, deadline: None)
-    solved: list[str] = []
-    real = cbc.solve_with_cbc
-
-    def counting(*args: Any, what: str, **kwargs: Any) -> Any:
-        solved.append(what)
-        return real(*args, what=what, **kwargs)
-
-    monkeypatch.setattr(cbc, "solve_with_cbc", counting)
-    return solved
+    return cbc_calls
 
 
 @pytest.mark.parametrize("how", ["option", "environment", "default"])
