@@ -127,9 +127,9 @@ class MipResult:
 def solve(h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None = None) -> Outcome:
     """Run the solver under the deadline; raises :class:`SolverError` unless it ends optimal,
     feasible at a solution limit the caller set, or infeasible (the caller decides what
-    infeasible means). With ``cap`` (seconds) a solve that
-    runs longer than ``cap`` before the deadline returns :attr:`Outcome.TIME_LIMIT`, so that the
-    caller can restart it differently."""
+    infeasible means). With ``cap`` (seconds) a solve that runs longer than ``cap`` before the
+    deadline returns :attr:`Outcome.TIME_LIMIT`, so that the caller can restart it
+    differently."""
     result = _run(h, what=what, deadline=deadline, cap=cap)
     if result is Outcome.OTHER:
         status = h.modelStatusToString(h.getModelStatus())
