@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from sortition.solver.highs import INF, Deadline, add_row, new_model, require_optimal
+from sortition.errors import SolverError
+from sortition.solver.highs import INF, Deadline, Outcome, add_row, new_model, solve
 from sortition.solver.panels import add_panel_rows
 from sortition.solver.search import FloatArray
 from sortition.solver.types import TypeModel
@@ -67,7 +68,8 @@ def relaxed_leximin(
                 h, name=f"level[{t}]", lower=0.0, upper=INF, cols=[t, z], coefs=[1 / sizes[t], -1]
             )
     while rows:
-        require_optimal(h, what="relaxed LEXIMIN LP", deadline=deadline)
+        if not _solved(h, what="relaxed LEXIMIN LP", deadline=deadline):
+            return None
         solution = h.getSolution()
         value = float(solution.col_value[z])
         seats = np.asarray(solution.col_value[:n], dtype=np.float64)
@@ -149,7 +151,8 @@ def relaxed_nash(
             tangent(t, point)
     people = float(sizes[active].sum())
     for _ in range(NASH_ROUNDS):
-        require_optimal(h, what="relaxed NASH LP", deadline=deadline)
+        if not _solved(h, what="relaxed NASH LP", deadline=deadline):
+            return None
         values = np.asarray(h.getSolution().col_value, dtype=np.float64)
         seats, logs = values[:n], values[n:]
         probabilities = seats / sizes
@@ -163,3 +166,15 @@ def relaxed_nash(
             if logs[t] > math.log(point) + 1e-12:
                 tangent(t, point)
     return None
+
+
+def _solved(h: highspy.Highs, *, what: str, deadline: Deadline) -> bool:
+    """Solve; False when HiGHS ends without an optimum for another reason than the deadline
+    (at these tight tolerances it may report its status unknown): the relaxation is only a
+    shortcut, and the callers then go the long way."""
+    try:
+        return solve(h, what=what, deadline=deadline) is Outcome.OPTIMAL
+    except SolverError:
+        if deadline.expired():
+            raise
+        return False
