@@ -68,8 +68,11 @@ PRICING_TOLERANCE = 1e-9
 # Dual weights above this mark a type as tight at the current level.
 FIX_TOLERANCE = 1e-9
 # Levels are fixed this much below the LP value so that solver round-off can never make a
-# later level infeasible; it is far below the 1e-6 accuracy promised for probabilities.
-LEVEL_SLACK = 1e-9
+# later level infeasible: the dual LP runs at HiGHS's default tolerance of 1e-7, and with 1e-9
+# here the fixed levels of a 190-type pool became jointly unreachable after 83 levels (the dual
+# LP unbounded; found by fuzzing, now a test). The final decomposition LP lifts every type back
+# as far as the panels allow, so this costs no accuracy beyond the 1e-6 promised.
+LEVEL_SLACK = 1e-7
 # Levels still open after PATIENCE rounds of plain pricing switch to smoothed pricing.
 PATIENCE = 100
 # Wentges smoothing: pricing happens at SMOOTHING * best dual point + (1 - SMOOTHING) * LP duals,

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from sortition import Algorithm, Person, Pool, Quota, Quotas, SolverError
+from sortition.feasibility import check_feasibility
 from sortition.selection import gini, select_panel
 from sortition.solver.caratheodory import split
 from sortition.solver.draw import replacement
@@ -372,3 +373,34 @@ def test_a_relaxation_that_highs_cannot_solve_is_skipped(
         assert result.report.min_probability == pytest.approx(
             direct.report.min_probability, abs=1e-7
         )
+
+
+@pytest.mark.slow
+def test_many_levels_stay_reachable() -> None:
+    """Found by fuzzing: five quota categories, 190 types of which some can never sit, 83
+    LEXIMIN levels. With levels fixed only 1e-9 below their LP values (HiGHS works to 1e-7),
+    the fixed levels became jointly unreachable and the dual LP unbounded at level 83. The
+    split falls short here and the relaxed point is out of reach, so the levels run (36 s)."""
+    categories = {
+        "c0": ("v0", "v1", "v2", "v3", "v4", "v5"),
+        "c1": ("v0", "v1", "v2", "v3"),
+        "c2": ("v0", "v1", "v2", "v3", "v4", "v5"),
+        "c3": ("v0", "v1", "v2", "v3", "v4"),
+        "c4": ("v0", "v1", "v2", "v3", "v4", "v5"),
+    }
+    pool, quotas, k = random_instance(
+        random.Random(0.8710329683679704),
+        n=197,
+        k=7,
+        households=11,
+        slack=1,
+        categories=categories,
+    )
+    messages: list[str] = []
+    result = select_panel(pool, quotas, k, seed=1, progress=lambda m, f: messages.append(m))
+    assert any(m.startswith("LEXIMIN level 83") for m in messages)
+    assert sum(result.probabilities.values()) == pytest.approx(k, abs=1e-7)
+    # LEXIMIN seats everyone who can sit at all, and nobody else.
+    unselectable = {u.person_id for u in check_feasibility(pool, quotas, k).unselectable}
+    assert unselectable
+    assert {pid for pid, p in result.probabilities.items() if p <= 1e-9} == unselectable
