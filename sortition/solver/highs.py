@@ -30,6 +30,7 @@ class Outcome(Enum):
     # optimal.
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
     TIME_LIMIT = "time limit"
     OTHER = "other"
 
@@ -101,6 +102,8 @@ def outcome(h: highspy.Highs) -> Outcome:
         return Outcome.FEASIBLE
     if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
         return Outcome.INFEASIBLE
+    if status == statuses.kUnbounded:
+        return Outcome.UNBOUNDED
     if status == statuses.kTimeLimit:
         return Outcome.TIME_LIMIT
     return Outcome.OTHER
@@ -126,8 +129,8 @@ class MipResult:
 
 def solve(h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None = None) -> Outcome:
     """Run the solver under the deadline; raises :class:`SolverError` unless it ends optimal,
-    feasible at a solution limit the caller set, or infeasible (the caller decides what
-    infeasible means). With ``cap`` (seconds) a solve that runs longer than ``cap`` before the
+    feasible at a solution limit the caller set, infeasible or unbounded (the caller decides
+    what those mean). With ``cap`` (seconds) a solve that runs longer than ``cap`` before the
     deadline returns :attr:`Outcome.TIME_LIMIT`, so that the caller can restart it
     differently."""
     result = _run(h, what=what, deadline=deadline, cap=cap)
@@ -150,7 +153,7 @@ def solve_mip(
         result = _run(h, what=what, deadline=deadline, cap=None)
         if result is Outcome.INFEASIBLE:
             return MipResult(result, None, MipSolver.HIGHS)
-        if result is not Outcome.OTHER:
+        if result not in (Outcome.OTHER, Outcome.UNBOUNDED):
             values = np.asarray(h.getSolution().col_value, dtype=np.float64)
             return MipResult(result, values, MipSolver.HIGHS)
     # Imported here: PuLP is loaded only when CBC runs (and cbc imports this module).

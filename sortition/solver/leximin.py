@@ -50,7 +50,6 @@ from sortition.solver.highs import (
     Outcome,
     add_row,
     new_model,
-    outcome,
     require_optimal,
     solve,
 )
@@ -83,6 +82,8 @@ SMOOTHING_GAP = 1e-7
 # the attempt stops once a dual bound proves a shortfall of more than REACH_BOUND.
 REACH_TOLERANCE = 1e-8
 REACH_BOUND = 1e-7
+# How many times an unbounded dual LP may lower every fixed level by LEVEL_SLACK.
+RELAX_LEVELS = 10
 # Every PRUNE_EVERY rounds, panel rows without weight leave the LP if there are PRUNE_MIN of them.
 PRUNE_EVERY = 10
 PRUNE_MIN = 10
@@ -116,6 +117,7 @@ class DualLP:
         self._index: dict[Composition, int] = {}
         self._rows: list[int] = []  # the panel of each LP row after row 0
         self._inactive: set[int] = set()
+        self._fixed: set[int] = set()
 
     def add_panel(self, composition: Composition) -> bool:
         """Make the panel a row of the LP; False when it is one already."""
@@ -168,6 +170,7 @@ class DualLP:
         return [self.panels[pooled[j]] for j in order if values[j] > threshold]
 
     def fix(self, t: int, level: float) -> None:
+        self._fixed.add(t)
         self._h.changeColCost(t + 1, -level)
         self._h.changeCoeff(0, t + 1, 0.0)
         self.levels[t] = level
@@ -187,16 +190,39 @@ class DualLP:
         what = "LEXIMIN dual LP"
         cap = max(1.0, 20 * self._last)
         started = time.perf_counter()
-        if solve(self._h, what=what, deadline=deadline, cap=cap) is Outcome.TIME_LIMIT:
+        result = solve(self._h, what=what, deadline=deadline, cap=cap)
+        if result is Outcome.TIME_LIMIT:
             self.restarts += 1
             self._h.clearSolver()
             require_optimal(self._h, what=what, deadline=deadline)
-        elif outcome(self._h) is not Outcome.OPTIMAL:
-            raise SolverError(f"the {what} has no solution (HiGHS reports it infeasible)")
+        elif result is Outcome.UNBOUNDED:
+            self._reach_levels_again(deadline=deadline)
+        elif result is not Outcome.OPTIMAL:
+            raise SolverError(f"the {what} has no solution (HiGHS reports it {result.value})")
         self._last = time.perf_counter() - started
         values = np.asarray(self._h.getSolution().col_value)
         objective = float(self._h.getInfo().objective_function_value)
         return objective, float(values[0]), values[1:].copy()
+
+    def _reach_levels_again(self, *, deadline: Deadline) -> None:
+        """An unbounded dual LP means that no mix of its panels reaches the fixed levels any
+        more (found by fuzzing, on pools with five quota categories and dozens of levels):
+        each level is an LP value good to HiGHS's tolerance, and after many levels the
+        round-off adds up beyond ``LEVEL_SLACK``, or a row dropped as unweighted is needed
+        again. First every pooled panel comes back; then, while still unbounded, every fixed
+        level goes down by ``LEVEL_SLACK`` (at most ``RELAX_LEVELS`` times: far below the
+        accuracy promised, and the final decomposition lifts every type as far as it can)."""
+        for i in sorted(self._inactive):
+            self._add_row(i)
+        self._inactive.clear()
+        what = "LEXIMIN dual LP"
+        for _ in range(RELAX_LEVELS):
+            if solve(self._h, what=what, deadline=deadline) is not Outcome.UNBOUNDED:
+                break
+            for t in self._fixed:
+                self.levels[t] = max(0.0, self.levels[t] - LEVEL_SLACK)
+                self._h.changeColCost(t + 1, -self.levels[t])
+        require_optimal(self._h, what=what, deadline=deadline)
 
 
 class Unreachable(Exception):
