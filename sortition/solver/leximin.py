@@ -66,12 +66,12 @@ Progress = Callable[[str, float | None], None]
 PRICING_TOLERANCE = 1e-9
 # Dual weights above this mark a type as tight at the current level.
 FIX_TOLERANCE = 1e-9
-# Levels are fixed this much below the LP value so that solver round-off can never make a
-# later level infeasible: the dual LP runs at HiGHS's default tolerance of 1e-7, and with 1e-9
-# here the fixed levels of a 190-type pool became jointly unreachable after 83 levels (the dual
-# LP unbounded; found by fuzzing, now a test). The final decomposition LP lifts every type back
-# as far as the panels allow, so this costs no accuracy beyond the 1e-6 promised.
-LEVEL_SLACK = 1e-7
+# Levels are fixed this much below the LP value so that solver round-off does not make a later
+# level infeasible; it is far below the 1e-6 accuracy promised for probabilities. (1e-7 here,
+# tried once, cost the city-scale test 2e-5 at the top of the profile: every type fixed lower
+# frees probability for the types above it.) When round-off adds up over many levels anyway,
+# see DualLP._reach_levels_again.
+LEVEL_SLACK = 1e-9
 # Levels still open after PATIENCE rounds of plain pricing switch to smoothed pricing.
 PATIENCE = 100
 # Wentges smoothing: pricing happens at SMOOTHING * best dual point + (1 - SMOOTHING) * LP duals,
@@ -82,8 +82,9 @@ SMOOTHING_GAP = 1e-7
 # the attempt stops once a dual bound proves a shortfall of more than REACH_BOUND.
 REACH_TOLERANCE = 1e-8
 REACH_BOUND = 1e-7
-# How many times an unbounded dual LP may lower every fixed level by LEVEL_SLACK.
-RELAX_LEVELS = 10
+# An unbounded dual LP lowers every fixed level by LEVEL_SLACK, then by ten times more, and so
+# on, at most RELAX_LEVELS times (1.1e-6 in all at most).
+RELAX_LEVELS = 4
 # Every PRUNE_EVERY rounds, panel rows without weight leave the LP if there are PRUNE_MIN of them.
 PRUNE_EVERY = 10
 PRUNE_MIN = 10
@@ -206,22 +207,24 @@ class DualLP:
 
     def _reach_levels_again(self, *, deadline: Deadline) -> None:
         """An unbounded dual LP means that no mix of its panels reaches the fixed levels any
-        more (found by fuzzing, on pools with five quota categories and dozens of levels):
-        each level is an LP value good to HiGHS's tolerance, and after many levels the
-        round-off adds up beyond ``LEVEL_SLACK``, or a row dropped as unweighted is needed
-        again. First every pooled panel comes back; then, while still unbounded, every fixed
-        level goes down by ``LEVEL_SLACK`` (at most ``RELAX_LEVELS`` times: far below the
-        accuracy promised, and the final decomposition lifts every type as far as it can)."""
+        more (found by fuzzing, on pools with five quota categories and 50 to 90 levels):
+        each level is an LP value good to HiGHS's tolerance of 1e-7, and after many levels
+        the round-off adds up beyond ``LEVEL_SLACK``, or a row dropped as unweighted is
+        needed again. First every pooled panel comes back; then, while still unbounded, every
+        fixed level goes down by LEVEL_SLACK, 10 * LEVEL_SLACK, ... (``RELAX_LEVELS`` steps;
+        the final decomposition lifts every type back as far as the panels allow)."""
         for i in sorted(self._inactive):
             self._add_row(i)
         self._inactive.clear()
         what = "LEXIMIN dual LP"
+        step = LEVEL_SLACK
         for _ in range(RELAX_LEVELS):
             if solve(self._h, what=what, deadline=deadline) is not Outcome.UNBOUNDED:
                 break
             for t in self._fixed:
-                self.levels[t] = max(0.0, self.levels[t] - LEVEL_SLACK)
+                self.levels[t] = max(0.0, self.levels[t] - step)
                 self._h.changeColCost(t + 1, -self.levels[t])
+            step *= 10
         require_optimal(self._h, what=what, deadline=deadline)
 
 

@@ -407,10 +407,10 @@ def test_many_levels_stay_reachable(
 ) -> None:
     """Found by fuzzing: five quota categories, over a hundred types of which some can never
     sit, the split falls short and the relaxed point is out of reach, so 50 to 90 LEXIMIN
-    levels run (40 to 50 s each). The LP values of the levels are good to HiGHS's tolerance;
-    fixed 1e-9 below them (first pool) or after many levels (second pool) the fixed levels
-    became jointly unreachable and the dual LP unbounded. Now levels sit 1e-7 below, and an
-    unbounded dual LP gets its pruned panels back and, if need be, lowers the fixed levels."""
+    levels run (40 to 50 s each). The LP values of the levels are good to HiGHS's tolerance,
+    and after many levels the fixed levels became jointly out of reach (by 4e-10) and the dual
+    LP unbounded. Now an unbounded dual LP gets its pruned panels back and, if need be, lowers
+    the fixed levels (DualLP._reach_levels_again)."""
     pool, quotas, k = random_instance(
         random.Random(seed), n=n, k=k, households=households, slack=slack, categories=categories
     )
