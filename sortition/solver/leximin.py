@@ -42,7 +42,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from sortition.errors import SolverError
-from sortition.solver.caratheodory import split
+from sortition.solver.caratheodory import Split, split
 from sortition.solver.highs import (
     INF,
     Deadline,
@@ -378,13 +378,13 @@ def split_relaxed(
     point). ``mip_solver`` solves the split's integer programs."""
     if relaxed is None:
         return None, ()
-    progress(f"{name}: the relaxation's optimum found, splitting it into panels", 0.0)
-    parts = split(
+    parts = split_announced(
+        name,
         model,
         relaxed.seats,
         rng=rng,
         deadline=deadline,
-        progress=lambda fraction: progress(f"{name}: splitting into panels", fraction),
+        progress=progress,
         mip_solver=mip_solver,
     )
     mix = np.asarray(parts.weights, dtype=np.float64)
@@ -395,6 +395,29 @@ def split_relaxed(
         return lottery, parts.compositions
     progress(f"{name}: the split fell short, column generation takes over", None)
     return None, parts.compositions
+
+
+def split_announced(
+    name: str,
+    model: TypeModel,
+    seats: FloatArray,
+    *,
+    rng: random.Random,
+    deadline: Deadline,
+    progress: Progress,
+    mip_solver: MipSolver,
+) -> Split:
+    """The split of the relaxation's optimum ``seats`` (:func:`.caratheodory.split`), its
+    start and its advance told to ``progress`` under the algorithm's ``name``."""
+    progress(f"{name}: the relaxation's optimum found, splitting it into panels", 0.0)
+    return split(
+        model,
+        seats,
+        rng=rng,
+        deadline=deadline,
+        progress=lambda fraction: progress(f"{name}: splitting into panels", fraction),
+        mip_solver=mip_solver,
+    )
 
 
 def reaches(

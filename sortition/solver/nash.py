@@ -25,9 +25,8 @@ import random
 import highspy
 import numpy as np
 
-from sortition.solver.caratheodory import split
 from sortition.solver.highs import INF, Deadline, MipSolver, add_row, new_model, require_optimal
-from sortition.solver.leximin import Progress
+from sortition.solver.leximin import Progress, split_announced
 from sortition.solver.lottery import Lottery, normalised, type_probabilities
 from sortition.solver.panels import PanelOracle, covering_panels
 from sortition.solver.relaxed import relaxed_leximin, relaxed_nash
@@ -168,14 +167,14 @@ def _split_relaxed_nash(
     relaxed = relaxed_nash(model, active, deadline=deadline)
     if relaxed is None:
         return None
-    progress("NASH: the relaxation's optimum found, splitting it into panels", 0.0)
-    parts = split(
+    parts = split_announced(
+        "NASH",
         model,
         relaxed.point.seats,
         rng=rng,
         deadline=deadline,
+        progress=progress,
         mip_solver=mip_solver,
-        progress=lambda fraction: progress("NASH: splitting into panels", fraction),
     )
     if not parts.weights:
         return None
