@@ -191,7 +191,7 @@ def split(
     pool, stay with HiGHS (CBC takes one only when HiGHS ends without an answer): CBC would
     start a process for each."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
-    upper = np.where([model.selectable(t) for t in range(len(model))], sizes, 0.0)
+    upper = np.asarray(model.seat_limits, dtype=np.float64)
     rows = _Rows(model)
     face = _Face(model, rows, upper, mip_solver=mip_solver)
     noise = np.random.default_rng(rng.getrandbits(64))

@@ -55,9 +55,8 @@ def panel_program(model: TypeModel, *, mip_gap: float = MIP_GAP) -> highspy.High
     and the type's size, 0 for a type that cannot sit), the rows of :func:`add_panel_rows`,
     maximisation of the costs the caller sets."""
     h = new_model(mip_gap=mip_gap)
-    for t, size in enumerate(model.sizes):
-        upper = float(size) if model.selectable(t) else 0.0
-        h.addCol(0.0, 0.0, upper, 0, np.empty(0, np.int32), np.empty(0, np.float64))
+    for t, upper in enumerate(model.seat_limits):
+        h.addCol(0.0, 0.0, float(upper), 0, np.empty(0, np.int32), np.empty(0, np.float64))
         h.passColName(t, f"seats[{t}]")
     h.changeColsIntegrality(
         len(model),

@@ -51,14 +51,9 @@ def relaxed_leximin(
     alone: a MAXIMIN point, every type that can sit at the first level or above."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     n = len(model)
-    h = new_model(feasibility_tolerance=FEASIBILITY_TOLERANCE)
-    for t in range(n):
-        upper = sizes[t] if model.selectable(t) else 0.0
-        h.addCol(0.0, 0.0, upper, 0, np.empty(0, np.int32), np.empty(0, np.float64))
+    h = _relaxation(model, feasibility_tolerance=FEASIBILITY_TOLERANCE)
     z = n
     h.addCol(1.0, -INF, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
-    add_panel_rows(h, model)
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     levels = np.zeros(n)
     seats = np.zeros(n)
     rows: dict[int, int] = {}
@@ -84,8 +79,9 @@ def relaxed_leximin(
             row = rows.pop(t)
             h.changeCoeff(row, z, 0.0)
             h.changeRowBounds(row, levels[t] - SLACK, INF)
-    upper = np.where([model.selectable(t) for t in range(n)], sizes, 0.0)
-    return RelaxedPoint(levels, np.clip(seats, 0.0, upper))
+    return RelaxedPoint(
+        levels, np.clip(seats, 0.0, np.asarray(model.seat_limits, dtype=np.float64))
+    )
 
 
 # The NASH cutting planes stop when the upper bound on the mean log probability is within this
@@ -124,15 +120,10 @@ def relaxed_nash(
     if not active:
         return None
     chosen = set(active)
-    h = new_model(feasibility_tolerance=NASH_TOLERANCE)
-    for t in range(n):
-        upper = sizes[t] if model.selectable(t) else 0.0
-        h.addCol(0.0, 0.0, upper, 0, np.empty(0, np.int32), np.empty(0, np.float64))
+    h = _relaxation(model, feasibility_tolerance=NASH_TOLERANCE)
     for t in range(n):  # u[t], the log probability estimate, weighted by the type's size
         cost = sizes[t] if t in chosen else 0.0
         h.addCol(cost, -INF, 0.0, 0, np.empty(0, np.int32), np.empty(0, np.float64))
-    add_panel_rows(h, model)
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
 
     def tangent(t: int, point: float) -> None:
         """u[t] <= log(point) + (seats[t] / size[t] - point) / point."""
@@ -159,13 +150,25 @@ def relaxed_nash(
         bound = float(h.getInfo().objective_function_value)
         welfare = float(np.sum(sizes[active] * np.log(np.maximum(probabilities[active], 1e-300))))
         if bound - welfare <= NASH_GAP * people:
-            upper = np.where([model.selectable(t) for t in range(n)], sizes, 0.0)
+            upper = np.asarray(model.seat_limits, dtype=np.float64)
             return RelaxedNash(RelaxedPoint(probabilities, np.clip(seats, 0.0, upper)), bound)
         for t in active:
             point = max(float(probabilities[t]), NASH_SMALLEST)
             if logs[t] > math.log(point) + 1e-12:
                 tangent(t, point)
     return None
+
+
+def _relaxation(model: TypeModel, *, feasibility_tolerance: float) -> highspy.Highs:
+    """The relaxation as a maximising LP: columns ``0 .. len(model) - 1`` are the seats of
+    each type (fractional, up to its seat limit), the rows those of a valid panel; the caller
+    adds its own columns after them."""
+    h = new_model(feasibility_tolerance=feasibility_tolerance)
+    for upper in model.seat_limits:
+        h.addCol(0.0, 0.0, float(upper), 0, np.empty(0, np.int32), np.empty(0, np.float64))
+    add_panel_rows(h, model)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    return h
 
 
 def _solved(h: highspy.Highs, *, what: str, deadline: Deadline) -> bool:

@@ -51,6 +51,11 @@ class TypeModel:
     def __len__(self) -> int:
         return len(self.members)
 
+    @property
+    def seat_limits(self) -> tuple[int, ...]:
+        """The most seats each type can take: its size, or 0 when it cannot be selected."""
+        return tuple(size if self.selectable(t) else 0 for t, size in enumerate(self._sizes))
+
     def selectable(self, t: int) -> bool:
         """False when one of the type's values has no quota row."""
         return all(v is not None for v in self.values[t])
