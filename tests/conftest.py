@@ -7,6 +7,7 @@ missing server is a failure; elsewhere the PostgreSQL tests are skipped with the
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,7 +53,9 @@ def postgres_url(worker_id: str) -> Iterator[str]:
     """A fresh PostgreSQL database for this test worker."""
     base = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
     url = sa.make_url(base)
-    name = f"kleroterion_test_{worker_id}"
+    # One database per checkout and worker: two checkouts testing at once never share one.
+    checkout = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+    name = f"kleroterion_test_{checkout}_{worker_id}"
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
