@@ -1,11 +1,18 @@
 """Languages: Dutch, Spanish and English. The choice is kept in the session; the first visit
-follows the browser's Accept-Language."""
+follows the browser's Accept-Language.
+
+Texts that organisers write for residents (a jury's description, its statements, a category's
+question, an answer option) are stored per language as a mapping ``{"en": ..., "nl": ...,
+"es": ...}`` and shown with :func:`localised` (the Jinja filter ``localised``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, request, session
+from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 bp = Blueprint("i18n", __name__)
@@ -19,6 +26,27 @@ def select_locale() -> str | None:
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def localised(texts: Mapping[str, str] | str | None, fallback: str | None = None) -> str:
+    """The text in the page's language; else in ``fallback`` (for example the jury's own
+    language), then English, then any language that has one. A plain string (a text written
+    before texts had languages) is returned as it is."""
+    if texts is None:
+        return ""
+    if isinstance(texts, str):
+        return texts
+    order = [str(get_locale() or ""), fallback or "", "en", *sorted(texts)]
+    for lang in order:
+        text = texts.get(lang)
+        if text:
+            return text
+    return ""
+
+
+@bp.app_template_filter("localised")
+def localised_filter(texts: Mapping[str, str] | str | None, fallback: str | None = None) -> str:
+    return localised(texts, fallback)
 
 
 @bp.post("/language")

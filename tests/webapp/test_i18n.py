@@ -216,3 +216,22 @@ def test_every_form_error_is_translated(app: Flask, lang: str) -> None:
             assert message.string in texts[lang], (english, texts[lang])
             checked += 1
     assert checked >= len(BAD_INPUT) - 1
+
+
+def test_localised_picks_the_page_language_then_the_fallbacks(app: Flask) -> None:
+    from flask_babel import force_locale
+
+    from webapp.i18n import localised
+
+    texts = {"en": "Hello", "nl": "Hallo", "es": ""}
+    with app.test_request_context():
+        with force_locale("nl"):
+            assert localised(texts) == "Hallo"
+        with force_locale("es"):
+            assert localised(texts) == "Hello"
+            assert localised(texts, "nl") == "Hallo"
+            assert localised({"nl": "Alleen"}) == "Alleen"
+            assert localised("plain") == "plain"
+            assert localised(None) == ""
+        rendered = app.jinja_env.from_string("{{ t | localised }}").render(t={"en": "<b>"})
+        assert rendered == "&lt;b&gt;"
