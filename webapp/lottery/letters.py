@@ -1,0 +1,100 @@
+"""Reply codes and letters through the library: the invitation rows (codes stored only as
+HMACs), the printing house's CSV and the letters PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sortition.codes import generate_codes, normalise_code
+from sortition.invitations.draw import InvitationDraw
+from sortition.letters import LANGUAGES as LETTER_LANGUAGES
+from sortition.letters import mail_merge_csv, render_letters
+from webapp.codes import code_hash
+from webapp.lottery.register import RegisterColumns
+
+
+def new_code() -> tuple[str, str]:
+    """A fresh reply code as printed, and its HMAC as stored."""
+    printed = generate_codes(1)[0]
+    return printed, code_hash(normalise_code(printed))
+
+
+def invitation_rows(
+    result: InvitationDraw, columns: RegisterColumns, *, batch_id: int, jury_id: int
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """Rows for a bulk insert into ``invitations`` (codes as HMACs only), and the letter rows
+    (``addressee``, ``line_1`` ... ``line_N``, ``district`` and the clear ``code``) that exist
+    only while the letters are made."""
+    table = result.table()
+    # Printed form from the library; the HMAC is over the canonical form, as typed codes are.
+    codes = [normalise_code(c) for c in generate_codes(len(table))]
+    addressee = _column(table, columns.addressee)
+    lines = [_column(table, c) for c in columns.address]
+    ids = _column(table, columns.id)
+    strata = table["stratum"].tolist()
+    rows: list[dict[str, Any]] = []
+    letters: list[dict[str, str]] = []
+    for i, code in enumerate(codes):
+        address = {"addressee": addressee[i], "lines": [line[i] for line in lines]}
+        rows.append(
+            {
+                "batch_id": batch_id,
+                "jury_id": jury_id,
+                "code_hash": code_hash(code),
+                "stratum": strata[i],
+                "address": address,
+                "register_id": ids[i] or None,
+                "status": "sent",
+            }
+        )
+        letter = {"addressee": addressee[i], "district": strata[i], "code": code}
+        letter.update({f"line_{n}": line[i] for n, line in enumerate(lines, start=1)})
+        letters.append(letter)
+    return rows, letters
+
+
+def _address_columns(rows: Sequence[Mapping[str, str]]) -> list[str]:
+    lines = sorted((k for k in (rows[0] if rows else {}) if k.startswith("line_")), key=_line_no)
+    return ["addressee", *lines]
+
+
+def write_printer_csv(rows: Sequence[Mapping[str, str]], *, out: Path, reply_url: str) -> int:
+    """The printing house's mail-merge CSV for rows from :func:`invitation_rows` (or as read
+    back from that CSV). Returns the number of rows."""
+    return mail_merge_csv(
+        rows, reply_url=reply_url, out=out, address_columns=_address_columns(rows)
+    )
+
+
+def write_letters_pdf(
+    rows: Sequence[Mapping[str, str]],
+    *,
+    out: Path,
+    lang: str,
+    reply_url: str,
+    variables: Mapping[str, str],
+) -> int:
+    """The letters PDF, one page per row. Needs no app context (it may run in a thread).
+    Returns the number of letters."""
+    return render_letters(
+        rows,
+        lang=lang if lang in LETTER_LANGUAGES else "en",
+        reply_url=reply_url,
+        out=out,
+        variables=variables,
+        address_columns=_address_columns(rows),
+    )
+
+
+def _line_no(key: str) -> int:
+    return int(key.removeprefix("line_"))
+
+
+def _column(table: pd.DataFrame, name: str | None) -> list[str]:
+    if not name:
+        return [""] * len(table)
+    return [str(v).strip() for v in table[name].tolist()]
