@@ -176,14 +176,34 @@ def quota_bounds(percent: float, panel_size: int) -> tuple[int, int]:
     return math.floor(ideal), math.ceil(ideal)
 
 
-def quotas_csv(jury: Jury) -> str:
-    """``feature,value,min,max`` from the population targets and the panel size."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["feature", "value", "min", "max"])
+@dataclass(frozen=True, slots=True)
+class QuotaRow:
+    """A quota on the panel: between ``min`` and ``max`` members with ``value`` in
+    ``category``."""
+
+    category: str
+    value: str
+    min: int
+    max: int
+
+
+def quota_rows(jury: Jury) -> list[QuotaRow]:
+    """The panel's quotas, from the population targets and the panel size: what the selection
+    runs with and what ``quotas.csv`` holds."""
     targets = _targets(jury)
+    rows = []
     for category in CATEGORIES:
         for value, percent in sorted(targets.get(category, {}).items()):
             low, high = quota_bounds(percent, jury.panel_size)
-            writer.writerow([category, value, low, high])
+            rows.append(QuotaRow(category, value, low, high))
+    return rows
+
+
+def quotas_csv(jury: Jury) -> str:
+    """``feature,value,min,max``: the quota file ``sortition select`` reads."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["feature", "value", "min", "max"])
+    for row in quota_rows(jury):
+        writer.writerow([row.category, row.value, row.min, row.max])
     return out.getvalue()
