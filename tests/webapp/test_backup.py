@@ -20,7 +20,7 @@ def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
         tables = db.metadata.sorted_tables
         with db.engine.connect() as conn:
             return {
-                t.name: sorted((tuple(map(repr, row)) for row in conn.execute(t.select())))
+                t.name: sorted(tuple(map(repr, row)) for row in conn.execute(t.select()))
                 for t in tables
             }
 
@@ -44,7 +44,9 @@ def test_restore_drill_gives_back_every_row(any_db_app: Flask, tmp_path: Path) -
     with any_db_app.app_context():  # damage: a deleted jury (cascades) and a new user
         db.session.execute(sa.delete(Reply))
         db.session.execute(sa.delete(Jury))
-        db.session.add(User(email="intruder@example.org", name="X", role="administrator", password_hash="x"))
+        db.session.add(
+            User(email="intruder@example.org", name="X", role="administrator", password_hash="x")
+        )
         db.session.commit()
     assert differences(snapshot(any_db_app), before) > 100
 
