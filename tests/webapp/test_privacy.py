@@ -1,0 +1,141 @@
+"""Retention and erasure: after erasure no trace of a resident is left in the database dump or
+in the logs, and the aggregates stay."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import subprocess
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from webapp.extensions import db
+from webapp.models import Invitation, Jury, PhaseKind, Reply
+from webapp.privacy import erase_expired, erase_person, expiry_date
+
+
+def dump(app: Flask) -> str:
+    """The whole database as SQL text, as a backup would hold it."""
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        with app.app_context():
+            db.engine.dispose()
+        connection = sqlite3.connect(str(url.database))
+        try:
+            return "\n".join(connection.iterdump())
+        finally:
+            connection.close()
+    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    done = subprocess.run(["pg_dump", libpq], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def traces(reply: Reply) -> list[str]:
+    """What would identify or contact this resident."""
+    found = [reply.email, reply.phone, (reply.invitation.address or {}).get("addressee")]
+    found += (reply.invitation.address or {}).get("lines", [])
+    # A house number alone ("14") is no trace: it stands anywhere in a dump.
+    return [t for t in found if t and len(t) >= 5]
+
+
+def _volunteer(jury: Jury) -> Reply:
+    """A volunteer of the demo, given a phone number that appears nowhere else."""
+    reply = db.session.scalars(
+        sa.select(Reply)
+        .where(Reply.jury_id == jury.id, Reply.email.is_not(None))
+        .order_by(Reply.id)
+    ).first()
+    reply.phone = "+34 600 918 273"
+    db.session.commit()
+    return reply
+
+
+def _districts(jury: Jury) -> Counter[tuple[str, str | None]]:
+    rows = db.session.execute(
+        sa.select(Reply.answer, Reply.district).where(Reply.jury_id == jury.id)
+    ).all()
+    return Counter((str(a), d) for a, d in rows)
+
+
+def test_expired_jury_leaves_no_trace(any_db_app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    runner = any_db_app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with any_db_app.app_context():
+        jury = db.session.scalars(sa.select(Jury)).one()
+        reply = _volunteer(jury)
+        secrets = traces(reply)
+        assert len(secrets) >= 4
+        before = _districts(jury)
+        report = next(p for p in jury.phases if p.kind == PhaseKind.REPORT)
+        report.starts_on = date.today() - timedelta(days=jury.retention_days + 30)
+        report.ends_on = date.today() - timedelta(days=jury.retention_days + 2)
+        db.session.commit()
+    assert all(s in dump(any_db_app) for s in secrets)  # the search can find them
+
+    done = runner.invoke(args=["privacy", "erase-expired"])
+    assert done.exit_code == 0, done.output
+    assert "in 1 juries" in done.output
+
+    text = dump(any_db_app) + "\n".join(r.getMessage() for r in caplog.records)
+    assert [s for s in secrets if s in text] == []
+    with any_db_app.app_context():
+        jury = db.session.scalars(sa.select(Jury)).one()
+        assert _districts(jury) == before  # the aggregates stay
+        left = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                sa.or_(Reply.email.is_not(None), Reply.phone.is_not(None))
+            )
+        )
+        assert left == 0
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).where(Invitation.address.is_not(None)))
+            == 0
+        )
+
+
+def test_a_jury_within_its_retention_keeps_its_data(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        jury = db.session.scalars(sa.select(Jury)).one()
+        assert expiry_date(jury) is not None and expiry_date(jury) >= date.today()
+        assert erase_expired(today=date.today()).replies == 0
+        jury.phases = [p for p in jury.phases if p.kind != PhaseKind.REPORT]
+        db.session.flush()
+        assert expiry_date(jury) is None  # no report phase planned: never by itself
+        assert erase_expired(today=date.today() + timedelta(days=10_000)).replies == 0
+
+
+def test_one_person_is_erased_on_request(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        jury = db.session.scalars(sa.select(Jury)).one()
+        reply = _volunteer(jury)
+        # Other residents share the street and maybe the name: e-mail and phone are this one's.
+        reference, secrets, other = reply.reference, [reply.email, reply.phone], reply.id + 1
+        other_email = db.session.get(Reply, other).email
+        assert other_email
+    assert runner.invoke(args=["privacy", "erase", "--reference", "NOPE"]).exit_code != 0
+    done = runner.invoke(args=["privacy", "erase", "--reference", reference])
+    assert done.exit_code == 0, done.output
+    text = dump(app)
+    assert [s for s in secrets if s in text] == []
+    with app.app_context():
+        assert db.session.get(Reply, other).email == other_email  # nobody else
+    with app.app_context():
+        assert erase_person(reference)  # twice is harmless
+
+
+def test_dump_finds_what_is_there(app: Flask, tmp_path: Path) -> None:
+    with app.app_context():
+        jury = Jury(slug="x", name="A very particular jury name")
+        db.session.add(jury)
+        db.session.commit()
+    assert "A very particular jury name" in dump(app)
