@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sortition.errors import InvalidPanel
-from sortition.model import Pool, Quotas
+from sortition.model import Person, Pool, Quotas
 from sortition.result import Algorithm, Distribution, SelectionReport
 from sortition.selection import Progress, select_panel
 from sortition.solver.highs import MipSolver
@@ -56,13 +56,25 @@ class LotteryReport:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplacementBasis:
+    """What a replacement lottery starts from: the original ``quotas`` and panel size ``k``
+    and the ``members`` who keep their seats."""
+
+    quotas: Quotas
+    k: int
+    members: tuple[Person, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class TransparentLottery:
     """m equally likely panels and what rounding to them did to everyone's chance.
 
     ``panels[i]`` is panel number ``i + 1`` (sorted ids); every one of them meets the quotas,
     the size ``k`` and the household rule (checked before this is returned). ``before`` and
     ``after`` map every id of ``pool`` to its probability under the fair lottery and under the
-    uniform lottery over ``panels``.
+    uniform lottery over ``panels``. ``replacement`` is set for the lottery of the open
+    seats of a replacement (:func:`sortition.transparent.replacement_lottery`): then ``pool``,
+    ``quotas`` and ``k`` are those of the open seats.
     """
 
     pool: Pool
@@ -72,6 +84,7 @@ class TransparentLottery:
     before: Mapping[str, float]
     after: Mapping[str, float]
     report: LotteryReport
+    replacement: ReplacementBasis | None = None
 
     @property
     def m(self) -> int:
