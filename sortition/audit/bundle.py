@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,18 @@ Check every file:   sha256sum -c SHA256SUMS
 Check everything:   sortition verify bundle.zip
 Ids are pseudonyms. See docs/transparent-lottery.md of Kleroterion for every step.
 """
+
+# What a damaged zip can raise while being opened or read (a wrong CRC is BadZipFile).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    UnicodeDecodeError,
+)
 
 # Zip entries get one fixed time, so the same files always give the same bundle bytes.
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
@@ -82,6 +95,13 @@ def verify_bundle(source: bytes | str | Path) -> Verification:
     _check_sums(files, problems)
     commitment = _json(files, "commitment.json", problems)
     record = _json(files, "draw.json", problems)
+    if record is not None and "commitment.json" in files:
+        expected = sha256(files["commitment.json"])
+        if record.get("commitment_sha256") != expected:
+            problems.append(
+                f"draw.json: the commitment hash is {record.get('commitment_sha256')}, "
+                f"commitment.json hashes to {expected}"
+            )
     if commitment is None:
         return Verification(tuple(problems), tuple(notes), None)
     names = (*COMMITTED, *(REPLACEMENT_FILES if commitment.get("replacement") else ()))
@@ -100,10 +120,10 @@ def _unzip(source: bytes | str | Path, problems: list[str]) -> dict[str, bytes] 
             for entry in archive.namelist():
                 try:
                     files[entry] = archive.read(entry)
-                except (zipfile.BadZipFile, ValueError, OSError) as error:
+                except ZIP_ERRORS as error:
                     problems.append(f"{entry}: cannot be read from the bundle ({error})")
             return files
-    except (OSError, zipfile.BadZipFile, ValueError) as error:
+    except ZIP_ERRORS as error:
         problems.append(f"{name}: not a readable zip file ({error})")
         return None
 
@@ -122,7 +142,10 @@ def _check_sums(files: Mapping[str, bytes], problems: list[str]) -> None:
         if name not in listed:
             problems.append(f"{name}: not listed in SHA256SUMS")
         elif sha256(data) != listed[name]:
-            problems.append(f"{name}: SHA-256 is {sha256(data)}, SHA256SUMS says {listed[name]}")
+            problems.append(
+                f"SHA256SUMS: its line for {name} says {listed[name]}, "
+                f"the file's SHA-256 is {sha256(data)}"
+            )
     for name in sorted(set(listed) - set(files)):
         problems.append(f"{name}: listed in SHA256SUMS but missing from the bundle")
 
