@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from sortition.feasibility.programs import silence_banner
 from sortition.solver.highs import INF, Deadline, Outcome, add_row, new_model, solve
 from sortition.tables.problem import Category, Problem
 
@@ -28,6 +29,7 @@ def repeat_lower_bound(problem: Problem) -> int:
         return 0
     meetings = sum(int(z * (z - 1) // 2) for z in problem.sizes.ravel())
     fresh, used = _pairs_by_profile(problem, strict)
+    silence_banner()
     h = new_model()
     profiles = len(fresh)
     # columns: first meetings m_p, meetings of pairs that met before u_p, repeats r_p

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sortition.feasibility.programs import silence_banner
 from sortition.solver.highs import Deadline, Outcome, add_row, new_model, solve
 
 Seating = Sequence[Sequence[Sequence[str]]]
@@ -54,6 +55,7 @@ def _assign(
     tables = len(sitting)
     if not facilitators or not tables:
         return [None] * tables
+    silence_banner()
     h = new_model()
     for f in facilitators:
         for t, table in enumerate(sitting):

@@ -135,6 +135,8 @@ class TabuSearch:
         the monotonic clock passes ``deadline``); returns the best assignment seen."""
         best_cost, best = self.cost, self.assign.copy()
         last_better, stall = 0, max(200, 12 * self.problem.n)
+        # Stop when several restarts from the best schedule found nothing better.
+        patience, last_best = 3 * stall, 0
         step, stopped_by_time = 0, False
         if good_enough(self):
             return SearchOutcome(best, 0, False)
@@ -148,8 +150,11 @@ class TabuSearch:
             if self.cost < best_cost - _TOLERANCE:
                 self.cost = self.total_cost()  # no drift from summed deltas
                 best_cost, best, last_better = self.cost, self.assign.copy(), step
+                last_best = step
                 if good_enough(self):
                     break
+            elif step - last_best > patience:
+                break
             elif step - last_better > stall:
                 self.reset(best)
                 self._kick(max(2, self.problem.n // 8))
