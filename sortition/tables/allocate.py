@@ -65,8 +65,8 @@ def allocate_tables(
     seed = secrets.randbits(63) if seed is None else seed
     present = _present(members, sittings)
     count = _table_count(present, tables, table_size)
-    seats = [math.ceil(len(p) / count) for p in present]
-    raise_if_any(check_rules(rules, ids=[m.id for m in members], tables=count, seats=seats))
+    ids = [m.id for m in members]
+    raise_if_any(check_rules(rules, ids=ids, tables=count, present=present))
     modes = _modes(categories)
     problem, units = build_problem(
         members, present=present, tables=count, categories=modes, rules=rules, history=history
@@ -92,6 +92,7 @@ def allocate_tables(
         iterations=steps, deadline=deadline, good_enough=good_enough, progress=progress
     )
     _check_apart(problem, outcome.assign, rules)
+    _check_sizes(problem, outcome.assign)
     seating = _seating(problem, outcome.assign)
     plan = rotate_facilitators(seating, facilitators)
     features = {m.id: m.features for m in members}
@@ -186,3 +187,16 @@ def _check_apart(problem: Problem, assign: IntArray, rules: Rules) -> None:
             problems.append(RuleProblem(apart_name(pair), reason))
     if problems:
         raise ImpossibleRules(problems)
+
+
+def _check_sizes(problem: Problem, assign: IntArray) -> None:
+    """The groups kept together and the fixed members may not pack into the table sizes
+    (a bin-packing question the checks before the search do not settle)."""
+    for s in range(problem.sittings):
+        have = np.bincount(assign[s][assign[s] >= 0], minlength=problem.tables)
+        if not np.array_equal(have, problem.sizes[s]):
+            reason = (
+                f"at sitting {s + 1} the groups kept together and the members fixed to tables "
+                "do not fit into tables of equal size"
+            )
+            raise ImpossibleRules([RuleProblem("keep together and fixed", reason)])

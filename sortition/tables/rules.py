@@ -33,12 +33,11 @@ def fixed_name(member: str, table: int) -> str:
 
 
 def check_rules(
-    rules: Rules, *, ids: Collection[str], tables: int, seats: Sequence[int]
+    rules: Rules, *, ids: Collection[str], tables: int, present: Sequence[Collection[str]]
 ) -> list[RuleProblem]:
-    """Every reason the rules cannot hold; ``seats[s]`` is the largest table at sitting s."""
+    """Every reason the rules cannot hold at the sittings with ``present[s]`` attending."""
     problems: list[RuleProblem] = []
     known = set(ids)
-    most = max(seats, default=0)
     for pair in rules.keep_apart:
         problems += [
             RuleProblem(apart_name(pair), f"{m} is not a jury member")
@@ -65,10 +64,12 @@ def check_rules(
         seen[member] = table
     if any("not a jury member" in p.reason or "numbered" in p.reason for p in problems):
         return problems  # the checks below need known members and tables
-    return problems + _conflicts(rules, seen, most)
+    return problems + _conflicts(rules, seen, tables, present)
 
 
-def _conflicts(rules: Rules, fixed: dict[str, int], most: int) -> list[RuleProblem]:
+def _conflicts(
+    rules: Rules, fixed: dict[str, int], tables: int, present: Sequence[Collection[str]]
+) -> list[RuleProblem]:
     problems: list[RuleProblem] = []
     groups = merged_groups(rules.keep_together, None)
     group_of = {m: g for g in groups for m in g}
@@ -79,27 +80,35 @@ def _conflicts(rules: Rules, fixed: dict[str, int], most: int) -> list[RuleProbl
         elif a in fixed and fixed.get(b) == fixed[a]:
             problems.append(RuleProblem(apart_name(pair), f"both are fixed to table {fixed[a]}"))
     for group in groups:
-        tables = sorted({fixed[m] for m in group if m in fixed})
-        if len(tables) > 1:
-            problems.append(
-                RuleProblem(
-                    together_name(group),
-                    "its members are fixed to different tables ("
-                    + ", ".join(str(t) for t in tables)
-                    + ")",
-                )
-            )
-        elif len(group) > most:
-            reason = f"{len(group)} members together, but no table seats more than {most}"
+        at = sorted({fixed[m] for m in group if m in fixed})
+        if len(at) > 1:
+            listing = ", ".join(str(t) for t in at)
+            reason = f"its members are fixed to different tables ({listing})"
             problems.append(RuleProblem(together_name(group), reason))
+        elif crowded := _too_many(group, tables, present, "members together, but"):
+            problems.append(RuleProblem(together_name(group), crowded))
     load: dict[int, set[str]] = {}
     for member, table in fixed.items():
         load.setdefault(table, set()).update(group_of.get(member, (member,)))
     for table, members in sorted(load.items()):
-        if len(members) > most:
-            reason = f"{len(members)} members must sit there, but it seats at most {most}"
-            problems.append(RuleProblem(f"table {table}", reason))
+        if crowded := _too_many(tuple(members), tables, present, "members must sit there, but"):
+            problems.append(RuleProblem(f"table {table}", crowded))
     return problems
+
+
+def _too_many(
+    members: Sequence[str], tables: int, present: Sequence[Collection[str]], what: str
+) -> str | None:
+    """Why ``members`` do not fit at one table at some sitting, or None."""
+    for s, attending in enumerate(present, start=1):
+        here = [m for m in members if m in attending]
+        seats = -(-len(attending) // tables)
+        if len(here) > seats:
+            where = "" if len(here) == len(members) else f" of them attend sitting {s} and"
+            if where:
+                return f"{len(here)}{where} no table seats more than {seats} there"
+            return f"{len(here)} {what} no table seats more than {seats}"
+    return None
 
 
 def raise_if_any(problems: Sequence[RuleProblem]) -> None:
