@@ -46,7 +46,10 @@ class TabuSearch:
         self.problem = problem
         self.rng = rng
         self.movable: BoolArray = problem.present & ~problem.pinned
-        self._differs = [c.values[:, None] != c.values[None, :] for c in problem.categories]
+        self._differs = [
+            c.weight * (c.values[:, None] != c.values[None, :]) for c in problem.categories
+        ]
+        self._at_y: IntArray = np.zeros((0, 0, 0), dtype=np.int64)
         # Sittings evaluated per step: all of them when the schedule is small, so that each
         # step takes the best swap anywhere; fewer (in turn) when it is large.
         self._chunk = max(1, min(problem.sittings, 40_000 // max(1, problem.n * problem.n)))
@@ -86,13 +89,20 @@ class TabuSearch:
         less = -(REPEAT_WEIGHT * (pairs >= 2.0) + SPREAD_WEIGHT * (pairs - 1.0))
         less -= APART_WEIGHT * p.apart
         np.fill_diagonal(less, 0.0)
+        sittings, n, tables = z.shape
         own = np.maximum(assign, 0)
-        leave = np.take_along_axis(less @ z, own[:, :, None], axis=2)[:, :, 0]  # x leaves
-        at_other = np.take_along_axis(more @ z, _tables_of_y(own), axis=2)  # x joins y's
-        d = at_other + at_other.transpose(0, 2, 1) + leave[:, :, None] + leave[:, None, :]
-        d -= 2.0 * more  # x and y do not meet: neither joins the other
+        # flat index of [s, x, table of y] in an (S, N, T) array, and of [s, x, own table]
+        rows = (np.arange(sittings)[:, None] * n + np.arange(n)[None, :]) * tables
+        at_y = rows[:, :, None] + own[:, None, :]
+        leave = (less @ z).ravel()[rows + own]  # (S, N): x leaves its table
+        # half[s, x, y]: x's part of the swap (x joins y's table, leaves its own); the
+        # swap's change is half + half transposed, less the pair's own meeting
+        half = (more @ z).ravel()[at_y] + leave[:, :, None]
         for category, cnt, differs in zip(p.categories, self.counts, self._differs, strict=True):
-            d += category.weight * _mixing_delta(category, cnt, assign, differs, part)
+            half += _mixing_half(category, cnt, own, differs, part)
+        d = half + half.transpose(0, 2, 1)
+        d -= 2.0 * more  # x and y do not meet: neither joins the other
+        self._at_y = at_y
         movable = self.movable[part]
         ok: BoolArray = movable[:, :, None] & movable[:, None, :]
         ok &= assign[:, :, None] != assign[:, None, :]
@@ -168,8 +178,7 @@ class TabuSearch:
         first = (step * self._chunk) % sittings
         part = slice(first, min(sittings, first + self._chunk))
         d, ok = self.deltas(part)
-        own = np.maximum(self.assign[part], 0)
-        free = np.take_along_axis(self.tabu[part], _tables_of_y(own), axis=2) <= step
+        free = self.tabu[part].ravel()[self._at_y] <= step  # x may go to y's table
         allowed = ok & ((free & free.transpose(0, 2, 1)) | (self.cost + d < best_cost - 1e-6))
         scores = np.where(allowed, d, np.inf)
         low = float(scores.min())
@@ -194,18 +203,12 @@ class TabuSearch:
         self.cost = self.total_cost()
 
 
-def _tables_of_y(own: IntArray) -> IntArray:
-    """(S, N, N) with [s, x, y] = the table of y at sitting s."""
-    n = own.shape[1]
-    out: IntArray = np.broadcast_to(own[:, None, :], (own.shape[0], n, n))
-    return out
-
-
-def _mixing_delta(
-    category: Category, counts: IntArray, assign: IntArray, differs: BoolArray, part: slice
+def _mixing_half(
+    category: Category, counts: IntArray, own: IntArray, differs: FloatArray, part: slice
 ) -> FloatArray:
-    """The change of one category's deviation from its shares if x and y swap (0 when they
-    share the value: the counts do not change)."""
+    """x's part of the change of one category's weighted deviation from its shares if x and
+    y swap: x leaves its table and joins y's (0 when they share the value: the counts do
+    not change). ``differs`` is the weight where x and y differ, 0 elsewhere."""
     low, high, values = category.low[part], category.high[part], category.values
     counts = counts[part]
     sittings, tables, n_values = counts.shape
@@ -213,9 +216,8 @@ def _mixing_delta(
     join = (deviation(counts + 1, low, high) - base).ravel()
     leave = (deviation(counts - 1, low, high) - base).ravel()
     # flat index of (s, table of y, value of x) in the (S, T, V) arrays
-    cell = (np.arange(sittings)[:, None] * tables + np.maximum(assign, 0)) * n_values
+    cell = (np.arange(sittings)[:, None] * tables + own) * n_values
     gone = leave[cell + values[None, :]]  # (S, N): x leaves its table
     arrive = join[cell[:, None, :] + values[None, :, None]]  # (S, N, N): x joins y's table
-    d = arrive + arrive.transpose(0, 2, 1) + gone[:, :, None] + gone[:, None, :]
-    out: FloatArray = np.where(differs, d, 0).astype(np.float64)
+    out: FloatArray = (arrive + gone[:, :, None]) * differs
     return out
