@@ -26,10 +26,6 @@ def jury(n: int, **columns: list[str]) -> list[Member]:
     ]
 
 
-def seats(result_sittings: object) -> list[list[list[str]]]:
-    return [[list(b.members) for b in sitting] for sitting in result_sittings]  # type: ignore[attr-defined]
-
-
 # --- measures ---------------------------------------------------------------------------
 
 
