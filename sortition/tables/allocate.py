@@ -72,6 +72,8 @@ def allocate_tables(
         members, present=present, tables=count, categories=modes, rules=rules, history=history
     )
     bound = repeat_lower_bound(problem)
+    if progress is not None:
+        progress(f"Tables: at least {bound} repeated meetings; searching", 0.0)
     rng = np.random.default_rng(seed)
     start = affine_start(problem, rng=rng)
     if start is None:

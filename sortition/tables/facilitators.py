@@ -33,7 +33,62 @@ def rotate_facilitators(
                 had.update((m, facilitator) for m in table)
                 led[(facilitator, number)] += 1
         plan.append(chosen)
+    _improve(seating, plan, history)
     return plan
+
+
+def _improve(
+    seating: Seating, plan: list[list[str | None]], history: Sequence[Sequence[tuple[str, str]]]
+) -> None:
+    """Swap the facilitators of two tables of one sitting while that lowers the repeats over
+    all sittings (the assignment above sees only the sittings before)."""
+    seen: Counter[tuple[str, str]] = Counter(pair for sitting in history for pair in sitting)
+    for sitting, chosen in zip(seating, plan, strict=True):
+        for table, facilitator in zip(sitting, chosen, strict=True):
+            if facilitator is not None:
+                seen.update((m, facilitator) for m in table)
+    for _ in range(10):  # passes; each swap lowers the repeats, so this ends anyway
+        better = False
+        for sitting, chosen in zip(seating, plan, strict=True):
+            for a in range(len(chosen)):
+                for b in range(a + 1, len(chosen)):
+                    if _gain(seen, sitting[a], sitting[b], chosen[a], chosen[b]) > 0:
+                        _move(seen, sitting[a], chosen[a], chosen[b])
+                        _move(seen, sitting[b], chosen[b], chosen[a])
+                        chosen[a], chosen[b] = chosen[b], chosen[a]
+                        better = True
+        if not better:
+            return
+
+
+def _gain(
+    seen: Counter[tuple[str, str]],
+    first: Sequence[str],
+    second: Sequence[str],
+    f: str | None,
+    g: str | None,
+) -> int:
+    """Repeats saved by giving ``first`` facilitator g and ``second`` facilitator f."""
+    if f == g:
+        return 0
+    saved = 0
+    for table, old, new in ((first, f, g), (second, g, f)):
+        for m in table:
+            if old is not None and seen[(m, old)] >= 2:
+                saved += 1
+            if new is not None and seen[(m, new)] >= 1:
+                saved -= 1
+    return saved
+
+
+def _move(
+    seen: Counter[tuple[str, str]], table: Sequence[str], old: str | None, new: str | None
+) -> None:
+    for m in table:
+        if old is not None:
+            seen[(m, old)] -= 1
+        if new is not None:
+            seen[(m, new)] += 1
 
 
 def facilitator_repeats(seating: Seating, plan: Sequence[Sequence[str | None]]) -> int:
