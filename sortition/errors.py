@@ -104,3 +104,25 @@ class SolverError(SortitionError):
 
 class InvalidPanel(SortitionError):
     """A panel produced by an algorithm breaks a quota or the household rule: this is a bug."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleProblem:
+    """One table rule that cannot hold, and why: ``rule`` names it as the organiser wrote it
+    (for example ``"keep together A, B, C"``)."""
+
+    rule: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.reason}"
+
+
+class ImpossibleRules(SortitionError):
+    """The table rules (keep apart, keep together, fixed to a table) cannot all hold."""
+
+    def __init__(self, problems: Iterable[RuleProblem]) -> None:
+        self.problems: tuple[RuleProblem, ...] = tuple(problems)
+        super().__init__(
+            "The table rules cannot all hold.\n" + "\n".join(str(p) for p in self.problems)
+        )

@@ -115,7 +115,7 @@ def unselectable_types(model: TypeModel, *, time_limit: float | None) -> list[in
 def _program(model: TypeModel, *, time_limit: float | None, relax: bool = False) -> highspy.Highs:
     """The panel program; with ``relax``, the quota bounds may move within the flex limits
     (see :func:`_relaxed_quotas`; its slack columns follow the seats, two per quota)."""
-    _silence_banner()
+    silence_banner()
     # The relaxation's objective mixes two scales (see _relaxed_quotas): it must be exact.
     h = new_model(mip_gap=0.0 if relax else None)
     h.setOptionValue("presolve", "off")
@@ -225,7 +225,7 @@ class _Swaps:
 
 
 @functools.cache
-def _silence_banner() -> None:
+def silence_banner() -> None:
     # HiGHS prints its banner on stdout when a process builds its first solver, whatever the
     # options; that would corrupt the output of the command line, so build one with fd 1 shut.
     sys.stdout.flush()
