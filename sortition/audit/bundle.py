@@ -57,14 +57,46 @@ def make_bundle(commitment: Commitment, result: Draw) -> bytes:
     }
     sums = "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items()))
     files["SHA256SUMS"] = sums.encode()
+    return _zip(files)
+
+
+def _zip(files: Mapping[str, bytes]) -> bytes:
+    """The canonical zip of ``files`` (in their order): stored, not compressed, with fixed
+    times, attributes and versions, so that the same files always give the same bytes on any
+    machine and :func:`verify_bundle` can compare a bundle with its canonical form byte for
+    byte (a changed byte in a header or in the directory is found too)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for name, data in files.items():
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
+            info.create_system = 3
+            info.create_version = info.extract_version = 20
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return buffer.getvalue()
+
+
+def _check_canonical(data: bytes, files: Mapping[str, bytes], problems: list[str]) -> None:
+    """A bundle must be the canonical zip of its own files: name the first byte that is not."""
+    canonical = _zip(files)
+    if canonical == data:
+        return
+    at = next(
+        (i for i, (a, b) in enumerate(zip(data, canonical, strict=False)) if a != b),
+        min(len(data), len(canonical)),
+    )
+    where, offset = "the zip's directory", 0
+    for name, content in files.items():
+        end = offset + 30 + len(name.encode()) + len(content)
+        if at < end:
+            where = f"the entry {name}"
+            break
+        offset = end
+    problems.append(
+        f"bundle: byte {at} ({where}) differs from the canonical zip of the bundle's own "
+        "files: the zip was changed after it was made"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +124,8 @@ def verify_bundle(source: bytes | str | Path) -> Verification:
     if files is None:
         return Verification(tuple(problems), (), None)
     notes: list[str] = []
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    _check_canonical(data, files, problems)
     _check_sums(files, problems)
     commitment = _json(files, "commitment.json", problems)
     record = _json(files, "draw.json", problems)
