@@ -29,6 +29,7 @@ from sortition.audit.tables import (
     read_panels,
     to_csv,
 )
+from sortition.model import Pool
 from sortition.transparent import TransparentLottery, household_labels
 
 COMMITMENT_FORMAT = "kleroterion-commitment/1"
@@ -146,7 +147,7 @@ def commit(
         raise ValueError(f"{len(missing)} volunteers have no pseudonym (first: {missing[0]})")
     if len(set(names[p.id] for p in everyone)) != len(everyone):
         raise ValueError("two volunteers share a pseudonym")
-    homes = household_labels(sortition.Pool(tuple(everyone)))
+    homes = household_labels(Pool(tuple(everyone)))
     categories = lottery.quotas.categories
     files = {
         "pool.csv": pool_table(lottery.pool, categories, pseudonyms=names, households=homes),

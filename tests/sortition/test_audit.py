@@ -8,6 +8,7 @@ import json
 import random
 import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,7 @@ from sortition.audit import (
     verify_bundle,
 )
 from sortition.audit.commitment import Commitment, canonical_json, sha256
-from sortition.model import Person, Pool
+from sortition.model import Person, Pool, Quota, Quotas
 from sortition.transparent import TransparentLottery, transparent_lottery
 from tests.sortition.instances import random_instance
 
@@ -181,8 +182,6 @@ def test_a_household_twice_on_a_panel_is_named() -> None:
         Person(f"p{i}", {"g": "x"}, "same street 1" if i < 2 else None) for i in range(4)
     )
     pool = Pool(people)
-    from sortition.model import Quota, Quotas
-
     quotas = Quotas((Quota("g", "x", 0, 2),))
     lottery = transparent_lottery(pool, quotas, 2, panels=6, seed=1)
     bad = dataclasses.replace(lottery, panels=(("p0", "p1"), *lottery.panels[1:]))
@@ -190,7 +189,9 @@ def test_a_household_twice_on_a_panel_is_named() -> None:
     assert any(p.startswith("panels.csv: panel 1: 2 members of household H1") for p in problems)
 
 
-def test_saved_and_loaded_commitment_is_the_same(lottery: TransparentLottery, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_saved_and_loaded_commitment_is_the_same(
+    lottery: TransparentLottery, tmp_path: Path
+) -> None:
     commitment = commit(lottery, randomness_source="dice", created=CREATED)
     commitment.save(tmp_path)
     again = Commitment.load(tmp_path)
