@@ -57,46 +57,19 @@ def make_bundle(commitment: Commitment, result: Draw) -> bytes:
     }
     sums = "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items()))
     files["SHA256SUMS"] = sums.encode()
-    return _zip(files)
+    return _pack(files)
 
 
-def _zip(files: Mapping[str, bytes]) -> bytes:
-    """The canonical zip of ``files`` (in their order): stored, not compressed, with fixed
-    times, attributes and versions, so that the same files always give the same bytes on any
-    machine and :func:`verify_bundle` can compare a bundle with its canonical form byte for
-    byte (a changed byte in a header or in the directory is found too)."""
+def _pack(files: Mapping[str, bytes]) -> bytes:
+    """The zip of ``files`` in that order: stored (not compressed), one fixed time and mode,
+    so that the same files always give the same bytes, whatever the zlib version."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for name, data in files.items():
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_STORED
-            info.create_system = 3
-            info.create_version = info.extract_version = 20
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return buffer.getvalue()
-
-
-def _check_canonical(data: bytes, files: Mapping[str, bytes], problems: list[str]) -> None:
-    """A bundle must be the canonical zip of its own files: name the first byte that is not."""
-    canonical = _zip(files)
-    if canonical == data:
-        return
-    at = next(
-        (i for i, (a, b) in enumerate(zip(data, canonical, strict=False)) if a != b),
-        min(len(data), len(canonical)),
-    )
-    where, offset = "the zip's directory", 0
-    for name, content in files.items():
-        end = offset + 30 + len(name.encode()) + len(content)
-        if at < end:
-            where = f"the entry {name}"
-            break
-        offset = end
-    problems.append(
-        f"bundle: byte {at} ({where}) differs from the canonical zip of the bundle's own "
-        "files: the zip was changed after it was made"
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +93,12 @@ def verify_bundle(source: bytes | str | Path) -> Verification:
     the size and the household rule (and, for a replacement, that the open quotas follow from
     the original ones and the seated members)."""
     problems: list[str] = []
-    files = _unzip(source, problems)
-    if files is None:
+    data = _read(source, problems)
+    files = None if data is None else _unzip(data, problems)
+    if data is None or files is None:
         return Verification(tuple(problems), (), None)
+    _check_packing(data, files, problems)
     notes: list[str] = []
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    _check_canonical(data, files, problems)
     _check_sums(files, problems)
     commitment = _json(files, "commitment.json", problems)
     record = _json(files, "draw.json", problems)
@@ -145,10 +118,18 @@ def verify_bundle(source: bytes | str | Path) -> Verification:
     return Verification(tuple(problems), tuple(notes), panel)
 
 
-def _unzip(source: bytes | str | Path, problems: list[str]) -> dict[str, bytes] | None:
-    name = "bundle" if isinstance(source, bytes) else str(source)
+def _read(source: bytes | str | Path, problems: list[str]) -> bytes | None:
+    if isinstance(source, bytes):
+        return source
     try:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        return Path(source).read_bytes()
+    except OSError as error:
+        problems.append(f"{source}: cannot be read ({error.strerror or error})")
+        return None
+
+
+def _unzip(data: bytes, problems: list[str]) -> dict[str, bytes] | None:
+    try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             files: dict[str, bytes] = {}
             for entry in archive.namelist():
@@ -158,8 +139,21 @@ def _unzip(source: bytes | str | Path, problems: list[str]) -> dict[str, bytes] 
                     problems.append(f"{entry}: cannot be read from the bundle ({error})")
             return files
     except ZIP_ERRORS as error:
-        problems.append(f"{name}: not a readable zip file ({error})")
+        problems.append(f"bundle: not a readable zip file ({error})")
         return None
+
+
+def _check_packing(data: bytes, files: Mapping[str, bytes], problems: list[str]) -> None:
+    """A bundle is packed one way only: a change in the zip's own headers shows here."""
+    canonical = _pack(files)
+    if data != canonical:
+        at = next(
+            (i for i, (a, b) in enumerate(zip(data, canonical, strict=False)) if a != b),
+            min(len(data), len(canonical)),
+        )
+        problems.append(
+            f"bundle: not packed as make_bundle packs its files (first difference at byte {at})"
+        )
 
 
 def _check_sums(files: Mapping[str, bytes], problems: list[str]) -> None:
