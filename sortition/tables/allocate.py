@@ -98,7 +98,9 @@ def allocate_tables(
     seating = _seating(problem, outcome.assign)
     plan = rotate_facilitators(seating, facilitators)
     features = {m.id: m.features for m in members}
-    figures = measure(seating, features, categories=list(modes), history=history)
+    # pairs with members who have left the jury are no longer anyone's to meet
+    known = [[[m for m in table if m in features] for table in sitting] for sitting in history]
+    figures = measure(seating, features, categories=list(modes), history=known)
     report = TablesReport(
         repeated_pairs=figures.repeated_pairs,
         distinct_pairs=figures.distinct_pairs,
