@@ -17,8 +17,8 @@ from sortition.tables.fair import IntArray
 from sortition.tables.measures import measure
 from sortition.tables.model import Breakout, Member, Mixing, Rules, TablesReport, TablesResult
 from sortition.tables.problem import REPEAT_WEIGHT, SPREAD_WEIGHT, Problem
-from sortition.tables.rules import apart_name, check_rules, raise_if_any
-from sortition.tables.search import TabuSearch
+from sortition.tables.rules import Unit, apart_name, check_rules, raise_if_any
+from sortition.tables.search import SearchOutcome, TabuSearch
 from sortition.tables.start import affine_start, greedy_start
 
 Progress = Callable[[str, float | None], None]
@@ -74,24 +74,14 @@ def allocate_tables(
     bound = repeat_lower_bound(problem)
     if progress is not None:
         progress(f"Tables: at least {bound} repeated meetings; searching", 0.0)
-    rng = np.random.default_rng(seed)
-    start = affine_start(problem, rng=rng)
-    if start is None:
-        start = greedy_start(problem, units, rng=rng)
-    search = TabuSearch(problem, start, rng=rng)
-    deadline = None if time_limit is None else time.monotonic() + time_limit
-    past = problem.history
-    # the cost counts the history's own repeats and spread too
-    offset = REPEAT_WEIGHT * np.maximum(past - 1.0, 0.0).sum() / 2.0
-    offset += SPREAD_WEIGHT * (past * (past - 1.0)).sum() / 4.0
-    target = float(offset) + bound + 1.0 - 1e-6
-
-    def good_enough(state: TabuSearch) -> bool:
-        # the square spread term is below 1 whenever the rest is at the bound
-        return state.cost < target
-
-    outcome = search.run(
-        iterations=steps, deadline=deadline, good_enough=good_enough, progress=progress
+    outcome = _search(
+        problem,
+        units,
+        bound,
+        rng=np.random.default_rng(seed),
+        steps=steps,
+        time_limit=time_limit,
+        progress=progress,
     )
     _check_apart(problem, outcome.assign, rules)
     _check_sizes(problem, outcome.assign)
@@ -114,7 +104,7 @@ def allocate_tables(
         iterations=outcome.iterations,
         stopped_by_time=outcome.stopped_by_time,
     )
-    result = tuple(
+    breakouts = tuple(
         tuple(
             Breakout(t + 1, tuple(table), facilitator)
             for t, (table, facilitator) in enumerate(zip(sitting, chosen, strict=True))
@@ -123,7 +113,39 @@ def allocate_tables(
     )
     if progress is not None:
         progress("Tables: done", 1.0)
-    return TablesResult(result, report)
+    return TablesResult(breakouts, report)
+
+
+def _search(
+    problem: Problem,
+    units: list[list[Unit]],
+    bound: int,
+    *,
+    rng: np.random.Generator,
+    steps: int,
+    time_limit: float | None,
+    progress: Progress | None,
+) -> SearchOutcome:
+    """The tabu search from the affine plane where it fits, else from a greedy seating; it
+    stops early when it reaches the lower bound."""
+    start = affine_start(problem, rng=rng)
+    if start is None:
+        start = greedy_start(problem, units, rng=rng)
+    search = TabuSearch(problem, start, rng=rng)
+    deadline = None if time_limit is None else time.monotonic() + time_limit
+    past = problem.history
+    # the cost counts the history's own repeats and spread too
+    offset = REPEAT_WEIGHT * np.maximum(past - 1.0, 0.0).sum() / 2.0
+    offset += SPREAD_WEIGHT * (past * (past - 1.0)).sum() / 4.0
+    target = float(offset) + bound + 1.0 - 1e-6
+
+    def good_enough(state: TabuSearch) -> bool:
+        # the square spread term is below 1 whenever the rest is at the bound
+        return state.cost < target
+
+    return search.run(
+        iterations=steps, deadline=deadline, good_enough=good_enough, progress=progress
+    )
 
 
 def _present(
