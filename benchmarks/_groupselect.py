@@ -6,7 +6,8 @@ The peer is imported from PEER_FOLDER only (both of its branches name their pack
 ``groupselect``, hence one process per branch). The job holds ``participants`` (a matrix of
 value codes), ``diversify`` (column indices), ``group_size``, ``sittings``, ``algorithm``
 (``Legacy`` or ``Heuristic``) and ``seed``. The result holds ``sittings`` (for each sitting
-the tables as lists of row indices) and ``seconds`` (the allocation alone).
+the tables as lists of row indices), ``seconds`` and ``cpu`` (wall-clock and CPU seconds of
+the allocation alone).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def main() -> None:
     # The peer prints progress of its own: keep the result alone on stdout.
     saved = os.dup(1)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = allocate_numpy(
         participants=participants,
         fields=fields,
@@ -39,10 +40,10 @@ def main() -> None:
         algorithm=job["algorithm"],
         settings={"seed": int(job["seed"])},
     )
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     os.dup2(saved, 1)
     sittings = [[[int(p) for p in group] for group in allocation] for allocation in result.ensemble]
-    json.dump({"sittings": sittings, "seconds": seconds}, sys.stdout)
+    json.dump({"sittings": sittings, "seconds": seconds, "cpu": cpu}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -7,17 +7,19 @@ Exit codes: 0 done (``check``: the quotas can be met), 1 problems in the input f
 
 from __future__ import annotations
 
-import json
 import secrets
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from sortition.cli import main
+from sortition.cli.reports import fail as _fail
+from sortition.cli.reports import fail_on_input, input_problems
+from sortition.cli.reports import write_report as _write_report
 from sortition.errors import InfeasibleQuotas, InputErrors, SolverError
 from sortition.feasibility import FeasibilityReport, check_feasibility
 from sortition.model import Quotas
@@ -164,13 +166,9 @@ def _load(
         return read_inputs(people, quotas, id_column=id_column, address_columns=columns)
     except InputErrors as error:
         if out is not None:
-            problems = [
-                {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
-                for p in error.problems
-            ]
+            problems = input_problems(error)
             _write_report(out, {"infeasible": True, "error": "input", "input_errors": problems})
-        count = len(error.problems)
-        _fail(f"{count} problem{'s' * (count != 1)} in the input files:\n{error}", EXIT_INPUT)
+        fail_on_input(error, EXIT_INPUT)
 
 
 def _run(
@@ -261,19 +259,6 @@ def _failure(error: InfeasibleQuotas) -> dict[str, Any]:
     }
 
 
-def _write_report(out: Path, report: dict[str, Any]) -> None:
-    text = json.dumps(report, indent=2, ensure_ascii=False, default=_plain)
-    (out / "report.json").write_text(text + "\n", encoding="utf-8")
-
-
-def _plain(value: object) -> object:
-    """numpy scalars (which a solver may leave in the report) as plain numbers."""
-    item = getattr(value, "item", None)
-    if callable(item):
-        return item()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
 def _print_check(report: FeasibilityReport, *, n: int, k: int) -> None:
     verdict = "can" if report.feasible else "cannot"
     click.echo(f"A panel of {k} from {n} volunteers {verdict} meet the quotas.")
@@ -292,8 +277,3 @@ def _section(title: str, lines: Sequence[str]) -> None:
         click.echo(f"\n{title}:")
         for line in lines:
             click.echo(f"  {line}")
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)

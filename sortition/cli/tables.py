@@ -6,15 +6,16 @@ Exit codes: 0 done, 1 problems in the input files, 2 wrong command line (click's
 
 from __future__ import annotations
 
-import json
 import secrets
-import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from sortition.cli import main
+from sortition.cli.reports import fail as _fail
+from sortition.cli.reports import fail_on_input, input_problems
+from sortition.cli.reports import write_report as _write_report
 from sortition.errors import ImpossibleRules, InputErrors, InputProblem
 from sortition.tables import Mixing, Rules, allocate_tables
 from sortition.tables.files import (
@@ -95,13 +96,8 @@ def tables_command(
             members, id_column, modes, sittings, present, history, rules
         )
     except InputErrors as error:
-        problems = [
-            {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
-            for p in error.problems
-        ]
-        _write_report(out, {**settings, "error": "input", "input_errors": problems})
-        count = len(error.problems)
-        _fail(f"{count} problem{'s' * (count != 1)} in the input files:\n{error}", EXIT_INPUT)
+        _write_report(out, {**settings, "error": "input", "input_errors": input_problems(error)})
+        fail_on_input(error, EXIT_INPUT)
     try:
         result = allocate_tables(
             people,
@@ -181,13 +177,3 @@ def _write_outputs(out: Path, result: TablesResult, settings: dict[str, Any]) ->
     if any(b.facilitator for sitting in result.sittings for b in sitting):
         write_csv(facilitator_table(result), out / "facilitators.csv")
     _write_report(out, {**result.report.as_dict(), **settings})
-
-
-def _write_report(out: Path, report: dict[str, Any]) -> None:
-    text = json.dumps(report, indent=2, ensure_ascii=False)
-    (out / "report.json").write_text(text + "\n", encoding="utf-8")
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)

@@ -17,8 +17,8 @@ from sortition.tables.fair import IntArray
 from sortition.tables.measures import measure
 from sortition.tables.model import Breakout, Member, Mixing, Rules, TablesReport, TablesResult
 from sortition.tables.problem import REPEAT_WEIGHT, SPREAD_WEIGHT, Problem
-from sortition.tables.rules import apart_name, check_rules, raise_if_any
-from sortition.tables.search import TabuSearch
+from sortition.tables.rules import Unit, apart_name, check_rules, raise_if_any
+from sortition.tables.search import SearchOutcome, TabuSearch
 from sortition.tables.start import affine_start, greedy_start
 
 Progress = Callable[[str, float | None], None]
@@ -74,7 +74,60 @@ def allocate_tables(
     bound = repeat_lower_bound(problem)
     if progress is not None:
         progress(f"Tables: at least {bound} repeated meetings; searching", 0.0)
-    rng = np.random.default_rng(seed)
+    outcome = _search(
+        problem,
+        units,
+        bound,
+        rng=np.random.default_rng(seed),
+        steps=steps,
+        time_limit=time_limit,
+        progress=progress,
+    )
+    _check_apart(problem, outcome.assign, rules)
+    _check_sizes(problem, outcome.assign)
+    seating = _seating(problem, outcome.assign)
+    plan = rotate_facilitators(seating, facilitators)
+    features = {m.id: m.features for m in members}
+    # pairs with members who have left the jury are no longer anyone's to meet
+    known = [[[m for m in table if m in features] for table in sitting] for sitting in history]
+    figures = measure(seating, features, categories=list(modes), history=known)
+    report = TablesReport(
+        repeated_pairs=figures.repeated_pairs,
+        distinct_pairs=figures.distinct_pairs,
+        meetings=figures.meetings,
+        tables_off_share=figures.tables_off_share,
+        off_share_by_category=figures.off_share_by_category,
+        lower_bound=bound,
+        facilitator_repeats=facilitator_repeats(seating, plan),
+        seconds=time.perf_counter() - started,
+        seed=seed,
+        iterations=outcome.iterations,
+        stopped_by_time=outcome.stopped_by_time,
+    )
+    breakouts = tuple(
+        tuple(
+            Breakout(t + 1, tuple(table), facilitator)
+            for t, (table, facilitator) in enumerate(zip(sitting, chosen, strict=True))
+        )
+        for sitting, chosen in zip(seating, plan, strict=True)
+    )
+    if progress is not None:
+        progress("Tables: done", 1.0)
+    return TablesResult(breakouts, report)
+
+
+def _search(
+    problem: Problem,
+    units: list[list[Unit]],
+    bound: int,
+    *,
+    rng: np.random.Generator,
+    steps: int,
+    time_limit: float | None,
+    progress: Progress | None,
+) -> SearchOutcome:
+    """The tabu search from the affine plane where it fits, else from a greedy seating; it
+    stops early when it reaches the lower bound."""
     start = affine_start(problem, rng=rng)
     if start is None:
         start = greedy_start(problem, units, rng=rng)
@@ -90,38 +143,9 @@ def allocate_tables(
         # the square spread term is below 1 whenever the rest is at the bound
         return state.cost < target
 
-    outcome = search.run(
+    return search.run(
         iterations=steps, deadline=deadline, good_enough=good_enough, progress=progress
     )
-    _check_apart(problem, outcome.assign, rules)
-    _check_sizes(problem, outcome.assign)
-    seating = _seating(problem, outcome.assign)
-    plan = rotate_facilitators(seating, facilitators)
-    features = {m.id: m.features for m in members}
-    figures = measure(seating, features, categories=list(modes), history=history)
-    report = TablesReport(
-        repeated_pairs=figures.repeated_pairs,
-        distinct_pairs=figures.distinct_pairs,
-        meetings=figures.meetings,
-        tables_off_share=figures.tables_off_share,
-        off_share_by_category=figures.off_share_by_category,
-        lower_bound=bound,
-        facilitator_repeats=facilitator_repeats(seating, plan),
-        seconds=time.perf_counter() - started,
-        seed=seed,
-        iterations=outcome.iterations,
-        stopped_by_time=outcome.stopped_by_time,
-    )
-    result = tuple(
-        tuple(
-            Breakout(t + 1, tuple(table), facilitator)
-            for t, (table, facilitator) in enumerate(zip(sitting, chosen, strict=True))
-        )
-        for sitting, chosen in zip(seating, plan, strict=True)
-    )
-    if progress is not None:
-        progress("Tables: done", 1.0)
-    return TablesResult(result, report)
 
 
 def _present(

@@ -261,3 +261,12 @@ def test_madrid_sized_jury_beats_three_quarters_of_groupselect() -> None:
     assert result.report.tables_off_share == 0
     assert result.report.repeated_pairs <= 269
     assert result.report.lower_bound <= result.report.repeated_pairs
+
+
+def test_history_with_former_members_counts_only_current_pairs() -> None:
+    history = [[["m00", "gone"], ["m01", "m02", "m03"]]]
+    result = allocate_tables(jury(4), sittings=1, tables=2, history=history, seed=1)
+    # history pairs among members: m01-m02, m01-m03, m02-m03; new pairs avoid repeats where
+    # they can: two tables of two from four members always repeat one of those three
+    assert result.report.repeated_pairs == 1
+    assert result.report.distinct_pairs == 3 + 1
