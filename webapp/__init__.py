@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import lazy_gettext
 
+from webapp import headers
 from webapp.config import Defaults
 from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -26,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     instance_path = os.environ.get(f"{ENV_PREFIX}INSTANCE_PATH") or None
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     _configure(app, test_config)
+    headers.install(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -34,7 +36,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config.from_object(Defaults)
-    os.makedirs(app.instance_path, exist_ok=True)
+    # Owner-only: the instance folder holds the keys, the database, letters and uploads.
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"), loads=_loads)
@@ -42,6 +45,11 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
             app.config["SQLALCHEMY_DATABASE_URI"] = _with_driver(os.environ["DATABASE_URL"])
     else:
         app.config.from_mapping(test_config)
+    if str(app.config.get("PUBLIC_BASE_URL", "")).startswith("https://"):
+        # Served over HTTPS: cookies travel only over HTTPS (unless configured otherwise).
+        for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            if name not in (test_config or {}) and not os.environ.get(f"{ENV_PREFIX}{name}"):
+                app.config[name] = True
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = os.path.join(app.instance_path, "kleroterion.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
@@ -106,6 +114,7 @@ def _init_extensions(app: Flask) -> None:
 
     from flask_babel import get_locale
 
+    from webapp.auth.limits import failure_alert
     from webapp.config import SITTING_FORMAT
 
     @app.context_processor
@@ -113,6 +122,7 @@ def _init_extensions(app: Flask) -> None:
         return {
             "current_locale": lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
             "SITTING_FORMAT": SITTING_FORMAT,
+            "failure_alert": failure_alert,
         }
 
 

@@ -37,8 +37,18 @@ class Defaults:
     # Flask-Limiter: memory for one process; set redis://... with several workers.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    CODE_ENTRY_RATE_LIMIT = "10 per minute;60 per hour"
-    LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
+    # Failed tries, counted per client address (generous: a library or an office shares one)
+    # and per account or per typed code (tight). A right password or code never counts.
+    CODE_ENTRY_RATE_LIMIT = "30 per minute;200 per hour"
+    CODE_PER_CODE_RATE_LIMIT = "10 per hour"
+    LOGIN_RATE_LIMIT = "20 per minute;100 per hour"
+    LOGIN_PER_ACCOUNT_RATE_LIMIT = "5 per 15 minutes;20 per day"
+    # Failures of logins, second factors and codes in the whole app: above this, staff are
+    # alerted (a log line and a banner on the users page).
+    FAILURE_ALERT_LIMIT = "200 per hour"
+    # How many reverse proxies in front of the app set X-Forwarded-For (and -Proto): the
+    # client address is taken from them only. 0 trusts no header (the app faces the internet).
+    PROXY_FIX_X_FOR = 0
     MAX_CONTENT_LENGTH = 200 * 1024 * 1024  # registers of a large city
     MAIL_SERVER: str | None = None  # confirmations by e-mail only when SMTP is configured
     MAIL_PORT = 25

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
 
 from webapp.extensions import db
+from webapp.files import touch_private
 
 
 def install_sqlite_pragmas(app: Flask) -> None:
-    """WAL for concurrent readers, foreign keys on, a busy timeout instead of 'locked' errors."""
+    """WAL for concurrent readers, foreign keys on, a busy timeout instead of 'locked' errors;
+    the database file owner-only (mode 0600)."""
 
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
         return
+    database = engine.url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        # Owner-only from the start; SQLite gives the WAL and shared-memory files the
+        # database file's mode.
+        path = Path(database)
+        touch_private(path)
+        for suffix in ("-wal", "-shm"):
+            if (wal := path.with_name(path.name + suffix)).exists():
+                touch_private(wal)
     event.listen(engine, "connect", _sqlite_on_connect)
 
 

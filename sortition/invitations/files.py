@@ -20,6 +20,7 @@ from sortition.errors import InputErrors, InputProblem
 from sortition.invitations.draw import REGISTER_ROW, STRATUM, InvitationDraw, draw_invitations
 from sortition.invitations.exclusions import Exclusions, read_exclusions
 from sortition.register import Register, read_register
+from sortition.tabular.cells import neutralise_frame, restore_frame
 
 __all__ = [
     "CODE",
@@ -63,8 +64,10 @@ def write_invitation_files(
         "allocation": out / ALLOCATION,
         "report": out / REPORT,
     }
-    table.to_csv(paths["invitations"], index=False)
-    draw.allocation_table().to_csv(paths["allocation"], index=False)
+    # Register text goes into spreadsheets: formula-like cells are neutralised (and restored
+    # when verify_files reads the list back).
+    neutralise_frame(table).to_csv(paths["invitations"], index=False)
+    neutralise_frame(draw.allocation_table()).to_csv(paths["allocation"], index=False)
     paths["report"].write_text(
         json.dumps(draw.report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -200,9 +203,11 @@ def verify_invitation_files(
                 [InputProblem(report_path.name, None, None, f"the draw excluded {name!r}: give it")]
             )
         exclude = read_exclusions(exclude_path, register=register)
-    listed = pd.read_csv(
-        invitations_path or report_path.with_name(INVITATIONS),
-        dtype="string",
-        keep_default_na=False,
+    listed = restore_frame(
+        pd.read_csv(
+            invitations_path or report_path.with_name(INVITATIONS),
+            dtype="string",
+            keep_default_na=False,
+        )
     )
     return verify_invitations(register, report, listed, exclude=exclude)

@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from string import Template
-from typing import BinaryIO
+from typing import IO
 
 from sortition.codes import format_code
 from sortition.letters.layout import Layout, PageWriter
@@ -24,6 +24,7 @@ from sortition.letters.template import (
     default_template,
     load_template,
 )
+from sortition.tabular.cells import neutralise_cell
 
 __all__ = [
     "DEFAULT_ADDRESS_COLUMNS",
@@ -177,7 +178,7 @@ def _template(template: LetterTemplate | str | Path | None, lang: str) -> Letter
     return default_template(lang) if template is None else load_template(template)
 
 
-def _write(data: bytes | bytearray, out: str | Path | BinaryIO) -> None:
+def _write(data: bytes | bytearray, out: str | Path | IO[bytes]) -> None:
     if isinstance(out, str | Path):
         Path(out).write_bytes(data)
     else:
@@ -197,7 +198,7 @@ def render_letters(
     *,
     lang: str,
     reply_url: str,
-    out: str | Path | BinaryIO,
+    out: str | Path | IO[bytes],
     template: LetterTemplate | str | Path | None = None,
     variables: Mapping[str, str] | None = None,
     address_columns: Sequence[str] | None = None,
@@ -247,13 +248,15 @@ def mail_merge_csv(
     rows: Iterable[Mapping[str, str]],
     *,
     reply_url: str,
-    out: str | Path | io.TextIOBase,
+    out: str | Path | IO[str],
     address_columns: Sequence[str] | None = None,
     code_column: str = "code",
 ) -> int:
     """Write a CSV (UTF-8 with a byte-order mark, for spreadsheet programs) for a printing
     house's mail merge: the row's columns, ``address_1`` ... ``address_N`` (the lines of the
     address block), the code in printed form and ``reply_link`` (the QR code's content).
+    Cells that a spreadsheet would run as a formula are neutralised
+    (:func:`sortition.tabular.cells.neutralise_cell`).
     Returns the number of rows.
     """
     rows = list(rows)
@@ -267,9 +270,8 @@ def mail_merge_csv(
     for row, block in zip(rows, blocks, strict=True):
         code = format_code(str(row[code_column]))
         extra = {f"address_{i + 1}": line for i, line in enumerate(block)}
-        writer.writerow(
-            {**row, code_column: code, **extra, "reply_link": reply_link(reply_url, code)}
-        )
+        cells = {**row, code_column: code, **extra, "reply_link": reply_link(reply_url, code)}
+        writer.writerow({k: neutralise_cell(v) for k, v in cells.items()})
     if isinstance(out, str | Path):
         Path(out).write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
     else:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from sortition.errors import InputErrors, InputProblem
 from sortition.model import Quotas
+from sortition.tabular.cells import neutralise_frame
 from sortition.tabular.files import match_key
 from sortition.tabular.pool import LoadedPool, parse_pool
 from sortition.tabular.quotas import parse_quotas
@@ -100,8 +101,9 @@ def probability_table(probabilities: Mapping[str, float], ids: Sequence[str]) ->
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write ``frame`` as UTF-8 CSV without the index."""
-    frame.to_csv(path, index=False)
+    """Write ``frame`` as UTF-8 CSV without the index; cells that a spreadsheet would run as a
+    formula are neutralised (:mod:`sortition.tabular.cells`)."""
+    neutralise_frame(frame).to_csv(path, index=False)
 
 
 def _free_name(frame: pd.DataFrame, name: str) -> str:

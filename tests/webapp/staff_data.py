@@ -118,12 +118,38 @@ def build_world(app: Flask) -> World:
 
 
 def log_in_as(client: FlaskClient, user_id: int | None) -> None:
-    """Log a test client in (or out, with None) without going through the form."""
+    """Log a test client in (or out, with None) without going through the form: the session
+    a login with password and (for administrators and organisers) second factor leaves."""
+    version = 0
+    if user_id is not None:
+        with client.application.app_context():
+            version = db.session.get_one(User, user_id).session_version
     with client.session_transaction() as session:
         session.clear()
         if user_id is not None:
             session["_user_id"] = str(user_id)
             session["_fresh"] = True
+            session["_sv"] = version
+            session["_mfa"] = True
+
+
+def log_in_with_totp(client: FlaskClient, email: str, password: str = PASSWORD) -> str:
+    """Log in through the forms, enrolling a second factor with a real TOTP code when the
+    account has none yet; returns the TOTP secret (to make later codes)."""
+    import re
+
+    import pyotp
+
+    response = client.post("/staff/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.status_code
+    if response.location.endswith("/staff/login/enrol"):
+        page = client.get("/staff/login/enrol").get_data(as_text=True)
+        secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)  # type: ignore[union-attr]
+        done = client.post("/staff/login/enrol", data={"code": pyotp.TOTP(secret).now()})
+        assert done.status_code == 200 and "recovery codes" in done.get_data(as_text=True)
+        return secret
+    assert not response.location.endswith("/staff/login/code"), "enrolled: use the code form"
+    return ""
 
 
 def register_csv(rows: list[dict[str, str]]) -> bytes:

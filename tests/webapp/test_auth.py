@@ -22,8 +22,9 @@ from webapp.models import JuryMembership, Role, SittingAssignment, User
 
 @pytest.fixture
 def organiser(app: Flask) -> int:
+    """A facilitator: the password alone logs in (organisers need a second factor too)."""
     with app.app_context():
-        user = make_user(Role.ORGANISER, "olga@example.org")
+        user = make_user(Role.FACILITATOR, "olga@example.org")
         db.session.commit()
         return user.id
 

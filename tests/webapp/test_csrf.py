@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
@@ -65,7 +66,14 @@ def test_a_form_with_its_token_is_accepted(csrf_app: tuple[Flask, World]) -> Non
         "/staff/login",
         data={"email": "org@example.org", "password": PASSWORD, "csrf_token": token},
     )
-    assert response.status_code == 302
+    assert response.location.endswith("/staff/login/enrol")  # an organiser's first login
+    page = client.get("/staff/login/enrol").get_data(as_text=True)
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)  # type: ignore[union-attr]
+    token = _token(client, "/staff/login/enrol")
+    code = pyotp.TOTP(secret).now()
+    assert client.post("/staff/login/enrol", data={"code": code}).status_code == 400
+    response = client.post("/staff/login/enrol", data={"code": code, "csrf_token": token})
+    assert response.status_code == 200
     token = _token(client, "/staff/juries/new")
     form = {
         "csrf_token": token,

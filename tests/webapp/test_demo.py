@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Flask
 
+from tests.webapp.staff_data import log_in_with_totp
 from webapp.codes import find_invitation
 from webapp.demo import DISTRICTS, LETTERS, LOGINS, PASSWORD
 from webapp.extensions import db
@@ -60,8 +61,7 @@ def test_demo_logins_work(app: Flask) -> None:
     app.test_cli_runner().invoke(args=["demo", "load"])
     client = app.test_client()
     email = LOGINS[1][1]
-    response = client.post("/staff/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302
+    assert log_in_with_totp(client, email, PASSWORD)  # organisers enrol a second factor
     page = client.get("/staff/").data.decode()
     assert "Observatorio de la Ciudad (demo)" in page
     jury_id = re.search(r"/staff/juries/(\d+)", page).group(1)

@@ -172,7 +172,11 @@ def test_sittings_are_added_checked_and_removed(app: Flask) -> None:
         new_id = next(s.id for s in sittings if s.place == "Library")
     # Another jury's sitting cannot be removed through this jury.
     log_in_as(client, world.admin)
-    client.post(f"/staff/juries/{world.other_jury}/sittings/{new_id}/remove")
+    crossed = client.post(f"/staff/juries/{world.other_jury}/sittings/{new_id}/remove")
+    assert crossed.status_code == 302
+    assert "The sitting is removed." not in client.get(crossed.location).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Sitting, new_id) is not None
     client.post(f"{url}/{new_id}/remove")
     with app.app_context():
         assert db.session.get(Sitting, new_id) is None

@@ -1,11 +1,15 @@
-"""The permission matrix: every route of the app (iterating ``app.url_map``) against every
-kind of visitor: anonymous, a facilitator, an organiser of another jury, an organiser of this
-jury, an administrator.
+"""The permission matrix: every method of every route of the app (iterating ``app.url_map``)
+against every kind of visitor: anonymous, a facilitator, an organiser of another jury, an
+organiser of this jury, an administrator.
 
-The expectation follows the URL convention of :mod:`webapp.auth.access`: outside ``/staff/``
+``MATRIX`` says who may use each endpoint. A route that is missing from it fails
+:func:`test_every_route_is_in_the_matrix`, whose message gives the exact line to add; the
+line must also agree with the URL convention of :mod:`webapp.auth.access` (outside ``/staff/``
 everything is public; ``/staff/admin/`` is for administrators; a URL with ``<jury_id>`` is for
-the jury's organisers and administrators; one with ``<sitting_id>`` (and no jury) also for the
-facilitators assigned to the sitting; every other ``/staff/`` URL needs a login.
+the jury's organisers and administrators; one with ``<sitting_id>`` and no jury also for the
+facilitators assigned to the sitting). Every method of a route is tried, the POST side of
+GET+POST routes included, and a visitor who may not use it must be refused before anything
+else happens (so an empty form gets 403, not the form again).
 """
 
 from __future__ import annotations
@@ -24,38 +28,106 @@ from webapp import create_app
 from webapp.extensions import db
 
 VISITORS = ("anonymous", "facilitator", "other_organiser", "organiser", "admin")
-# Staff routes that are neither jury-, sitting- nor admin-scoped, and who may use them.
-STAFF_WIDE = {
-    "auth.dashboard": {"facilitator", "other_organiser", "organiser", "admin"},
-    "auth.logout": {"facilitator", "other_organiser", "organiser", "admin"},
-    "juries.create": {"other_organiser", "organiser", "admin"},
+
+# Who may use a route: the kinds of access.
+PUBLIC = "PUBLIC"  # everybody, without login
+STAFF = "STAFF"  # every logged-in staff member
+ORGANISERS = "ORGANISERS"  # administrators and organisers (any jury)
+JURY = "JURY"  # administrators and the organisers of the jury in the URL
+SITTING = "SITTING"  # JURY, and the facilitators assigned to the sitting in the URL
+ADMIN = "ADMIN"  # administrators only
+WHO: dict[str, set[str] | None] = {
+    PUBLIC: None,
+    STAFF: {"facilitator", "other_organiser", "organiser", "admin"},
+    ORGANISERS: {"other_organiser", "organiser", "admin"},
+    JURY: {"organiser", "admin"},
+    SITTING: {"facilitator", "organiser", "admin"},
+    ADMIN: {"admin"},
 }
-PUBLIC_UNDER_STAFF = {"auth.login"}
+
+# One line per endpoint. A new route needs its line here (the test says which).
+MATRIX: dict[str, str] = {
+    "auth.account": STAFF,
+    "auth.add_membership": ADMIN,
+    "auth.assign_sitting": ADMIN,
+    "auth.dashboard": STAFF,
+    "auth.edit_user": ADMIN,
+    "auth.enrol": PUBLIC,  # the password step was passed; no session yet
+    "auth.login": PUBLIC,
+    "auth.logout": STAFF,
+    "auth.remove_membership": ADMIN,
+    "auth.second_factor": PUBLIC,  # the password step was passed; no session yet
+    "auth.unassign_sitting": ADMIN,
+    "auth.user": ADMIN,
+    "auth.users": ADMIN,
+    "i18n.set_language": PUBLIC,
+    "invitations.batch": JURY,
+    "invitations.discard": JURY,
+    "invitations.download": JURY,
+    "invitations.draw": JURY,
+    "invitations.index": JURY,
+    "invitations.mark_sent": JURY,
+    "invitations.remake_letters": JURY,
+    "invitations.report": JURY,
+    "juries.add_sitting": JURY,
+    "juries.create": ORGANISERS,
+    "juries.edit": JURY,
+    "juries.overview": JURY,
+    "juries.phases": JURY,
+    "juries.public_page": PUBLIC,
+    "juries.remove_sitting": JURY,
+    "juries.sitting": SITTING,
+    "juries.targets": JURY,
+    "pool.overview": JURY,
+    "pool.pool_csv": JURY,
+    "pool.quotas_csv": JURY,
+    "public.home": PUBLIC,
+    "replies.already": PUBLIC,
+    "replies.done": PUBLIC,
+    "replies.enter_code": PUBLIC,
+    "replies.reply_form": PUBLIC,
+    "replies.staff_already": JURY,
+    "replies.staff_code": JURY,
+    "replies.staff_form": JURY,
+    "replies.staff_replace": JURY,
+    "replies.start_replacement": PUBLIC,
+    "static": PUBLIC,
+}
+# Public routes under /staff/: the steps of the login itself.
+PUBLIC_UNDER_STAFF = {"auth.login", "auth.second_factor", "auth.enrol"}
 
 
 def _rules() -> list[Rule]:
     app = create_app(base_config("sqlite://"))
-    rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
-    return sorted(rules, key=lambda r: r.rule)
+    return sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, str(r.endpoint)))
 
 
 RULES = _rules()
+CASES = [
+    (rule, method)
+    for rule in RULES
+    if rule.endpoint != "static"
+    for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+]
+
+
+def by_convention(rule: Rule) -> str:
+    """The access the URL convention gives a route (what a new line should say)."""
+    path = rule.rule
+    if not path.startswith("/staff/") or rule.endpoint in PUBLIC_UNDER_STAFF:
+        return PUBLIC
+    if path.startswith("/staff/admin/"):
+        return ADMIN
+    if "jury_id" in rule.arguments:
+        return JURY
+    if "sitting_id" in rule.arguments:
+        return SITTING
+    return STAFF
 
 
 def allowed(rule: Rule) -> set[str] | None:
     """Who may use the route; None for public routes (everybody, without login)."""
-    path = rule.rule
-    if not path.startswith("/staff/") or rule.endpoint in PUBLIC_UNDER_STAFF:
-        return None
-    if path.startswith("/staff/admin/"):
-        return {"admin"}
-    if "jury_id" in rule.arguments:
-        return {"organiser", "admin"}
-    if "sitting_id" in rule.arguments:
-        return {"facilitator", "organiser", "admin"}
-    return STAFF_WIDE.get(
-        str(rule.endpoint), {"facilitator", "other_organiser", "organiser", "admin"}
-    )
+    return WHO[MATRIX.get(str(rule.endpoint), by_convention(rule))]
 
 
 def url_values(rule: Rule, world: World) -> dict[str, object]:
@@ -102,12 +174,11 @@ def _visitor_id(world: World, visitor: str) -> int | None:
     return None if visitor == "anonymous" else getattr(world, visitor)
 
 
-@pytest.mark.parametrize(
-    "rule", RULES, ids=lambda r: f"{sorted(r.methods - {'HEAD', 'OPTIONS'})}{r.rule}"
-)
-def test_route_obeys_the_access_rules(rule: Rule, world_app: tuple[Flask, World]) -> None:
+@pytest.mark.parametrize("rule,method", CASES, ids=[f"{m} {r.rule}" for r, m in CASES])
+def test_route_obeys_the_access_rules(
+    rule: Rule, method: str, world_app: tuple[Flask, World]
+) -> None:
     app, world = world_app
-    method = "GET" if "GET" in rule.methods else "POST"
     may = allowed(rule)
     with app.test_request_context():
         from flask import url_for
@@ -124,7 +195,8 @@ def test_route_obeys_the_access_rules(rule: Rule, world_app: tuple[Flask, World]
         login_redirect = response.status_code == 302 and "/staff/login" in response.location
         if may is None or visitor in may:
             assert response.status_code not in (401, 403), where
-            assert not login_redirect, where
+            # The login's own steps send a visitor without a pending login back to its start.
+            assert not login_redirect or rule.endpoint in PUBLIC_UNDER_STAFF, where
             if method == "GET" and not rule.arguments - {"jury_id", "sitting_id", "slug"}:
                 assert response.status_code in (200, 302), where
         elif visitor == "anonymous":
@@ -133,10 +205,33 @@ def test_route_obeys_the_access_rules(rule: Rule, world_app: tuple[Flask, World]
             assert response.status_code == 403, where
 
 
-def test_every_staff_route_is_classified() -> None:
-    """A new staff route outside the convention would silently be 'any logged-in user'."""
+def test_every_route_is_in_the_matrix() -> None:
+    """A new route fails here until MATRIX says who may use it; the message gives the line."""
+    endpoints = {str(r.endpoint): r for r in RULES}
+    missing = sorted(set(endpoints) - set(MATRIX))
+    lines = "\n".join(f'    "{e}": {by_convention(endpoints[e])},' for e in missing)
+    assert not missing, (
+        "add these lines to MATRIX in tests/webapp/test_permissions.py (the access the URL "
+        f"convention gives; change it if the route is meant otherwise):\n{lines}"
+    )
+    stale = sorted(set(MATRIX) - set(endpoints))
+    assert not stale, f"remove these endpoints from MATRIX, the app has no such route: {stale}"
+
+
+def test_the_matrix_follows_the_url_convention() -> None:
+    """Jury and sitting scopes come from the URL: a route that breaks the convention would
+    be checked against the wrong records."""
     for rule in RULES:
-        if rule.rule.startswith("/staff/") and allowed(rule) is not None:
-            scoped = {"jury_id", "sitting_id"} & set(rule.arguments)
-            admin = rule.rule.startswith("/staff/admin/")
-            assert scoped or admin or rule.endpoint in STAFF_WIDE, rule.rule
+        declared = MATRIX.get(str(rule.endpoint))
+        if declared is None or declared == ORGANISERS:
+            continue
+        assert declared == by_convention(rule), (
+            f"{rule.endpoint} ({rule.rule}) is {declared} in MATRIX but {by_convention(rule)} "
+            "by its URL: move the route or fix the line"
+        )
+
+
+def test_the_matrix_tries_every_method() -> None:
+    """The POST side of GET+POST routes is in the matrix too."""
+    both = [r for r in RULES if {"GET", "POST"} <= r.methods]
+    assert both and all((r, "POST") in CASES and (r, "GET") in CASES for r in both)

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import make_app
 from tests.webapp.replies_data import ReplyWorld, make_user, make_world, yes_form
+from tests.webapp.staff_data import log_in_as
 from webapp.extensions import db
 from webapp.models import Jury, Reply, Role
 
@@ -22,12 +23,6 @@ from webapp.models import Jury, Reply, Role
 def sittings(app: Flask, jury_id: int) -> list[int]:
     with app.app_context():
         return [s.id for s in db.session.get_one(Jury, jury_id).sittings]
-
-
-def log_in(client: FlaskClient, user_id: int) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
 
 
 @pytest.fixture
@@ -41,7 +36,7 @@ def test_an_organiser_of_the_jury_keys_in_a_paper_reply(
 ) -> None:
     with app.app_context():
         user_id = make_user("org@example.org", Role.ORGANISER, jury_id=world.jury_id)
-    log_in(client, user_id)
+    log_in_as(client, user_id)
     base = f"/staff/juries/{world.jury_id}/replies"
     assert client.get(f"{base}/new").status_code == 200
     step = client.post(f"{base}/new", data={"code": world.codes[0], "channel": "phone"})
@@ -59,7 +54,7 @@ def test_staff_forms_validate_like_the_resident_form(
 ) -> None:
     with app.app_context():
         user_id = make_user("admin@example.org", Role.ADMINISTRATOR)
-    log_in(client, user_id)
+    log_in_as(client, user_id)
     base = f"/staff/juries/{world.jury_id}/replies"
     bad_code = client.post(f"{base}/new", data={"code": "0000-0000-0000-0", "channel": "paper"})
     assert "we do not know this code" in bad_code.get_data(as_text=True)
@@ -77,7 +72,7 @@ def test_a_code_of_another_jury_is_refused(
     with app.app_context():
         other = make_world(n=1, slug="other-jury")
         user_id = make_user("admin@example.org", Role.ADMINISTRATOR)
-    log_in(client, user_id)
+    log_in_as(client, user_id)
     page = client.post(
         f"/staff/juries/{world.jury_id}/replies/new",
         data={"code": other.codes[0], "channel": "paper"},
@@ -91,7 +86,7 @@ def test_staff_may_enter_a_late_paper_reply_but_residents_may_not(
     with app.app_context():
         world = make_world(n=1, deadline=date.today() - timedelta(days=3))
         user_id = make_user("admin@example.org", Role.ADMINISTRATOR)
-    log_in(client, user_id)
+    log_in_as(client, user_id)
     base = f"/staff/juries/{world.jury_id}/replies"
     client.post(f"{base}/new", data={"code": world.codes[0], "channel": "paper"})
     assert client.post(f"{base}/form", data={"answer": "no"}).status_code == 302
@@ -116,7 +111,7 @@ def test_who_may_key_in_replies(
 ) -> None:
     with app.app_context():
         user_id = make_user("x@example.org", role, jury_id=world.jury_id if member else None)
-    log_in(client, user_id)
+    log_in_as(client, user_id)
     assert client.get(f"/staff/juries/{world.jury_id}/replies/new").status_code == status
 
 
@@ -224,7 +219,7 @@ def test_staff_may_replace_a_reply_before_the_deadline(
     resident = app.test_client()
     resident.post("/reply", data={"code": world.codes[0]})
     resident.post("/reply/form", data={"answer": "no"})
-    log_in(client, user_id)
+    log_in_as(client, user_id)
     base = f"/staff/juries/{world.jury_id}/replies"
     step = client.post(f"{base}/new", data={"code": world.codes[0], "channel": "paper"})
     assert client.get(step.headers["Location"]).headers["Location"] == f"{base}/already"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from webapp.auth.services import MIN_PASSWORD_LENGTH
 from webapp.models import Role
@@ -61,3 +61,22 @@ class MembershipForm(FlaskForm):  # type: ignore[misc]
 
 class AssignmentForm(FlaskForm):  # type: ignore[misc]
     sitting = SelectField(_l("Sitting"), coerce=int, validators=[DataRequired()])
+
+
+class SecondFactorForm(FlaskForm):  # type: ignore[misc]
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+    )
+
+
+class PasswordForm(FlaskForm):  # type: ignore[misc]
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
+    )

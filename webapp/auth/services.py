@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from webapp.extensions import db
 from webapp.models import JuryMembership, Role, SittingAssignment, User
+from webapp.models.users import check_dummy_password
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -45,9 +46,16 @@ def create_user(*, email: str, name: str, role: Role, password: str) -> User:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (same answer for every failure)."""
+    """The active user with these credentials, or None (same answer for every failure).
+
+    An unknown address costs the same time as a wrong password: a dummy hash is checked, so
+    the answer's timing does not tell which addresses have an account.
+    """
     user = find_user(email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_dummy_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     return user
 

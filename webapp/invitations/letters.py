@@ -19,12 +19,12 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 
-import pandas as pd
 from flask import current_app
 from flask_babel import force_locale, format_date, format_datetime
 
 from webapp import lottery
 from webapp.config import SITTING_FORMAT
+from webapp.files import private_dir
 from webapp.models import Jury
 
 FILES = {"pdf": "letters.pdf", "csv": "printer.csv"}
@@ -49,7 +49,7 @@ def write_letters(
 ) -> None:
     """Write ``printer.csv`` now and ``letters.pdf`` now or (for more than
     LETTERS_SYNC_LIMIT letters) in a background thread."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir)
     lottery.write_printer_csv(rows, out=out_dir / FILES["csv"], reply_url=_reply_url())
     start_pdf(rows, out_dir=out_dir, lang=lang, jury=jury)
 
@@ -73,8 +73,7 @@ def remake_pdf(*, out_dir: Path, lang: str, jury: Jury) -> bool:
     printed = out_dir / FILES["csv"]
     if not printed.is_file():
         return False
-    frame = pd.read_csv(printed, dtype="string", keep_default_na=False, encoding="utf-8-sig")
-    rows = [{str(k): str(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    rows = lottery.read_printer_csv(printed)
     start_pdf(rows, out_dir=out_dir, lang=lang, jury=jury)
     return True
 

@@ -24,6 +24,7 @@ from werkzeug.utils import secure_filename
 
 from webapp import lottery
 from webapp.extensions import db
+from webapp.files import open_private, private_dir
 from webapp.invitations import letters
 from webapp.models import Invitation, InvitationBatch, Jury, User
 
@@ -73,9 +74,10 @@ def stage_upload(jury: Jury, upload: FileStorage) -> Staged:
         raise UploadRefused("type")
     token = secrets.token_urlsafe(24)
     folder = _uploads_dir(jury) / token
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     path = folder / filename
-    upload.save(path)
+    with open_private(path) as handle:
+        upload.save(handle)
     if path.stat().st_size > int(current_app.config["MAX_REGISTER_BYTES"]):
         shutil.rmtree(folder, ignore_errors=True)
         raise UploadRefused("size")

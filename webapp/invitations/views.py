@@ -17,7 +17,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from webapp import lottery
-from webapp.auth.access import jury_for_staff, organiser_required
+from webapp.auth.access import can_manage_jury, jury_for_staff, organiser_required
 from webapp.extensions import db
 from webapp.invitations import bp, services
 from webapp.invitations.forms import DrawForm, MarkSentForm, UploadForm
@@ -46,9 +46,15 @@ def index(jury_id: int) -> str | Response:
 
 
 @bp.errorhandler(413)
-def too_large(_error: Exception) -> tuple[str, int]:
-    """An upload above MAX_CONTENT_LENGTH: the upload form again, with the error on it."""
-    jury = jury_for_staff(int((request.view_args or {}).get("jury_id", 0)))
+def too_large(_error: Exception) -> tuple[str, int] | Response:
+    """An upload above MAX_CONTENT_LENGTH: the upload form again, with the error on it. The
+    access rules come first: someone without access learns nothing (and gets no 500)."""
+    jury_id = int((request.view_args or {}).get("jury_id", 0))
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if not can_manage_jury(current_user, jury_id):
+        return _("You may not see this page."), 403
+    jury = db.get_or_404(Jury, jury_id)
     form = UploadForm(formdata=None)
     form.register.errors = [_("The file is too large.")]
     page = render_template(

@@ -17,7 +17,14 @@ from __future__ import annotations
 from sortition.errors import InputErrors, InputProblem
 from sortition.invitations.allocation import parse_weights
 from webapp.lottery.categories import CategoryMapping, age_band, band_labels, category_mapping
-from webapp.lottery.letters import invitation_rows, new_code, write_letters_pdf, write_printer_csv
+from webapp.lottery.letters import (
+    csv_cell,
+    invitation_rows,
+    new_code,
+    read_printer_csv,
+    write_letters_pdf,
+    write_printer_csv,
+)
 from webapp.lottery.register import (
     RegisterColumns,
     allocation_preview,
@@ -38,12 +45,14 @@ __all__ = [
     "band_labels",
     "category_counts",
     "category_mapping",
+    "csv_cell",
     "draw",
     "invitation_rows",
     "new_code",
     "new_seed",
     "parse_weights",
     "read_columns",
+    "read_printer_csv",
     "read_register_file",
     "write_letters_pdf",
     "write_printer_csv",

@@ -13,7 +13,9 @@ from sortition.codes import generate_codes, normalise_code
 from sortition.invitations.draw import InvitationDraw
 from sortition.letters import LANGUAGES as LETTER_LANGUAGES
 from sortition.letters import mail_merge_csv, render_letters
+from sortition.tabular.cells import neutralise_cell, restore_frame
 from webapp.codes import code_hash
+from webapp.files import open_private
 from webapp.lottery.register import RegisterColumns
 
 
@@ -64,10 +66,19 @@ def _address_columns(rows: Sequence[Mapping[str, str]]) -> list[str]:
 
 def write_printer_csv(rows: Sequence[Mapping[str, str]], *, out: Path, reply_url: str) -> int:
     """The printing house's mail-merge CSV for rows from :func:`invitation_rows` (or as read
-    back from that CSV). Returns the number of rows."""
-    return mail_merge_csv(
-        rows, reply_url=reply_url, out=out, address_columns=_address_columns(rows)
-    )
+    back from that CSV), created owner-only (it holds clear codes). Returns the number of
+    rows."""
+    with open_private(out, "w", encoding="utf-8-sig", newline="") as handle:
+        return mail_merge_csv(
+            rows, reply_url=reply_url, out=handle, address_columns=_address_columns(rows)
+        )
+
+
+def read_printer_csv(path: Path) -> list[dict[str, str]]:
+    """The letter rows as :func:`write_printer_csv` wrote them (formula guards undone)."""
+    frame = pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8-sig")
+    frame = restore_frame(frame)
+    return [{str(k): str(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def write_letters_pdf(
@@ -80,14 +91,15 @@ def write_letters_pdf(
 ) -> int:
     """The letters PDF, one page per row. Needs no app context (it may run in a thread).
     Returns the number of letters."""
-    return render_letters(
-        rows,
-        lang=lang if lang in LETTER_LANGUAGES else "en",
-        reply_url=reply_url,
-        out=out,
-        variables=variables,
-        address_columns=_address_columns(rows),
-    )
+    with open_private(out) as handle:
+        return render_letters(
+            rows,
+            lang=lang if lang in LETTER_LANGUAGES else "en",
+            reply_url=reply_url,
+            out=handle,
+            variables=variables,
+            address_columns=_address_columns(rows),
+        )
 
 
 def _line_no(key: str) -> int:
@@ -98,3 +110,8 @@ def _column(table: pd.DataFrame, name: str | None) -> list[str]:
     if not name:
         return [""] * len(table)
     return [str(v).strip() for v in table[name].tolist()]
+
+
+def csv_cell(value: object) -> object:
+    """A cell for a CSV export: text that a spreadsheet would run as a formula is neutralised."""
+    return neutralise_cell(value)

@@ -4,6 +4,7 @@ seeded invitation draw."""
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import zipfile
 from collections import Counter
@@ -19,6 +20,8 @@ from sortition.invitations.allocation import allocate
 from sortition.invitations.draw import InvitationDraw, draw_invitations, seed_from_text
 from sortition.register import Register, read_register
 from webapp.lottery.categories import CategoryMapping, age_band
+
+YEAR = re.compile(r"[0-9]{4}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +134,8 @@ def category_counts(
 
         def band(raw: str) -> str:
             digits = raw.strip()[:4]
-            born = int(digits) if digits.isdigit() else None
+            # ASCII digits only: '²³⁴⁵'.isdigit() is true, but int() refuses it.
+            born = int(digits) if YEAR.fullmatch(digits) else None
             return age_band(born, bands=mapping.age_bands, year=year) or ""
 
         counts["age"] = _grouped(frame[columns.birth_year], band)

@@ -4,7 +4,7 @@ from webapp.models.access import JuryMembership, SittingAssignment
 from webapp.models.invitations import Invitation, InvitationBatch, InvitationStatus
 from webapp.models.juries import Jury, Phase, PhaseKind, Sitting
 from webapp.models.population import PopulationTarget
-from webapp.models.replies import Answer, Channel, Gender, Reply, SupportNeed
+from webapp.models.replies import Answer, Channel, Gender, Reply, ReplyVisit, SupportNeed
 from webapp.models.users import Role, User
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "PhaseKind",
     "PopulationTarget",
     "Reply",
+    "ReplyVisit",
     "Role",
     "Sitting",
     "SittingAssignment",

@@ -74,3 +74,20 @@ class Reply(db.Model):  # type: ignore[name-defined,misc]
     @property
     def volunteers(self) -> bool:
         return self.answer == Answer.YES
+
+
+class ReplyVisit(db.Model):  # type: ignore[name-defined,misc]
+    """A resident's way back to their invitation between the code page and the confirmation.
+
+    The browser's session holds only a random token; this row (found by the token's SHA-256)
+    holds the invitation, so the cookie shows neither the invitation id nor the reference.
+    """
+
+    __tablename__ = "reply_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -164,7 +164,8 @@ def pool_csv(people: Sequence[Volunteer]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", *CATEGORIES])
     for person in people:
-        writer.writerow([person.id, *(person.features[c] for c in CATEGORIES)])
+        cells = [person.id, *(person.features[c] for c in CATEGORIES)]
+        writer.writerow([lottery.csv_cell(c) for c in cells])
     return out.getvalue()
 
 
@@ -205,5 +206,5 @@ def quotas_csv(jury: Jury) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["feature", "value", "min", "max"])
     for row in quota_rows(jury):
-        writer.writerow([row.category, row.value, row.min, row.max])
+        writer.writerow([lottery.csv_cell(c) for c in (row.category, row.value, row.min, row.max)])
     return out.getvalue()

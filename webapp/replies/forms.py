@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import format_date, format_time
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -60,6 +58,7 @@ SUPPORT = [
     SelectChoice(SupportNeed.OTHER.value, _l("Something else")),
 ]
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{5,24}$")
+YEAR = re.compile(r"[0-9]{4}")
 
 
 class CodeForm(FlaskForm):  # type: ignore[misc]
@@ -180,7 +179,8 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
 
     def validate_birth_year(self, field: Field) -> None:
         text = (field.data or "").strip()
-        if not (text.isdigit() and len(text) == 4):
+        # ASCII digits only: str.isdigit() also accepts '²³⁴⁵' and '①⑨⑧⓪', which int() refuses.
+        if not YEAR.fullmatch(text):
             raise ValidationError(_l("Year of birth: please write 4 numbers, like 1980."))
         year, reference = int(text), self._age_reference_year()
         if year < reference - 120 or year > self.today.year:
@@ -262,12 +262,13 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
 
 def sitting_labels(jury: Jury) -> list[str]:
     """Each sitting's date, time and place in the page's language. Sittings are stored as
-    local times (naive); made aware here so that Flask-Babel does not shift them as if UTC."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    local times (naive) and shown as stored: never shifted between time zones (which, for a
+    date at the edge of the calendar like 0001-01-01, would also overflow)."""
     labels = []
     for sitting in jury.sittings:
-        starts = sitting.starts_at.replace(tzinfo=zone)
-        text = f"{format_date(starts, 'full')}, {format_time(starts, 'short')}"
+        starts = sitting.starts_at
+        day = format_date(starts, "full", rebase=False)
+        text = f"{day}, {format_time(starts, 'short', rebase=False)}"
         labels.append(f"{text} ({sitting.place})" if sitting.place else text)
     return labels
 

@@ -1,7 +1,8 @@
 """The resident's path: code, form, confirmation. Post/redirect/get throughout.
 
-The code never travels in a URL: the code form POSTs, and the invitation is remembered in the
-signed session under ``SESSION_KEY`` (its id only, never the code).
+The code never travels in a URL: the code form POSTs, and the invitation is remembered through
+an opaque token in the session under ``SESSION_KEY`` (:mod:`webapp.replies.visits`): the
+cookie shows neither the code, nor the invitation, nor the reply's reference.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
+from webapp.auth import limits
 from webapp.extensions import db, limiter
 from webapp.models import Channel, Invitation, Jury
-from webapp.replies import bp
+from webapp.replies import bp, visits
 from webapp.replies.forms import CodeForm, ReplyForm, sitting_labels
 from webapp.replies.mail import send_confirmation
 from webapp.replies.services import (
@@ -37,18 +39,30 @@ def _code_entry_limit() -> str:
     return str(current_app.config["CODE_ENTRY_RATE_LIMIT"])
 
 
+def _per_code_limit() -> str:
+    return str(current_app.config["CODE_PER_CODE_RATE_LIMIT"])
+
+
 @bp.route("/reply", methods=["GET", "POST"])
-@limiter.limit(_code_entry_limit, methods=["POST"])
+@limiter.limit(
+    _code_entry_limit, key_func=limits.address_key, methods=["POST"], deduct_when=limits.failed
+)
+@limiter.limit(_per_code_limit, key_func=limits.code_key, methods=["POST"])
 def enter_code() -> str | Response:
     form = CodeForm()
     if form.validate_on_submit() and form.invitation is not None:
-        session[SESSION_KEY] = {"invitation": form.invitation.id}
+        token = visits.start(form.invitation)
+        db.session.commit()
+        session[SESSION_KEY] = {"visit": token}
         return redirect(url_for(".reply_form"))
+    if form.is_submitted():
+        limits.record_failure()
     return render_template("replies/code.html", form=form)
 
 
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
+    limits.record_failure()
     form = CodeForm(formdata=None)
     form.code.errors = [
         _l("Your code: you tried too many times. Please wait a few minutes and try again.")
@@ -84,9 +98,7 @@ def reply_form() -> str | Response:
         db.session.commit()
         mailed = send_confirmation(reply, jury)
         session[SESSION_KEY] = {
-            "invitation": invitation.id,
-            "reference": reply.reference,
-            "answer": str(reply.answer),
+            "visit": session[SESSION_KEY]["visit"],
             "mailed": mailed,
             "done": True,  # to replace it, the code must be typed again (a shared computer)
         }
@@ -99,11 +111,17 @@ def reply_form() -> str | Response:
 @bp.get("/reply/done")
 def done() -> str | Response:
     state = session.get(SESSION_KEY) or {}
-    if "reference" not in state:
-        return redirect(url_for(".enter_code"))
     invitation = _invitation_in_session()
-    jury = db.session.get(Jury, invitation.jury_id) if invitation else None
-    return render_template("replies/done.html", state=state, jury=jury)
+    reply = existing_reply(invitation) if invitation is not None else None
+    if not state.get("done") or invitation is None or reply is None:
+        return redirect(url_for(".enter_code"))
+    jury = db.session.get(Jury, invitation.jury_id)
+    shown = {
+        "reference": reply.reference,
+        "answer": str(reply.answer),
+        "mailed": bool(state.get("mailed")),
+    }
+    return render_template("replies/done.html", state=shown, jury=jury)
 
 
 @bp.get("/reply/already")
@@ -112,12 +130,16 @@ def already() -> str | Response:
     if invitation is None:
         return redirect(url_for(".enter_code"))
     jury = db.session.get_one(Jury, invitation.jury_id)
+    state = dict(session.get(SESSION_KEY) or {})
+    reply = existing_reply(invitation)
+    if state.get("done") and reply is not None:  # this browser sent it: show its reference
+        state["reference"] = reply.reference
     return render_template(
         "replies/already.html",
         jury=jury,
         can_replace=replies_open(jury, today=local_today()),
         replace_url=url_for(".start_replacement"),
-        state=session.get(SESSION_KEY) or {},
+        state=state,
     )
 
 
@@ -128,13 +150,9 @@ def start_replacement() -> Response:
     invitation = _invitation_in_session()
     if invitation is None or (session.get(SESSION_KEY) or {}).get("done"):
         return redirect(url_for(".enter_code"))
-    session[SESSION_KEY] = {"invitation": invitation.id, "replace": True}
+    session[SESSION_KEY] = {"visit": session[SESSION_KEY]["visit"], "replace": True}
     return redirect(url_for(".reply_form"))
 
 
 def _invitation_in_session() -> Invitation | None:
-    state = session.get(SESSION_KEY) or {}
-    invitation_id = state.get("invitation")
-    if not isinstance(invitation_id, int):
-        return None
-    return db.session.get(Invitation, invitation_id)
+    return visits.invitation_of((session.get(SESSION_KEY) or {}).get("visit"))
