@@ -32,8 +32,10 @@ from sortition.cli.select import (
     _write_report,
 )
 from sortition.errors import InfeasibleQuotas, SolverError
+from sortition.model import Quotas
 from sortition.result import Algorithm
 from sortition.solver.highs import MipSolver
+from sortition.tabular import LoadedPool
 from sortition.transparent import (
     DEFAULT_PANELS,
     TransparentLottery,
@@ -141,7 +143,6 @@ def lottery(
         (out / name).unlink(missing_ok=True)  # never a mix of two runs
     loaded, read = _load(people, quotas, id_column, address_columns, out=out)
     settings = {"k": k, "panels": panels, "n": len(loaded.pool), "algorithm": algorithm}
-    seated, left_out = _ids(members), _ids(exclude)
     options: dict[str, Any] = {
         "panels": panels,
         "algorithm": algorithm,
@@ -150,30 +151,18 @@ def lottery(
         "rounding_time_limit": rounding_time_limit,
         "mip_solver": mip_solver,
     }
-    try:
-        first = Commitment.load(previous) if previous is not None else None
-        with _progress() as progress:
-            if seated or left_out or first is not None:
-                result = replacement_lottery(
-                    loaded.pool,
-                    read,
-                    k,
-                    members=seated,
-                    exclude=left_out,
-                    progress=progress,
-                    **options,
-                )
-            else:
-                result = transparent_lottery(loaded.pool, read, k, progress=progress, **options)
-    except (OSError, ValueError) as error:
-        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
-        _fail(str(error), EXIT_INPUT)
-    except InfeasibleQuotas as error:
-        _write_report(out, {**settings, **_failure(error)})
-        _fail(str(error), EXIT_INFEASIBLE)
-    except SolverError as error:
-        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
-        _fail(str(error), EXIT_SOLVER)
+    first = _previous(previous, out, settings)
+    result = _compute(
+        loaded,
+        read,
+        k,
+        members=_ids(members),
+        exclude=_ids(exclude),
+        first=first,
+        out=out,
+        settings=settings,
+        options=options,
+    )
     if first is not None:
         names: Mapping[str, str] | None = first.pseudonyms
     else:
@@ -188,6 +177,55 @@ def lottery(
     except ValueError as error:
         _fail(str(error), EXIT_INPUT)
     _announce(result, commitment, out)
+
+
+def _previous(folder: Path | None, out: Path, settings: dict[str, Any]) -> Commitment | None:
+    """The commitment of the draw a replacement follows (None: not a replacement)."""
+    if folder is None:
+        return None
+    try:
+        return Commitment.load(folder)
+    except (OSError, ValueError, KeyError) as error:
+        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
+        _fail(f"--previous {folder}: {error}", EXIT_INPUT)
+
+
+def _compute(
+    loaded: LoadedPool,
+    quotas: Quotas,
+    k: int,
+    *,
+    members: list[str],
+    exclude: list[str],
+    first: Commitment | None,
+    out: Path,
+    settings: dict[str, Any],
+    options: dict[str, Any],
+) -> TransparentLottery:
+    """The lottery (for the open seats when there are members, exclusions or a previous
+    draw); on failure report.json says why and the command exits."""
+    try:
+        with _progress() as progress:
+            if members or exclude or first is not None:
+                return replacement_lottery(
+                    loaded.pool,
+                    quotas,
+                    k,
+                    members=members,
+                    exclude=exclude,
+                    progress=progress,
+                    **options,
+                )
+            return transparent_lottery(loaded.pool, quotas, k, progress=progress, **options)
+    except ValueError as error:
+        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
+        _fail(str(error), EXIT_INPUT)
+    except InfeasibleQuotas as error:
+        _write_report(out, {**settings, **_failure(error)})
+        _fail(str(error), EXIT_INFEASIBLE)
+    except SolverError as error:
+        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
+        _fail(str(error), EXIT_SOLVER)
 
 
 def _ids(text: str) -> list[str]:
