@@ -156,9 +156,7 @@ def dependent_rounding(weights: Floats, m: int, *, rng: random.Random) -> Ints:
     return counts
 
 
-def improve(
-    lottery: TypeLottery, counts: Ints, m: int, *, rng: random.Random, moves: int
-) -> Ints:
+def improve(lottery: TypeLottery, counts: Ints, m: int, *, rng: random.Random, moves: int) -> Ints:
     """Local search from ``counts``: move one panel from one composition to another while
     that lowers (largest loss, number of types at it), at most ``moves`` times."""
     c, sizes, before = lottery.compositions, lottery.sizes, lottery.before

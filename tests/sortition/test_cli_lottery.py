@@ -148,6 +148,11 @@ def test_a_replacement_from_the_command_line(tmp_path: Path) -> None:
     assert run("draw", second, "--randomness", "5").exit_code == 0
     checked = run("verify", second / "bundle.zip")
     assert checked.exit_code == 0, checked.output
+    chained = run("verify", second / "bundle.zip", "--previous", first / "bundle.zip")
+    assert chained.exit_code == 0, chained.output
+    swapped = run("verify", first / "bundle.zip", "--previous", second / "bundle.zip")
+    assert swapped.exit_code == 1
+    assert "not a replacement, yet a previous bundle was given" in swapped.output
     newcomer = pd.read_csv(second / "selected.csv", dtype="string")["id"].tolist()
     assert len(newcomer) == 1 and newcomer[0] not in chosen
 
