@@ -33,9 +33,10 @@ The public API (for ``webapp/lottery.py``), in the order of a jury's draw:
 ``make_bundle(commitment, result) -> bytes``
     The audit bundle (zip; pseudonyms only, no personal data) for the public page.
 
-``verify_bundle(bundle: bytes | str | Path) -> Verification``
+``verify_bundle(bundle: bytes | str | Path, *, previous=None) -> Verification``
     ``ok``, ``problems`` (sentences naming the file and what does not hold), ``notes`` (for
-    instance another software version), ``panel`` (derived again, or None).
+    instance another software version), ``panel`` (derived again, or None). ``previous``: the
+    bundle of the draw a replacement follows, verified too and compared with it.
 
 ``derive_panel(commitment_sha256, randomness, panels) -> Derivation`` and
 ``normalise_randomness(text) -> str`` are the derivation alone (for a live preview of the

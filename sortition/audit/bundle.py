@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sortition.audit.chain import check_chain
 from sortition.audit.commitment import COMMITTED, REPLACEMENT_FILES, Commitment, Draw, sha256
 from sortition.audit.rules import check_files
 
@@ -87,11 +88,15 @@ class Verification:
         return not self.problems
 
 
-def verify_bundle(source: bytes | str | Path) -> Verification:
+def verify_bundle(
+    source: bytes | str | Path, *, previous: bytes | str | Path | None = None
+) -> Verification:
     """Check a bundle (its bytes or its path): every hash, the panel number derived again
     from the randomness, the selected panel, and that each of the m panels meets the quotas,
     the size and the household rule (and, for a replacement, that the open quotas follow from
-    the original ones and the seated members)."""
+    the original ones and the seated members). With ``previous`` (the bundle of the draw a
+    replacement follows) that bundle is verified too and the two are compared
+    (:mod:`sortition.audit.chain`)."""
     problems: list[str] = []
     data = _read(source, problems)
     files = None if data is None else _unzip(data, problems)
@@ -115,7 +120,25 @@ def verify_bundle(source: bytes | str | Path) -> Verification:
     for name in names:
         _check_hash(files, commitment, name, problems)
     panel = check_files(files, commitment, record, problems, notes)
+    if previous is not None:
+        _check_previous(previous, files, commitment, problems, notes)
     return Verification(tuple(problems), tuple(notes), panel)
+
+
+def _check_previous(
+    previous: bytes | str | Path,
+    files: Mapping[str, bytes],
+    commitment: Mapping[str, object],
+    problems: list[str],
+    notes: list[str],
+) -> None:
+    earlier = verify_bundle(previous)
+    problems.extend(f"previous bundle: {p}" for p in earlier.problems)
+    found: list[str] = []
+    data = _read(previous, found)
+    before = None if data is None else _unzip(data, found)
+    if before is not None:
+        check_chain(files, commitment, before, problems, notes)
 
 
 def _read(source: bytes | str | Path, problems: list[str]) -> bytes | None:

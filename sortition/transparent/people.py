@@ -71,7 +71,8 @@ def panel_problems(
     if unknown:
         problems.append("not in the pool: " + ", ".join(unknown))
     known = [pid for pid in dict.fromkeys(panel) if pid in features]
-    seats = Counter((c, features[pid].get(c)) for pid in known for c in quotas.categories)
+    categories = quotas.categories
+    seats = Counter((c, features[pid].get(c)) for pid in known for c in categories)
     for quota in quotas:
         count = seats[(quota.category, quota.value)]
         if not quota.min <= count <= quota.max:
