@@ -56,7 +56,13 @@ OUTPUTS = ("tables.csv", "facilitators.csv", "report.json")
 )
 @click.option("--facilitators", default="", help="Comma-separated facilitator names.")
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the search (default: random).")
-@click.option("--steps", type=click.IntRange(min=0), default=1500, show_default=True)
+@click.option(
+    "--steps",
+    type=click.IntRange(min=0),
+    default=1500,
+    show_default=True,
+    help="Most swaps the search tries (it stops earlier at the lower bound).",
+)
 @click.option("--time-limit", type=click.FloatRange(min=0), help="Seconds for the search.")
 @click.option(
     "--out",

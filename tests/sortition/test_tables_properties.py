@@ -55,7 +55,7 @@ def brute_measures(result: TablesResult, history: list[list[list[str]]]) -> tupl
     return repeats, len(set(before) | set(now)), sum(now.values())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_every_schedule_seats_everyone_once_keeps_sizes_and_rules(case: dict[str, object]) -> None:
     try:
@@ -109,7 +109,7 @@ def splits(ids: list[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     return [(a, tuple(m for m in ids if m not in a)) for a in combinations(ids, half)]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     st.lists(st.sampled_from("ab"), min_size=6, max_size=6),
     st.lists(st.sampled_from("xyz"), min_size=6, max_size=6),
