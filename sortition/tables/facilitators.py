@@ -83,15 +83,17 @@ def _repeats_added(
 def _assign(
     sitting: Sequence[Sequence[str]], facilitators: Sequence[str], seen: Counter[tuple[str, str]]
 ) -> list[str | None]:
-    """The assignment that adds the fewest repeats given ``seen``."""
-    tables = len(sitting)
+    """The assignment that adds the fewest repeats given ``seen`` (empty tables get none)."""
+    chosen: list[str | None] = [None] * len(sitting)
+    seated = [t for t, table in enumerate(sitting) if table]
+    tables = len(seated)
     if not facilitators or not tables:
-        return [None] * tables
+        return chosen
     silence_banner()
     h = new_model()
     for f in facilitators:
-        for table in sitting:
-            cost = sum(1 for m in table if seen[(m, f)] >= 1)
+        for t in seated:
+            cost = sum(1 for m in sitting[t] if seen[(m, f)] >= 1)
             h.addCol(float(cost), 0.0, 1.0, 0, np.empty(0, np.int32), np.empty(0))
     seats = min(tables, len(facilitators))
     for i, f in enumerate(facilitators):
@@ -99,13 +101,13 @@ def _assign(
         add_row(h, name=f"facilitator_{f}", lower=0, upper=1, cols=cols, coefs=[1.0] * tables)
     for t in range(tables):
         cols = [i * tables + t for i in range(len(facilitators))]
-        add_row(h, name=f"table_{t + 1}", lower=0, upper=1, cols=cols, coefs=[1.0] * len(cols))
+        name = f"table_{seated[t] + 1}"
+        add_row(h, name=name, lower=0, upper=1, cols=cols, coefs=[1.0] * len(cols))
     every = list(range(len(facilitators) * tables))
     add_row(h, name="seats", lower=seats, upper=seats, cols=every, coefs=[1.0] * len(every))
     if solve(h, what="facilitator rotation", deadline=Deadline(None)) is not Outcome.OPTIMAL:
-        return [None] * tables
+        return chosen
     values = np.asarray(h.getSolution().col_value).reshape(len(facilitators), tables)
-    chosen: list[str | None] = [None] * tables
     for i, t in zip(*np.nonzero(values > 0.5), strict=True):
-        chosen[int(t)] = facilitators[int(i)]
+        chosen[seated[int(t)]] = facilitators[int(i)]
     return chosen
