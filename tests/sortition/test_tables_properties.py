@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sortition.errors import ImpossibleRules
-from sortition.tables import Member, Rules, TablesResult, allocate_tables
+from sortition.tables import Breakout, Member, Rules, TablesResult, allocate_tables
 
 
 @st.composite
@@ -87,14 +87,33 @@ def test_every_schedule_seats_everyone_once_keeps_sizes_and_rules(case: dict[str
     report = result.report
     expected = brute_measures(result, history)
     assert (report.repeated_pairs, report.distinct_pairs, report.meetings) == expected
+    categories = case["categories"]
+    assert isinstance(categories, list)
+    features = {m.id: dict(m.features) for m in case["members"]}  # type: ignore[attr-defined]
+    off = sum(
+        not all(balanced((b.members, *others(sitting, b)), features, [c]) for c in categories)
+        for sitting in result.sittings
+        for b in sitting
+    )
+    assert report.tables_off_share == off
 
 
-def balanced(sitting: tuple[tuple[str, ...], ...], features: dict[str, dict[str, str]]) -> bool:
-    """Every table within the floor and ceiling of its fair share in every category."""
+def others(sitting: tuple[Breakout, ...], table: Breakout) -> tuple[tuple[str, ...], ...]:
+    return tuple(b.members for b in sitting if b is not table)
+
+
+def balanced(
+    sitting: tuple[tuple[str, ...], ...],
+    features: dict[str, dict[str, str]],
+    categories: list[str] | None = None,
+) -> bool:
+    """Every table within the floor and ceiling of its fair share in every category (only
+    the first table when ``categories`` is given, in those categories)."""
     seated = [m for t in sitting for m in t]
-    for category in next(iter(features.values())):
+    tables = sitting if categories is None else sitting[:1]
+    for category in categories if categories is not None else next(iter(features.values())):
         total = Counter(features[m][category] for m in seated)
-        for table in sitting:
+        for table in tables:
             here = Counter(features[m][category] for m in table)
             for value, w in total.items():
                 share = w * len(table) / len(seated)
