@@ -96,7 +96,13 @@ def tables_command(
         (out / name).unlink(missing_ok=True)
     modes = _modes(categories)
     seed = secrets.randbits(32) if seed is None else seed
-    settings: dict[str, Any] = {"seed": seed, "sittings": sittings, "categories": modes}
+    files = {"members": members, "present": present, "history": history, "rules": rules}
+    settings: dict[str, Any] = {
+        "seed": seed,
+        "sittings": sittings,
+        "categories": modes,
+        "files": {name: str(path) for name, path in files.items() if path is not None},
+    }
     try:
         people, attending, held, kept = _read(
             members, id_column, modes, sittings, present, history, rules
