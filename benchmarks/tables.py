@@ -7,7 +7,9 @@ to the repository root): ``groupselect-lib`` (legacy) and ``groupselect-lib-new-
 (heuristic), each run in a child process (both name their package ``groupselect``); without
 that folder only our figures are printed. GroupSelect knows no absences: on the instance with
 absences its schedule for everyone is used with the absent members left out, as an organiser
-would. Every schedule is measured by the same function (:func:`sortition.tables.measure`).
+would. On the two 49-member mixed instances a second row of ours plans one sitting at a time
+for those present, the sittings before as history. Every schedule is measured by the same
+function (:func:`sortition.tables.measure`).
 Seconds are wall-clock; CPU seconds are the process's own (all its threads), which the load of
 a shared machine does not inflate.
 """
@@ -112,6 +114,34 @@ def ours(instance: Instance, seed: int) -> dict[str, float]:
     }
 
 
+def ours_sitting_by_sitting(instance: Instance, seed: int) -> dict[str, float]:
+    """Each sitting planned alone for those present, the earlier ones as history: how a
+    standing jury with absences works."""
+    started, cpu = time.perf_counter(), time.process_time()
+    held: list[list[list[str]]] = []
+    for s, here in enumerate(instance.present):
+        result = allocate_tables(
+            instance.members,
+            sittings=[here],
+            tables=instance.tables,
+            categories=instance.categories,
+            history=held,
+            seed=seed + s,
+        )
+        held.append([list(b.members) for b in result.sittings[0]])
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    features = {m.id: m.features for m in instance.members}
+    figures = measure(held, features, categories=instance.categories)
+    return {
+        "repeated": figures.repeated_pairs,
+        "distinct": figures.distinct_pairs,
+        "off": figures.tables_off_share,
+        "bound": float("nan"),
+        "seconds": seconds,
+        "cpu": cpu,
+    }
+
+
 def peer(instance: Instance, algorithm: str, seed: int) -> dict[str, float] | str:
     folder, name = ALGORITHMS[algorithm]
     codes = {c: sorted({m.features[c] for m in instance.members}) for c in instance.categories}
@@ -185,6 +215,8 @@ def main() -> None:
         if wanted and not any(instance.name.startswith(w) for w in wanted):
             continue
         rows: dict[str, dict[str, float] | str] = {"ours": ours(instance, args.seed)}
+        if instance.name.startswith("49 mixed"):
+            rows["ours, sitting by sitting"] = ours_sitting_by_sitting(instance, args.seed)
         if have_peer:
             for algorithm in ALGORITHMS:
                 rows[f"GroupSelect {algorithm}"] = peer(instance, algorithm, args.seed)

@@ -5,12 +5,14 @@ Framework-free: it never imports flask, sqlalchemy or wtforms. The web app reach
 """
 
 from sortition.errors import (
+    ImpossibleRules,
     InfeasibleQuotas,
     InputErrors,
     InputProblem,
     InvalidPanel,
     QuotaProblem,
     Relaxation,
+    RuleProblem,
     SolverError,
     SortitionError,
 )
@@ -24,6 +26,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Algorithm",
     "Distribution",
+    "ImpossibleRules",
     "InfeasibleQuotas",
     "InputErrors",
     "InputProblem",
@@ -35,6 +38,7 @@ __all__ = [
     "QuotaProblem",
     "Quotas",
     "Relaxation",
+    "RuleProblem",
     "SelectionReport",
     "SelectionResult",
     "SolverError",

@@ -56,7 +56,13 @@ OUTPUTS = ("tables.csv", "facilitators.csv", "report.json")
 )
 @click.option("--facilitators", default="", help="Comma-separated facilitator names.")
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the search (default: random).")
-@click.option("--steps", type=click.IntRange(min=0), default=1500, show_default=True)
+@click.option(
+    "--steps",
+    type=click.IntRange(min=0),
+    default=1500,
+    show_default=True,
+    help="Most swaps the search tries (it stops earlier at the lower bound).",
+)
 @click.option("--time-limit", type=click.FloatRange(min=0), help="Seconds for the search.")
 @click.option(
     "--out",
@@ -90,7 +96,13 @@ def tables_command(
         (out / name).unlink(missing_ok=True)
     modes = _modes(categories)
     seed = secrets.randbits(32) if seed is None else seed
-    settings: dict[str, Any] = {"seed": seed, "sittings": sittings, "categories": modes}
+    files = {"members": members, "present": present, "history": history, "rules": rules}
+    settings: dict[str, Any] = {
+        "seed": seed,
+        "sittings": sittings,
+        "categories": modes,
+        "files": {name: str(path) for name, path in files.items() if path is not None},
+    }
     try:
         people, attending, held, kept = _read(
             members, id_column, modes, sittings, present, history, rules

@@ -79,7 +79,9 @@ def read_present(path: str | Path, *, ids: Sequence[str], sittings: int) -> list
 
 def read_history(path: str | Path, *, ids: Sequence[str]) -> list[list[list[str]]]:
     """The tables already held, from the columns ``sitting,table,id`` (a ``tables.csv`` of an
-    earlier run will do). Ids that are no longer members are kept: they simply meet no one."""
+    earlier run will do; rows with the same sitting and table are one table, so the sittings
+    of several runs joined into one file need distinct numbers). Ids that are no longer
+    members are kept: they simply meet no one."""
     problems: list[InputProblem] = []
     rows = _rows(path, ("sitting", "table", "id"), ids=None, sittings=None, problems=problems)
     if problems:

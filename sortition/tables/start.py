@@ -2,9 +2,9 @@
 
 :func:`greedy_start` seats the pinned units first, then the others one by one at the table
 where they break the fewest rules, shares and earlier meetings. :func:`affine_start` takes the
-parallel classes of the affine plane of prime order p (p*p points, p lines of p points per
-class, p+1 classes, any two points on exactly one common line): with p tables and up to p*p
-members, p+1 sittings without a single repeated meeting, the most any schedule can reach.
+parallel classes of the affine plane of prime-power order q (:mod:`sortition.tables.design`):
+with q tables and up to q*q members, q+1 sittings without a single repeated meeting, the most
+any schedule can reach.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sortition.tables.design import parallel_classes
 from sortition.tables.fair import IntArray
 from sortition.tables.problem import APART_WEIGHT, REPEAT_WEIGHT, Problem
 from sortition.tables.rules import Unit
@@ -73,17 +74,19 @@ def _best_table(
 
 def affine_start(problem: Problem, *, rng: np.random.Generator) -> IntArray | None:
     """The affine-plane schedule restricted to those present, with tables then evened out to
-    their sizes; None when it does not fit (tables not a prime p, more than p*p members, more
-    than p+1 sittings, or pinned members)."""
+    their sizes; None when it does not fit (tables not a prime power q, more than q*q
+    members, more than q+1 sittings, or pinned members)."""
     p, order = problem, problem.tables
-    if not _prime(order) or p.n > order * order or p.sittings > order + 1 or p.pinned.any():
+    if p.n > order * order or p.sittings > order + 1 or p.pinned.any():
+        return None
+    classes = parallel_classes(order)
+    if classes is None:
         return None
     points = rng.permutation(order * order)[: p.n]
-    x, y = np.divmod(points, order)
-    classes = rng.permutation(order + 1)[: p.sittings]
+    chosen = rng.permutation(order + 1)[: p.sittings]
     assign = np.full((p.sittings, p.n), -1, dtype=np.int64)
-    for s, k in enumerate(classes):
-        lines = x if k == order else (y - k * x) % order
+    for s, k in enumerate(chosen):
+        lines = classes[k][points]
         here = p.present[s]
         assign[s, here] = lines[here]
         _even_out(assign[s], p.sizes[s], rng)
@@ -101,7 +104,3 @@ def _even_out(row: IntArray, sizes: IntArray, rng: np.random.Generator) -> None:
             row[member] = target
             have[t] -= 1
             have[target] += 1
-
-
-def _prime(k: int) -> bool:
-    return k >= 2 and all(k % d for d in range(2, int(k**0.5) + 1))

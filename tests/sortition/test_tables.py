@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from itertools import combinations
 
 import pytest
@@ -17,6 +18,7 @@ from sortition.tables import (
 )
 from sortition.tables.bound import repeat_lower_bound
 from sortition.tables.build import build_problem
+from sortition.tables.design import parallel_classes
 
 
 def jury(n: int, **columns: list[str]) -> list[Member]:
@@ -270,3 +272,25 @@ def test_history_with_former_members_counts_only_current_pairs() -> None:
     # they can: two tables of two from four members always repeat one of those three
     assert result.report.repeated_pairs == 1
     assert result.report.distinct_pairs == 3 + 1
+
+
+@pytest.mark.parametrize("q", [2, 3, 4, 5, 8, 9])
+def test_affine_planes_of_prime_power_order_meet_every_pair_exactly_once(q: int) -> None:
+    classes = parallel_classes(q)
+    assert classes is not None
+    assert classes.shape == (q + 1, q * q)
+    for lines in classes:
+        assert sorted(Counter(lines.tolist()).values()) == [q] * q  # q tables of q
+    for a, b in combinations(range(q * q), 2):
+        assert sum(int(lines[a] == lines[b]) for lines in classes) == 1
+
+
+def test_no_affine_plane_where_no_field_exists() -> None:
+    assert parallel_classes(6) is None
+    assert parallel_classes(10) is None
+
+
+def test_sixteen_members_at_four_tables_meet_no_one_twice_in_five_sittings() -> None:
+    result = allocate_tables(jury(16), sittings=5, tables=4, seed=2, steps=0)
+    assert result.report.repeated_pairs == 0
+    assert result.report.distinct_pairs == 16 * 15 // 2

@@ -55,6 +55,11 @@ def test_tables_writes_the_schedule_and_the_report(tmp_path: Path) -> None:
         assert key in report
     assert report["seed"] == 5
     assert report["categories"] == {"gender": "strict", "district": "soft"}
+    assert report["files"] == {
+        "members": str(members),
+        "present": str(present),
+        "rules": str(rules),
+    }
     facilitators = pd.read_csv(out / "facilitators.csv", dtype=str)
     assert sorted(facilitators[facilitators["sitting"] == "1"]["facilitator"]) == [
         "Ana",
