@@ -54,7 +54,8 @@ def allocate_tables(
     fair share at every table (as close as the numbers allow); fewest repeated meetings;
     soft categories; repeats spread over many pairs. The search takes at most ``steps``
     swaps (``seed`` makes it reproducible: None draws one, recorded in the report) and stops
-    earlier at ``time_limit`` seconds or when it reaches the lower bound.
+    earlier when it reaches the lower bound, or at ``time_limit`` seconds with the best
+    schedule found so far (``report.stopped_by_time`` then says so).
     ``progress(message, fraction or None)`` is called as it advances.
 
     Raises :class:`ImpossibleRules` naming each rule that cannot hold, and :class:`ValueError`
@@ -184,6 +185,8 @@ def _table_count(present: list[list[str]], tables: int | None, size: int | None)
 def _modes(categories: Mapping[str, Mixing | str] | Sequence[str]) -> dict[str, Mixing]:
     if isinstance(categories, Mapping):
         return {name: Mixing(mode) for name, mode in categories.items()}
+    if isinstance(categories, str):  # one name, not its letters
+        return {categories: Mixing.STRICT}
     return {name: Mixing.STRICT for name in categories}
 
 
