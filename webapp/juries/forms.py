@@ -116,7 +116,3 @@ class SittingForm(FlaskForm):  # type: ignore[misc]
     def validate_ends_at(self, field: DateTimeLocalField) -> None:
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("The end must be after the start."))
-
-
-class TargetsForm(FlaskForm):  # type: ignore[misc]
-    targets = TextAreaField(_l("Population targets"), validators=[Optional()])

@@ -6,6 +6,8 @@
   seeded invitation draw (stage 1).
 - :mod:`webapp.lottery.letters`: reply codes, the invitation rows, the printer's CSV and the
   letters PDF.
+- :mod:`webapp.lottery.quotas`: can the quotas be met, the smallest relaxation, and who can be
+  on no panel (stage 2's feasibility check).
 
 Views never import the library; services call these functions with plain values and get plain
 values (or the library's frozen types) back. No web module other than this package imports
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from sortition.errors import InputErrors, InputProblem
 from sortition.invitations.allocation import parse_weights
+from webapp.lottery import quotas
 from webapp.lottery.categories import CategoryMapping, age_band, band_labels, category_mapping
 from webapp.lottery.letters import invitation_rows, new_code, write_letters_pdf, write_printer_csv
 from webapp.lottery.register import (
@@ -43,6 +46,7 @@ __all__ = [
     "new_code",
     "new_seed",
     "parse_weights",
+    "quotas",
     "read_columns",
     "read_register_file",
     "write_letters_pdf",
