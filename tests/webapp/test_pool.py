@@ -112,7 +112,7 @@ def test_pool_page_shows_table_and_chart(pool_app: tuple[Flask, int, int]) -> No
     north = page.split('<th scope="row">North</th>', 1)[1].split("</tr>", 1)[0]
     assert "60.0%" in north and "50.0%" in north and "55.0%" in north
     assert '<div class="chart" aria-hidden="true">' in page  # the table is the text version
-    assert "<svg class=\"bar-svg\"" in page and "style=" not in page  # CSP: no style attributes
+    assert '<svg class="bar-svg"' in page and "style=" not in page  # CSP: no style attributes
 
 
 def test_pool_and_quota_exports(pool_app: tuple[Flask, int, int]) -> None:
