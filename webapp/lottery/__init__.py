@@ -16,7 +16,7 @@ values (or the library's frozen types) back. No web module other than this packa
 
 from __future__ import annotations
 
-from sortition.errors import InputErrors, InputProblem
+from sortition.errors import InputErrors, InputProblem, Relaxation
 from sortition.invitations.allocation import parse_weights
 from webapp.lottery import quotas
 from webapp.lottery.categories import CategoryMapping, age_band, band_labels, category_mapping
@@ -36,6 +36,7 @@ __all__ = [
     "InputErrors",
     "InputProblem",
     "RegisterColumns",
+    "Relaxation",
     "age_band",
     "allocation_preview",
     "band_labels",

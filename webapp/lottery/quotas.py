@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
-from sortition.errors import SolverError
+from sortition.errors import Relaxation, SolverError
 from sortition.feasibility import check_feasibility
 from sortition.model import Person, Pool, Quota, Quotas
 
@@ -25,23 +26,17 @@ class Why(StrEnum):
     NO_PANEL = "no_panel"  # no valid panel includes anyone like them
 
 
-@dataclass(frozen=True, slots=True)
-class Bounds:
-    category: str
-    value: str
-    min: int
-    max: int
+class Bounds(Protocol):
+    """A quota as the web app holds it (for example webapp.pool.services.QuotaRow)."""
 
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """Change ``bound`` ("min" or "max") of one quota from ``current`` to ``suggested``."""
-
-    category: str
-    value: str
-    bound: str
-    current: int
-    suggested: int
+    @property
+    def category(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def min(self) -> int: ...
+    @property
+    def max(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +50,7 @@ class Unplaceable:
 @dataclass(frozen=True, slots=True)
 class Feasibility:
     feasible: bool
-    suggestions: tuple[Suggestion, ...]
+    suggestions: tuple[Relaxation, ...]  # the engine's smallest relaxation, bound by bound
     unplaceable: tuple[Unplaceable, ...]
     engine_problems: tuple[str, ...]  # the engine's own findings (English), for the record
     timed_out: bool = False
@@ -76,12 +71,9 @@ def check(
         report = check_feasibility(pool, quotas, panel_size, time_limit=time_limit)
     except SolverError:
         return Feasibility(False, (), (), (), timed_out=True)
-    suggestions = tuple(
-        Suggestion(r.category, r.value, r.bound, r.current, r.suggested) for r in report.relaxations
-    )
     unplaceable = tuple(_why(pool[u.person_id], quotas) for u in report.unselectable)
     return Feasibility(
-        report.feasible, suggestions, unplaceable, tuple(str(p) for p in report.problems)
+        report.feasible, report.relaxations, unplaceable, tuple(str(p) for p in report.problems)
     )
 
 

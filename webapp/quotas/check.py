@@ -62,7 +62,7 @@ def check(jury: Jury, people: Sequence[Volunteer], rows: Sequence[QuotaRow]) -> 
     _count_checks(jury, people, rows, labels, outcome)
     found = lottery.quotas.check(
         [(p.id, {k: str(v) for k, v in p.features.items()}) for p in people],
-        [lottery.quotas.Bounds(r.category, r.value, r.min, r.max) for r in rows],
+        rows,
         jury.panel_size,
     )
     if found.timed_out:
@@ -157,7 +157,7 @@ def _(text: str, **variables: object) -> str:
     return str(gettext(text, **variables))
 
 
-def _suggestion(s: lottery.quotas.Suggestion) -> str:
+def _suggestion(s: lottery.Relaxation) -> str:
     if s.bound == "min":
         return _(
             "The engine suggests: lower the minimum from %(old)d to %(new)d.",
