@@ -233,3 +233,38 @@ def test_the_exports_have_a_column_and_quotas_for_the_category(app: Flask) -> No
         ("education", "low", 6, 8),
         ("education", "high", 2, 4),
     ]
+
+
+def test_answers_pool_and_check_on_both_databases(any_db_app: Flask) -> None:
+    """The queries of the pool, the answers' in-place replacement and the feasibility check,
+    on SQLite and on PostgreSQL."""
+    from webapp.quotas import check
+    from webapp.replies.services import _fill_category_answers
+
+    world = build_world(any_db_app)
+    with any_db_app.test_request_context():
+        jury = db.session.get_one(Jury, world.jury)
+        jury.panel_size = 2
+        cid = add_education(jury.id).id
+        for n, option in enumerate(["o1", "o3", "o3"]):
+            reply = db.session.get_one(Reply, _reply(jury.id, f"R{n}"))
+            reply.gender, reply.birth_year, reply.district = "male", 1970 + n, "North"
+            _fill_category_answers(reply, {cid: option})
+        db.session.flush()
+        _fill_category_answers(reply, {cid: "o1"})  # the last one changes their answer
+        db.session.add_all(
+            PopulationTarget(jury_id=jury.id, category="education", value=v, percent=50)
+            for v in ("low", "high")
+        )
+        db.session.commit()
+        people, _left_out = pool_services.pool(jury)
+        assert [(p.id, p.features["education"]) for p in people] == [
+            ("R0", "low"),
+            ("R1", "high"),
+            ("R2", "low"),
+        ]
+        outcome = check.check(jury, people, pool_services.quota_rows(jury))
+        assert (outcome.status, outcome.unplaceable) == ("feasible", [])
+        _fill_category_answers(reply, {})
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CategoryAnswer)) == 2

@@ -259,6 +259,8 @@ def test_a_category_nobody_answered_is_named(
     data = _form(education_low=50, education_high=50) | {"action": "check"}
     page = client.post(f"/staff/juries/{jury_id}/quotas", data=data).get_data(as_text=True)
     assert "No volunteers can be drawn yet" in page  # all six are left out now
+    message = "Education: no volunteer has answered this question yet, so no panel can meet"
+    assert page.count(message) == 2  # beside the category, and in the summary
     assert "Left out: 6 volunteers whose answer in some category is unknown." in page
 
 

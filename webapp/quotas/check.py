@@ -55,10 +55,12 @@ def check(jury: Jury, people: Sequence[Volunteer], rows: Sequence[QuotaRow]) -> 
     """Problems found by counting first (each named), then the engine's verdict."""
     if not rows:
         return Outcome(Status.NO_QUOTAS)
-    if not people:
-        return Outcome(Status.NO_POOL)
     labels = category_labels(jury)
     outcome = Outcome(Status.FEASIBLE)
+    _unanswered(jury, rows, labels, outcome)
+    if not people:
+        outcome.status = Status.NO_POOL
+        return outcome
     _count_checks(jury, people, rows, labels, outcome)
     found = lottery.quotas.check(
         [(p.id, {k: str(v) for k, v in p.features.items()}) for p in people],
@@ -95,18 +97,9 @@ def _count_checks(
         outcome.general.append(
             _("The pool has %(n)d volunteers, fewer than the %(k)d seats.", n=len(people), k=k)
         )
-    answered = _own_answer_counts(jury)
     for key in dict.fromkeys(r.category for r in rows):
         mine = [r for r in rows if r.category == key]
         notes = outcome.by_category.setdefault(key, [])
-        if answered.get(key, 1) == 0:
-            notes.append(
-                _(
-                    "%(category)s: no volunteer has answered this question yet, so no panel "
-                    "can meet its quotas.",
-                    category=labels[key],
-                )
-            )
         low, high = sum(r.min for r in mine), sum(r.max for r in mine)
         if low > k:
             notes.append(
@@ -139,6 +132,22 @@ def _count_checks(
     outcome.by_category = {k: v for k, v in outcome.by_category.items() if v}
     if outcome.general or outcome.by_category or outcome.by_quota:
         outcome.status = Status.INFEASIBLE
+
+
+def _unanswered(
+    jury: Jury, rows: Sequence[QuotaRow], labels: dict[str, str], outcome: Outcome
+) -> None:
+    """A category of the jury's own with quotas that no volunteer has answered."""
+    answered = _own_answer_counts(jury)
+    for key in dict.fromkeys(r.category for r in rows):
+        if answered.get(key, 1) == 0:
+            outcome.by_category.setdefault(key, []).append(
+                _(
+                    "%(category)s: no volunteer has answered this question yet, so no panel "
+                    "can meet its quotas.",
+                    category=labels[key],
+                )
+            )
 
 
 def _own_answer_counts(jury: Jury) -> dict[str, int]:
