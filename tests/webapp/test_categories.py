@@ -63,7 +63,7 @@ def test_the_category_form_names_each_wrong_field(app: Flask) -> None:
         assert db.session.scalars(sa.select(Category)).all() == []
 
 
-def test_editing_keeps_answers_and_removing_an_option_erases_its_answers(app: Flask) -> None:
+def test_editing_keeps_answers_and_an_answered_option_stays(app: Flask) -> None:
     client, jury_id = _organiser(app)
     with app.app_context():
         category = add_education(jury_id)
@@ -85,18 +85,22 @@ def test_editing_keeps_answers_and_removing_an_option_erases_its_answers(app: Fl
     url = f"/staff/juries/{jury_id}/categories/{cid}"
     page = client.get(url).get_data(as_text=True)
     assert 'value="Basisschool"' in page and "deletes its 2 answers" in page
-    # Renamed key, reworded first answer, third answer removed (its row left empty).
+    # Renamed key, reworded first answer; the third answer (chosen once) cannot be removed.
     form = category_form(key="schooling", **{"options-0-label_en": "Primary"})
-    form |= {"options-0-key": "o1", "options-1-key": "o2"}
-    form |= {f"options-2-{f}": "" for f in ("label_nl", "label_es", "label_en", "value")}
-    assert client.post(url, data=form).status_code == 302
+    form |= {"options-0-key": "o1", "options-1-key": "o2", "options-2-key": "o3"}
+    blank = {f"options-2-{f}": "" for f in ("label_nl", "label_es", "label_en", "value")}
+    refused = client.post(url, data=form | blank).get_data(as_text=True)
+    assert "Answer 3: 1 residents chose it, so it cannot be removed." in refused
+    # The second answer nobody chose can go.
+    blank = {f"options-1-{f}": "" for f in ("label_nl", "label_es", "label_en", "value")}
+    assert client.post(url, data=form | blank).status_code == 302
     with app.app_context():
         category = db.session.get_one(Category, cid)
         assert category.key == "schooling"
-        assert [o["key"] for o in category.options] == ["o1", "o2"]
+        assert [o["key"] for o in category.options] == ["o1", "o3"]
         assert category.options[0]["label"]["en"] == "Primary"
         answers = db.session.scalars(sa.select(CategoryAnswer.option)).all()
-        assert answers == ["o1"]
+        assert sorted(answers) == ["o1", "o3"]
         target = db.session.scalars(sa.select(PopulationTarget)).one()
         assert target.category == "schooling"
     assert client.post(f"{url}/delete").status_code == 302

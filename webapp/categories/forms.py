@@ -48,9 +48,14 @@ class CategoryForm(FlaskForm):  # type: ignore[misc]
     question_en = StringField(_l("Question in English"), [DataRequired(), Length(max=300)])
     options = FieldList(FormField(OptionForm), min_entries=2 + BLANK_OPTIONS)
 
-    def __init__(self, *args: Any, taken: set[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, taken: set[str], answered: dict[str, int] | None = None, **kwargs: Any
+    ) -> None:
+        """``taken``: short names in use; ``answered``: replies per option key (an option
+        that residents chose cannot be removed, so that no answer is lost)."""
         super().__init__(*args, **kwargs)
         self.taken = taken
+        self.answered = answered or {}
 
     def validate_key(self, field: StringField) -> None:
         key = (field.data or "").strip()
@@ -68,6 +73,18 @@ class CategoryForm(FlaskForm):  # type: ignore[misc]
 
     def validate_options(self, field: FieldList) -> None:
         filled = [entry for entry in field.entries if not entry.form.is_blank()]
+        for number, entry in enumerate(field.entries, start=1):
+            chosen = self.answered.get((entry.form.key.data or "").strip(), 0)
+            if entry.form.is_blank() and chosen:
+                entry.form.label_nl.errors = [
+                    *entry.form.label_nl.errors,
+                    _l(
+                        "Answer %(n)d: %(count)d residents chose it, so it cannot be removed. "
+                        "Change its words or its quota group instead.",
+                        n=number,
+                        count=chosen,
+                    ),
+                ]
         for number, entry in enumerate(filled, start=1):
             option: OptionForm = entry.form
             if not all(option.texts()):
@@ -85,7 +102,7 @@ class CategoryForm(FlaskForm):  # type: ignore[misc]
                 ]
         if len(filled) < 2:
             raise ValidationError(_l("Answers: please give at least two answers to choose from."))
-        if any(entry.form.errors for entry in filled):
+        if any(entry.form.errors for entry in field.entries):
             raise ValidationError(_l("Answers: please complete every answer you started."))
 
     def summary(self) -> list[tuple[str, str]]:

@@ -108,7 +108,8 @@ def answers_by_reply(jury: Jury) -> dict[int, dict[str, str]]:
 
 def save_category(jury: Jury, text: CategoryText, category: Category | None = None) -> Category:
     """Create a category (``category`` None) or change one. Options keep their keys; a new
-    option gets the next free key. Options left out are removed with their answers."""
+    option gets the next free key. Options left out are removed, with any answers given in the
+    meantime (the form refuses to remove an option that residents chose)."""
     if category is None:
         last = db.session.scalar(
             sa.select(sa.func.max(Category.position)).filter_by(jury_id=jury.id)

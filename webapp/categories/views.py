@@ -47,7 +47,10 @@ def create(jury_id: int) -> str | Response:
 def edit(jury_id: int, category_id: int) -> str | Response:
     jury = jury_for_staff(jury_id)
     category = _category(jury, category_id)
-    form = CategoryForm(taken=services.keys_in_use(jury, besides=category))
+    form = CategoryForm(
+        taken=services.keys_in_use(jury, besides=category),
+        answered=services.answer_counts(category),
+    )
     if form.validate_on_submit():
         old_key = category.key
         services.save_category(jury, form.to_text(), category)
