@@ -109,6 +109,7 @@ def test_pool_page_shows_table_and_chart(pool_app: tuple[Flask, int, int]) -> No
     page = client.get(f"/staff/juries/{jury_id}/pool").data.decode()
     assert "3 volunteers can be drawn." in page
     assert "Not in the export: 1 volunteers whose answer in some category is unknown." in page
+    assert page.count("Not known for 1 volunteers: they are not in the export.") == 1  # R5's age
     north = page.split('<th scope="row">North</th>', 1)[1].split("</tr>", 1)[0]
     assert "60.0%" in north and "50.0%" in north and "55.0%" in north
     assert '<div class="chart" aria-hidden="true">' in page  # the table is the text version

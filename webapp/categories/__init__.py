@@ -5,13 +5,11 @@ from flask import Blueprint
 
 bp = Blueprint("categories", __name__)
 
-from webapp.categories import views  # noqa: E402,F401  (routes register on bp)
+from webapp.categories import services, views  # noqa: E402,F401  (routes register on bp)
+from webapp.models import Jury  # noqa: E402
 
 
 @bp.app_template_global("category_labels")
-def _category_labels(jury: object) -> dict[str, str]:
-    from webapp.categories.services import category_labels
-    from webapp.models import Jury
-
-    assert isinstance(jury, Jury)
-    return category_labels(jury)
+def _category_labels(jury: Jury) -> dict[str, str]:
+    """Each category's name in the page's language, by key."""
+    return services.category_labels(jury)

@@ -36,6 +36,7 @@ class CategoryFigures:
     category: str
     rows: tuple[FigureRow, ...]
     totals: Mapping[str, int]
+    unanswered: int = 0  # volunteers whose value in this category is not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,12 @@ def pool_figures(jury: Jury, *, year: int | None = None) -> list[CategoryFigures
     """Counts and shares per category and value for register, invited, replied, volunteers."""
     year = year or date.today().year
     counts = _source_counts(jury, year=year)
+    volunteers = (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(Reply.jury_id == jury.id, Reply.answer == Answer.YES)
+        )
+        or 0
+    )
     targets = population_targets(jury)
     figures = []
     for category in category_keys(jury):
@@ -133,7 +140,8 @@ def pool_figures(jury: Jury, *, year: int | None = None) -> list[CategoryFigures
             )
             for value in ordered_values(values, category, jury)
         )
-        figures.append(CategoryFigures(category=category, rows=rows, totals=totals))
+        unanswered = volunteers - totals["volunteers"]
+        figures.append(CategoryFigures(category, rows, totals, unanswered))
     return figures
 
 
