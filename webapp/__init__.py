@@ -130,10 +130,13 @@ def _register_blueprints(app: Flask) -> None:
     # One blueprint per feature; each feature adds its line here.
     from webapp import i18n, public
     from webapp.auth import bp as auth_bp
+    from webapp.categories import bp as categories_bp
     from webapp.invitations import bp as invitations_bp
     from webapp.juries import bp as juries_bp
     from webapp.pool import bp as pool_bp
+    from webapp.quotas import bp as quotas_bp
     from webapp.replies import bp as replies_bp
+    from webapp.reports import bp as reports_bp
 
     app.register_blueprint(i18n.bp)
     app.register_blueprint(public.bp)
@@ -141,6 +144,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(juries_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(pool_bp)
+    app.register_blueprint(categories_bp)
+    app.register_blueprint(quotas_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(replies_bp)
 
 

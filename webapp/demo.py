@@ -1,6 +1,7 @@
 """``flask --app webapp demo load [--if-empty]``: a demo municipality in a few seconds.
 
-One jury with phases around today, three sittings, population targets, a register of 20,000
+One jury with phases around today, three sittings, a fourth category of its own (education,
+with its question in three languages), population targets, a register of 20,000
 residents in eight districts, a drawn batch of 1,500 letters and a few hundred replies spread
 over districts, ages and genders (some declines, some on paper or by phone). Everything random
 comes from one seeded generator, so two loads give the same municipality (the reply codes,
@@ -23,10 +24,21 @@ from flask.cli import AppGroup
 
 from webapp import lottery
 from webapp.auth.services import assign_sitting, create_user
+from webapp.categories import services as categories
 from webapp.extensions import db
 from webapp.invitations import services as invitations
 from webapp.juries import services as juries
-from webapp.models import Invitation, InvitationStatus, Jury, PhaseKind, Reply, Role, User
+from webapp.models import (
+    Answer,
+    CategoryAnswer,
+    Invitation,
+    InvitationStatus,
+    Jury,
+    PhaseKind,
+    Reply,
+    Role,
+    User,
+)
 from webapp.replies.services import new_reference
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -51,6 +63,22 @@ DISTRICTS = {
 REGISTER_SIZE = 20_000
 LETTERS = 1_500
 PANEL = 49
+# The demo jury's own category: (labels nl/es/en, quota group, census share, share among
+# volunteers: people with more schooling volunteer more often).
+EDUCATION = [
+    (("Basisschool of geen", "Primaria o sin estudios", "Primary school or none"), "low", 30.0, 22),
+    (
+        (
+            "Middelbare school of beroepsopleiding",
+            "Secundaria o formación profesional",
+            "Secondary school or vocational training",
+        ),
+        "middle",
+        42.0,
+        40,
+    ),
+    (("Hogeschool of universiteit", "Universidad", "College or university"), "high", 28.0, 38),
+]
 
 
 def is_empty() -> bool:
@@ -160,8 +188,49 @@ def _jury(organiser: User, today: date) -> Jury:
     targets += [juries.Target("gender", "other", 1.0)]
     for band, share in (("16-29", 18.0), ("30-44", 26.0), ("45-64", 33.0), ("65+", 23.0)):
         targets.append(juries.Target("age", band, share))
+    targets += [juries.Target("education", value, share) for _l, value, share, _v in EDUCATION]
+    _education(jury)
     juries.set_targets(jury, targets)
     return jury
+
+
+def _education(jury: Jury) -> None:
+    """A fourth category beside district, gender and age, with its question in three languages."""
+    categories.save_category(
+        jury,
+        categories.CategoryText(
+            key="education",
+            name={"nl": "Opleiding", "es": "Estudios", "en": "Education"},
+            question={
+                "nl": "Wat is de hoogste opleiding die u hebt afgemaakt?",
+                "es": "¿Cuál es el nivel de estudios más alto que ha terminado?",
+                "en": "What is the highest level of education you have finished?",
+            },
+            options=tuple(
+                categories.OptionText(
+                    key="", label=dict(zip(("nl", "es", "en"), labels, strict=True)), value=v
+                )
+                for labels, v, _share, _w in EDUCATION
+            ),
+        ),
+    )
+
+
+def _education_answers(jury: Jury, rng: random.Random) -> None:
+    """Every volunteer of the demo answered the education question."""
+    category = categories.own_categories(jury)[0]
+    keys = [o["key"] for o in category.options]
+    weights = [w for _l, _v, _s, w in EDUCATION]
+    volunteers = db.session.scalars(
+        sa.select(Reply.id).filter_by(jury_id=jury.id, answer=Answer.YES).order_by(Reply.id)
+    ).all()
+    db.session.execute(
+        sa.insert(CategoryAnswer),
+        [
+            {"reply_id": r, "category_id": category.id, "option": rng.choices(keys, weights)[0]}
+            for r in volunteers
+        ],
+    )
 
 
 def _register(rng: random.Random) -> pd.DataFrame:
@@ -223,6 +292,7 @@ def _replies(jury: Jury, rng: random.Random, today: date, organiser: User) -> No
         .where(Invitation.id.in_(replied))
         .values(status=InvitationStatus.REPLIED)
     )
+    _education_answers(jury, rng)
     db.session.flush()
 
 

@@ -14,6 +14,7 @@ from webapp.codes import find_invitation
 from webapp.demo import DISTRICTS, LETTERS, LOGINS, PASSWORD
 from webapp.extensions import db
 from webapp.models import Invitation, InvitationStatus, Jury, PhaseKind, Reply, User
+from webapp.pool.services import pool, quota_rows
 
 
 def test_demo_load_fills_an_empty_database_once(app: Flask) -> None:
@@ -43,6 +44,11 @@ def test_demo_load_fills_an_empty_database_once(app: Flask) -> None:
         assert channels["paper"] > 10 and channels["phone"] > 5
         assert {r.district for r in replies} == set(DISTRICTS)
         assert len({r.gender for r in replies if r.answer == "yes"}) >= 3
+        # The fourth category: every volunteer answered it, and the pool uses it.
+        people, left_out = pool(jury)
+        assert left_out == 0 and len(people) == answers["yes"]
+        assert {p.features["education"] for p in people} == {"low", "middle", "high"}
+        assert [r.category for r in quota_rows(jury)].count("education") == 3
         replied = db.session.scalar(
             sa.select(sa.func.count()).where(Invitation.status == InvitationStatus.REPLIED)
         )

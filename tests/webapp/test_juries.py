@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from tests.webapp.staff_data import build_world, log_in_as, make_user
 from webapp.extensions import db
-from webapp.models import Jury, JuryMembership, Phase, PhaseKind, PopulationTarget, Role, Sitting
+from webapp.models import Jury, JuryMembership, Phase, PhaseKind, Role, Sitting
 
 GOOD = {
     "name": "Harbour jury",
@@ -182,25 +182,13 @@ def test_sittings_are_added_checked_and_removed(app: Flask) -> None:
         assert db.session.get(Sitting, new_id) is None
 
 
-def test_targets_are_parsed_and_wrong_lines_named(app: Flask) -> None:
+def test_the_old_targets_page_leads_to_the_census_page(app: Flask) -> None:
     world = build_world(app)
     client = app.test_client()
     log_in_as(client, world.organiser)
-    url = f"/staff/juries/{world.jury}/targets"
-    bad = client.post(url, data={"targets": "gender,female,51\ngender,male,fifty"})
-    assert "Population targets: Line 2 should read category,value,percent" in bad.data.decode()
-    text = "gender,female,51\ngender,male,48.5\n\nage,16-29,18\ndistrict,North,60"
-    assert client.post(url, data={"targets": text}).status_code == 302
-    with app.app_context():
-        rows = db.session.scalars(sa.select(PopulationTarget).order_by(PopulationTarget.id)).all()
-        assert [(t.category, t.value, t.percent) for t in rows] == [
-            ("gender", "female", 51.0),
-            ("gender", "male", 48.5),
-            ("age", "16-29", 18.0),
-            ("district", "North", 60.0),
-        ]
-    for wrong in ("colour,red,5", "gender,female,101", "gender,f,1\ngender,f,2", "a,b"):
-        assert b"Line" in client.post(url, data={"targets": wrong}).data
+    response = client.get(f"/staff/juries/{world.jury}/targets")
+    assert response.status_code == 302
+    assert response.location.endswith(f"/staff/juries/{world.jury}/quotas")
 
 
 def test_public_page_shows_the_phases_and_the_current_one(app: Flask) -> None:

@@ -23,6 +23,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from tests.conftest import base_config, make_app
+from tests.webapp.categories_data import add_education
 from tests.webapp.staff_data import World, build_world, log_in_as
 from webapp import create_app
 from webapp.extensions import db
@@ -156,6 +157,9 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
     app = make_app(f"sqlite:///{path}")
     world = build_world(app)
     with app.app_context():
+        # Category 1 (the default id of the URLs) belongs to the world's jury.
+        assert add_education(world.jury).id == 1
+        db.session.commit()
         db.engine.dispose()
     return path, world
 

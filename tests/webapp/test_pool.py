@@ -108,10 +108,12 @@ def test_pool_page_shows_table_and_chart(pool_app: tuple[Flask, int, int]) -> No
     log_in_as(client, organiser)
     page = client.get(f"/staff/juries/{jury_id}/pool").data.decode()
     assert "3 volunteers can be drawn." in page
-    assert "Not in the export: 1 volunteers whose district, gender or age is unknown." in page
+    assert "Not in the export: 1 volunteers whose answer in some category is unknown." in page
+    assert page.count("Not known for 1 volunteers: they are not in the export.") == 1  # R5's age
     north = page.split('<th scope="row">North</th>', 1)[1].split("</tr>", 1)[0]
     assert "60.0%" in north and "50.0%" in north and "55.0%" in north
     assert '<div class="chart" aria-hidden="true">' in page  # the table is the text version
+    assert '<svg class="bar-svg"' in page and "style=" not in page  # CSP: no style attributes
 
 
 def test_pool_and_quota_exports(pool_app: tuple[Flask, int, int]) -> None:

@@ -130,7 +130,3 @@ class SittingForm(FlaskForm):  # type: ignore[misc]
         self.validate_starts_at(field)
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("The end must be after the start."))
-
-
-class TargetsForm(FlaskForm):  # type: ignore[misc]
-    targets = TextAreaField(_l("Population targets"), validators=[Optional()])

@@ -22,8 +22,6 @@ from webapp.models import (
     User,
 )
 
-CATEGORIES = ("district", "gender", "age")
-
 
 @dataclass(frozen=True, slots=True)
 class JuryDetails:
@@ -142,35 +140,3 @@ def set_targets(jury: Jury, targets: Sequence[Target]) -> None:
         for t in targets
     )
     db.session.flush()
-
-
-class TargetLineError(ValueError):
-    def __init__(self, line: int, text: str) -> None:
-        super().__init__(f"line {line}: {text}")
-        self.line = line
-
-
-def parse_targets(text: str) -> list[Target]:
-    """``category,value,percent`` lines (blank lines skipped). Raises :class:`TargetLineError`
-    naming the first wrong line; the category must be one of CATEGORIES."""
-    targets: list[Target] = []
-    seen: set[tuple[str, str]] = set()
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        parts = [p.strip() for p in raw.split(",")]
-        if len(parts) != 3 or parts[0] not in CATEGORIES or not parts[1]:
-            raise TargetLineError(number, raw)
-        try:
-            percent = float(parts[2])
-        except ValueError:
-            raise TargetLineError(number, raw) from None
-        if not 0 <= percent <= 100 or (parts[0], parts[1]) in seen:
-            raise TargetLineError(number, raw)
-        seen.add((parts[0], parts[1]))
-        targets.append(Target(parts[0], parts[1], percent))
-    return targets
-
-
-def targets_text(targets: Sequence[PopulationTarget]) -> str:
-    return "\n".join(f"{t.category},{t.value},{t.percent:g}" for t in targets)

@@ -11,7 +11,7 @@ from webapp import lottery
 from webapp.auth.access import jury_for_staff, organiser_required
 from webapp.extensions import db
 from webapp.juries import bp, services
-from webapp.juries.forms import PHASE_LABELS, JuryForm, SittingForm, TargetsForm, phase_form_class
+from webapp.juries.forms import PHASE_LABELS, JuryForm, SittingForm, phase_form_class
 from webapp.models import Gender, Jury, PhaseKind
 
 
@@ -116,25 +116,7 @@ def phases(jury_id: int) -> str | Response:
 
 @bp.route("/staff/juries/<int:jury_id>/targets", methods=["GET", "POST"])
 @organiser_required
-def targets(jury_id: int) -> str | Response:
+def targets(jury_id: int) -> Response:
+    """The population targets moved to the census page (webapp/quotas)."""
     jury = jury_for_staff(jury_id)
-    form = TargetsForm()
-    if form.validate_on_submit():
-        try:
-            parsed = services.parse_targets(form.targets.data or "")
-        except services.TargetLineError as exc:
-            form.targets.errors = [
-                _(
-                    "Line %(line)d should read category,value,percent: the category is "
-                    "district, gender or age, the percent between 0 and 100.",
-                    line=exc.line,
-                )
-            ]
-        else:
-            services.set_targets(jury, parsed)
-            db.session.commit()
-            flash(_("The targets are saved."), "success")
-            return redirect(url_for("juries.overview", jury_id=jury.id))
-    if not form.is_submitted():
-        form.targets.data = services.targets_text(services.targets_of(jury))
-    return render_template("juries/targets.html", form=form, jury=jury)
+    return redirect(url_for("quotas.census_page", jury_id=jury.id))

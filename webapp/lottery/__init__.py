@@ -6,6 +6,8 @@
   seeded invitation draw (stage 1).
 - :mod:`webapp.lottery.letters`: reply codes, the invitation rows, the printer's CSV and the
   letters PDF.
+- :mod:`webapp.lottery.quotas`: can the quotas be met, the smallest relaxation, and who can be
+  on no panel (stage 2's feasibility check).
 
 Views never import the library; services call these functions with plain values and get plain
 values (or the library's frozen types) back. No web module other than this package imports
@@ -14,8 +16,9 @@ values (or the library's frozen types) back. No web module other than this packa
 
 from __future__ import annotations
 
-from sortition.errors import InputErrors, InputProblem
+from sortition.errors import InputErrors, InputProblem, Relaxation
 from sortition.invitations.allocation import parse_weights
+from webapp.lottery import quotas
 from webapp.lottery.categories import CategoryMapping, age_band, band_labels, category_mapping
 from webapp.lottery.letters import (
     csv_cell,
@@ -40,6 +43,7 @@ __all__ = [
     "InputErrors",
     "InputProblem",
     "RegisterColumns",
+    "Relaxation",
     "age_band",
     "allocation_preview",
     "band_labels",
@@ -51,6 +55,7 @@ __all__ = [
     "new_code",
     "new_seed",
     "parse_weights",
+    "quotas",
     "read_columns",
     "read_printer_csv",
     "read_register_file",

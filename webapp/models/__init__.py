@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed models, one module per aggregate."""
 
 from webapp.models.access import JuryMembership, SittingAssignment
+from webapp.models.categories import Category, CategoryAnswer
 from webapp.models.invitations import Invitation, InvitationBatch, InvitationStatus
 from webapp.models.juries import Jury, Phase, PhaseKind, Sitting
 from webapp.models.population import PopulationTarget
@@ -9,6 +10,8 @@ from webapp.models.users import Role, User
 
 __all__ = [
     "Answer",
+    "Category",
+    "CategoryAnswer",
     "Channel",
     "Gender",
     "Invitation",

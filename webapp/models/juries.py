@@ -37,6 +37,8 @@ class Jury(db.Model):  # type: ignore[name-defined,misc]
     # How reply answers map to quota values, per category: {"gender": {"female": "F", ...}}.
     category_mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Seats a quota may differ from the census share times the panel size (see quota_bounds).
+    quota_tolerance: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     phases: Mapped[list[Phase]] = relationship(

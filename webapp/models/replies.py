@@ -11,6 +11,7 @@ from sqlalchemy import JSON, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
+from webapp.models.categories import CategoryAnswer
 from webapp.models.invitations import Invitation
 
 
@@ -70,6 +71,10 @@ class Reply(db.Model):  # type: ignore[name-defined,misc]
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     invitation: Mapped[Invitation] = relationship()
+    # Answers to the jury's own questions; replaced with the reply, erased with it.
+    category_answers: Mapped[list[CategoryAnswer]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def volunteers(self) -> bool:

@@ -13,10 +13,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from webapp import lottery
+from webapp.categories.services import answers_by_reply, category_keys, own_categories
 from webapp.extensions import db
 from webapp.models import Answer, Invitation, InvitationBatch, Jury, PopulationTarget, Reply
 
-CATEGORIES = ("district", "gender", "age")
 SOURCES = ("register", "invited", "replied", "volunteers")
 
 
@@ -36,6 +36,7 @@ class CategoryFigures:
     category: str
     rows: tuple[FigureRow, ...]
     totals: Mapping[str, int]
+    unanswered: int = 0  # volunteers whose value in this category is not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,31 +46,47 @@ class Volunteer:
 
 
 def volunteers_and_replies(jury: Jury, *, year: int) -> list[tuple[bool, dict[str, str | None]]]:
-    """(volunteers?, {district, gender, age}) per reply, with the jury's mapping applied."""
-    mapping = lottery.category_mapping(jury.category_mapping)
+    """(volunteers?, {category: value}) per reply, with the jury's mapping applied."""
+    keys, mapping = category_keys(jury), lottery.category_mapping(jury.category_mapping)
+    own = answers_by_reply(jury)
     rows = db.session.execute(
-        sa.select(Reply.answer, Reply.district, Invitation.stratum, Reply.gender, Reply.birth_year)
+        sa.select(
+            Reply.id,
+            Reply.answer,
+            Reply.district,
+            Invitation.stratum,
+            Reply.gender,
+            Reply.birth_year,
+        )
         .join(Invitation, Reply.invitation_id == Invitation.id)
         .where(Reply.jury_id == jury.id)
     ).all()
     return [
-        (answer == Answer.YES, _features(mapping, district or stratum, gender, birth_year, year))
-        for answer, district, stratum, gender, birth_year in rows
+        (
+            answer == Answer.YES,
+            _features(keys, mapping, district or stratum, gender, birth_year, year, own.get(id_)),
+        )
+        for id_, answer, district, stratum, gender, birth_year in rows
     ]
 
 
 def _features(
+    keys: Sequence[str],
     mapping: lottery.CategoryMapping,
     district: str | None,
     gender: str | None,
     birth_year: int | None,
     year: int,
+    own: Mapping[str, str] | None,
 ) -> dict[str, str | None]:
-    return {
+    """A reply's value in every category of the jury (None: not known), in category order."""
+    known: dict[str, str | None] = {
         "district": district or None,
         "gender": mapping.gender.get(gender) if gender else None,
         "age": lottery.age_band(birth_year, bands=mapping.age_bands, year=year),
+        **(own or {}),
     }
+    return {key: known.get(key) for key in keys}
 
 
 def _source_counts(jury: Jury, *, year: int) -> dict[str, dict[str, Counter[str]]]:
@@ -97,9 +114,15 @@ def pool_figures(jury: Jury, *, year: int | None = None) -> list[CategoryFigures
     """Counts and shares per category and value for register, invited, replied, volunteers."""
     year = year or date.today().year
     counts = _source_counts(jury, year=year)
-    targets = _targets(jury)
+    volunteers = (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(Reply.jury_id == jury.id, Reply.answer == Answer.YES)
+        )
+        or 0
+    )
+    targets = population_targets(jury)
     figures = []
-    for category in CATEGORIES:
+    for category in category_keys(jury):
         per_source = {s: counts[s].get(category) for s in SOURCES}
         values = set(targets.get(category, {}))
         for counter in per_source.values():
@@ -115,20 +138,24 @@ def pool_figures(jury: Jury, *, year: int | None = None) -> list[CategoryFigures
                 },
                 target=targets.get(category, {}).get(value),
             )
-            for value in _ordered(values, category, jury)
+            for value in ordered_values(values, category, jury)
         )
-        figures.append(CategoryFigures(category=category, rows=rows, totals=totals))
+        unanswered = volunteers - totals["volunteers"]
+        figures.append(CategoryFigures(category, rows, totals, unanswered))
     return figures
 
 
-def _ordered(values: Iterable[str], category: str, jury: Jury) -> list[str]:
+def ordered_values(values: Iterable[str], category: str, jury: Jury) -> list[str]:
     if category == "age":
         labels = lottery.band_labels(lottery.category_mapping(jury.category_mapping).age_bands)
         return [v for v in labels if v in values] + sorted(set(values) - set(labels))
+    for own in own_categories(jury):
+        if own.key == category:
+            return [v for v in own.values if v in values] + sorted(set(values) - set(own.values))
     return sorted(values)
 
 
-def _targets(jury: Jury) -> dict[str, dict[str, float]]:
+def population_targets(jury: Jury) -> dict[str, dict[str, float]]:
     found: dict[str, dict[str, float]] = {}
     for t in db.session.scalars(sa.select(PopulationTarget).filter_by(jury_id=jury.id)):
         found.setdefault(t.category, {})[t.value] = float(t.percent)
@@ -136,21 +163,30 @@ def _targets(jury: Jury) -> dict[str, dict[str, float]]:
 
 
 def pool(jury: Jury, *, year: int | None = None) -> tuple[list[Volunteer], int]:
-    """The volunteers who consented, with every category known (ordered by reference), and
-    how many volunteers were left out because a category is unknown."""
+    """The volunteers who consented, with their value in every category of the jury (in
+    category order; ordered by reference), and how many volunteers were left out because
+    their value in some category is unknown."""
     year = year or date.today().year
-    mapping = lottery.category_mapping(jury.category_mapping)
+    keys, mapping = category_keys(jury), lottery.category_mapping(jury.category_mapping)
+    own = answers_by_reply(jury)
     rows = db.session.execute(
         sa.select(
-            Reply.reference, Reply.district, Invitation.stratum, Reply.gender, Reply.birth_year
+            Reply.id,
+            Reply.reference,
+            Reply.district,
+            Invitation.stratum,
+            Reply.gender,
+            Reply.birth_year,
         )
         .join(Invitation, Reply.invitation_id == Invitation.id)
         .where(Reply.jury_id == jury.id, Reply.answer == Answer.YES, Reply.consent.is_(True))
         .order_by(Reply.reference)
     ).all()
     people, left_out = [], 0
-    for reference, district, stratum, gender, birth_year in rows:
-        features = _features(mapping, district or stratum, gender, birth_year, year)
+    for id_, reference, district, stratum, gender, birth_year in rows:
+        features = _features(
+            keys, mapping, district or stratum, gender, birth_year, year, own.get(id_)
+        )
         if any(v is None for v in features.values()):
             left_out += 1
         else:
@@ -158,23 +194,27 @@ def pool(jury: Jury, *, year: int | None = None) -> tuple[list[Volunteer], int]:
     return people, left_out
 
 
-def pool_csv(people: Sequence[Volunteer]) -> str:
-    """``id,district,gender,age``: the pool file ``sortition select`` reads."""
+def pool_csv(people: Sequence[Volunteer], categories: Sequence[str]) -> str:
+    """``id,district,gender,age,...``: the pool file ``sortition select`` reads."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", *CATEGORIES])
+    writer.writerow(["id", *categories])
     for person in people:
-        cells = [person.id, *(person.features[c] for c in CATEGORIES)]
+        cells = [person.id, *(person.features[c] for c in categories)]
         writer.writerow([lottery.csv_cell(c) for c in cells])
     return out.getvalue()
 
 
-def quota_bounds(percent: float, panel_size: int) -> tuple[int, int]:
-    """The target share of the panel, rounded down and up: 51% of 49 is 24.99 -> (24, 25)."""
+def quota_bounds(percent: float, panel_size: int, *, tolerance: int = 0) -> tuple[int, int]:
+    """The target share of the panel, give or take ``tolerance`` seats, and never tighter
+    than rounded down and up: 51% of 49 is 24.99 -> (24, 25); 50% of 10 is (5, 5) with no
+    tolerance and (4, 6) with one seat."""
     ideal = percent * panel_size / 100
     # Round away float noise first, so that 50% of 10 is exactly (5, 5).
     ideal = round(ideal, 9)
-    return math.floor(ideal), math.ceil(ideal)
+    low = min(math.floor(ideal), math.ceil(round(ideal - tolerance, 9)))
+    high = max(math.ceil(ideal), math.floor(round(ideal + tolerance, 9)))
+    return max(0, low), min(panel_size, high)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,11 +231,12 @@ class QuotaRow:
 def quota_rows(jury: Jury) -> list[QuotaRow]:
     """The panel's quotas, from the population targets and the panel size: what the selection
     runs with and what ``quotas.csv`` holds."""
-    targets = _targets(jury)
+    targets = population_targets(jury)
     rows = []
-    for category in CATEGORIES:
-        for value, percent in sorted(targets.get(category, {}).items()):
-            low, high = quota_bounds(percent, jury.panel_size)
+    for category in category_keys(jury):
+        for value in ordered_values(targets.get(category, {}), category, jury):
+            percent = targets[category][value]
+            low, high = quota_bounds(percent, jury.panel_size, tolerance=jury.quota_tolerance)
             rows.append(QuotaRow(category, value, low, high))
     return rows
 

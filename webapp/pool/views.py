@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, render_template
 
 from webapp.auth.access import jury_for_staff, organiser_required
+from webapp.categories.services import category_keys
 from webapp.pool import bp, services
 
 
@@ -39,7 +40,7 @@ def _csv(text: str, name: str) -> Response:
 def pool_csv(jury_id: int) -> Response:
     jury = jury_for_staff(jury_id)
     people, _left_out = services.pool(jury)
-    return _csv(services.pool_csv(people), f"pool-{jury.id}.csv")
+    return _csv(services.pool_csv(people, category_keys(jury)), f"pool-{jury.id}.csv")
 
 
 @bp.get("/staff/juries/<int:jury_id>/pool/quotas.csv")

@@ -27,8 +27,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput
 
+from webapp.categories.services import option_choices, own_categories
 from webapp.codes import CodeNotFound, CodeProblem, find_invitation
-from webapp.models import Answer, Channel, Gender, Invitation, Jury, SupportNeed
+from webapp.i18n import localised
+from webapp.models import Answer, Category, Channel, Gender, Invitation, Jury, SupportNeed
 from webapp.replies.services import ReplyData
 
 CODE_MESSAGES = {
@@ -157,6 +159,12 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
     def __init__(self, *args: Any, jury: Jury, today: date, invitation: Invitation) -> None:
         """The district starts as the invitation's (from the register); the resident may
         correct it to another of the jury's districts."""
+        own = own_categories(jury)
+        self.own_ids = {f"{OWN_PREFIX}{c.key}": c.id for c in own}
+        # WTForms binds the fields listed in _unbound_fields (set on the class at the first
+        # instantiation); an instance list adds the jury's own questions to this form only.
+        unbound = getattr(type(self), "_unbound_fields")  # noqa: B009
+        self._unbound_fields = _with_own_questions(unbound, own)
         super().__init__(*args, data={"district": invitation.stratum})
         self.jury = jury
         self.today = today
@@ -257,7 +265,45 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
             support_other=(self.support_other.data or "").strip() or None,
             declarations=tuple(self.jury.declarations),
             consent=True,
+            categories={self.own_ids[field.name]: field.data for field in self.own_questions()},
         )
+
+    def own_questions(self) -> list[Field]:
+        """The fields of the jury's own categories, in their order."""
+        return [field for name, field in self._fields.items() if name.startswith(OWN_PREFIX)]
+
+
+OWN_PREFIX = "own_"
+
+
+class ChosenOption:
+    """The resident chose one of the options; the message names the question."""
+
+    def __call__(self, form: ReplyForm, field: Field) -> None:
+        if field.data not in {choice.value for choice in field.choices or []}:
+            raise ValidationError(
+                _l("%(field)s: please choose one answer.", field=field.label.text)
+            )
+
+
+def _with_own_questions(
+    unbound: list[tuple[str, Any]], own: list[Category]
+) -> list[tuple[str, Any]]:
+    """The form's fields with a question per category of the jury's own, after the district."""
+    fields = [
+        (
+            f"{OWN_PREFIX}{category.key}",
+            RadioField(
+                localised(category.question),
+                choices=[SelectChoice(key, label) for key, label in option_choices(category)],
+                validate_choice=False,
+                validators=[IfYes(), ChosenOption()],
+            ),
+        )
+        for category in own
+    ]
+    at = next((i + 1 for i, (name, _f) in enumerate(unbound) if name == "district"), len(unbound))
+    return [*unbound[:at], *fields, *unbound[at:]]
 
 
 def sitting_labels(jury: Jury) -> list[str]:

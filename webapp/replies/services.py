@@ -22,6 +22,7 @@ from sortition.codes import DATA_ALPHABET
 from webapp.extensions import db
 from webapp.models import (
     Answer,
+    CategoryAnswer,
     Channel,
     Gender,
     Invitation,
@@ -58,6 +59,7 @@ class ReplyData:
     support_other: str | None = None
     declarations: tuple[str, ...] = ()
     consent: bool = False
+    categories: Mapping[int, str] = field(default_factory=dict)  # category id -> option key
 
 
 def local_today() -> date:
@@ -186,6 +188,20 @@ def _fill(reply: Reply, data: ReplyData) -> None:
     reply.support_other = data.support_other
     reply.declarations = list(data.declarations)
     reply.consent = data.consent
+    _fill_category_answers(reply, data.categories)
+
+
+def _fill_category_answers(reply: Reply, answers: Mapping[int, str]) -> None:
+    # Changed in place, never deleted and re-added: the flush would insert before it deletes
+    # and trip the UNIQUE (reply, category) constraint.
+    kept = []
+    for answer in reply.category_answers:
+        if answer.category_id in answers:
+            answer.option = answers[answer.category_id]
+            kept.append(answer)
+    known = {a.category_id for a in kept}
+    new = [CategoryAnswer(category_id=c, option=o) for c, o in answers.items() if c not in known]
+    reply.category_answers = kept + new
 
 
 def new_reference() -> str:
