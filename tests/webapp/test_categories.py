@@ -181,9 +181,7 @@ def test_staff_key_in_the_answer_and_a_replacement_changes_it(
         add_education(world.jury_id)
         db.session.commit()
         user_id = make_user("org@example.org", Role.ORGANISER, jury_id=world.jury_id)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+    log_in_as(client, user_id)
     base = f"/staff/juries/{world.jury_id}/replies"
     client.post(f"{base}/new", data={"code": world.codes[0], "channel": "paper"})
     assert QUESTION["en"] in client.get(f"{base}/form").get_data(as_text=True)
