@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
@@ -37,6 +38,17 @@ def _clients(app: Flask, code: str) -> list[FlaskClient]:
     return clients
 
 
+def _submit(
+    client: FlaskClient, form: dict[str, Any], barrier: threading.Barrier, answers: list[str]
+) -> None:
+    barrier.wait()
+    try:
+        response = client.post("/reply/form", data=form)
+        answers.append(f"{response.status_code} {response.headers.get('Location')}")
+    except Exception as exc:  # any failure is what this test looks for
+        answers.append(repr(exc))
+
+
 def test_parallel_submits_of_one_code_store_one_reply(any_db_app: Flask) -> None:
     # The same database, with a connection for every thread at once (a pool of 5 would make
     # them queue instead of race).
@@ -53,16 +65,9 @@ def test_parallel_submits_of_one_code_store_one_reply(any_db_app: Flask) -> None
         clients = _clients(app, world.codes[round_no])
         barrier = threading.Barrier(PARALLEL)
         answers: list[str] = []
-
-        def submit(client: FlaskClient) -> None:
-            barrier.wait()
-            try:
-                response = client.post("/reply/form", data=form)
-                answers.append(f"{response.status_code} {response.headers.get('Location')}")
-            except Exception as exc:  # any failure is what this test looks for
-                answers.append(repr(exc))
-
-        threads = [threading.Thread(target=submit, args=(c,)) for c in clients]
+        threads = [
+            threading.Thread(target=_submit, args=(c, form, barrier, answers)) for c in clients
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
