@@ -35,7 +35,7 @@ translations-update:
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output \
 		--project=Kleroterion --version=0.1.0 -o webapp/translations/messages.pot webapp
 	$(BIN)/pybabel -q update -i webapp/translations/messages.pot -d webapp/translations \
-		--no-fuzzy-matching --ignore-obsolete
+		--no-fuzzy-matching --ignore-obsolete -w 100
 
 # Debian's Chromium for the browser tests (Playwright never downloads a browser of its own),
 # and axe-core from npm for the accessibility checks.

@@ -69,7 +69,7 @@ def test_a_negative_n_is_refused_and_zero_sends_nothing() -> None:
 
 
 def test_more_letters_than_households_is_refused() -> None:
-    with pytest.raises(InputErrors, match="cannot send 9 letters: there are 8 households$"):
+    with pytest.raises(InputErrors, match=r"cannot send 9 letters: there are 8 households$"):
         allocate({"A": 4, "B": 4}, 9)
 
 
