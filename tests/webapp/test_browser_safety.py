@@ -20,9 +20,8 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from werkzeug.routing import BuildError
 
-from tests.conftest import make_app
 from tests.webapp.replies_data import make_world
-from tests.webapp.staff_data import World, build_world, log_in_as
+from tests.webapp.staff_data import World, app_with_files, build_world, log_in_as
 from tests.webapp.test_permissions import RULES, url_values
 from webapp.extensions import db
 from webapp.headers import CONTENT_SECURITY_POLICY
@@ -102,11 +101,7 @@ class Site:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
-    app = make_app(
-        f"sqlite:///{tmp_path / 'safety.sqlite'}",
-        LETTERS_DIR=str(tmp_path / "letters"),
-        UPLOADS_DIR=str(tmp_path / "uploads"),
-    )
+    app = app_with_files(tmp_path, "safety.sqlite")
     world = build_world(app)
     with app.app_context():
         replies = make_world(n=2)

@@ -17,9 +17,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
 from tests.webapp.replies_data import make_world, yes_form
-from tests.webapp.staff_data import build_world, log_in_as, register_csv
+from tests.webapp.staff_data import app_with_files, build_world, log_in_as, register_csv
 from tests.webapp.test_invitations_web import FORM, register_rows
 from webapp.extensions import db
 from webapp.invitations import letters
@@ -188,11 +187,7 @@ def _mode(path: Path) -> int:
 
 
 def test_data_files_are_owner_only(tmp_path: Path) -> None:
-    app = make_app(
-        f"sqlite:///{tmp_path / 'private.sqlite'}",
-        LETTERS_DIR=str(tmp_path / "letters"),
-        UPLOADS_DIR=str(tmp_path / "uploads"),
-    )
+    app = app_with_files(tmp_path, "private.sqlite")
     world = build_world(app)
     client = app.test_client()
     log_in_as(client, world.organiser)
