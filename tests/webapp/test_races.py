@@ -1,55 +1,81 @@
 """Races (issue 10, part 5): 32 parallel submits of the same reply code through the web app,
-repeated 20 times, on SQLite and on PostgreSQL: one row each time, and every request gets an
-ordinary answer (the confirmation, or "we already have your reply"), never an error."""
+repeated 20 times, on SQLite and on PostgreSQL, for the resident's reply and for a paper reply
+keyed in by staff: one row each time, and every request gets an ordinary answer (the
+confirmation, or "we already have this reply"), never an error."""
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import make_app
-from tests.webapp.replies_data import make_world, yes_form
+from tests.webapp.replies_data import make_user, make_world, yes_form
+from tests.webapp.staff_data import log_in_as
 from webapp.extensions import db
-from webapp.models import Jury, Reply
+from webapp.models import Jury, Reply, Role
 
 PARALLEL = 32
 ROUNDS = 20
 SESSIONS = 4  # browsers (each entered the code); the rest are their double clicks and tabs
 
 
-def _clients(app: Flask, code: str) -> list[FlaskClient]:
-    browsers = []
-    for _ in range(SESSIONS):
-        browser = app.test_client()
-        assert browser.post("/reply", data={"code": code}).status_code == 302
-        browsers.append(browser)
+def _resident(app: Flask, jury_id: int, code: str) -> tuple[FlaskClient, str, set[str]]:
+    browser = app.test_client()
+    assert browser.post("/reply", data={"code": code}).status_code == 302
+    return browser, "/reply/form", {"/reply/done", "/reply/already"}
+
+
+def _staff(app: Flask, jury_id: int, code: str) -> tuple[FlaskClient, str, set[str]]:
+    browser = app.test_client()
+    log_in_as(browser, app.config["RACE_ADMIN"])
+    base = f"/staff/juries/{jury_id}/replies"
+    step = browser.post(f"{base}/new", data={"code": code, "channel": "paper"})
+    assert step.status_code == 302
+    return browser, f"{base}/form", {f"{base}/new", f"{base}/already"}
+
+
+Flow = Callable[[Flask, int, str], tuple[FlaskClient, str, set[str]]]
+
+
+def _clients(
+    app: Flask, flow: Flow, jury_id: int, code: str
+) -> tuple[list[FlaskClient], str, set[str]]:
+    browsers = [flow(app, jury_id, code) for _ in range(SESSIONS)]
     clients = []
     for i in range(PARALLEL):
         clone = app.test_client()
-        cookie = browsers[i % SESSIONS].get_cookie("session")
+        cookie = browsers[i % SESSIONS][0].get_cookie("session")
         assert cookie is not None
         clone.set_cookie("session", cookie.value)
         clients.append(clone)
-    return clients
+    _browser, url, answers = browsers[0]
+    return clients, url, answers
 
 
 def _submit(
-    client: FlaskClient, form: dict[str, Any], barrier: threading.Barrier, answers: list[str]
+    client: FlaskClient,
+    url: str,
+    form: dict[str, Any],
+    barrier: threading.Barrier,
+    answers: list[str],
 ) -> None:
     barrier.wait()
     try:
-        response = client.post("/reply/form", data=form)
+        response = client.post(url, data=form)
         answers.append(f"{response.status_code} {response.headers.get('Location')}")
     except Exception as exc:  # any failure is what this test looks for
         answers.append(repr(exc))
 
 
-def test_parallel_submits_of_one_code_store_one_reply(any_db_app: Flask) -> None:
+@pytest.mark.parametrize("flow", [_resident, _staff], ids=["resident", "staff"])
+def test_parallel_submits_of_one_code_store_one_reply(any_db_app: Flask, flow: Flow) -> None:
     # The same database, with a connection for every thread at once (a pool of 5 would make
     # them queue instead of race).
     app = make_app(
@@ -59,22 +85,24 @@ def test_parallel_submits_of_one_code_store_one_reply(any_db_app: Flask) -> None
     with app.app_context():
         world = make_world(n=ROUNDS)
         sittings = [s.id for s in db.session.get_one(Jury, world.jury_id).sittings]
+        app.config["RACE_ADMIN"] = make_user("racer@example.org", Role.ADMINISTRATOR)
     form = yes_form(world.jury_id, sittings)
     outcomes: Counter[str] = Counter()
     for round_no in range(ROUNDS):
-        clients = _clients(app, world.codes[round_no])
+        clients, url, ordinary = _clients(app, flow, world.jury_id, world.codes[round_no])
+        success, already = sorted(ordinary, key=lambda u: u.endswith("already"))
         barrier = threading.Barrier(PARALLEL)
         answers: list[str] = []
         threads = [
-            threading.Thread(target=_submit, args=(c, form, barrier, answers)) for c in clients
+            threading.Thread(target=_submit, args=(c, url, form, barrier, answers)) for c in clients
         ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
         outcomes.update(answers)
-        assert set(answers) <= {"302 /reply/done", "302 /reply/already"}, Counter(answers)
-        assert answers.count("302 /reply/done") == 1, Counter(answers)
+        assert set(answers) <= {f"302 {success}", f"302 {already}"}, Counter(answers)
+        assert answers.count(f"302 {success}") == 1, Counter(answers)
     with app.app_context():
         per_invitation = db.session.execute(
             sa.select(Reply.invitation_id, sa.func.count()).group_by(Reply.invitation_id)
