@@ -11,7 +11,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install browsers run demo test test-fast test-slow check bench clean translations translations-update
+.PHONY: install browsers run demo test test-fast test-slow check audit bench clean translations translations-update
 
 install: $(STAMP) translations
 
@@ -35,7 +35,7 @@ translations-update:
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output \
 		--project=Kleroterion --version=0.1.0 -o webapp/translations/messages.pot webapp
 	$(BIN)/pybabel -q update -i webapp/translations/messages.pot -d webapp/translations \
-		--no-fuzzy-matching --ignore-obsolete
+		--no-fuzzy-matching --ignore-obsolete -w 100
 
 # Debian's Chromium for the browser tests (Playwright never downloads a browser of its own),
 # and axe-core from npm for the accessibility checks.
@@ -65,9 +65,14 @@ test-slow: install
 	$(PY) -m pytest -m slow; rc=$$?; [ $$rc -ne 5 ] || { echo 'no test is marked slow'; rc=0; }; exit $$rc
 
 check: install
-	$(BIN)/ruff check sortition webapp tests benchmarks
-	$(BIN)/ruff format --check sortition webapp tests benchmarks
+	$(BIN)/ruff check sortition webapp tests benchmarks scripts
+	$(BIN)/ruff format --check sortition webapp tests benchmarks scripts
 	$(BIN)/mypy sortition webapp
+
+# The installed dependencies against known vulnerabilities (pip-audit). Exits 2 and says so when
+# it could not check them (e.g. the vulnerability service is unreachable): never a false "none".
+audit: install
+	$(PY) scripts/dependency_audit.py --skip-editable
 
 # The peer (GPL-3, pins of its own) goes into a separate virtualenv with our package, never into
 # $(VENV); benchmarks/selection.py runs it side by side with ours when it is importable.

@@ -253,3 +253,14 @@ def test_agrees_with_brute_force(instance: tuple[Pool, Quotas, int]) -> None:
         low, high = (r.suggested, q.max) if r.bound == "min" else (q.min, r.suggested)
         relaxed[r.category, r.value] = Quota(q.category, q.value, low, high)
     assert check_feasibility(pool, Quotas(tuple(relaxed.values())), k).feasible
+
+
+@pytest.mark.parametrize("k", [0, -1])
+def test_a_panel_size_below_one_is_a_named_problem(k: int) -> None:
+    pool = pool_of(*many("f", 3, "f", "young"), *many("m", 3, "m", "old"))
+    quotas = quotas_of(Quota("gender", "f", 0, 3), Quota("gender", "m", 0, 3), *open_age(3))
+    report = check_feasibility(pool, quotas, k)
+    assert not report.feasible
+    assert QuotaProblem(f"the panel size must be at least 1, not {k}") in report.problems
+    with pytest.raises(InfeasibleQuotas, match=f"the panel size must be at least 1, not {k}"):
+        ensure_feasible(pool, quotas, k)

@@ -25,7 +25,13 @@ def test_spellings_of_one_address_match(left: str, right: str) -> None:
 
 @pytest.mark.parametrize(
     ("left", "right"),
-    [("Calle Mayor 5", "Calle Mayor 6"), ("Kerkstraat 10A", "Kerkstraat 10B")],
+    [
+        ("Calle Mayor 5", "Calle Mayor 6"),
+        ("Kerkstraat 10A", "Kerkstraat 10B"),
+        # House 12, floor 3 is not house 123: spaces between numbers are kept.
+        ("Calle 12 3", "Calle 123"),
+        ("Calle 12-3", "Calle 123"),
+    ],
 )
 def test_different_addresses_stay_apart(left: str, right: str) -> None:
     assert normalise_part(left) != normalise_part(right)

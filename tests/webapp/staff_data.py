@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 from argon2 import PasswordHasher
@@ -160,3 +161,14 @@ def register_xlsx(rows: list[dict[str, str]]) -> bytes:
     buffer = io.BytesIO()
     pd.DataFrame(rows).to_excel(buffer, index=False)
     return buffer.getvalue()
+
+
+def app_with_files(tmp_path: Path, name: str) -> Flask:
+    """An app on a fresh SQLite file whose letters and uploads go under ``tmp_path``."""
+    from tests.conftest import make_app
+
+    return make_app(
+        f"sqlite:///{tmp_path / name}",
+        LETTERS_DIR=str(tmp_path / "letters"),
+        UPLOADS_DIR=str(tmp_path / "uploads"),
+    )

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import make_app
 from tests.webapp.replies_data import make_world, yes_form
-from tests.webapp.staff_data import build_world, log_in_as, register_csv
+from tests.webapp.staff_data import app_with_files, build_world, log_in_as, register_csv
 from tests.webapp.test_invitations_web import FORM, register_rows
 from webapp.extensions import db
 from webapp.invitations import letters
@@ -71,8 +71,14 @@ def _upload(client: FlaskClient, jury: int, data: bytes, name: str = "register.c
 
 
 @pytest.mark.parametrize("visitor", ["anonymous", "facilitator", "other_organiser"])
-def test_an_oversized_upload_without_access_is_refused_not_a_500(app: Flask, visitor: str) -> None:
-    app.config["MAX_CONTENT_LENGTH"] = 1000
+def test_an_oversized_upload_without_access_is_refused_not_a_500(
+    tmp_path: Path, visitor: str
+) -> None:
+    # With CSRF protection on (as in production) the form is read before the view's access
+    # check: the 413 handler is the first to see the request.
+    app = make_app(
+        f"sqlite:///{tmp_path / 'big.sqlite'}", WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=1000
+    )
     world = build_world(app)
     client = app.test_client()
     log_in_as(client, None if visitor == "anonymous" else getattr(world, visitor))
@@ -188,11 +194,7 @@ def _mode(path: Path) -> int:
 
 
 def test_data_files_are_owner_only(tmp_path: Path) -> None:
-    app = make_app(
-        f"sqlite:///{tmp_path / 'private.sqlite'}",
-        LETTERS_DIR=str(tmp_path / "letters"),
-        UPLOADS_DIR=str(tmp_path / "uploads"),
-    )
+    app = app_with_files(tmp_path, "private.sqlite")
     world = build_world(app)
     client = app.test_client()
     log_in_as(client, world.organiser)

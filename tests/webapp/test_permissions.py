@@ -57,6 +57,7 @@ MATRIX: dict[str, str] = {
     "auth.login": PUBLIC,
     "auth.logout": STAFF,
     "auth.remove_membership": ADMIN,
+    "auth.reset_second_factor": ADMIN,
     "auth.second_factor": PUBLIC,  # the password step was passed; no session yet
     "auth.unassign_sitting": ADMIN,
     "auth.user": ADMIN,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from webapp.auth import bp, services
+from webapp.auth import bp, mfa, services
 from webapp.auth.access import admin_required
 from webapp.auth.forms import AssignmentForm, EditUserForm, MembershipForm, UserForm
 from webapp.config import SITTING_FORMAT
@@ -141,4 +141,20 @@ def unassign_sitting(user_id: int, sitting_id: int) -> Response:
     services.unassign_sitting(user=account, sitting_id=sitting_id)
     db.session.commit()
     flash(_("The sitting is removed."), "success")
+    return redirect(url_for("auth.user", user_id=user_id))
+
+
+@bp.post("/staff/admin/users/<int:user_id>/second-factor/reset")
+@admin_required
+def reset_second_factor(user_id: int) -> Response:
+    """For a lost phone: the person sets up a new second factor at their next login."""
+    account = db.get_or_404(User, user_id)
+    mfa.reset(account)
+    db.session.commit()
+    current_app.logger.info(
+        "user %s reset the second factor of user %s", current_user.id, account.id
+    )
+    flash(
+        _("The second step of the login is reset. It is set up again at the next login."), "success"
+    )
     return redirect(url_for("auth.user", user_id=user_id))

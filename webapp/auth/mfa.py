@@ -97,3 +97,12 @@ def enrol(user: User, secret: str) -> list[str]:
     """Store the confirmed secret; returns the recovery codes to show once."""
     user.totp_secret = secret
     return new_recovery_codes(user)
+
+
+def reset(user: User) -> None:
+    """Forget the user's second factor (a lost phone): the next login enrols a new one. Every
+    session of the user ends."""
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.recovery_hashes = []
+    user.end_sessions()
