@@ -9,18 +9,18 @@ from typing import Any
 
 import pandas as pd
 
-from sortition.codes import generate_codes, normalise_code
+from sortition.codes import format_code
 from sortition.invitations.draw import InvitationDraw
 from sortition.letters import LANGUAGES as LETTER_LANGUAGES
 from sortition.letters import mail_merge_csv, render_letters
-from webapp.codes import code_hash
+from webapp.lottery.codes import code_hash, new_codes
 from webapp.lottery.register import RegisterColumns
 
 
 def new_code() -> tuple[str, str]:
     """A fresh reply code as printed, and its HMAC as stored."""
-    printed = generate_codes(1)[0]
-    return printed, code_hash(normalise_code(printed))
+    code = new_codes(1)[0]
+    return format_code(code), code_hash(code)
 
 
 def invitation_rows(
@@ -30,8 +30,8 @@ def invitation_rows(
     (``addressee``, ``line_1`` ... ``line_N``, ``district`` and the clear ``code``) that exist
     only while the letters are made."""
     table = result.table()
-    # Printed form from the library; the HMAC is over the canonical form, as typed codes are.
-    codes = [normalise_code(c) for c in generate_codes(len(table))]
+    # The HMAC is over the canonical form, as typed codes are.
+    codes = new_codes(len(table))
     addressee = _column(table, columns.addressee)
     lines = [_column(table, c) for c in columns.address]
     ids = _column(table, columns.id)
