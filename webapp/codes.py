@@ -42,10 +42,14 @@ def find_invitation(text: str) -> Invitation:
 
     Raises :class:`CodeNotFound` with the reason: empty, not a code, a typo (check symbol does
     not match) or unknown. A code with the old check symbol (issued before the Damm check) is
-    found when a letter carries it. The code itself is never logged or stored in clear.
+    found when a letter carries it. The QR code's link (``.../reply#code=...``), as a hand
+    scanner types it, is read as its code. The code itself is never logged or stored in clear.
     """
     if not text.strip():
         raise CodeNotFound(CodeProblem.EMPTY)
+    if "code=" in text:
+        # The QR code's link, as a hand scanner types it into the staff form (paper replies).
+        text = text.split("code=", 1)[1].split("&", 1)[0]
     try:
         canonical = read_code(text)
     except (CodeTypo, CodeFormatError) as exc:

@@ -9,6 +9,7 @@ from the operating system's generator, differ).
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 from datetime import date, datetime, time, timedelta
@@ -23,10 +24,21 @@ from flask.cli import AppGroup
 
 from webapp import lottery
 from webapp.auth.services import assign_sitting, create_user
+from webapp.codes import CodeNotFound, find_invitation
 from webapp.extensions import db
+from webapp.invitations import paper
 from webapp.invitations import services as invitations
 from webapp.juries import services as juries
-from webapp.models import Invitation, InvitationStatus, Jury, PhaseKind, Reply, Role, User
+from webapp.models import (
+    Invitation,
+    InvitationBatch,
+    InvitationStatus,
+    Jury,
+    PhaseKind,
+    Reply,
+    Role,
+    User,
+)
 from webapp.replies.services import new_reference
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -51,6 +63,11 @@ DISTRICTS = {
 REGISTER_SIZE = 20_000
 LETTERS = 1_500
 PANEL = 49
+LANGUAGE = "es"
+SHOWN_CODES = 3
+# Reply codes of unanswered demo letters, printed by every `demo load`. Demo data only: a real
+# batch's codes exist in clear only in its letter files until they are marked sent.
+CODES_FILE = "demo-codes.txt"
 
 
 def is_empty() -> bool:
@@ -60,21 +77,70 @@ def is_empty() -> bool:
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database has any users.")
 def load_command(if_empty: bool) -> None:
-    """Load the demo municipality and print the demo logins."""
+    """Load the demo municipality; print unused reply codes and the demo logins."""
     if current_app.config.get("SECRETS_MISSING"):
         # The codes' HMAC needs CODE_HMAC_KEY: without it they could never be checked.
         raise click.ClickException("run `flask --app webapp init-instance` first")
     if if_empty and not is_empty():
         click.echo("The database is not empty: no demo data loaded.")
     else:
-        codes = load_demo(rng=random.Random(2026))
+        remember_codes(load_demo(rng=random.Random(2026)))
         db.session.commit()
-        click.echo("Demo data loaded. Codes of letters nobody has answered yet:")
+        click.echo("Demo data loaded.")
+        missing = paper.missing(LANGUAGE)
+        if missing:
+            names = ", ".join(m.setting for m in missing)
+            click.echo(f"The demo draw has no letters: set {names} in instance/config.py.")
+    codes = unused_codes()
+    db.session.commit()
+    if codes:
+        url = f"{str(current_app.config['PUBLIC_BASE_URL']).rstrip('/')}/reply"
+        click.echo(f"Reply codes of demo letters nobody has answered yet (try them on {url}):")
         for code in codes:
             click.echo(f"  {code}")
     click.echo(f"Demo logins (password for each: {PASSWORD}):")
     for role, email, _name in LOGINS:
         click.echo(f"  {role.value:<14} {email}")
+
+
+def _codes_path() -> Path:
+    return Path(current_app.instance_path) / CODES_FILE
+
+
+def remember_codes(codes: list[str]) -> None:
+    """Keep the demo's printable codes in instance/demo-codes.txt, readable by the owner only."""
+    path = _codes_path()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.chmod(path, 0o600)  # an older file may have had wider permissions
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("".join(f"{code}\n" for code in codes))
+
+
+def unused_codes() -> list[str]:
+    """The remembered demo codes whose letters are still unanswered, topped up with fresh codes
+    for other unanswered demo invitations when residents (or testers) have used some."""
+    path = _codes_path()
+    remembered = path.read_text(encoding="utf-8").split() if path.is_file() else []
+    codes, used_ids = [], set()
+    for code in remembered:
+        try:
+            invitation = find_invitation(code)
+        except CodeNotFound:
+            continue  # another database, or a new CODE_HMAC_KEY
+        if invitation.status == InvitationStatus.SENT:
+            codes.append(code)
+            used_ids.add(invitation.id)
+    if len(codes) < SHOWN_CODES:
+        spare = db.session.scalars(
+            sa.select(Invitation.id)
+            .where(Invitation.status == InvitationStatus.SENT, Invitation.id.not_in(used_ids))
+            .order_by(Invitation.id.desc())
+            .limit(SHOWN_CODES - len(codes))
+        ).all()
+        codes += _new_codes(list(spare))
+    if codes != remembered:
+        remember_codes(codes)
+    return codes
 
 
 def load_demo(*, rng: random.Random, today: date | None = None) -> list[str]:
@@ -106,12 +172,15 @@ def load_demo(*, rng: random.Random, today: date | None = None) -> list[str]:
             n=LETTERS,
             weights_text="Usera=1.5,Vallecas=1.5,Tetuán=1.3",
             seed_text=f"demo {today.isoformat()}",
-            language="es",
+            language=LANGUAGE,
         )
+        # Letters (the PDF and the printer's CSV) when the letter settings are there, as
+        # `make run` writes them into instance/config.py.
+        letters = not paper.missing(LANGUAGE)
         batch = invitations.run_draw(
-            jury, upload, request, user=users[Role.ORGANISER], make_letters=False
+            jury, upload, request, user=users[Role.ORGANISER], make_letters=letters
         )
-    codes = _codes_for_demo(batch.id)
+    codes = _printed_codes(batch) if letters else _codes_for_demo(batch.id)
     _replies(jury, rng, today, users[Role.ORGANISER])
     return codes
 
@@ -187,12 +256,25 @@ def _register(rng: random.Random) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _codes_for_demo(batch_id: int, count: int = 3) -> list[str]:
-    """Give a few invitations fresh codes that we can print: the drawn ones exist only as
-    HMACs (the demo makes no letters)."""
+def _printed_codes(batch: InvitationBatch) -> list[str]:
+    """The codes of the batch's last letters, from its printer's CSV (rows in the order of the
+    invitations): the replies below leave those letters unanswered."""
+    printer = invitations.letter_files(batch)["csv"]
+    frame = pd.read_csv(printer, dtype="string", encoding="utf-8-sig")
+    return [str(code) for code in frame["code"].tolist()[-SHOWN_CODES:]]
+
+
+def _codes_for_demo(batch_id: int) -> list[str]:
+    """Give the batch's last invitations fresh codes that we can print: the drawn ones exist
+    only as HMACs (the demo made no letters)."""
     ids = db.session.scalars(
         sa.select(Invitation.id).filter_by(batch_id=batch_id).order_by(Invitation.id.desc())
-    ).all()[:count]
+    ).all()[:SHOWN_CODES]
+    return _new_codes(list(ids))
+
+
+def _new_codes(ids: list[int]) -> list[str]:
+    """Fresh codes for these invitations (their old codes stop working)."""
     codes = []
     for invitation_id in ids:
         code, digest = lottery.new_code()
@@ -209,7 +291,7 @@ def _replies(jury: Jury, rng: random.Random, today: date, organiser: User) -> No
         sa.select(Invitation.id, Invitation.stratum)
         .filter_by(jury_id=jury.id)
         .order_by(Invitation.id)
-    ).all()[:-3]  # the last three keep their printed codes unanswered
+    ).all()[:-SHOWN_CODES]  # the last ones keep their printed codes unanswered
     sittings = [str(s.id) for s in jury.sittings]
     rows: list[dict[str, Any]] = []
     for invitation_id, district in invitations_:
@@ -256,6 +338,6 @@ def _reply(
         "support_needs": ["childcare"] if volunteers and rng.random() < 0.1 else [],
         "declarations": list(jury.declarations) if volunteers else [],
         "consent": volunteers,
-        "language": "es",
+        "language": LANGUAGE,
         "entered_by_id": organiser.id if channel != "online" else None,
     }

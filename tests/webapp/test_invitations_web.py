@@ -73,7 +73,9 @@ FORM = {
     "household": ["street"],
     "id_column": "pid",
     "addressee": "name",
-    "address": ["street", "city"],
+    # The columns are pid, name, street, city, ...: street on line 1, city on line 2.
+    "address_lines-2": "1",
+    "address_lines-3": "2",
     "gender": "sex",
     "birth_year": "born",
     "n": "12",

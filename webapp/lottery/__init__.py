@@ -4,8 +4,10 @@
   bands on year of birth).
 - :mod:`webapp.lottery.register`: reading a municipal register, the allocation preview and the
   seeded invitation draw (stage 1).
-- :mod:`webapp.lottery.letters`: reply codes, the invitation rows, the printer's CSV and the
-  letters PDF.
+- :mod:`webapp.lottery.codes`: fresh reply codes, reading typed codes (old check symbols too)
+  and the HMAC under which they are stored.
+- :mod:`webapp.lottery.letters`: the invitation rows, the printer's CSV and the letters PDF
+  with its paper reply forms.
 
 Views never import the library; services call these functions with plain values and get plain
 values (or the library's frozen types) back. No web module other than this package imports
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from sortition.errors import InputErrors, InputProblem
 from sortition.invitations.allocation import parse_weights
+from sortition.letters import FormQuestion, ReplyForm
 from webapp.lottery.categories import CategoryMapping, age_band, band_labels, category_mapping
 from webapp.lottery.letters import invitation_rows, new_code, write_letters_pdf, write_printer_csv
 from webapp.lottery.register import (
@@ -26,13 +29,16 @@ from webapp.lottery.register import (
     new_seed,
     read_columns,
     read_register_file,
+    sample_values,
 )
 
 __all__ = [
     "CategoryMapping",
+    "FormQuestion",
     "InputErrors",
     "InputProblem",
     "RegisterColumns",
+    "ReplyForm",
     "age_band",
     "allocation_preview",
     "band_labels",
@@ -45,6 +51,7 @@ __all__ = [
     "parse_weights",
     "read_columns",
     "read_register_file",
+    "sample_values",
     "write_letters_pdf",
     "write_printer_csv",
 ]

@@ -12,7 +12,7 @@ import pandas as pd
 from sortition.codes import format_code
 from sortition.invitations.draw import InvitationDraw
 from sortition.letters import LANGUAGES as LETTER_LANGUAGES
-from sortition.letters import mail_merge_csv, render_letters
+from sortition.letters import ReplyForm, mail_merge_csv, render_letters
 from webapp.lottery.codes import code_hash, new_codes
 from webapp.lottery.register import RegisterColumns
 
@@ -33,7 +33,7 @@ def invitation_rows(
     # The HMAC is over the canonical form, as typed codes are.
     codes = new_codes(len(table))
     addressee = _column(table, columns.addressee)
-    lines = [_column(table, c) for c in columns.address]
+    lines = [_line(table, spec) for spec in columns.address]
     ids = _column(table, columns.id)
     strata = table["stratum"].tolist()
     rows: list[dict[str, Any]] = []
@@ -77,9 +77,10 @@ def write_letters_pdf(
     lang: str,
     reply_url: str,
     variables: Mapping[str, str],
+    reply_form: ReplyForm | None = None,
 ) -> int:
-    """The letters PDF, one page per row. Needs no app context (it may run in a thread).
-    Returns the number of letters."""
+    """The letters PDF: per row a letter page, and with ``reply_form`` the paper reply form
+    after it. Needs no app context (it may run in a thread). Returns the number of letters."""
     return render_letters(
         rows,
         lang=lang if lang in LETTER_LANGUAGES else "en",
@@ -87,11 +88,19 @@ def write_letters_pdf(
         out=out,
         variables=variables,
         address_columns=_address_columns(rows),
+        reply_form=reply_form,
     )
 
 
 def _line_no(key: str) -> int:
     return int(key.removeprefix("line_"))
+
+
+def _line(table: pd.DataFrame, spec: str) -> list[str]:
+    """One address line per row: the columns of ``spec`` ("postcode+city") joined by a space,
+    empty ones left out."""
+    parts = [_column(table, c) for c in spec.split("+")]
+    return [" ".join(p for p in values if p) for values in zip(*parts, strict=True)]
 
 
 def _column(table: pd.DataFrame, name: str | None) -> list[str]:
