@@ -9,7 +9,6 @@ from the operating system's generator, differ).
 
 from __future__ import annotations
 
-import os
 import random
 import tempfile
 from datetime import date, datetime, time, timedelta
@@ -22,16 +21,14 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from webapp import lottery
+from webapp import demo_codes, lottery
 from webapp.auth.services import assign_sitting, create_user
-from webapp.codes import CodeNotFound, find_invitation
 from webapp.extensions import db
 from webapp.invitations import paper
 from webapp.invitations import services as invitations
 from webapp.juries import services as juries
 from webapp.models import (
     Invitation,
-    InvitationBatch,
     InvitationStatus,
     Jury,
     PhaseKind,
@@ -64,10 +61,6 @@ REGISTER_SIZE = 20_000
 LETTERS = 1_500
 PANEL = 49
 LANGUAGE = "es"
-SHOWN_CODES = 3
-# Reply codes of unanswered demo letters, printed by every `demo load`. Demo data only: a real
-# batch's codes exist in clear only in its letter files until they are marked sent.
-CODES_FILE = "demo-codes.txt"
 
 
 def is_empty() -> bool:
@@ -84,14 +77,14 @@ def load_command(if_empty: bool) -> None:
     if if_empty and not is_empty():
         click.echo("The database is not empty: no demo data loaded.")
     else:
-        remember_codes(load_demo(rng=random.Random(2026)))
+        demo_codes.remember(load_demo(rng=random.Random(2026)))
         db.session.commit()
         click.echo("Demo data loaded.")
         missing = paper.missing(LANGUAGE)
         if missing:
             names = ", ".join(m.setting for m in missing)
             click.echo(f"The demo draw has no letters: set {names} in instance/config.py.")
-    codes = unused_codes()
+    codes = demo_codes.unused()
     db.session.commit()
     if codes:
         url = f"{str(current_app.config['PUBLIC_BASE_URL']).rstrip('/')}/reply"
@@ -101,46 +94,6 @@ def load_command(if_empty: bool) -> None:
     click.echo(f"Demo logins (password for each: {PASSWORD}):")
     for role, email, _name in LOGINS:
         click.echo(f"  {role.value:<14} {email}")
-
-
-def _codes_path() -> Path:
-    return Path(current_app.instance_path) / CODES_FILE
-
-
-def remember_codes(codes: list[str]) -> None:
-    """Keep the demo's printable codes in instance/demo-codes.txt, readable by the owner only."""
-    path = _codes_path()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.chmod(path, 0o600)  # an older file may have had wider permissions
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("".join(f"{code}\n" for code in codes))
-
-
-def unused_codes() -> list[str]:
-    """The remembered demo codes whose letters are still unanswered, topped up with fresh codes
-    for other unanswered demo invitations when residents (or testers) have used some."""
-    path = _codes_path()
-    remembered = path.read_text(encoding="utf-8").split() if path.is_file() else []
-    codes, used_ids = [], set()
-    for code in remembered:
-        try:
-            invitation = find_invitation(code)
-        except CodeNotFound:
-            continue  # another database, or a new CODE_HMAC_KEY
-        if invitation.status == InvitationStatus.SENT:
-            codes.append(code)
-            used_ids.add(invitation.id)
-    if len(codes) < SHOWN_CODES:
-        spare = db.session.scalars(
-            sa.select(Invitation.id)
-            .where(Invitation.status == InvitationStatus.SENT, Invitation.id.not_in(used_ids))
-            .order_by(Invitation.id.desc())
-            .limit(SHOWN_CODES - len(codes))
-        ).all()
-        codes += _new_codes(list(spare))
-    if codes != remembered:
-        remember_codes(codes)
-    return codes
 
 
 def load_demo(*, rng: random.Random, today: date | None = None) -> list[str]:
@@ -180,7 +133,7 @@ def load_demo(*, rng: random.Random, today: date | None = None) -> list[str]:
         batch = invitations.run_draw(
             jury, upload, request, user=users[Role.ORGANISER], make_letters=letters
         )
-    codes = _printed_codes(batch) if letters else _codes_for_demo(batch.id)
+    codes = demo_codes.printed_codes(batch) if letters else demo_codes.fresh_codes(batch.id)
     _replies(jury, rng, today, users[Role.ORGANISER])
     return codes
 
@@ -256,42 +209,13 @@ def _register(rng: random.Random) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _printed_codes(batch: InvitationBatch) -> list[str]:
-    """The codes of the batch's last letters, from its printer's CSV (rows in the order of the
-    invitations): the replies below leave those letters unanswered."""
-    printer = invitations.letter_files(batch)["csv"]
-    frame = pd.read_csv(printer, dtype="string", encoding="utf-8-sig")
-    return [str(code) for code in frame["code"].tolist()[-SHOWN_CODES:]]
-
-
-def _codes_for_demo(batch_id: int) -> list[str]:
-    """Give the batch's last invitations fresh codes that we can print: the drawn ones exist
-    only as HMACs (the demo made no letters)."""
-    ids = db.session.scalars(
-        sa.select(Invitation.id).filter_by(batch_id=batch_id).order_by(Invitation.id.desc())
-    ).all()[:SHOWN_CODES]
-    return _new_codes(list(ids))
-
-
-def _new_codes(ids: list[int]) -> list[str]:
-    """Fresh codes for these invitations (their old codes stop working)."""
-    codes = []
-    for invitation_id in ids:
-        code, digest = lottery.new_code()
-        db.session.execute(
-            sa.update(Invitation).where(Invitation.id == invitation_id).values(code_hash=digest)
-        )
-        codes.append(code)
-    return codes
-
-
 def _replies(jury: Jury, rng: random.Random, today: date, organiser: User) -> None:
     """Replies at each district's rate, older residents and women a little more often."""
     invitations_ = db.session.execute(
         sa.select(Invitation.id, Invitation.stratum)
         .filter_by(jury_id=jury.id)
         .order_by(Invitation.id)
-    ).all()[:-SHOWN_CODES]  # the last ones keep their printed codes unanswered
+    ).all()[: -demo_codes.SHOWN]  # the last ones keep their printed codes unanswered
     sittings = [str(s.id) for s in jury.sittings]
     rows: list[dict[str, Any]] = []
     for invitation_id, district in invitations_:

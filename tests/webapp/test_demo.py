@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from webapp.codes import find_invitation
-from webapp.demo import CODES_FILE, DISTRICTS, LETTERS, LOGINS, PASSWORD
+from webapp.demo import DISTRICTS, LETTERS, LOGINS, PASSWORD
+from webapp.demo_codes import CODES_FILE
 from webapp.extensions import db
 from webapp.models import (
     Invitation,

@@ -99,13 +99,6 @@ class DrawForm(FlaskForm):  # type: ignore[misc]
                 lines.setdefault(int(entry.data), []).append(column)
         return tuple("+".join(lines[n]) for n in sorted(lines))
 
-    def set_address_specs(self, specs: tuple[str, ...]) -> None:
-        """The inverse of :meth:`address_specs`, to show a choice again."""
-        for number, spec in enumerate(specs, start=1):
-            for column in spec.split("+"):
-                if column in self.columns:
-                    self.address_lines[self.columns.index(column)].data = str(number)
-
 
 class MarkSentForm(FlaskForm):  # type: ignore[misc]
     sent = BooleanField(_l("The letters are printed and sent"), validators=[DataRequired()])

@@ -100,6 +100,16 @@ def sitting_lines(jury: Jury) -> str:
     return "\n".join(lines)
 
 
+def summary(lang: str) -> dict[str, str]:
+    """What every letter in ``lang`` will say about its sender and how to reply (shown to the
+    organiser before a draw)."""
+    return {
+        "sender": setting("ORGANISER_NAME", lang),
+        "phone": setting("ORGANISER_PHONE", lang),
+        "address": ", ".join(setting("REPLY_ADDRESS", lang).splitlines()),
+    }
+
+
 def contact(lang: str) -> str:
     """The letter's last sentence after "do you want to reply by phone?": the number, and
     the optional ORGANISER_CONTACT (opening hours, an e-mail address)."""

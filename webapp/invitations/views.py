@@ -142,17 +142,8 @@ def draw(jury_id: int, token: str) -> str | Response:
         districts=services.check_districts(allocation, jury) if allocation else None,
         problems=problems,
         missing=paper.missing(language),
-        letter=_letter_summary(language),
+        letter=paper.summary(language),
     )
-
-
-def _letter_summary(language: str) -> dict[str, str]:
-    """What every letter will say about its sender and how to reply (checked before a draw)."""
-    return {
-        "sender": paper.setting("ORGANISER_NAME", language),
-        "phone": paper.setting("ORGANISER_PHONE", language),
-        "address": ", ".join(paper.setting("REPLY_ADDRESS", language).splitlines()),
-    }
 
 
 @bp.post("/staff/juries/<int:jury_id>/invitations/new/<token>/discard")
