@@ -68,6 +68,14 @@ def organiser(live: LiveServer, tmp_path: Path) -> tuple[int, str]:
         return jury.id, email
 
 
+def start(page: Any, live: LiveServer, tmp_path: Path, lang: str) -> int:
+    """A fresh jury with an organiser, logged in, in ``lang``; returns the jury's id."""
+    jury_id, email = organiser(live, tmp_path)
+    log_in(page, live, email)
+    choose_language(page, lang)
+    return jury_id
+
+
 def upload(page: Any, live: LiveServer, jury_id: int, path: Path) -> None:
     page.goto(f"{live.url}/staff/juries/{jury_id}/invitations")
     page.set_input_files("#register", str(path))
@@ -79,9 +87,7 @@ def upload(page: Any, live: LiveServer, jury_id: int, path: Path) -> None:
 def test_a_draw_from_a_split_address_register(
     live_server: LiveServer, page: Any, tmp_path: Path, lang: str
 ) -> None:
-    jury_id, email = organiser(live_server, tmp_path)
-    log_in(page, live_server, email)
-    choose_language(page, lang)
+    jury_id = start(page, live_server, tmp_path, lang)
     upload(page, live_server, jury_id, register(tmp_path))
     words = WORDS[lang]
     # The district column is guessed (not the first column), and the letters are summarised.
@@ -120,9 +126,7 @@ def test_a_draw_from_a_split_address_register(
 def test_no_letters_without_a_phone_number(
     live_server: LiveServer, page: Any, tmp_path: Path, lang: str
 ) -> None:
-    jury_id, email = organiser(live_server, tmp_path)
-    log_in(page, live_server, email)
-    choose_language(page, lang)
+    jury_id = start(page, live_server, tmp_path, lang)
     phone = live_server.app.config["ORGANISER_PHONE"]
     live_server.app.config["ORGANISER_PHONE"] = None
     try:

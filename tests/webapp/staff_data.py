@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 from argon2 import PasswordHasher
@@ -124,6 +125,17 @@ def log_in_as(client: FlaskClient, user_id: int | None) -> None:
         if user_id is not None:
             session["_user_id"] = str(user_id)
             session["_fresh"] = True
+
+
+def organiser_client(app: Flask, tmp_path: Path) -> tuple[Flask, FlaskClient, int]:
+    """The world, with letters and uploads in ``tmp_path``, and a client logged in as the
+    world's organiser: (app, client, jury id)."""
+    app.config["LETTERS_DIR"] = str(tmp_path / "letters")
+    app.config["UPLOADS_DIR"] = str(tmp_path / "uploads")
+    world = build_world(app)
+    client = app.test_client()
+    log_in_as(client, world.organiser)
+    return app, client, world.jury
 
 
 def register_csv(rows: list[dict[str, str]]) -> bytes:

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.webapp.staff_data import build_world, log_in_as, register_csv
+from tests.webapp.staff_data import organiser_client, register_csv
 from tests.webapp.test_invitations_web import FORM, _batches, _upload, register_rows
 from webapp.extensions import db
 from webapp.models import Jury
@@ -21,12 +21,7 @@ from webapp.models import Jury
 
 @pytest.fixture
 def staff(app: Flask, tmp_path: Path) -> tuple[Flask, FlaskClient, int]:
-    app.config["LETTERS_DIR"] = str(tmp_path / "letters")
-    app.config["UPLOADS_DIR"] = str(tmp_path / "uploads")
-    world = build_world(app)
-    client = app.test_client()
-    log_in_as(client, world.organiser)
-    return app, client, world.jury
+    return organiser_client(app, tmp_path)
 
 
 def _districts(app: Flask, jury: int, names: list[str]) -> None:

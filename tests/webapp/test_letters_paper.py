@@ -12,7 +12,7 @@ import zxingcpp
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.webapp.staff_data import build_world, log_in_as, register_csv
+from tests.webapp.staff_data import organiser_client, register_csv
 from tests.webapp.test_invitations_web import FORM, _batches, _upload, register_rows
 from webapp.extensions import db
 from webapp.invitations import paper
@@ -21,16 +21,12 @@ from webapp.models import Jury, Sitting
 
 @pytest.fixture
 def staff(app: Flask, tmp_path: Path) -> tuple[Flask, FlaskClient, int]:
-    app.config["LETTERS_DIR"] = str(tmp_path / "letters")
-    app.config["UPLOADS_DIR"] = str(tmp_path / "uploads")
-    world = build_world(app)
+    app, client, jury_id = organiser_client(app, tmp_path)
     with app.app_context():
-        jury = db.session.get_one(Jury, world.jury)
+        jury = db.session.get_one(Jury, jury_id)
         jury.declarations = ["I live in Teststad.", "I hold no political office."]
         db.session.commit()
-    client = app.test_client()
-    log_in_as(client, world.organiser)
-    return app, client, world.jury
+    return app, client, jury_id
 
 
 def _draw(client: FlaskClient, jury: int, **changes: str) -> tuple[str, str]:
