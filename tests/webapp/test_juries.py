@@ -195,6 +195,11 @@ def test_targets_are_parsed_and_wrong_lines_named(app: Flask) -> None:
             ("age", "16-29", 18.0),
             ("district", "North", 60.0),
         ]
+    overview = f"/staff/juries/{world.jury}"
+    assert '<td class="num">48.5%</td>' in client.get(overview).data.decode()
+    client.post("/language", data={"lang": "nl"})
+    assert '<td class="num">48,5%</td>' in client.get(overview).data.decode()
+    client.post("/language", data={"lang": "en"})
     for wrong in ("colour,red,5", "gender,female,101", "gender,f,1\ngender,f,2", "a,b"):
         assert b"Line" in client.post(url, data={"targets": wrong}).data
 
