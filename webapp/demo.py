@@ -118,7 +118,7 @@ def load_demo(*, rng: random.Random, today: date | None = None) -> list[str]:
                 household=("street", "number"),
                 id="person_id",
                 addressee="name",
-                address=("street", "number"),
+                address=("street+number",),  # "Calle 1 5" on one line
                 gender="gender",
                 birth_year="birth_year",
             ),
