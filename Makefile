@@ -46,14 +46,19 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-# instance/config.py (random secrets) once, the schema, the demo municipality when the database
-# is empty (the demo logins are printed), then the app on http://127.0.0.1:5000.
+# instance/config.py (random secrets and the demo's letter settings) once, the schema, the demo
+# municipality when the database is empty (the demo logins and a few unused reply codes are
+# printed every time), then the app on http://127.0.0.1:$(PORT). The letters' link follows the
+# port: `make run PORT=8000` prints letters that point to http://127.0.0.1:8000/reply.
+PORT ?= 5000
+RUN_ENV = KLEROTERION_PUBLIC_BASE_URL=http://127.0.0.1:$(PORT)
+
 run: install
-	@[ -f instance/config.py ] || $(BIN)/flask --app webapp init-instance
+	@[ -f instance/config.py ] || $(BIN)/flask --app webapp init-instance --demo
 	$(BIN)/flask --app webapp db upgrade
-	$(BIN)/flask --app webapp demo load --if-empty
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops)"
-	$(BIN)/flask --app webapp run --host 127.0.0.1 --port 5000
+	$(RUN_ENV) $(BIN)/flask --app webapp demo load --if-empty
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops)"
+	$(RUN_ENV) $(BIN)/flask --app webapp run --host 127.0.0.1 --port $(PORT)
 
 test: install browsers
 	$(PY) -m pytest -n 2 -m "not slow"

@@ -90,7 +90,8 @@ def main() -> None:
         "household": ["street", "number"],
         "id_column": "id",
         "addressee": "name",
-        "address": ["street", "number"],
+        "address_lines-2": "1",  # street and number on one line
+        "address_lines-3": "1",
         "gender": "gender",
         "birth_year": "birth_year",
         "n": str(args.letters),

@@ -35,6 +35,12 @@ def base_config(database_uri: str, **overrides: Any) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,  # the rate-limit tests switch it on
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        # What every letter needs (webapp/invitations/paper.py); the tests of the refusal
+        # take them away.
+        "ORGANISER_NAME": {"nl": "Gemeente Teststad", "es": "Ayuntamiento de Teststad"}
+        | {"en": "City of Teststad"},
+        "ORGANISER_PHONE": "14 050",
+        "REPLY_ADDRESS": "Gemeente Teststad\nAntwoordnummer 1234\n9700 VB Teststad",
     }
     config.update(overrides)
     return config

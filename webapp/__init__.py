@@ -128,7 +128,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # One blueprint per feature; each feature adds its line here.
-    from webapp import i18n, public
+    from webapp import formats, i18n, public
     from webapp.auth import bp as auth_bp
     from webapp.categories import bp as categories_bp
     from webapp.invitations import bp as invitations_bp
@@ -139,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.reports import bp as reports_bp
 
     app.register_blueprint(i18n.bp)
+    app.register_blueprint(formats.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(juries_bp)

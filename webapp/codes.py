@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from enum import StrEnum
 
-from flask import current_app
 from sqlalchemy import select
 
-from sortition.codes import CodeFormatError, CodeTypo, normalise_code
 from webapp.extensions import db
+from webapp.lottery.codes import CodeFormatError, CodeTypo, code_hash, read_code, read_old_code
 from webapp.models.invitations import Invitation
+
+__all__ = ["CodeNotFound", "CodeProblem", "code_hash", "find_invitation"]
 
 
 class CodeProblem(StrEnum):
@@ -31,29 +30,36 @@ class CodeNotFound(Exception):
         self.problem = problem
 
 
-def code_hash(canonical_code: str) -> str:
-    """HMAC-SHA256 of a canonical code (as :func:`sortition.codes.normalise_code` returns it)."""
-    key = str(current_app.config["CODE_HMAC_KEY"]).encode()
-    return hmac.new(key, canonical_code.encode(), hashlib.sha256).hexdigest()
+def _by_code(canonical: str) -> Invitation | None:
+    invitation: Invitation | None = db.session.scalar(
+        select(Invitation).where(Invitation.code_hash == code_hash(canonical))
+    )
+    return invitation
 
 
 def find_invitation(text: str) -> Invitation:
     """The invitation whose code the resident typed, in any accepted spelling.
 
     Raises :class:`CodeNotFound` with the reason: empty, not a code, a typo (check symbol does
-    not match) or unknown. The code itself is never logged or stored in clear.
+    not match) or unknown. A code with the old check symbol (issued before the Damm check) is
+    found when a letter carries it. The QR code's link (``.../reply#code=...``), as a hand
+    scanner types it, is read as its code. The code itself is never logged or stored in clear.
     """
     if not text.strip():
         raise CodeNotFound(CodeProblem.EMPTY)
+    if "code=" in text:
+        # The QR code's link, as a hand scanner types it into the staff form (paper replies).
+        text = text.split("code=", 1)[1].split("&", 1)[0]
     try:
-        canonical = normalise_code(text)
-    except CodeTypo:
-        raise CodeNotFound(CodeProblem.TYPO) from None
-    except CodeFormatError:
-        raise CodeNotFound(CodeProblem.FORMAT) from None
-    invitation: Invitation | None = db.session.scalar(
-        select(Invitation).where(Invitation.code_hash == code_hash(canonical))
-    )
+        canonical = read_code(text)
+    except (CodeTypo, CodeFormatError) as exc:
+        problem = CodeProblem.TYPO if isinstance(exc, CodeTypo) else CodeProblem.FORMAT
+        old = read_old_code(text)
+        found = _by_code(old) if old is not None else None
+        if found is None:
+            raise CodeNotFound(problem) from None
+        return found
+    invitation = _by_code(canonical)
     if invitation is None:
         raise CodeNotFound(CodeProblem.UNKNOWN)
     return invitation

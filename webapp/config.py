@@ -55,9 +55,12 @@ class Defaults:
     MAIL_FROM = "jury@localhost"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     MAX_REGISTER_BYTES = 200 * 1024 * 1024
-    # Printed on the letters: who sends them, and how to reach them (phone replies).
-    ORGANISER_NAME = "The city's participation department"
-    ORGANISER_CONTACT = ""
+    # Printed on the letters, each a text or a mapping per language ({"nl": ..., "es": ...}).
+    # Letters are refused until the first three are set (webapp/invitations/paper.py).
+    ORGANISER_NAME: str | dict[str, str] | None = None  # the sender line above the address
+    ORGANISER_PHONE: str | dict[str, str] | None = None  # for questions and phone replies
+    REPLY_ADDRESS: str | dict[str, str] | None = None  # prepaid return address, one line a line
+    ORGANISER_CONTACT: str | dict[str, str] | None = None  # optional: hours, an e-mail address
     # Up to this many letters the PDF is made within the draw's request; more in a thread.
     LETTERS_SYNC_LIMIT = 2000
     # Where the letters PDF and printer's CSV wait (holding clear codes) until marked sent.
@@ -75,8 +78,18 @@ CODE_HMAC_KEY = {code_key!r}
 """
 
 
-def write_instance_config(instance_path: str) -> bool:
-    """Write ``instance/config.py`` with fresh random secrets unless it exists.
+DEMO_LETTER_SETTINGS = """
+# Demo values for the letters (`make run` writes them): replace them with your own before
+# printing real letters. Each may be one text or a mapping per language.
+ORGANISER_NAME = {"es": "Ayuntamiento de Demo", "nl": "Gemeente Demo", "en": "City of Demo"}
+ORGANISER_PHONE = "010 123 45 67"
+REPLY_ADDRESS = "Ayuntamiento de Demo\\nRespuesta Comercial, apartado 1234\\n28080 Madrid"
+"""
+
+
+def write_instance_config(instance_path: str, *, demo: bool = False) -> bool:
+    """Write ``instance/config.py`` with fresh random secrets unless it exists, and with
+    ``demo`` the demo's letter settings.
 
     Returns True if the file was written. An existing file is never touched: its
     CODE_HMAC_KEY is what makes the codes on letters already sent work.
@@ -86,6 +99,8 @@ def write_instance_config(instance_path: str) -> bool:
         return False
     os.makedirs(instance_path, exist_ok=True)
     text = INSTANCE_CONFIG.format(secret_key=secrets.token_hex(32), code_key=secrets.token_hex(32))
+    if demo:
+        text += DEMO_LETTER_SETTINGS
     # Created with owner-only permissions: it holds the keys.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -94,10 +109,11 @@ def write_instance_config(instance_path: str) -> bool:
 
 
 @click.command("init-instance")
+@click.option("--demo", is_flag=True, help="Add the demo's letter settings (make run).")
 @with_appcontext
-def init_instance_command() -> None:
+def init_instance_command(demo: bool) -> None:
     """Create instance/config.py with random SECRET_KEY and CODE_HMAC_KEY (if absent)."""
-    if write_instance_config(current_app.instance_path):
+    if write_instance_config(current_app.instance_path, demo=demo):
         click.echo(f"Wrote {os.path.join(current_app.instance_path, 'config.py')}")
     else:
         click.echo("instance/config.py exists: left as it is")

@@ -22,10 +22,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from webapp import lottery
+from webapp import demo_codes, lottery
 from webapp.auth.services import assign_sitting, create_user
 from webapp.categories import services as categories
 from webapp.extensions import db
+from webapp.invitations import paper
 from webapp.invitations import services as invitations
 from webapp.juries import services as juries
 from webapp.models import (
@@ -79,6 +80,7 @@ EDUCATION = [
     ),
     (("Hogeschool of universiteit", "Universidad", "College or university"), "high", 28.0, 38),
 ]
+LANGUAGE = "es"
 
 
 def is_empty() -> bool:
@@ -88,16 +90,25 @@ def is_empty() -> bool:
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database has any users.")
 def load_command(if_empty: bool) -> None:
-    """Load the demo municipality and print the demo logins."""
+    """Load the demo municipality; print unused reply codes and the demo logins."""
     if current_app.config.get("SECRETS_MISSING"):
         # The codes' HMAC needs CODE_HMAC_KEY: without it they could never be checked.
         raise click.ClickException("run `flask --app webapp init-instance` first")
     if if_empty and not is_empty():
         click.echo("The database is not empty: no demo data loaded.")
     else:
-        codes = load_demo(rng=random.Random(2026))
+        demo_codes.remember(load_demo(rng=random.Random(2026)))
         db.session.commit()
-        click.echo("Demo data loaded. Codes of letters nobody has answered yet:")
+        click.echo("Demo data loaded.")
+        missing = paper.missing(LANGUAGE)
+        if missing:
+            names = ", ".join(m.setting for m in missing)
+            click.echo(f"The demo draw has no letters: set {names} in instance/config.py.")
+    codes = demo_codes.unused()
+    db.session.commit()
+    if codes:
+        url = f"{str(current_app.config['PUBLIC_BASE_URL']).rstrip('/')}/reply"
+        click.echo(f"Reply codes of demo letters nobody has answered yet (try them on {url}):")
         for code in codes:
             click.echo(f"  {code}")
     click.echo(f"Demo logins (password for each: {PASSWORD}):")
@@ -127,19 +138,22 @@ def load_demo(*, rng: random.Random, today: date | None = None) -> list[str]:
                 household=("street", "number"),
                 id="person_id",
                 addressee="name",
-                address=("street", "number"),
+                address=("street+number",),  # "Calle 1 5" on one line
                 gender="gender",
                 birth_year="birth_year",
             ),
             n=LETTERS,
             weights_text="Usera=1.5,Vallecas=1.5,Tetuán=1.3",
             seed_text=f"demo {today.isoformat()}",
-            language="es",
+            language=LANGUAGE,
         )
+        # Letters (the PDF and the printer's CSV) when the letter settings are there, as
+        # `make run` writes them into instance/config.py.
+        letters = not paper.missing(LANGUAGE)
         batch = invitations.run_draw(
-            jury, upload, request, user=users[Role.ORGANISER], make_letters=False
+            jury, upload, request, user=users[Role.ORGANISER], make_letters=letters
         )
-    codes = _codes_for_demo(batch.id)
+    codes = demo_codes.printed_codes(batch) if letters else demo_codes.fresh_codes(batch.id)
     _replies(jury, rng, today, users[Role.ORGANISER])
     return codes
 
@@ -256,29 +270,13 @@ def _register(rng: random.Random) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _codes_for_demo(batch_id: int, count: int = 3) -> list[str]:
-    """Give a few invitations fresh codes that we can print: the drawn ones exist only as
-    HMACs (the demo makes no letters)."""
-    ids = db.session.scalars(
-        sa.select(Invitation.id).filter_by(batch_id=batch_id).order_by(Invitation.id.desc())
-    ).all()[:count]
-    codes = []
-    for invitation_id in ids:
-        code, digest = lottery.new_code()
-        db.session.execute(
-            sa.update(Invitation).where(Invitation.id == invitation_id).values(code_hash=digest)
-        )
-        codes.append(code)
-    return codes
-
-
 def _replies(jury: Jury, rng: random.Random, today: date, organiser: User) -> None:
     """Replies at each district's rate, older residents and women a little more often."""
     invitations_ = db.session.execute(
         sa.select(Invitation.id, Invitation.stratum)
         .filter_by(jury_id=jury.id)
         .order_by(Invitation.id)
-    ).all()[:-3]  # the last three keep their printed codes unanswered
+    ).all()[: -demo_codes.SHOWN]  # the last ones keep their printed codes unanswered
     sittings = [str(s.id) for s in jury.sittings]
     rows: list[dict[str, Any]] = []
     for invitation_id, district in invitations_:
@@ -326,6 +324,6 @@ def _reply(
         "support_needs": ["childcare"] if volunteers and rng.random() < 0.1 else [],
         "declarations": list(jury.declarations) if volunteers else [],
         "consent": volunteers,
-        "language": "es",
+        "language": LANGUAGE,
         "entered_by_id": organiser.id if channel != "online" else None,
     }

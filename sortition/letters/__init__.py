@@ -5,6 +5,7 @@ editable template, the reply code in large print and a QR code that opens the re
 the code in the URL fragment.
 """
 
+from sortition.letters.form import FormQuestion, ReplyForm
 from sortition.letters.layout import Layout
 from sortition.letters.render import address_lines, mail_merge_csv, render_letters, reply_link
 from sortition.letters.template import (
@@ -18,8 +19,10 @@ from sortition.letters.template import (
 
 __all__ = [
     "LANGUAGES",
+    "FormQuestion",
     "Layout",
     "LetterTemplate",
+    "ReplyForm",
     "TemplateError",
     "address_lines",
     "default_template",

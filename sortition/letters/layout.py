@@ -34,13 +34,26 @@ class Layout:
     width: float = 170.0
     letterhead_y: float = 16.0
     aside_x: float = 120.0
-    body_top: float = 98.0
+    body_top: float = 96.0
     bottom: float = 285.0
     font_size: float = 12.0
     line_height: float = 5.6
     code_size: float = 24.0
     qr_size: float = 34.0
     box_height: float = 44.0
+    # The paper reply form (see sortition/letters/form.py and the README).
+    form_box_x: float = 115.0
+    form_box_y: float = 16.0
+    form_box_width: float = 75.0
+    form_box_height: float = 50.0
+    form_code_size: float = 14.0
+    form_qr_size: float = 28.0
+    form_body_top: float = 96.0
+    form_font_size: float = 10.0
+    form_line_height: float = 4.6
+    form_gap: float = 2.5
+    tick_size: float = 5.0
+    tick_gap: float = 1.5
 
 
 @lru_cache(maxsize=65536)
@@ -127,13 +140,20 @@ class PageWriter:
         return top + height
 
     def paragraph(
-        self, x: float, top: float, text: str, width: float, *, cache: bool = True
+        self,
+        x: float,
+        top: float,
+        text: str,
+        width: float,
+        *,
+        cache: bool = True,
+        height: float | None = None,
     ) -> float:
         """Write wrapped text; return the top of the line after it. ``cache=False`` for text
         that differs on every page."""
         parts = self.wrap(text, width) if cache else self._break(printable(text), width)
         for part in parts:
-            top = self.line(x, top, part)
+            top = self.line(x, top, part, height=height)
         return top
 
     # Recording and replaying page content, and drawing a raw path, reach into fpdf2's page
@@ -167,6 +187,12 @@ class PageWriter:
             self.pdf.set_font(*font)
             self.pdf.text(0, 0, "")  # an empty string: registers the font on this page
         self._font = ("", "", 0.0)
+
+    def stroke(self, width: float) -> None:
+        """Set the line width, and always write it: fpdf2 skips a width it believes is set,
+        which is wrong inside content recorded on one page and replayed on another."""
+        self.pdf.set_line_width(width)
+        self.pdf._out(f"{width * self.pdf.k:.2f} w")
 
     def path(self, operators: str, *, x: float, y: float, scale: float) -> None:
         """Fill a path drawn in its own units: ``scale`` mm per unit, origin at (x, y) mm."""

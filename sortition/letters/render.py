@@ -15,6 +15,7 @@ from string import Template
 from typing import IO
 
 from sortition.codes import format_code
+from sortition.letters.form import FormPage, ReplyForm
 from sortition.letters.layout import Layout, PageWriter
 from sortition.letters.qr import qr_operators
 from sortition.letters.template import (
@@ -73,10 +74,13 @@ class _Letter:
     and the link) is drawn once, recorded, and replayed on the other pages when the template
     uses no per-row placeholder; otherwise it is drawn on every page."""
 
-    def __init__(self, writer: PageWriter, template: LetterTemplate, *, replay: bool) -> None:
+    def __init__(
+        self, writer: PageWriter, template: LetterTemplate, *, replay: bool, note: str = ""
+    ) -> None:
         self.writer = writer
         self.template = template
         self.replay = replay
+        self.note = note
         self.recording: tuple[bytes, frozenset[tuple[str, str, float]], float] | None = None
         self.qr_top = self.code_top = self.link_top = 0.0
 
@@ -145,7 +149,7 @@ class _Letter:
     def body_line(self, top: float, text: str) -> float:
         w, lay = self.writer, self.writer.layout
         if not text.strip():
-            return top + lay.line_height * 0.6
+            return top + lay.line_height * 0.45
         if text.startswith("## "):
             w.font("B", lay.font_size + 1)
             return w.paragraph(lay.left, top, text[3:], lay.width)
@@ -158,7 +162,7 @@ class _Letter:
     def code_box(self, top: float, values: Mapping[str, str]) -> float:
         w, lay, head = self.writer, self.writer.layout, self.template.header
         top += 2
-        w.pdf.set_line_width(0.5)
+        w.stroke(0.5)
         w.pdf.rect(lay.left, top, lay.width, lay.box_height)
         w.font("B")
         w.line(lay.left + 5, top + 4, self.text(head["code_label"], values))
@@ -169,7 +173,11 @@ class _Letter:
         )
         self.code_top = top + 12
         self.qr_top = top + (lay.box_height - lay.qr_size) / 2
-        return top + lay.box_height + 4
+        top += lay.box_height + 4
+        if self.note:
+            w.font()
+            top = w.paragraph(lay.left, top, self.note, lay.width) + 2
+        return top
 
 
 def _template(template: LetterTemplate | str | Path | None, lang: str) -> LetterTemplate:
@@ -191,6 +199,10 @@ def _check(template: LetterTemplate, fixed: Mapping[str, str], row_keys: Sequenc
         raise TemplateError("no value for $reply_deadline (it is printed on every letter)")
     if not any(line.strip() == CODE_MARK for line in template.body):
         raise TemplateError(f"template {template.name}: no line {CODE_MARK} for the reply code")
+    # The letter promises these: a sender, and a way to ask or reply by phone.
+    for name in ("organiser", "contact"):
+        if name in template.placeholders() and not str(fixed.get(name, "")).strip():
+            raise TemplateError(f"template {template.name}: ${name} is empty")
 
 
 def render_letters(
@@ -205,6 +217,7 @@ def render_letters(
     code_column: str = "code",
     layout: Layout | None = None,
     workers: int = 1,
+    reply_form: ReplyForm | None = None,
 ) -> int:
     """Write one PDF with one letter per row (an invitation: address columns and a code) and
     return the number of letters.
@@ -213,6 +226,8 @@ def render_letters(
     ``reply_deadline`` is required, it is also printed beside the address); the row's columns
     fill placeholders of the same name. ``template`` defaults to the one shipped for ``lang``.
     ``workers`` > 1 encodes the QR codes in that many processes (see :func:`qr_operators`).
+    With ``reply_form``, each letter is followed by its paper reply form (one more page with
+    the same code and QR code; see :mod:`sortition.letters.form`).
     Raises :class:`TemplateError` for a missing variable or a letter longer than a page, and
     :class:`~sortition.codes.CodeFormatError` or :class:`~sortition.codes.CodeTypo` for a bad
     code.
@@ -226,7 +241,9 @@ def render_letters(
     columns = _columns(rows, address_columns)
     writer = PageWriter(layout, lang=lang)
     per_row = (set(row_keys) - set(fixed)) | {"code", "link"}
-    letter = _Letter(writer, parsed, replay=not parsed.placeholders() & per_row)
+    note = reply_form.letter_note if reply_form else ""
+    letter = _Letter(writer, parsed, replay=not parsed.placeholders() & per_row, note=note)
+    form = FormPage(writer, reply_form) if reply_form else None
     codes = [format_code(str(row[code_column])) for row in rows]
     links = [reply_link(reply_url, code) for code in codes]
     operators = qr_operators(links, workers=workers)
@@ -239,7 +256,10 @@ def render_letters(
                 f"template {parsed.name}: the letter ends {end:.0f} mm down the page, below "
                 f"the limit of {layout.bottom:.0f} mm: shorten the text"
             )
-        letter.qr_code(*next(operators))
+        qr = next(operators)
+        letter.qr_code(*qr)
+        if form is not None:
+            form.page(code, qr)
     _write(writer.pdf.output(), out)
     return len(rows)
 

@@ -153,6 +153,17 @@ def log_in_with_totp(client: FlaskClient, email: str, password: str = PASSWORD) 
     return ""
 
 
+def organiser_client(app: Flask, tmp_path: Path) -> tuple[Flask, FlaskClient, int]:
+    """The world, with letters and uploads in ``tmp_path``, and a client logged in as the
+    world's organiser: (app, client, jury id)."""
+    app.config["LETTERS_DIR"] = str(tmp_path / "letters")
+    app.config["UPLOADS_DIR"] = str(tmp_path / "uploads")
+    world = build_world(app)
+    client = app.test_client()
+    log_in_as(client, world.organiser)
+    return app, client, world.jury
+
+
 def register_csv(rows: list[dict[str, str]]) -> bytes:
     return pd.DataFrame(rows).to_csv(index=False).encode()
 

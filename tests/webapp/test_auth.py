@@ -253,3 +253,21 @@ def test_administrators_manage_accounts_memberships_and_sittings(app: Flask) -> 
         assert (
             db.session.scalars(sa.select(SittingAssignment).filter_by(user_id=new_id)).all() == []
         )
+
+
+def test_a_new_account_has_the_fewest_rights_unless_chosen(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    args = ["users", "create", "--email", "f2@example.org", "--name", "F", "--password-stdin"]
+    result = runner.invoke(args=args, input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Created facilitator account" in result.output
+    assert [u.role for u in _users(app)] == [Role.FACILITATOR]
+    world = build_world(app)
+    client = app.test_client()
+    log_in_as(client, world.admin)
+    page = client.get("/staff/admin/users").data.decode()
+    assert '<option selected value="facilitator">Facilitator</option>' in page
+    assert '<option selected value="administrator">' not in page
+    # From the fewest rights to the most.
+    roles = page.index('value="facilitator"'), page.index('value="organiser"')
+    assert roles[0] < roles[1] < page.index('value="administrator"')

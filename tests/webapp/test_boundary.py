@@ -27,8 +27,7 @@ def test_only_the_bridge_imports_the_library() -> None:
         for p in WEBAPP.rglob("*.py")
         if BRIDGE not in p.parents and _imports_sortition(p)
     )
-    # Issue 9 moves the reply codes behind the bridge; these two are the last ones left.
-    assert offenders == ["codes.py", "replies/services.py"]
+    assert offenders == []
 
 
 def test_the_check_sees_an_import(tmp_path: Path) -> None:

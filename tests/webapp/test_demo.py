@@ -3,21 +3,43 @@
 from __future__ import annotations
 
 import re
+import stat
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
+import pypdfium2 as pdfium
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from tests.webapp.staff_data import log_in_with_totp
 from webapp.codes import find_invitation
 from webapp.demo import DISTRICTS, LETTERS, LOGINS, PASSWORD
+from webapp.demo_codes import CODES_FILE
 from webapp.extensions import db
-from webapp.models import Invitation, InvitationStatus, Jury, PhaseKind, Reply, User
+from webapp.models import (
+    Invitation,
+    InvitationBatch,
+    InvitationStatus,
+    Jury,
+    PhaseKind,
+    Reply,
+    User,
+)
 from webapp.pool.services import pool, quota_rows
 
 
-def test_demo_load_fills_an_empty_database_once(app: Flask) -> None:
+@pytest.fixture
+def demo_app(app: Flask, tmp_path: Path) -> Flask:
+    """The app with its instance folder (letters, demo codes) in the test's own folder."""
+    app.instance_path = str(tmp_path / "instance")
+    Path(app.instance_path).mkdir()
+    return app
+
+
+def test_demo_load_fills_an_empty_database_once(demo_app: Flask) -> None:
+    app = demo_app
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo", "load", "--if-empty"])
     assert result.exit_code == 0, result.output
@@ -61,9 +83,46 @@ def test_demo_load_fills_an_empty_database_once(app: Flask) -> None:
     assert "not empty" in again.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 3
+    # Every run prints the same unused codes, kept in a file only its owner can read.
+    assert re.findall(r"^  ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-.)$", again.output, re.M) == codes
+    kept = Path(app.instance_path) / CODES_FILE
+    assert kept.read_text().split() == codes
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    # The demo draw has its letters, each with its paper form; the codes are the last ones.
+    with app.app_context():
+        batch = db.session.scalars(sa.select(InvitationBatch)).one()
+        pdf = Path(app.instance_path) / "letters" / str(batch.id) / "letters.pdf"
+        assert pdf.is_file() and batch.letters_made_at is not None
+        document = pdfium.PdfDocument(pdf)
+        assert len(document) == 2 * LETTERS
+        assert codes[-1] in document[len(document) - 1].get_textpage().get_text_range()
+        document.close()
+        with app.test_request_context():
+            find_invitation(codes[0]).status = InvitationStatus.REPLIED  # someone tried it
+        db.session.commit()
+    # A used code is replaced by a fresh one for another unanswered letter.
+    third = runner.invoke(args=["demo", "load", "--if-empty"])
+    shown = re.findall(r"^  ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-.)$", third.output, re.M)
+    assert len(shown) == 3 and shown[:2] == codes[1:] and shown[2] not in codes
+    with app.test_request_context():
+        assert find_invitation(shown[2]).status == InvitationStatus.SENT
 
 
-def test_demo_logins_work(app: Flask) -> None:
+def test_without_letter_settings_the_demo_says_what_to_set(tmp_path: Path) -> None:
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", ORGANISER_PHONE=None)
+    app.instance_path = str(tmp_path)
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "The demo draw has no letters: set ORGANISER_PHONE in instance/config.py." in (
+        result.output
+    )
+    assert len(re.findall(r"^  [0-9A-Z]{4}-", result.output, re.M)) == 3
+
+
+def test_demo_logins_work(demo_app: Flask) -> None:
+    app = demo_app
     app.test_cli_runner().invoke(args=["demo", "load"])
     client = app.test_client()
     email = LOGINS[1][1]

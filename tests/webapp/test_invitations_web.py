@@ -17,7 +17,11 @@ from flask.testing import FlaskClient
 
 from sortition.codes import normalise_code
 from sortition.invitations.draw import seed_from_text
-from tests.webapp.staff_data import build_world, log_in_as, register_csv, register_xlsx
+from tests.webapp.staff_data import (
+    organiser_client,
+    register_csv,
+    register_xlsx,
+)
 from webapp import lottery
 from webapp.codes import code_hash
 from webapp.extensions import db
@@ -50,12 +54,7 @@ def register_rows() -> list[dict[str, str]]:
 
 @pytest.fixture
 def staff(any_db_app: Flask, tmp_path: Path) -> tuple[Flask, FlaskClient, int]:
-    any_db_app.config["LETTERS_DIR"] = str(tmp_path / "letters")
-    any_db_app.config["UPLOADS_DIR"] = str(tmp_path / "uploads")
-    world = build_world(any_db_app)
-    client = any_db_app.test_client()
-    log_in_as(client, world.organiser)
-    return any_db_app, client, world.jury
+    return organiser_client(any_db_app, tmp_path)
 
 
 def _upload(client: FlaskClient, jury: int, data: bytes, name: str) -> str:
@@ -73,7 +72,9 @@ FORM = {
     "household": ["street"],
     "id_column": "pid",
     "addressee": "name",
-    "address": ["street", "city"],
+    # The columns are pid, name, street, city, ...: street on line 1, city on line 2.
+    "address_lines-2": "1",
+    "address_lines-3": "2",
     "gender": "sex",
     "birth_year": "born",
     "n": "12",

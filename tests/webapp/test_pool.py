@@ -114,6 +114,10 @@ def test_pool_page_shows_table_and_chart(pool_app: tuple[Flask, int, int]) -> No
     assert "60.0%" in north and "50.0%" in north and "55.0%" in north
     assert '<div class="chart" aria-hidden="true">' in page  # the table is the text version
     assert '<svg class="bar-svg"' in page and "style=" not in page  # CSP: no style attributes
+    client.post("/language", data={"lang": "nl"})
+    dutch = client.get(f"/staff/juries/{jury_id}/pool").data.decode()
+    north = dutch.split('<th scope="row">North</th>', 1)[1].split("</tr>", 1)[0]
+    assert "60,0%" in north and "55,0%" in north and "60.0%" not in north
 
 
 def test_pool_and_quota_exports(pool_app: tuple[Flask, int, int]) -> None:

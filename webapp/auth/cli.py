@@ -17,7 +17,13 @@ users_cli = AppGroup("users", help="Staff accounts.")
 @users_cli.command("create")
 @click.option("--email", required=True, help="The e-mail address used to log in.")
 @click.option("--name", required=True, help="The name shown to colleagues.")
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option(
+    "--role",
+    type=click.Choice([Role.FACILITATOR.value, Role.ORGANISER.value, Role.ADMINISTRATOR.value]),
+    default=Role.FACILITATOR.value,
+    show_default=True,
+    help="What the account may do; the default has the fewest rights.",
+)
 @click.option(
     "--password-stdin",
     is_flag=True,

@@ -12,10 +12,11 @@ from webapp.models import Role
 
 
 def role_choices() -> list[SelectChoice]:
+    """The roles from the fewest rights to the most."""
     return [
-        SelectChoice(Role.ADMINISTRATOR.value, str(_l("Administrator"))),
-        SelectChoice(Role.ORGANISER.value, str(_l("Organiser"))),
         SelectChoice(Role.FACILITATOR.value, str(_l("Facilitator"))),
+        SelectChoice(Role.ORGANISER.value, str(_l("Organiser"))),
+        SelectChoice(Role.ADMINISTRATOR.value, str(_l("Administrator"))),
     ]
 
 
@@ -35,7 +36,8 @@ class UserForm(FlaskForm):  # type: ignore[misc]
         filters=[_strip],
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    role = SelectField(_l("Role"), validators=[DataRequired()])
+    # Least privilege: a new account is a facilitator unless someone chooses more.
+    role = SelectField(_l("Role"), validators=[DataRequired()], default=Role.FACILITATOR.value)
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
     )

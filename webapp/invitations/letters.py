@@ -20,11 +20,11 @@ from enum import StrEnum
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import force_locale, format_date
 
 from webapp import lottery
-from webapp.config import SITTING_FORMAT
 from webapp.files import private_dir
+from webapp.invitations import paper
 from webapp.models import Jury
 
 FILES = {"pdf": "letters.pdf", "csv": "printer.csv"}
@@ -57,7 +57,15 @@ def write_letters(
 def start_pdf(rows: Sequence[Mapping[str, str]], *, out_dir: Path, lang: str, jury: Jury) -> None:
     """Render the PDF, in the background if the batch is large."""
     (out_dir / FAILED).unlink(missing_ok=True)
-    args = (rows, out_dir, lang, _reply_url(), _variables(jury, lang), current_app.logger)
+    args = (
+        rows,
+        out_dir,
+        lang,
+        _reply_url(),
+        _variables(jury, lang),
+        paper.reply_form(jury, lang),
+        current_app.logger,
+    )
     if len(rows) <= int(current_app.config["LETTERS_SYNC_LIMIT"]):
         _render(*args, raise_errors=True)
         return
@@ -111,6 +119,7 @@ def _render(
     lang: str,
     reply_url: str,
     variables: Mapping[str, str],
+    reply_form: lottery.ReplyForm,
     logger: logging.Logger,
     *,
     raise_errors: bool = False,
@@ -118,7 +127,12 @@ def _render(
     partial = out_dir / PARTIAL
     try:
         lottery.write_letters_pdf(
-            rows, out=partial, lang=lang, reply_url=reply_url, variables=variables
+            rows,
+            out=partial,
+            lang=lang,
+            reply_url=reply_url,
+            variables=variables,
+            reply_form=reply_form,
         )
         partial.replace(out_dir / FILES["pdf"])
         (out_dir / MAKING).unlink(missing_ok=True)
@@ -139,17 +153,12 @@ def _reply_url() -> str:
 
 def _variables(jury: Jury, lang: str) -> dict[str, str]:
     with force_locale(lang):
-        sittings = "\n".join(
-            f"- {format_datetime(s.starts_at, SITTING_FORMAT, rebase=False)}, {s.place}".rstrip(
-                ", "
-            )
-            for s in jury.sittings
-        )
+        sittings = paper.sitting_lines(jury)
         deadline = format_date(jury.reply_deadline, "long") if jury.reply_deadline else "-"
     return {
         "jury_name": jury.name,
-        "organiser": str(current_app.config.get("ORGANISER_NAME", "")),
+        "organiser": paper.setting("ORGANISER_NAME", lang),
         "sitting_dates": sittings or "-",
         "reply_deadline": deadline,
-        "contact": str(current_app.config.get("ORGANISER_CONTACT", "")),
+        "contact": paper.contact(lang),
     }

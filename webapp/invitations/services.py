@@ -25,12 +25,28 @@ from werkzeug.utils import secure_filename
 from webapp import lottery
 from webapp.extensions import db
 from webapp.files import open_private, private_dir
-from webapp.invitations import letters
+from webapp.invitations import letters, paper
 from webapp.models import Invitation, InvitationBatch, Jury, User
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
 UPLOAD_MAX_AGE_SECONDS = 24 * 3600
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class LettersRefused(Exception):
+    """Letters would break their promises: a setting they need is missing."""
+
+    def __init__(self, missing: list[paper.Missing]) -> None:
+        super().__init__(", ".join(m.setting for m in missing))
+        self.missing = missing
+
+
+def check_letters(language: str) -> None:
+    """Raise :class:`LettersRefused` while a setting that letters in ``language`` need is
+    missing (the sender, the phone number, the return address)."""
+    missing = paper.missing(language)
+    if missing:
+        raise LettersRefused(missing)
 
 
 class UploadRefused(ValueError):
@@ -118,6 +134,55 @@ def preview(upload: Staged, request: DrawRequest) -> list[tuple[str, int, int]]:
 WEIGHTS = "weights"  # the source named in problems with the weights text
 
 
+def _key(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def guess_district_column(upload: Staged, jury: Jury) -> str | None:
+    """The register column whose values match the jury's districts best (most of them found,
+    then fewest other values); None when no column holds any of them. Reads the first rows
+    only. Raises :class:`lottery.InputErrors` if the file cannot be read."""
+    districts = {_key(d) for d in jury.districts}
+    if not districts:
+        return None
+    samples = lottery.sample_values(upload.path, name=upload.filename)
+    scored = []
+    for column, values in samples.items():
+        keys = {_key(v) for v in values if v.strip()}
+        found = len(keys & districts)
+        if found:
+            scored.append((-found, len(keys - districts), column))
+    return min(scored)[2] if scored else None
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictCheck:
+    """How the districts in the chosen column compare with the jury's districts."""
+
+    register: int  # distinct districts in the register's column
+    jury: int  # the jury's districts
+    unknown: tuple[str, ...]  # in the register, not among the jury's districts
+    absent: tuple[str, ...]  # the jury's districts that the register does not have
+
+    @property
+    def matches(self) -> bool:
+        return not self.unknown and not self.absent
+
+
+def check_districts(allocation: list[tuple[str, int, int]], jury: Jury) -> DistrictCheck | None:
+    """Compare the preview's districts with the jury's; None when the jury lists none."""
+    if not jury.districts:
+        return None
+    found = {_key(d): d for d, _households, _letters in allocation}
+    wanted = {_key(d): d for d in jury.districts}
+    return DistrictCheck(
+        register=len(found),
+        jury=len(wanted),
+        unknown=tuple(found[k] for k in sorted(found) if k not in wanted),
+        absent=tuple(wanted[k] for k in sorted(wanted) if k not in found),
+    )
+
+
 def _weights(request: DrawRequest) -> dict[str, Fraction] | None:
     text = request.weights_text.strip()
     return lottery.parse_weights(text, source=WEIGHTS) if text else None
@@ -129,7 +194,9 @@ def run_draw(
     """Draw, store the batch and its invitations (one bulk insert), and make the letters.
 
     Raises :class:`lottery.InputErrors` before anything is stored if the register, the number
-    or the weights are wrong."""
+    or the weights are wrong, and :class:`LettersRefused` if letters cannot be made."""
+    if make_letters:
+        check_letters(request.language)
     register = lottery.read_register_file(upload.path, request.columns, name=upload.filename)
     weights = _weights(request)
     result = lottery.draw(register, request.n, seed_text=request.seed_text, weights=weights)
@@ -184,9 +251,10 @@ def pdf_state(batch: InvitationBatch) -> letters.PdfState:
 
 def remake_pdf(batch: InvitationBatch, jury: Jury) -> bool:
     """Make the letters PDF again from the printer's CSV (after a failure); False if the
-    letters were already sent (the codes are gone)."""
+    letters were already sent (the codes are gone). Raises :class:`LettersRefused`."""
     if batch.letters_sent_at is not None:
         return False
+    check_letters(batch.language)
     return letters.remake_pdf(out_dir=letters_dir(batch), lang=batch.language, jury=jury)
 
 

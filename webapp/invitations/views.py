@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from webapp import lottery
 from webapp.auth.access import can_manage_jury, jury_for_staff, organiser_required
 from webapp.extensions import db
-from webapp.invitations import bp, services
+from webapp.invitations import bp, paper, services
 from webapp.invitations.forms import DrawForm, MarkSentForm, UploadForm
 from webapp.models import InvitationBatch, Jury
 
@@ -86,7 +86,7 @@ def _request(form: DrawForm) -> services.DrawRequest:
         household=tuple(form.household.data or ()),
         id=form.id_column.data or None,
         addressee=form.addressee.data or None,
-        address=tuple(form.address.data or ()),
+        address=form.address_specs(),
         gender=form.gender.data or None,
         birth_year=form.birth_year.data or None,
     )
@@ -113,7 +113,7 @@ def draw(jury_id: int, token: str) -> str | Response:
         flash(" ".join(problem_text(p) for p in exc.problems), "error")
         return redirect(url_for("invitations.index", jury_id=jury.id))
     form = DrawForm()
-    form.set_columns(columns)
+    form.set_columns(columns, formdata=request.form if form.is_submitted() else None)
     problems: list[str] = []
     allocation = None
     if form.validate_on_submit():
@@ -129,15 +129,26 @@ def draw(jury_id: int, token: str) -> str | Response:
             problems = [problem_text(p) for p in exc.problems if p.file != services.WEIGHTS]
             # A problem with the weights text belongs to that field.
             form.weights.errors = [p.message for p in exc.problems if p.file == services.WEIGHTS]
+        except services.LettersRefused:
+            db.session.rollback()
+            form.confirm.errors = [_("The letters cannot be printed yet: see above.")]
     elif not form.is_submitted():
         form.language.data = _default_language()
+        try:
+            form.stratum.data = services.guess_district_column(upload, jury) or ""
+        except lottery.InputErrors:
+            form.stratum.data = ""  # the preview names the problem
+    language = form.language.data or _default_language()
     return render_template(
         "invitations/draw.html",
         jury=jury,
         form=form,
         upload=upload,
         allocation=allocation,
+        districts=services.check_districts(allocation, jury) if allocation else None,
         problems=problems,
+        missing=paper.missing(language),
+        letter=paper.summary(language),
     )
 
 
@@ -205,8 +216,11 @@ def report(jury_id: int, batch_id: int) -> Response:
 @organiser_required
 def remake_letters(jury_id: int, batch_id: int) -> Response:
     jury = jury_for_staff(jury_id)
-    if services.remake_pdf(_batch(jury, batch_id), jury):
-        flash(_("The letters are being made again."), "success")
+    try:
+        if services.remake_pdf(_batch(jury, batch_id), jury):
+            flash(_("The letters are being made again."), "success")
+    except services.LettersRefused as exc:
+        flash(" ".join(str(m) for m in exc.missing), "error")
     return redirect(url_for("invitations.batch", jury_id=jury.id, batch_id=batch_id))
 
 

@@ -8,6 +8,10 @@
   letters PDF.
 - :mod:`webapp.lottery.quotas`: can the quotas be met, the smallest relaxation, and who can be
   on no panel (stage 2's feasibility check).
+- :mod:`webapp.lottery.codes`: fresh reply codes, reading typed codes (old check symbols too)
+  and the HMAC under which they are stored.
+- :mod:`webapp.lottery.letters`: the invitation rows, the printer's CSV and the letters PDF
+  with its paper reply forms.
 
 Views never import the library; services call these functions with plain values and get plain
 values (or the library's frozen types) back. No web module other than this package imports
@@ -19,6 +23,7 @@ from __future__ import annotations
 from sortition.errors import InputErrors, InputProblem, Relaxation
 from sortition.invitations.allocation import parse_weights
 from webapp.lottery import quotas
+from sortition.letters import FormQuestion, ReplyForm
 from webapp.lottery.categories import CategoryMapping, age_band, band_labels, category_mapping
 from webapp.lottery.letters import (
     csv_cell,
@@ -36,14 +41,17 @@ from webapp.lottery.register import (
     new_seed,
     read_columns,
     read_register_file,
+    sample_values,
 )
 
 __all__ = [
     "CategoryMapping",
+    "FormQuestion",
     "InputErrors",
     "InputProblem",
     "RegisterColumns",
     "Relaxation",
+    "ReplyForm",
     "age_band",
     "allocation_preview",
     "band_labels",
@@ -59,6 +67,7 @@ __all__ = [
     "read_columns",
     "read_printer_csv",
     "read_register_file",
+    "sample_values",
     "write_letters_pdf",
     "write_printer_csv",
 ]

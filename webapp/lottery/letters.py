@@ -9,20 +9,20 @@ from typing import Any
 
 import pandas as pd
 
-from sortition.codes import generate_codes, normalise_code
+from sortition.codes import format_code
 from sortition.invitations.draw import InvitationDraw
 from sortition.letters import LANGUAGES as LETTER_LANGUAGES
-from sortition.letters import mail_merge_csv, render_letters
+from sortition.letters import ReplyForm, mail_merge_csv, render_letters
 from sortition.tabular.cells import neutralise_cell, restore_frame
-from webapp.codes import code_hash
 from webapp.files import open_private
+from webapp.lottery.codes import code_hash, new_codes
 from webapp.lottery.register import RegisterColumns
 
 
 def new_code() -> tuple[str, str]:
     """A fresh reply code as printed, and its HMAC as stored."""
-    printed = generate_codes(1)[0]
-    return printed, code_hash(normalise_code(printed))
+    code = new_codes(1)[0]
+    return format_code(code), code_hash(code)
 
 
 def invitation_rows(
@@ -32,10 +32,10 @@ def invitation_rows(
     (``addressee``, ``line_1`` ... ``line_N``, ``district`` and the clear ``code``) that exist
     only while the letters are made."""
     table = result.table()
-    # Printed form from the library; the HMAC is over the canonical form, as typed codes are.
-    codes = [normalise_code(c) for c in generate_codes(len(table))]
+    # The HMAC is over the canonical form, as typed codes are.
+    codes = new_codes(len(table))
     addressee = _column(table, columns.addressee)
-    lines = [_column(table, c) for c in columns.address]
+    lines = [_line(table, spec) for spec in columns.address]
     ids = _column(table, columns.id)
     strata = table["stratum"].tolist()
     rows: list[dict[str, Any]] = []
@@ -88,9 +88,10 @@ def write_letters_pdf(
     lang: str,
     reply_url: str,
     variables: Mapping[str, str],
+    reply_form: ReplyForm | None = None,
 ) -> int:
-    """The letters PDF, one page per row. Needs no app context (it may run in a thread).
-    Returns the number of letters."""
+    """The letters PDF: per row a letter page, and with ``reply_form`` the paper reply form
+    after it. Needs no app context (it may run in a thread). Returns the number of letters."""
     with open_private(out) as handle:
         return render_letters(
             rows,
@@ -99,11 +100,19 @@ def write_letters_pdf(
             out=handle,
             variables=variables,
             address_columns=_address_columns(rows),
+            reply_form=reply_form,
         )
 
 
 def _line_no(key: str) -> int:
     return int(key.removeprefix("line_"))
+
+
+def _line(table: pd.DataFrame, spec: str) -> list[str]:
+    """One address line per row: the columns of ``spec`` ("postcode+city") joined by a space,
+    empty ones left out."""
+    parts = [_column(table, c) for c in spec.split("+")]
+    return [" ".join(p for p in values if p) for values in zip(*parts, strict=True)]
 
 
 def _column(table: pd.DataFrame, name: str | None) -> list[str]:

@@ -32,12 +32,14 @@ class RegisterColumns:
     household: tuple[str, ...] = ()
     id: str | None = None
     addressee: str | None = None
+    # One entry per address line; "postcode+city" joins two columns on one line.
     address: tuple[str, ...] = ()
     gender: str | None = None
     birth_year: str | None = None
 
     def all(self) -> list[str]:
-        named = [self.stratum, *self.household, self.id, self.addressee, *self.address]
+        address = [c for line in self.address for c in line.split("+")]
+        named = [self.stratum, *self.household, self.id, self.addressee, *address]
         named += [self.gender, self.birth_year]
         return [c for c in dict.fromkeys(named) if c]
 
@@ -59,6 +61,35 @@ def read_columns(path: Path, *, name: str) -> list[str]:
     except (ValueError, UnicodeDecodeError, OSError, zipfile.BadZipFile) as exc:
         raise InputErrors([InputProblem(name, None, None, f"cannot read: {exc}")]) from exc
     return [str(c).strip() for c in frame.columns]
+
+
+SAMPLE_ROWS = 5000
+
+
+def sample_values(path: Path, *, name: str, rows: int = SAMPLE_ROWS) -> dict[str, set[str]]:
+    """The distinct values of each column in the first ``rows`` rows (for guessing which
+    column holds what). Raises :class:`InputErrors` if the file cannot be read."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, nrows=rows, dtype="string")
+        else:
+            with path.open("rb") as handle:
+                header = handle.readline()
+            sep = ";" if header.count(b";") > header.count(b",") else ","
+            frame = pd.read_csv(
+                path,
+                sep=sep,
+                encoding="utf-8-sig",
+                nrows=rows,
+                dtype="string",
+                keep_default_na=False,
+            )
+    except (ValueError, UnicodeDecodeError, OSError, zipfile.BadZipFile) as exc:
+        raise InputErrors([InputProblem(name, None, None, f"cannot read: {exc}")]) from exc
+    return {
+        str(column).strip(): {str(v).strip() for v in frame[column].dropna().unique()}
+        for column in frame.columns
+    }
 
 
 def read_register_file(path: Path, columns: RegisterColumns, *, name: str) -> Register:

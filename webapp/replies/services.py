@@ -18,8 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from sortition.codes import DATA_ALPHABET
 from webapp.extensions import db
+from webapp.lottery.codes import DATA_ALPHABET
 from webapp.models import (
     Answer,
     CategoryAnswer,
