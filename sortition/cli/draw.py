@@ -13,7 +13,8 @@ import click
 from sortition.audit import Commitment, draw, make_bundle
 from sortition.audit.tables import to_csv
 from sortition.cli import main
-from sortition.cli.select import EXIT_INPUT, _fail
+from sortition.cli.reports import fail
+from sortition.cli.select import EXIT_INPUT
 
 
 @main.command("draw")
@@ -23,12 +24,12 @@ def draw_command(folder: Path, randomness: str) -> None:
     """Derive the panel number from RANDOMNESS for the lottery committed in FOLDER; write
     draw.json, selected.csv (id,pseudonym: private) and bundle.zip (public)."""
     if (folder / "draw.json").exists():
-        _fail(f"{folder / 'draw.json'}: this lottery has been drawn already", EXIT_INPUT)
+        fail(f"{folder / 'draw.json'}: this lottery has been drawn already", EXIT_INPUT)
     try:
         commitment = Commitment.load(folder)
         result = draw(commitment, randomness)
     except (OSError, ValueError, KeyError) as error:
-        _fail(f"{folder}: {error}", EXIT_INPUT)
+        fail(f"{folder}: {error}", EXIT_INPUT)
     (folder / "draw.json").write_bytes(result.record)
     rows = [[pid, commitment.pseudonyms[pid]] for pid in result.ids]
     (folder / "selected.csv").write_bytes(to_csv(["id", "pseudonym"], rows))

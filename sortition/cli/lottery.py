@@ -20,16 +20,15 @@ import click
 from sortition.audit import Commitment, commit
 from sortition.audit.commitment import COMMITTED, REPLACEMENT_FILES
 from sortition.cli import main
+from sortition.cli.reports import fail, write_report
 from sortition.cli.select import (
     EXIT_INFEASIBLE,
     EXIT_INPUT,
     EXIT_SOLVER,
-    _fail,
     _failure,
     _inputs,
     _load,
     _progress,
-    _write_report,
 )
 from sortition.errors import InfeasibleQuotas, SolverError
 from sortition.model import Quotas
@@ -137,7 +136,7 @@ def lottery(
     likely panels and write the commitment to OUT. With --members (and --exclude,
     --previous) the lottery fills the seats that members left open."""
     if previous is not None and previous.resolve() == out.resolve():
-        _fail("--out must be a new folder, not the --previous draw's", EXIT_INPUT)
+        fail("--out must be a new folder, not the --previous draw's", EXIT_INPUT)
     out.mkdir(parents=True, exist_ok=True)
     for name in ("commitment.json", *COMMITTED, *REPLACEMENT_FILES, *PRIVATE):
         (out / name).unlink(missing_ok=True)  # never a mix of two runs
@@ -175,7 +174,7 @@ def lottery(
             previous=None if first is None else first.sha256,
         )
     except ValueError as error:
-        _fail(str(error), EXIT_INPUT)
+        fail(str(error), EXIT_INPUT)
     _announce(result, commitment, out)
 
 
@@ -186,8 +185,8 @@ def _previous(folder: Path | None, out: Path, settings: dict[str, Any]) -> Commi
     try:
         return Commitment.load(folder)
     except (OSError, ValueError, KeyError) as error:
-        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
-        _fail(f"--previous {folder}: {error}", EXIT_INPUT)
+        write_report(out, {**settings, "infeasible": False, "error": str(error)})
+        fail(f"--previous {folder}: {error}", EXIT_INPUT)
 
 
 def _compute(
@@ -218,14 +217,14 @@ def _compute(
                 )
             return transparent_lottery(loaded.pool, quotas, k, progress=progress, **options)
     except ValueError as error:
-        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
-        _fail(str(error), EXIT_INPUT)
+        write_report(out, {**settings, "infeasible": False, "error": str(error)})
+        fail(str(error), EXIT_INPUT)
     except InfeasibleQuotas as error:
-        _write_report(out, {**settings, **_failure(error)})
-        _fail(str(error), EXIT_INFEASIBLE)
+        write_report(out, {**settings, **_failure(error)})
+        fail(str(error), EXIT_INFEASIBLE)
     except SolverError as error:
-        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
-        _fail(str(error), EXIT_SOLVER)
+        write_report(out, {**settings, "infeasible": False, "error": str(error)})
+        fail(str(error), EXIT_SOLVER)
 
 
 def _ids(text: str) -> list[str]:

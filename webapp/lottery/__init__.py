@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from sortition.errors import InputErrors, InputProblem, Relaxation
 from sortition.invitations.allocation import parse_weights
-from webapp.lottery import quotas
 from sortition.letters import FormQuestion, ReplyForm
+from webapp.lottery import quotas
 from webapp.lottery.categories import CategoryMapping, age_band, band_labels, category_mapping
 from webapp.lottery.letters import (
     csv_cell,
