@@ -47,13 +47,14 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	touch $@
 
 # instance/config.py (random secrets) once, the schema, the demo municipality when the database
-# is empty (the demo logins are printed), then the app on http://127.0.0.1:5000.
+# is empty (the demo logins are printed), then the app on http://127.0.0.1:5000 and the worker
+# of the task queue (Procfile, run by honcho).
 run: install
 	@[ -f instance/config.py ] || $(BIN)/flask --app webapp init-instance
 	$(BIN)/flask --app webapp db upgrade
 	$(BIN)/flask --app webapp demo load --if-empty
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops)"
-	$(BIN)/flask --app webapp run --host 127.0.0.1 --port 5000
+	@echo "Serving on http://127.0.0.1:5000 with the task queue's worker (Ctrl+C stops both)"
+	$(BIN)/honcho start -f Procfile
 
 test: install browsers
 	$(PY) -m pytest -n 2 -m "not slow"

@@ -35,6 +35,9 @@ def base_config(database_uri: str, **overrides: Any) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,  # the rate-limit tests switch it on
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        # Tasks run at once in the caller (huey's immediate mode); the queue tests switch it
+        # off and run a worker.
+        "TASK_QUEUE_IMMEDIATE": True,
     }
     config.update(overrides)
     return config

@@ -103,6 +103,9 @@ def _init_extensions(app: Flask) -> None:
     from webapp.i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    from webapp import tasks
+
+    tasks.init_app(app)
 
     from flask_babel import get_locale
 

@@ -48,8 +48,18 @@ class Defaults:
     # Printed on the letters: who sends them, and how to reach them (phone replies).
     ORGANISER_NAME = "The city's participation department"
     ORGANISER_CONTACT = ""
-    # Up to this many letters the PDF is made within the draw's request; more in a thread.
+    # Up to this many letters the PDF is made within the draw's request; more by the worker.
     LETTERS_SYNC_LIMIT = 2000
+    # The task queue (webapp/tasks.py): unset = SQLite in instance/tasks.sqlite; redis://...;
+    # memory:// (one process). IMMEDIATE runs each task at once in the caller (tests only).
+    TASK_QUEUE_URL: str | None = None
+    TASK_QUEUE_IMMEDIATE = False
+    WORKER_THREADS = 2
+    # A job marked running whose worker has not reported for this long (on another machine)
+    # counts as abandoned; on the same machine a dead worker process is noticed at once.
+    JOB_STALE_SECONDS = 900
+    # Jobs abandoned by a stopped worker are run again this many times, then reported failed.
+    JOB_MAX_ATTEMPTS = 2
     # Where the letters PDF and printer's CSV wait (holding clear codes) until marked sent.
     LETTERS_DIR: str | None = None  # default: instance/letters
     UPLOADS_DIR: str | None = None  # default: instance/uploads (registers between the steps)
