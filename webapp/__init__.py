@@ -125,8 +125,10 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.auth import bp as auth_bp
     from webapp.invitations import bp as invitations_bp
     from webapp.juries import bp as juries_bp
+    from webapp.members import bp as members_bp
     from webapp.pool import bp as pool_bp
     from webapp.replies import bp as replies_bp
+    from webapp.selection import bp as selection_bp
 
     app.register_blueprint(i18n.bp)
     app.register_blueprint(public.bp)
@@ -135,6 +137,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(pool_bp)
     app.register_blueprint(replies_bp)
+    app.register_blueprint(selection_bp)
+    app.register_blueprint(members_bp)
 
 
 def _register_commands(app: Flask) -> None:

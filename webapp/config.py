@@ -60,6 +60,7 @@ class Defaults:
     JOB_STALE_SECONDS = 900
     # Jobs abandoned by a stopped worker are run again this many times, then reported failed.
     JOB_MAX_ATTEMPTS = 2
+    JOB_TIME_LIMIT = 3600  # seconds the solver may take for one selection
     # Where the letters PDF and printer's CSV wait (holding clear codes) until marked sent.
     LETTERS_DIR: str | None = None  # default: instance/letters
     UPLOADS_DIR: str | None = None  # default: instance/uploads (registers between the steps)

@@ -33,7 +33,7 @@ _DECLARED: dict[str, Callable[..., Any]] = {}
 _PERIODIC: dict[str, Callable[[], Any]] = {}
 # Called once when a worker starts, before it takes tasks.
 _ON_START: list[Callable[[], Any]] = []
-TASK_MODULES = ("webapp.invitations.letters",)
+TASK_MODULES = ("webapp.invitations.letters", "webapp.selection.runner", "webapp.members.mail")
 
 
 def task(func: F) -> F:

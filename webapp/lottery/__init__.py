@@ -6,6 +6,8 @@
   seeded invitation draw (stage 1).
 - :mod:`webapp.lottery.letters`: reply codes, the invitation rows, the printer's CSV and the
   letters PDF.
+- :mod:`webapp.lottery.selection`: the LEXIMIN selection (stage 2) with its progress, and the
+  quotas of the seats left open for a replacement draw.
 
 Views never import the library; services call these functions with plain values and get plain
 values (or the library's frozen types) back. No web module other than this package imports
@@ -27,12 +29,25 @@ from webapp.lottery.register import (
     read_columns,
     read_register_file,
 )
+from webapp.lottery.selection import (
+    Infeasible,
+    OpenQuota,
+    QuotaLike,
+    SelectionFailed,
+    open_seat_quotas,
+    relax,
+    select,
+)
 
 __all__ = [
     "CategoryMapping",
+    "Infeasible",
     "InputErrors",
     "InputProblem",
+    "OpenQuota",
+    "QuotaLike",
     "RegisterColumns",
+    "SelectionFailed",
     "age_band",
     "allocation_preview",
     "band_labels",
@@ -42,9 +57,12 @@ __all__ = [
     "invitation_rows",
     "new_code",
     "new_seed",
+    "open_seat_quotas",
     "parse_weights",
     "read_columns",
     "read_register_file",
+    "relax",
+    "select",
     "write_letters_pdf",
     "write_printer_csv",
 ]

@@ -3,24 +3,33 @@
 from webapp.models.access import JuryMembership, SittingAssignment
 from webapp.models.invitations import Invitation, InvitationBatch, InvitationStatus
 from webapp.models.juries import Jury, Phase, PhaseKind, Sitting
+from webapp.models.members import CallOutcome, Member, MemberCall, MemberStatus
 from webapp.models.population import PopulationTarget
 from webapp.models.replies import Answer, Channel, Gender, Reply, SupportNeed
+from webapp.models.selection import JobKind, JobStatus, SelectionJob
 from webapp.models.users import Role, User
 
 __all__ = [
     "Answer",
+    "CallOutcome",
     "Channel",
     "Gender",
     "Invitation",
     "InvitationBatch",
     "InvitationStatus",
+    "JobKind",
+    "JobStatus",
     "Jury",
     "JuryMembership",
+    "Member",
+    "MemberCall",
+    "MemberStatus",
     "Phase",
     "PhaseKind",
     "PopulationTarget",
     "Reply",
     "Role",
+    "SelectionJob",
     "Sitting",
     "SittingAssignment",
     "SupportNeed",

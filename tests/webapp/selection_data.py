@@ -1,0 +1,67 @@
+"""Data for the selection and members tests (web, PostgreSQL, worker, browser): a jury of six
+seats, 24 volunteers who reply with known codes, population targets and an organiser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from tests.webapp.replies_data import make_invitations, make_jury
+from tests.webapp.staff_data import make_user
+from webapp.extensions import db
+from webapp.models import JuryMembership, PopulationTarget, Reply, Role
+
+BIRTH_YEARS = (2004, 1990, 1975, 1950)  # one per default age band in 2026 and the years after
+TARGETS = [
+    ("gender", "F", 50),
+    ("gender", "M", 50),
+    ("district", "Centro", 34),
+    ("district", "Norte", 33),
+    ("district", "Sur", 33),
+]
+
+
+@dataclass(frozen=True)
+class SelectionWorld:
+    jury_id: int
+    organiser: int
+    codes: dict[str, str]  # reference -> the code on the letter
+
+
+def build_selection_world(
+    app: Flask, *, volunteers: int = 24, panel_size: int = 6, slug: str = "city-jury"
+) -> SelectionWorld:
+    with app.app_context():
+        jury = make_jury(slug=slug)
+        jury.panel_size = panel_size
+        organiser = make_user(Role.ORGANISER, f"organiser@{slug}.example")
+        db.session.add(JuryMembership(jury_id=jury.id, user_id=organiser.id))
+        codes = {}
+        districts = ("Centro", "Norte", "Sur")
+        for n, (code, invitation) in enumerate(make_invitations(jury, volunteers)):
+            invitation.register_id = f"P{n:04d}"
+            reference = f"R{jury.id}-{n:03d}"
+            db.session.add(
+                Reply(
+                    invitation_id=invitation.id,
+                    jury_id=jury.id,
+                    reference=reference,
+                    channel="online",
+                    answer="yes",
+                    district=districts[n % 3],
+                    gender="female" if n % 2 else "male",
+                    birth_year=BIRTH_YEARS[n % 4],
+                    phone=f"+31 6 {n:08d}",
+                    email=f"v{n}@example.org",
+                    consent=True,
+                    language=("nl", "es", "en")[n % 3],
+                )
+            )
+            codes[reference] = code
+        for category, value, percent in TARGETS:
+            db.session.add(
+                PopulationTarget(jury_id=jury.id, category=category, value=value, percent=percent)
+            )
+        db.session.commit()
+        return SelectionWorld(jury.id, organiser.id, codes)
