@@ -65,3 +65,9 @@ def build_selection_world(
             )
         db.session.commit()
         return SelectionWorld(jury.id, organiser.id, codes)
+
+
+def meets_district_quotas(districts: list[str | None]) -> bool:
+    """Six seats: Centro (34%) 2 or 3, Norte and Sur (33%) 1 or 2 each."""
+    bounds = {"Centro": (2, 3), "Norte": (1, 2), "Sur": (1, 2)}
+    return all(lo <= districts.count(d) <= hi for d, (lo, hi) in bounds.items())

@@ -26,7 +26,7 @@ def confirm() -> str | Response:
     if form.validate_on_submit() and form.invitation is not None:
         member = services.member_for_invitation(form.invitation)
         if member is None or member.status == "alternate":
-            form.code.errors = [_l("This code belongs to nobody drawn for the jury.")]
+            form.code.errors = [_l("Your code: this code belongs to nobody drawn for the jury.")]
             return render_template("members/confirm.html", form=form)
         try:
             services.answer(member, form.answer.data, via="code")

@@ -1,0 +1,213 @@
+"""Members after the draw: confirmation by code and by phone, withdrawals, replacement draws,
+the outcome e-mails, a standing body's exclusions."""
+
+from __future__ import annotations
+
+import socketserver
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import make_app
+from tests.webapp.selection_data import SelectionWorld, build_selection_world, meets_district_quotas
+from tests.webapp.staff_data import log_in_as
+from tests.webapp.test_replies_staff import smtp_sink  # noqa: F401  (a fixture)
+from webapp.extensions import db
+from webapp.models import JobStatus, Jury, Member, MemberCall, MemberStatus, SelectionJob
+from webapp.models.members import SEATED
+
+
+def _drawn(app: Flask) -> tuple[SelectionWorld, FlaskClient]:
+    world = build_selection_world(app)
+    client = app.test_client()
+    log_in_as(client, world.organiser)
+    assert client.post(f"/staff/juries/{world.jury_id}/selection/start").status_code == 302
+    return world, client
+
+
+def _by_status(app: Flask, jury_id: int, status: MemberStatus) -> list[str]:
+    with app.app_context():
+        return sorted(
+            m.reply.reference
+            for m in db.session.scalars(sa.select(Member).filter_by(jury_id=jury_id, status=status))
+        )
+
+
+def _confirm(client: FlaskClient, code: str, answer: str) -> str:
+    response = client.post("/confirm", data={"code": code, "answer": answer})
+    if response.status_code == 302:
+        return client.get(response.location).data.decode()
+    return response.data.decode()
+
+
+def test_a_member_confirms_or_declines_with_the_code(app: Flask) -> None:
+    world, _staff = _drawn(app)
+    first, second = _by_status(app, world.jury_id, MemberStatus.SELECTED)[:2]
+    resident = app.test_client()
+    assert "you are a member of the jury" in _confirm(resident, world.codes[first], "confirm")
+    again = _confirm(resident, world.codes[first], "decline")  # a second answer changes nothing
+    assert "had been noted before" in again
+    assert first in _by_status(app, world.jury_id, MemberStatus.CONFIRMED)
+    assert "another volunteer will be drawn" in _confirm(
+        resident, world.codes[second].lower().replace("-", " "), "decline"
+    )
+    assert second in _by_status(app, world.jury_id, MemberStatus.DECLINED)
+    wrong = _confirm(resident, "ABCD-EFGH-JKMN-P", "confirm")
+    assert "Your code:" in wrong and "Please check your answers" in wrong
+    alternate = _by_status(app, world.jury_id, MemberStatus.ALTERNATE)[0]
+    assert "nobody drawn" in _confirm(resident, world.codes[alternate], "confirm")
+    missing = resident.post("/confirm", data={"code": world.codes[first]})
+    assert "Choose yes or no." in missing.data.decode()
+
+
+def test_the_confirmation_caller_shows_who_to_call_and_notes_the_outcome(app: Flask) -> None:
+    world, client = _drawn(app)
+    url = f"/staff/juries/{world.jury_id}/members/calls"
+    page = client.get(url).data.decode()
+    assert "Call next" in page and "+31 6 " in page
+    with app.app_context():
+        member = db.session.scalars(
+            sa.select(Member).filter_by(jury_id=world.jury_id, status=MemberStatus.SELECTED)
+        ).first()
+        member_id, reference = member.id, member.reply.reference
+    no_answer = {"member": member_id, "outcome": "no_answer", "note": "voicemail"}
+    assert client.post(url, data=no_answer).status_code == 302
+    page = client.get(url).data.decode()
+    next_up = page.split("Call next")[1].split("</section>")[0]
+    assert reference not in next_up  # called once: the others come first
+    declined = client.post(url, data={"member": member_id, "outcome": "declined"})
+    assert declined.status_code == 302
+    assert reference in _by_status(app, world.jury_id, MemberStatus.DECLINED)
+    twice = client.post(url, data={"member": member_id, "outcome": "confirmed"})
+    assert "had answered already" in client.get(twice.location).data.decode()
+    with app.app_context():
+        outcomes = db.session.scalars(
+            sa.select(MemberCall.outcome).filter_by(member_id=member_id).order_by(MemberCall.id)
+        ).all()
+    assert outcomes == ["no_answer", "declined"]
+    assert client.post(url, data={"member": "x", "outcome": "declined"}).status_code == 400
+    assert client.post(url, data={"member": 99999, "outcome": "declined"}).status_code == 404
+    bad = client.post(url, data={"member": member_id, "outcome": "maybe"})
+    assert bad.status_code == 200 and "Not a valid choice" in bad.data.decode()
+
+
+def test_declines_and_withdrawals_are_replaced_keeping_the_quotas(app: Flask) -> None:
+    world, client = _drawn(app)
+    selected = _by_status(app, world.jury_id, MemberStatus.SELECTED)
+    resident = app.test_client()
+    _confirm(resident, world.codes[selected[0]], "decline")
+    _confirm(resident, world.codes[selected[1]], "confirm")
+    with app.app_context():
+        withdrawing = db.session.scalar(
+            sa.select(Member.id).filter_by(jury_id=world.jury_id, status=MemberStatus.CONFIRMED)
+        )
+    members_url = f"/staff/juries/{world.jury_id}/members"
+    assert client.post(f"{members_url}/withdraw", data={"member": withdrawing}).status_code == 302
+    again = client.post(f"{members_url}/withdraw", data={"member": withdrawing})
+    assert "Only a confirmed member" in client.get(again.location).data.decode()
+    overview = client.get(f"/staff/juries/{world.jury_id}/selection").data.decode()
+    assert "2 seats are open" in overview
+    replaced = client.post(f"/staff/juries/{world.jury_id}/selection/replace")
+    assert replaced.status_code == 302
+    job = _last_job(app)
+    assert job.kind == "replacement" and job.status == JobStatus.DONE
+    assert len(job.result["panel"]) == 2
+    with app.app_context():
+        seated = db.session.scalars(
+            sa.select(Member).where(Member.jury_id == world.jury_id, Member.status.in_(SEATED))
+        ).all()
+        genders = sorted(m.reply.gender for m in seated)
+        districts = [m.reply.district for m in seated]
+        refs = {m.reply.reference for m in seated}
+    assert len(seated) == 6 and genders == ["female"] * 3 + ["male"] * 3
+    assert meets_district_quotas(districts)
+    assert selected[0] not in refs  # who declined is not drawn again
+    none_open = client.post(f"/staff/juries/{world.jury_id}/selection/replace")
+    assert "No seat is open" in client.get(none_open.location).data.decode()
+
+
+def _last_job(app: Flask) -> SelectionJob:
+    with app.app_context():
+        return db.session.scalars(sa.select(SelectionJob).order_by(SelectionJob.id.desc())).first()
+
+
+def test_an_impossible_replacement_offers_the_nearest_relaxation(app: Flask) -> None:
+    world, client = _drawn(app)
+    with app.app_context():
+        women = db.session.scalars(
+            sa.select(Member)
+            .filter_by(jury_id=world.jury_id, status=MemberStatus.SELECTED)
+            .join(Member.reply)
+            .where(sa.text("replies.gender = 'female'"))
+        ).all()
+        women[0].status = MemberStatus.DECLINED
+        # Nobody else is left to draw but men: every other woman is now drawn.
+        for m in db.session.scalars(
+            sa.select(Member).filter_by(jury_id=world.jury_id, status=MemberStatus.ALTERNATE)
+        ):
+            if m.reply.gender == "female":
+                m.status = MemberStatus.DECLINED
+        db.session.commit()
+    failed = client.post(f"/staff/juries/{world.jury_id}/selection/replace")
+    job = _last_job(app)
+    assert job.status == JobStatus.FAILED and job.error["kind"] == "infeasible"
+    page = client.get(failed.location).data.decode()
+    assert "gender F: the minimum of 1 cannot be met; 0 can (1 short)." in page
+    relaxed = client.post(
+        f"/staff/juries/{world.jury_id}/selection/replace", data={"job": str(job.id)}
+    )
+    job = _last_job(app)
+    assert job.status == JobStatus.DONE, job.error
+    assert job.parameters["relax"][0]["suggested"] == 0
+    assert "Done: 1 seats drawn" in client.get(relaxed.location).data.decode()
+
+
+def test_outcome_mails_go_out_once_in_the_residents_language(
+    tmp_path: Path,
+    smtp_sink: socketserver.ThreadingTCPServer,  # noqa: F811
+) -> None:
+    app = make_app(
+        f"sqlite:///{tmp_path / 'mail.sqlite'}",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_sink.server_address[1],
+        TASK_QUEUE_IMMEDIATE=True,
+    )
+    world, client = _drawn(app)
+    url = f"/staff/juries/{world.jury_id}/members/letters"
+    assert client.post(url).status_code == 302
+    messages = smtp_sink.messages  # type: ignore[attr-defined]
+    assert len(messages) == 24  # 6 members and 18 alternates; nobody else volunteered
+    dutch = next(m for m in messages if "To: v0@example.org" in m)  # reply 0 was in Dutch
+    assert "Subject:" in dutch and "R" in dutch
+    assert all(code not in "".join(messages) for code in world.codes.values())
+    assert client.post(url).status_code == 302
+    assert len(messages) == 24  # sent once
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_renewed_jury_leaves_out_last_years_members(app: Flask) -> None:
+    world, _client = _drawn(app)
+    later = build_selection_world(app, slug="next-year")
+    with app.app_context():
+        jury = db.session.get(Jury, later.jury_id)
+        jury.renews_id, jury.exclusion_years = world.jury_id, 1
+        db.session.commit()
+    served = _by_status(app, world.jury_id, MemberStatus.SELECTED)
+    client = app.test_client()
+    log_in_as(client, later.organiser)
+    page = client.get(f"/staff/juries/{later.jury_id}/selection").data.decode()
+    # Same register ids and years of birth: the six who served last year are left out.
+    assert "6 of them served in an earlier year" in page
+    assert client.post(f"/staff/juries/{later.jury_id}/selection/start").status_code == 302
+    drawn = _by_status(app, later.jury_id, MemberStatus.SELECTED)
+    number = {ref.split("-")[1] for ref in served}
+    assert not number & {ref.split("-")[1] for ref in drawn}
+
+
+@pytest.mark.parametrize("path", ["/confirm", "/confirm/done"])
+def test_public_member_pages_answer_without_login(client: FlaskClient, path: str) -> None:
+    assert client.get(path).status_code in (200, 302)
