@@ -16,7 +16,7 @@ def main() -> None:
 def _register() -> None:
     # Subcommand modules register themselves on `main`; imported here so that
     # `sortition --help` lists them all.
-    from sortition.cli import invite, select  # noqa: F401
+    from sortition.cli import draw, invite, lottery, select, verify  # noqa: F401
 
 
 _register()

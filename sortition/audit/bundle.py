@@ -1,0 +1,178 @@
+"""The audit bundle (a zip of the public files) and ``verify``, which re-checks all of it.
+
+The bundle holds ``commitment.json``, the committed tables (``pool.csv``, ``quotas.csv``,
+``panels.csv``, ``probabilities.csv``, ``report.json``; for a replacement also ``members.csv``
+and ``original_quotas.csv``), ``draw.json``, a ``README.txt`` and ``SHA256SUMS`` (the
+``sha256sum`` lines of every other file, for ``sha256sum -c SHA256SUMS``). Ids are
+pseudonyms; no name, address or contact is in it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sortition.audit.commitment import COMMITTED, REPLACEMENT_FILES, Commitment, Draw, sha256
+from sortition.audit.rules import check_files
+
+README = """Audit bundle of a transparent citizens' jury lottery (Kleroterion).
+
+commitment.json was published before the draw; its SHA-256 is the commitment hash.
+It holds the SHA-256 of pool.csv, quotas.csv, panels.csv, probabilities.csv and report.json.
+draw.json holds the randomness and the derivation of the panel number:
+  printf '%s' '<commitment hash>:<normalised randomness>' | sha256sum
+  python3 -c "print(int('<that digest>', 16) % <panels> + 1)"
+Check every file:   sha256sum -c SHA256SUMS
+Check everything:   sortition verify bundle.zip
+Ids are pseudonyms. See docs/transparent-lottery.md of Kleroterion for every step.
+"""
+
+# What a damaged zip can raise while being opened or read (a wrong CRC is BadZipFile).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    UnicodeDecodeError,
+)
+
+# Zip entries get one fixed time, so the same files always give the same bundle bytes.
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+def make_bundle(commitment: Commitment, result: Draw) -> bytes:
+    """The zip of every public file of the lottery and its draw."""
+    files = {
+        **{n: d for n, d in commitment.files.items()},
+        "draw.json": result.record,
+        "README.txt": README.encode(),
+    }
+    sums = "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items()))
+    files["SHA256SUMS"] = sums.encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """What :func:`verify_bundle` found: ``problems`` (each names the file and what does not
+    hold; empty: everything holds) and ``notes`` (facts worth knowing that are no failure,
+    such as a different software version)."""
+
+    problems: tuple[str, ...]
+    notes: tuple[str, ...]
+    panel: int | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_bundle(source: bytes | str | Path) -> Verification:
+    """Check a bundle (its bytes or its path): every hash, the panel number derived again
+    from the randomness, the selected panel, and that each of the m panels meets the quotas,
+    the size and the household rule (and, for a replacement, that the open quotas follow from
+    the original ones and the seated members)."""
+    problems: list[str] = []
+    files = _unzip(source, problems)
+    if files is None:
+        return Verification(tuple(problems), (), None)
+    notes: list[str] = []
+    _check_sums(files, problems)
+    commitment = _json(files, "commitment.json", problems)
+    record = _json(files, "draw.json", problems)
+    if record is not None and "commitment.json" in files:
+        expected = sha256(files["commitment.json"])
+        if record.get("commitment_sha256") != expected:
+            problems.append(
+                f"draw.json: the commitment hash is {record.get('commitment_sha256')}, "
+                f"commitment.json hashes to {expected}"
+            )
+    if commitment is None:
+        return Verification(tuple(problems), tuple(notes), None)
+    names = (*COMMITTED, *(REPLACEMENT_FILES if commitment.get("replacement") else ()))
+    for name in names:
+        _check_hash(files, commitment, name, problems)
+    panel = check_files(files, commitment, record, problems, notes)
+    return Verification(tuple(problems), tuple(notes), panel)
+
+
+def _unzip(source: bytes | str | Path, problems: list[str]) -> dict[str, bytes] | None:
+    name = "bundle" if isinstance(source, bytes) else str(source)
+    try:
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            files: dict[str, bytes] = {}
+            for entry in archive.namelist():
+                try:
+                    files[entry] = archive.read(entry)
+                except ZIP_ERRORS as error:
+                    problems.append(f"{entry}: cannot be read from the bundle ({error})")
+            return files
+    except ZIP_ERRORS as error:
+        problems.append(f"{name}: not a readable zip file ({error})")
+        return None
+
+
+def _check_sums(files: Mapping[str, bytes], problems: list[str]) -> None:
+    if "SHA256SUMS" not in files:
+        problems.append("SHA256SUMS: missing from the bundle")
+        return
+    listed: dict[str, str] = {}
+    for line in files["SHA256SUMS"].decode("utf-8", "replace").splitlines():
+        digest, _, name = line.partition("  ")
+        listed[name] = digest
+    for name, data in sorted(files.items()):
+        if name == "SHA256SUMS":
+            continue
+        if name not in listed:
+            problems.append(f"{name}: not listed in SHA256SUMS")
+        elif sha256(data) != listed[name]:
+            problems.append(
+                f"SHA256SUMS: its line for {name} says {listed[name]}, "
+                f"the file's SHA-256 is {sha256(data)}"
+            )
+    for name in sorted(set(listed) - set(files)):
+        problems.append(f"{name}: listed in SHA256SUMS but missing from the bundle")
+
+
+def _json(files: Mapping[str, bytes], name: str, problems: list[str]) -> dict[str, object] | None:
+    if name not in files:
+        problems.append(f"{name}: missing from the bundle")
+        return None
+    try:
+        value = json.loads(files[name])
+    except (ValueError, UnicodeDecodeError) as error:
+        problems.append(f"{name}: not valid JSON ({error})")
+        return None
+    if not isinstance(value, dict):
+        problems.append(f"{name}: not a JSON object")
+        return None
+    return value
+
+
+def _check_hash(
+    files: Mapping[str, bytes], commitment: Mapping[str, object], name: str, problems: list[str]
+) -> None:
+    committed = commitment.get("sha256")
+    expected = committed.get(name) if isinstance(committed, dict) else None
+    if name not in files:
+        problems.append(f"{name}: missing from the bundle")
+    elif expected is None:
+        problems.append(f"commitment.json: holds no SHA-256 for {name}")
+    elif sha256(files[name]) != expected:
+        problems.append(f"{name}: SHA-256 is {sha256(files[name])}, the commitment says {expected}")

@@ -1,0 +1,152 @@
+"""``sortition lottery``: the transparent lottery from two files, ready to be committed.
+
+Writes into OUT the public files (``commitment.json``, ``pool.csv``, ``quotas.csv``,
+``panels.csv``, ``probabilities.csv``, ``report.json``; ids are pseudonyms unless
+``--keep-ids``) and the private ``pseudonyms.csv`` (id,pseudonym). Publish the commitment
+hash it prints, then run ``sortition draw``.
+
+Exit codes as ``sortition select``: 0 done, 1 problems in the input files, 2 wrong command
+line, 3 the quotas cannot be met, 4 the solver gave up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sortition.audit import commit
+from sortition.audit.commitment import COMMITTED, REPLACEMENT_FILES
+from sortition.cli import main
+from sortition.cli.select import (
+    EXIT_INFEASIBLE,
+    EXIT_SOLVER,
+    _fail,
+    _failure,
+    _inputs,
+    _load,
+    _progress,
+    _write_report,
+)
+from sortition.errors import InfeasibleQuotas, SolverError
+from sortition.result import Algorithm
+from sortition.solver.highs import MipSolver
+from sortition.transparent import DEFAULT_PANELS, TransparentLottery, transparent_lottery
+
+PRIVATE = ("pseudonyms.csv", "draw.json", "selected.csv", "bundle.zip")
+
+
+@main.command("lottery")
+@_inputs
+@click.option(
+    "--panels",
+    type=click.IntRange(min=1),
+    default=DEFAULT_PANELS,
+    show_default=True,
+    help="How many equally likely panels the lottery is rounded to.",
+)
+@click.option(
+    "--algorithm",
+    type=click.Choice([a.value for a in Algorithm]),
+    default=Algorithm.LEXIMIN.value,
+    show_default=True,
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), help="Seed of the computation (default: random)."
+)
+@click.option(
+    "--mip-solver",
+    type=click.Choice([s.value for s in MipSolver], case_sensitive=False),
+    default=MipSolver.HIGHS.value,
+    show_default=True,
+    envvar="KLEROTERION_MIP_SOLVER",
+    show_envvar=True,
+)
+@click.option(
+    "--rounding-time-limit",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds for the rounding program; then the best rounding found is used.",
+)
+@click.option(
+    "--randomness-source",
+    default="not stated",
+    show_default=True,
+    help="The announced source of the randomness, e.g. 'three dice rolled at the public "
+    "meeting of 12 March'; it is part of the commitment.",
+)
+@click.option(
+    "--keep-ids",
+    is_flag=True,
+    help="Publish the ids as they are (only when they are pseudonyms already).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the commitment and its files.",
+)
+def lottery(
+    people: Path,
+    quotas: Path,
+    k: int,
+    id_column: str | None,
+    address_columns: str,
+    time_limit: float | None,
+    panels: int,
+    algorithm: str,
+    seed: int | None,
+    mip_solver: str,
+    rounding_time_limit: float,
+    randomness_source: str,
+    keep_ids: bool,
+    out: Path,
+) -> None:
+    """Round the fair lottery of a panel of K from PEOPLE meeting QUOTAS to PANELS equally
+    likely panels and write the commitment to OUT."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("commitment.json", *COMMITTED, *REPLACEMENT_FILES, *PRIVATE):
+        (out / name).unlink(missing_ok=True)  # never a mix of two runs
+    loaded, read = _load(people, quotas, id_column, address_columns, out=out)
+    settings = {"k": k, "panels": panels, "n": len(loaded.pool), "algorithm": algorithm}
+    try:
+        with _progress() as progress:
+            result = transparent_lottery(
+                loaded.pool,
+                read,
+                k,
+                panels=panels,
+                algorithm=algorithm,
+                seed=seed,
+                time_limit=time_limit,
+                rounding_time_limit=rounding_time_limit,
+                progress=progress,
+                mip_solver=mip_solver,
+            )
+    except InfeasibleQuotas as error:
+        _write_report(out, {**settings, **_failure(error)})
+        _fail(str(error), EXIT_INFEASIBLE)
+    except SolverError as error:
+        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
+        _fail(str(error), EXIT_SOLVER)
+    _commit(result, out, randomness_source=randomness_source, keep_ids=keep_ids)
+
+
+def _commit(
+    result: TransparentLottery, out: Path, *, randomness_source: str, keep_ids: bool
+) -> None:
+    ids = [p.id for p in result.pool]
+    commitment = commit(
+        result,
+        randomness_source=randomness_source,
+        pseudonyms={pid: pid for pid in ids} if keep_ids else None,
+    )
+    commitment.save(out)
+    report = result.report
+    click.echo(
+        f"{report.panels} panels of {report.k} from {report.n} volunteers ({report.method}); "
+        f"largest loss of a probability {report.max_loss:.4f} (k/m = {report.bound:.4f}); "
+        f"files in {out}"
+    )
+    click.echo(f"Commitment hash (publish it before the draw): {commitment.sha256}")
