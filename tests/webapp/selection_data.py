@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.webapp.replies_data import make_invitations, make_jury
 from tests.webapp.staff_data import make_user
 from webapp.extensions import db
-from webapp.models import JuryMembership, PopulationTarget, Reply, Role
+from webapp.models import Draw, JuryMembership, PopulationTarget, Reply, Role
 
 BIRTH_YEARS = (2004, 1990, 1975, 1950)  # one per default age band in 2026 and the years after
 TARGETS = [
@@ -71,3 +74,37 @@ def meets_district_quotas(districts: list[str | None]) -> bool:
     """Six seats: Centro (34%) 2 or 3, Norte and Sur (33%) 1 or 2 each."""
     bounds = {"Centro": (2, 3), "Norte": (1, 2), "Sur": (1, 2)}
     return all(lo <= districts.count(d) <= hi for d, (lo, hi) in bounds.items())
+
+
+SOURCE = "Three dice rolled at the public meeting"
+
+
+def start_selection(client: FlaskClient, jury_id: int, *, panels: int = 100) -> TestResponse:
+    """Start the selection (runs at once in the tests' immediate mode)."""
+    return client.post(
+        f"/staff/juries/{jury_id}/selection/start", data={"source": SOURCE, "panels": panels}
+    )
+
+
+def enter_randomness(client: FlaskClient, jury_id: int, draw_id: int, text: str) -> TestResponse:
+    return client.post(
+        f"/staff/juries/{jury_id}/draws/{draw_id}", data={"randomness": text, "checked": "y"}
+    )
+
+
+def latest_draw(app: Flask, jury_id: int) -> int:
+    with app.app_context():
+        found: int = db.session.scalars(
+            sa.select(Draw.id).filter_by(jury_id=jury_id).order_by(Draw.id.desc())
+        ).first()
+        return found
+
+
+def select_and_draw(
+    app: Flask, client: FlaskClient, jury_id: int, randomness: str = "3 1 6"
+) -> int:
+    """The whole first draw: compute and commit, then the randomness. The draw's id."""
+    assert start_selection(client, jury_id).status_code == 302
+    draw_id = latest_draw(app, jury_id)
+    assert enter_randomness(client, jury_id, draw_id, randomness).status_code == 302
+    return draw_id

@@ -12,19 +12,28 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import make_app
-from tests.webapp.selection_data import SelectionWorld, build_selection_world, meets_district_quotas
+from tests.webapp.selection_data import (
+    SOURCE,
+    SelectionWorld,
+    build_selection_world,
+    enter_randomness,
+    meets_district_quotas,
+    select_and_draw,
+)
 from tests.webapp.staff_data import log_in_as
 from tests.webapp.test_replies_staff import smtp_sink  # noqa: F401  (a fixture)
 from webapp.extensions import db
-from webapp.models import JobStatus, Jury, Member, MemberCall, MemberStatus, SelectionJob
+from webapp.models import JobStatus, Jury, Member, MemberCall, MemberStatus, Reply, SelectionJob
 from webapp.models.members import SEATED
+
+START = {"source": SOURCE, "panels": 100}
 
 
 def _drawn(app: Flask) -> tuple[SelectionWorld, FlaskClient]:
     world = build_selection_world(app)
     client = app.test_client()
     log_in_as(client, world.organiser)
-    assert client.post(f"/staff/juries/{world.jury_id}/selection/start").status_code == 302
+    select_and_draw(app, client, world.jury_id)
     return world, client
 
 
@@ -57,8 +66,10 @@ def test_a_member_confirms_or_declines_with_the_code(app: Flask) -> None:
     assert second in _by_status(app, world.jury_id, MemberStatus.DECLINED)
     wrong = _confirm(resident, "ABCD-EFGH-JKMN-P", "confirm")
     assert "Your code:" in wrong and "Please check your answers" in wrong
-    alternate = _by_status(app, world.jury_id, MemberStatus.ALTERNATE)[0]
-    assert "nobody drawn" in _confirm(resident, world.codes[alternate], "confirm")
+    not_drawn = sorted(
+        set(world.codes) - set(_by_status(app, world.jury_id, MemberStatus.SELECTED))
+    )
+    assert "nobody drawn" in _confirm(resident, world.codes[not_drawn[0]], "confirm")
     missing = resident.post("/confirm", data={"code": world.codes[first]})
     assert "Choose yes or no." in missing.data.decode()
 
@@ -110,11 +121,12 @@ def test_declines_and_withdrawals_are_replaced_keeping_the_quotas(app: Flask) ->
     assert "Only a confirmed member" in client.get(again.location).data.decode()
     overview = client.get(f"/staff/juries/{world.jury_id}/selection").data.decode()
     assert "2 seats are open" in overview
-    replaced = client.post(f"/staff/juries/{world.jury_id}/selection/replace")
+    replaced = client.post(f"/staff/juries/{world.jury_id}/selection/replace", data=START)
     assert replaced.status_code == 302
     job = _last_job(app)
     assert job.kind == "replacement" and job.status == JobStatus.DONE
-    assert len(job.result["panel"]) == 2
+    assert job.result["report"]["k"] == 2
+    enter_randomness(client, world.jury_id, job.result["draw_id"], "6 6 1")
     with app.app_context():
         seated = db.session.scalars(
             sa.select(Member).where(Member.jury_id == world.jury_id, Member.status.in_(SEATED))
@@ -125,7 +137,7 @@ def test_declines_and_withdrawals_are_replaced_keeping_the_quotas(app: Flask) ->
     assert len(seated) == 6 and genders == ["female"] * 3 + ["male"] * 3
     assert meets_district_quotas(districts)
     assert selected[0] not in refs  # who declined is not drawn again
-    none_open = client.post(f"/staff/juries/{world.jury_id}/selection/replace")
+    none_open = client.post(f"/staff/juries/{world.jury_id}/selection/replace", data=START)
     assert "No seat is open" in client.get(none_open.location).data.decode()
 
 
@@ -137,32 +149,28 @@ def _last_job(app: Flask) -> SelectionJob:
 def test_an_impossible_replacement_offers_the_nearest_relaxation(app: Flask) -> None:
     world, client = _drawn(app)
     with app.app_context():
-        women = db.session.scalars(
-            sa.select(Member)
-            .filter_by(jury_id=world.jury_id, status=MemberStatus.SELECTED)
-            .join(Member.reply)
-            .where(sa.text("replies.gender = 'female'"))
-        ).all()
-        women[0].status = MemberStatus.DECLINED
-        # Nobody else is left to draw but men: every other woman is now drawn.
-        for m in db.session.scalars(
-            sa.select(Member).filter_by(jury_id=world.jury_id, status=MemberStatus.ALTERNATE)
-        ):
-            if m.reply.gender == "female":
-                m.status = MemberStatus.DECLINED
+        seated = db.session.scalars(sa.select(Member).filter_by(jury_id=world.jury_id)).all()
+        next(m for m in seated if m.reply.gender == "female").status = MemberStatus.DECLINED
+        # Every other woman said no too: only men are left to draw.
+        taken = {m.reply_id for m in seated}
+        for reply in db.session.scalars(sa.select(Reply).filter_by(jury_id=world.jury_id)):
+            if reply.gender == "female" and reply.id not in taken:
+                db.session.add(
+                    Member(jury_id=world.jury_id, reply_id=reply.id, status=MemberStatus.DECLINED)
+                )
         db.session.commit()
-    failed = client.post(f"/staff/juries/{world.jury_id}/selection/replace")
+    url = f"/staff/juries/{world.jury_id}/selection/replace"
+    failed = client.post(url, data=START)
     job = _last_job(app)
     assert job.status == JobStatus.FAILED and job.error["kind"] == "infeasible"
     page = client.get(failed.location).data.decode()
-    assert "gender F: the minimum of 1 cannot be met; 0 can (1 short)." in page
-    relaxed = client.post(
-        f"/staff/juries/{world.jury_id}/selection/replace", data={"job": str(job.id)}
-    )
+    assert "gender F: the minimum of 3 cannot be met; 2 can (1 short)." in page
+    relaxed = client.post(url, data={**START, "job": str(job.id)})
     job = _last_job(app)
     assert job.status == JobStatus.DONE, job.error
-    assert job.parameters["relax"][0]["suggested"] == 0
-    assert "Done: 1 seats drawn" in client.get(relaxed.location).data.decode()
+    assert {r["value"] for r in job.parameters["relax"]} >= {"F"}
+    assert "panels of 1 from" in client.get(relaxed.location).data.decode()
+    assert client.post(url, data={**START, "job": "x"}).status_code == 400
 
 
 def test_outcome_mails_go_out_once_in_the_residents_language(
@@ -179,7 +187,7 @@ def test_outcome_mails_go_out_once_in_the_residents_language(
     url = f"/staff/juries/{world.jury_id}/members/letters"
     assert client.post(url).status_code == 302
     messages = smtp_sink.messages  # type: ignore[attr-defined]
-    assert len(messages) == 24  # 6 members and 18 alternates; nobody else volunteered
+    assert len(messages) == 24  # 6 members and the 18 volunteers not drawn
     dutch = next(m for m in messages if "To: v0@example.org" in m)  # reply 0 was in Dutch
     assert "Subject:" in dutch and "R" in dutch
     assert all(code not in "".join(messages) for code in world.codes.values())
@@ -202,7 +210,7 @@ def test_a_renewed_jury_leaves_out_last_years_members(app: Flask) -> None:
     page = client.get(f"/staff/juries/{later.jury_id}/selection").data.decode()
     # Same register ids and years of birth: the six who served last year are left out.
     assert "6 of them served in an earlier year" in page
-    assert client.post(f"/staff/juries/{later.jury_id}/selection/start").status_code == 302
+    select_and_draw(app, client, later.jury_id)
     drawn = _by_status(app, later.jury_id, MemberStatus.SELECTED)
     number = {ref.split("-")[1] for ref in served}
     assert not number & {ref.split("-")[1] for ref in drawn}

@@ -6,11 +6,17 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.webapp.selection_data import build_selection_world, meets_district_quotas
+from tests.webapp.selection_data import (
+    SOURCE,
+    build_selection_world,
+    enter_randomness,
+    meets_district_quotas,
+    start_selection,
+)
 from tests.webapp.staff_data import log_in_as
 from webapp import tasks
 from webapp.extensions import db
-from webapp.models import JobStatus, Member, MemberStatus, PopulationTarget, SelectionJob
+from webapp.models import Draw, JobStatus, Member, MemberStatus, PopulationTarget, SelectionJob
 from webapp.selection import runner, services
 
 
@@ -33,23 +39,27 @@ def _client(app: Flask, user: int) -> FlaskClient:
     return client
 
 
-def test_the_selection_runs_as_a_job_and_seats_the_members(app: Flask) -> None:
+def test_the_selection_runs_as_a_job_and_commits_to_a_lottery(app: Flask) -> None:
     world = build_selection_world(app)
     client = _client(app, world.organiser)
     page = client.get(f"/staff/juries/{world.jury_id}/selection").data.decode()
     assert "24 volunteers can be drawn for 6 seats." in page
-    started = client.post(f"/staff/juries/{world.jury_id}/selection/start")
+    started = start_selection(client, world.jury_id)
     assert started.status_code == 302
     (job,) = _jobs(app)
     assert started.location.endswith(f"/selection/jobs/{job.id}")
     assert job.status == JobStatus.DONE and job.progress == 1.0 and job.attempts == 1
-    members = _members(app, world.jury_id)
-    assert len(members["selected"]) == 6
-    assert len(members["alternate"]) == 18  # everyone else, in rank order
+    assert job.parameters == {"source": SOURCE, "panels": 100}
+    assert job.result["report"]["panels"] == 100 and job.result["report"]["k"] == 6
+    assert _members(app, world.jury_id) == {}  # nobody is drawn before the randomness
     page = client.get(started.location).data.decode()
-    assert "Done: 6 seats drawn from 24 volunteers." in page
+    assert "Done: a lottery of 100 equally likely panels of 6 from 24 volunteers." in page
+    assert f"/draws/{job.result['draw_id']}" in page
     status = client.get(f"{started.location}/status").get_json()
     assert status["status"] == "done" and status["finished"] is True
+    enter_randomness(client, world.jury_id, job.result["draw_id"], "4 4 2")
+    members = _members(app, world.jury_id)
+    assert len(members["selected"]) == 6
     # The panel meets the quotas: three women and three men, the districts by their share.
     with app.app_context():
         rows = db.session.scalars(
@@ -60,9 +70,21 @@ def test_the_selection_runs_as_a_job_and_seats_the_members(app: Flask) -> None:
     assert genders == ["female"] * 3 + ["male"] * 3
     assert meets_district_quotas(districts)
     # A second selection is refused: the jury has its members.
-    again = client.post(f"/staff/juries/{world.jury_id}/selection/start", follow_redirects=True)
-    assert "has its members already" in again.data.decode()
+    again = start_selection(client, world.jury_id)
+    assert "has its members already" in client.get(again.location).data.decode()
     assert len(_jobs(app)) == 1
+
+
+def test_the_source_of_randomness_must_be_announced(app: Flask) -> None:
+    world = build_selection_world(app)
+    client = _client(app, world.organiser)
+    url = f"/staff/juries/{world.jury_id}/selection/start"
+    page = client.post(url, data={"source": " ", "panels": "many"}).data.decode()
+    assert "Say where the randomness will come from." in page
+    assert "Not a valid integer value" in page
+    page = client.post(url, data={"source": SOURCE, "panels": 5}).data.decode()
+    assert "Between 10 and 10,000." in page
+    assert _jobs(app) == []
 
 
 def test_infeasible_quotas_name_the_quota(app: Flask) -> None:
@@ -72,7 +94,7 @@ def test_infeasible_quotas_name_the_quota(app: Flask) -> None:
         target.percent = 90  # 5.4 of 6: at least 5 women, but the men's quota needs 3
         db.session.commit()
     client = _client(app, world.organiser)
-    started = client.post(f"/staff/juries/{world.jury_id}/selection/start")
+    started = start_selection(client, world.jury_id)
     (job,) = _jobs(app)
     assert job.status == JobStatus.FAILED and job.error["kind"] == "infeasible"
     page = client.get(started.location).data.decode()
@@ -85,8 +107,8 @@ def test_a_double_start_makes_one_job_and_a_queued_job_can_be_cancelled(app: Fla
     world = build_selection_world(app)
     app.extensions["huey"].immediate = False  # the job waits for a worker
     client = _client(app, world.organiser)
-    first = client.post(f"/staff/juries/{world.jury_id}/selection/start")
-    second = client.post(f"/staff/juries/{world.jury_id}/selection/start")
+    first = start_selection(client, world.jury_id)
+    second = start_selection(client, world.jury_id)
     assert first.location == second.location
     (job,) = _jobs(app)
     assert job.status == JobStatus.QUEUED
@@ -129,7 +151,12 @@ def test_a_job_whose_worker_died_runs_again_then_fails(app: Flask) -> None:
     dead = f"{services.socket.gethostname()}:999999999"
     with app.app_context():
         job = SelectionJob(
-            jury_id=world.jury_id, status=JobStatus.RUNNING, worker=dead, attempts=1, message=""
+            jury_id=world.jury_id,
+            status=JobStatus.RUNNING,
+            worker=dead,
+            attempts=1,
+            message="",
+            parameters={"source": SOURCE, "panels": 100},
         )
         db.session.add(job)
         db.session.commit()
@@ -138,7 +165,7 @@ def test_a_job_whose_worker_died_runs_again_then_fails(app: Flask) -> None:
     (job,) = _jobs(app)
     assert job.status == JobStatus.DONE and job.attempts == 2
     with app.app_context():
-        db.session.execute(sa.delete(Member))
+        db.session.execute(sa.delete(Draw))
         again = db.session.get(SelectionJob, job_id)
         again.status, again.worker, again.result = JobStatus.RUNNING, dead, None
         db.session.commit()
@@ -154,7 +181,7 @@ def test_another_jurys_job_is_not_found(app: Flask) -> None:
     world = build_selection_world(app)
     other = build_selection_world(app, slug="other-jury")
     client = _client(app, world.organiser)
-    client.post(f"/staff/juries/{world.jury_id}/selection/start")
+    start_selection(client, world.jury_id)
     (job,) = _jobs(app)
     log_in_as(client, other.organiser)
     url = f"/staff/juries/{other.jury_id}/selection/jobs/{job.id}"

@@ -6,8 +6,10 @@
   seeded invitation draw (stage 1).
 - :mod:`webapp.lottery.letters`: reply codes, the invitation rows, the printer's CSV and the
   letters PDF.
-- :mod:`webapp.lottery.selection`: the LEXIMIN selection (stage 2) with its progress, and the
-  quotas of the seats left open for a replacement draw.
+- :mod:`webapp.lottery.selection`: stage 2's inputs (volunteers, quotas), its errors and the
+  relaxation of quotas the organiser accepts.
+- :mod:`webapp.lottery.transparent`: the transparent lottery (LEXIMIN rounded to m panels) and
+  its commitment, the replacement lottery, the draw from public randomness, the audit bundle.
 
 Views never import the library; services call these functions with plain values and get plain
 values (or the library's frozen types) back. No web module other than this package imports
@@ -29,40 +31,45 @@ from webapp.lottery.register import (
     read_columns,
     read_register_file,
 )
-from webapp.lottery.selection import (
-    Infeasible,
-    OpenQuota,
-    QuotaLike,
-    SelectionFailed,
-    open_seat_quotas,
-    relax,
-    select,
+from webapp.lottery.selection import Infeasible, QuotaLike, SelectionFailed, relax
+from webapp.lottery.transparent import (
+    Committed,
+    Drawn,
+    bundle,
+    compute,
+    compute_replacement,
+    draw_panel,
+    verify,
 )
 
 __all__ = [
     "CategoryMapping",
+    "Committed",
+    "Drawn",
     "Infeasible",
     "InputErrors",
     "InputProblem",
-    "OpenQuota",
     "QuotaLike",
     "RegisterColumns",
     "SelectionFailed",
     "age_band",
     "allocation_preview",
     "band_labels",
+    "bundle",
     "category_counts",
     "category_mapping",
+    "compute",
+    "compute_replacement",
     "draw",
+    "draw_panel",
     "invitation_rows",
     "new_code",
     "new_seed",
-    "open_seat_quotas",
     "parse_weights",
     "read_columns",
     "read_register_file",
     "relax",
-    "select",
+    "verify",
     "write_letters_pdf",
     "write_printer_csv",
 ]

@@ -1,28 +1,15 @@
-"""The selection (stage 2) for the web app: plain rows in, plain data out.
-
-The job hands over the volunteers as ``(id, features)`` and the quotas as
-``(category, value, min, max)`` rows; it gets back a JSON-ready dict. Infeasible quotas come
-back as :class:`Infeasible`, whose ``relaxations`` name the quota, the bound and the nearest
-value that works.
-"""
+"""Stage 2's inputs and errors for the web app: volunteers as ``(id, features)`` and quotas as
+``(category, value, min, max)`` rows become the library's types; infeasible quotas come back as
+:class:`Infeasible`, whose ``relaxations`` name the quota, the bound and the nearest value that
+works; :func:`relax` puts the suggested bounds in."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sortition import (
-    InfeasibleQuotas,
-    Person,
-    Pool,
-    Quota,
-    Quotas,
-    SolverError,
-    select_panel,
-)
-
-Progress = Callable[[str, float | None], None]
+from sortition import InfeasibleQuotas, Person, Pool, Quota, Quotas
 
 
 class Volunteer(Protocol):
@@ -72,41 +59,6 @@ def to_quotas(rows: Iterable[QuotaLike]) -> Quotas:
     return Quotas(tuple(Quota(r.category, r.value, r.min, r.max) for r in rows))
 
 
-def select(
-    people: Sequence[Volunteer],
-    quotas: Sequence[QuotaLike],
-    k: int,
-    *,
-    progress: Progress,
-    seed: int | None = None,
-    time_limit: float | None = None,
-) -> dict[str, Any]:
-    """Run the LEXIMIN selection: ``{"panel", "alternates", "probabilities", "report"}``.
-
-    Raises :class:`Infeasible` or :class:`SelectionFailed`; whatever ``progress`` raises (a
-    cancellation) goes through unchanged.
-    """
-    try:
-        result = select_panel(
-            to_pool(people),
-            to_quotas(quotas),
-            k,
-            seed=seed,
-            time_limit=time_limit,
-            progress=progress,
-        )
-    except InfeasibleQuotas as exc:
-        raise infeasible(exc) from exc
-    except SolverError as exc:
-        raise SelectionFailed(str(exc)) from exc
-    return {
-        "panel": list(result.panel),
-        "alternates": list(result.alternates),
-        "probabilities": dict(result.probabilities),
-        "report": result.report.as_dict(),
-    }
-
-
 def infeasible(exc: InfeasibleQuotas) -> Infeasible:
     return Infeasible(
         lines=tuple(str(p) for p in exc.problems),
@@ -124,38 +76,18 @@ def infeasible(exc: InfeasibleQuotas) -> Infeasible:
 
 
 @dataclass(frozen=True, slots=True)
-class OpenQuota:
+class QuotaRow:
     category: str
     value: str
     min: int
     max: int
 
 
-def open_seat_quotas(
-    quotas: Sequence[QuotaLike], seated: Sequence[Mapping[str, str | None]], *, seats: int
-) -> list[OpenQuota]:
-    """The quotas for the seats left open, given the features of the members who keep
-    their seats: each bound less the members who already count towards it (never below 0,
-    never above the open seats)."""
-    rows = []
-    for q in quotas:
-        taken = sum(1 for features in seated if features.get(q.category) == q.value)
-        rows.append(
-            OpenQuota(
-                q.category,
-                q.value,
-                min(seats, max(0, q.min - taken)),
-                min(seats, max(0, q.max - taken)),
-            )
-        )
-    return rows
-
-
-def relax(quotas: Sequence[OpenQuota], relaxations: Iterable[Mapping[str, Any]]) -> list[OpenQuota]:
+def relax(quotas: Sequence[QuotaLike], relaxations: Iterable[Mapping[str, Any]]) -> list[QuotaRow]:
     """``quotas`` with the engine's suggested bounds put in (as accepted by the organiser)."""
     changed = {(r["category"], r["value"], r["bound"]): int(r["suggested"]) for r in relaxations}
     return [
-        OpenQuota(
+        QuotaRow(
             q.category,
             q.value,
             changed.get((q.category, q.value, "min"), q.min),

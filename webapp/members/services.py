@@ -17,13 +17,13 @@ from webapp.database import changed_rows
 from webapp.extensions import db
 from webapp.models import (
     CallOutcome,
+    Draw,
     Invitation,
     Jury,
     Member,
     MemberCall,
     MemberStatus,
     Reply,
-    SelectionJob,
     User,
 )
 from webapp.models.members import SEATED
@@ -51,43 +51,22 @@ def _reply_ids(jury: Jury, references: Iterable[str]) -> dict[str, int]:
     return {ref: reply_id for ref, reply_id in rows}
 
 
-def seat_panel(
-    jury: Jury, job: SelectionJob, panel: Sequence[str], alternates: Sequence[str]
-) -> None:
-    """The drawn panel becomes members (selected), the alternates follow in rank order."""
-    ids = _reply_ids(jury, [*panel, *alternates])
-    for ref in panel:
-        db.session.add(
-            Member(jury_id=jury.id, reply_id=ids[ref], job_id=job.id, status=MemberStatus.SELECTED)
-        )
-    for rank, ref in enumerate(alternates, start=1):
-        db.session.add(
-            Member(
-                jury_id=jury.id,
-                reply_id=ids[ref],
-                job_id=job.id,
-                status=MemberStatus.ALTERNATE,
-                alternate_rank=rank,
-            )
-        )
-    db.session.flush()
-
-
-def seat_replacements(jury: Jury, job: SelectionJob, panel: Sequence[str]) -> None:
-    """The replacement draw's panel takes the open seats (alternates among them move up)."""
-    ids = _reply_ids(jury, panel)
+def seat(jury: Jury, draw: Draw, references: Sequence[str]) -> None:
+    """The drawn panel takes its seats: new members, or (alternates among them) moved up."""
+    ids = _reply_ids(jury, references)
     existing = {
         m.reply_id: m
         for m in db.session.scalars(
             sa.select(Member).where(Member.jury_id == jury.id, Member.reply_id.in_(ids.values()))
         )
     }
-    for ref in panel:
+    for ref in references:
         member = existing.get(ids[ref])
         if member is None:
             member = Member(jury_id=jury.id, reply_id=ids[ref])
             db.session.add(member)
-        member.status, member.job_id, member.alternate_rank = MemberStatus.SELECTED, job.id, None
+        member.status, member.alternate_rank = MemberStatus.SELECTED, None
+        member.draw_id, member.job_id = draw.id, draw.job_id
     db.session.flush()
 
 

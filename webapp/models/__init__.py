@@ -6,13 +6,14 @@ from webapp.models.juries import Jury, Phase, PhaseKind, Sitting
 from webapp.models.members import CallOutcome, Member, MemberCall, MemberStatus
 from webapp.models.population import PopulationTarget
 from webapp.models.replies import Answer, Channel, Gender, Reply, SupportNeed
-from webapp.models.selection import JobKind, JobStatus, SelectionJob
+from webapp.models.selection import Draw, JobKind, JobStatus, SelectionJob
 from webapp.models.users import Role, User
 
 __all__ = [
     "Answer",
     "CallOutcome",
     "Channel",
+    "Draw",
     "Gender",
     "Invitation",
     "InvitationBatch",

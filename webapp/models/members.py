@@ -34,6 +34,7 @@ class Member(db.Model):  # type: ignore[name-defined,misc]
     jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
     reply_id: Mapped[int] = mapped_column(ForeignKey("replies.id", ondelete="CASCADE"), index=True)
     job_id: Mapped[int | None] = mapped_column(ForeignKey("selection_jobs.id", ondelete="SET NULL"))
+    draw_id: Mapped[int | None] = mapped_column(ForeignKey("draws.id", ondelete="SET NULL"))
     status: Mapped[MemberStatus] = mapped_column(String(20))
     alternate_rank: Mapped[int | None]
     # "code" (the resident on the public page) or "staff" (a call or a letter keyed in).

@@ -70,3 +70,40 @@ class SelectionJob(db.Model):  # type: ignore[name-defined,misc]
     @property
     def active(self) -> bool:
         return self.status in ACTIVE
+
+
+class Draw(db.Model):  # type: ignore[name-defined,misc]
+    """A transparent lottery, committed, then drawn with public randomness.
+
+    ``files`` are the public files of the commitment (name -> text: ``commitment.json``,
+    ``pool.csv``, ``panels.csv``, ...), published on the jury's public page as soon as the
+    lottery is committed; ``pseudonyms`` (reply reference -> published pseudonym) never leave
+    staff pages. ``randomness`` is set once, by a conditional UPDATE: a second entry (a
+    double submit) changes nothing.
+    """
+
+    __tablename__ = "draws"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("selection_jobs.id", ondelete="SET NULL"), unique=True
+    )
+    kind: Mapped[JobKind] = mapped_column(String(20))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("draws.id", ondelete="SET NULL"))
+    commitment_sha256: Mapped[str] = mapped_column(String(64))
+    randomness_source: Mapped[str] = mapped_column(Text)
+    committed_at: Mapped[datetime]
+    panels: Mapped[int]
+    seats: Mapped[int]
+    files: Mapped[dict[str, str]] = mapped_column(JSON)
+    pseudonyms: Mapped[dict[str, str]] = mapped_column(JSON)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    randomness: Mapped[str | None] = mapped_column(Text)
+    drawn_at: Mapped[datetime | None]
+    panel_number: Mapped[int | None]
+    record: Mapped[str | None] = mapped_column(Text)  # draw.json
+
+    @property
+    def drawn(self) -> bool:
+        return self.randomness is not None

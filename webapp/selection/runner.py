@@ -1,5 +1,6 @@
-"""The worker's side of a selection job: claim it, compute, store the outcome (one commit),
-with the solver's progress written to the job row as it comes."""
+"""The worker's side of a selection job: claim it, compute the transparent lottery and its
+commitment, store the outcome (one commit), with the solver's progress written to the job row
+as it comes."""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ from flask import current_app
 
 from webapp import lottery, tasks
 from webapp.extensions import db
-from webapp.members import services as members
 from webapp.models import JobKind, JobStatus, Jury, SelectionJob
-from webapp.selection import services
+from webapp.selection import draws, services
 from webapp.selection.inputs import selection_inputs
 
 # Progress is written at most this often (seconds): the solver may report many times a second.
@@ -54,74 +54,77 @@ class Reporter:
 
 @tasks.task
 def run_selection(job_id: int) -> None:
-    """Run one selection job (a task of the queue). A job that is not queued (cancelled,
-    or taken by another run) is left alone."""
+    """Run one selection job (a task of the queue): compute the transparent lottery and
+    commit to it. A job that is not queued (cancelled, or taken by another run) is left
+    alone."""
     if not services.claim(job_id):
         return
     job = db.session.get_one(SelectionJob, job_id)
     jury = db.session.get_one(Jury, job.jury_id)
     log = current_app.logger
     log.info("selection job %s of jury %s started (attempt %s)", job.id, jury.id, job.attempts)
-    outcome, result = JobStatus.FAILED, None
+    outcome, committed = JobStatus.FAILED, None
     error: dict[str, Any] | None = None
     try:
-        inputs = selection_inputs(jury, job.kind, job.parameters)
-        if inputs.seats <= 0:
-            error = {"kind": "no_open_seats"}
-        else:
-            result = lottery.select(
-                inputs.people,
-                inputs.quotas,
-                inputs.seats,
-                progress=Reporter(job.id),
-                time_limit=float(current_app.config["JOB_TIME_LIMIT"]),
-            )
-            outcome = JobStatus.DONE
+        committed = _compute(jury, job)
+        outcome = JobStatus.DONE
     except Cancelled:
         outcome = JobStatus.CANCELLED
     except lottery.Infeasible as exc:
-        error = {"kind": "infeasible", "seats": inputs.seats, **exc.as_dict()}
+        error = {"kind": "infeasible", **exc.as_dict()}
     except lottery.SelectionFailed as exc:
         error = {"kind": "solver", "message": str(exc)}
     except Exception:
         db.session.rollback()
         log.exception("selection job %s failed", job_id)
         error = {"kind": "crash"}
-    _finish(job_id, outcome, result=result, error=error)
+    _finish(job_id, outcome, committed=committed, error=error)
     log.info("selection job %s ended: %s", job_id, outcome)
+
+
+def _compute(jury: Jury, job: SelectionJob) -> lottery.Committed:
+    inputs = selection_inputs(jury, job.parameters)
+    options: dict[str, Any] = {
+        "panels": int(job.parameters.get("panels", draws.DEFAULT_PANELS)),
+        "source": str(job.parameters["source"]),
+        "time_limit": float(current_app.config["JOB_TIME_LIMIT"]),
+    }
+    if job.kind == JobKind.SELECTION:
+        return lottery.compute(
+            inputs.people, inputs.quotas, jury.panel_size, progress=Reporter(job.id), **options
+        )
+    # The library's replacement lottery reports no progress: the bar waits, the heartbeat
+    # comes from the claim.
+    return lottery.compute_replacement(
+        inputs.people,
+        inputs.quotas,
+        jury.panel_size,
+        members=inputs.members,
+        exclude=inputs.exclude,
+        previous=draws.last_commitment(jury),
+        **options,
+    )
 
 
 def _finish(
     job_id: int,
     outcome: JobStatus,
     *,
-    result: dict[str, Any] | None,
+    committed: lottery.Committed | None,
     error: dict[str, Any] | None,
 ) -> None:
-    """Store the outcome and, when done, seat the members: one commit."""
+    """Store the outcome and, when done, the committed lottery: one commit. A cancel that
+    came while the solver had nothing to report wins over the result."""
     job = db.session.get_one(SelectionJob, job_id)
     db.session.refresh(job)
+    if job.cancel_requested and outcome == JobStatus.DONE:
+        outcome, committed = JobStatus.CANCELLED, None
     job.status, job.finished_at, job.error = outcome, services.now(), error
-    if result is not None:
-        job.result = _json_safe(result)
+    if committed is not None:
+        draw = draws.create(job, committed)
+        job.result = {"draw_id": draw.id, "report": draws.json_safe(committed.report)}
         job.progress = 1.0
-        jury = db.session.get_one(Jury, job.jury_id)
-        if job.kind == JobKind.REPLACEMENT:
-            members.seat_replacements(jury, job, result["panel"])
-        else:
-            members.seat_panel(jury, job, result["panel"], result["alternates"])
     db.session.commit()
-
-
-def _json_safe(value: Any) -> Any:
-    """NaN and infinities become None (PostgreSQL's JSON refuses them)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
 
 
 @tasks.periodic
