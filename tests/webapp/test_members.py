@@ -189,7 +189,10 @@ def test_outcome_mails_go_out_once_in_the_residents_language(
     messages = smtp_sink.messages  # type: ignore[attr-defined]
     assert len(messages) == 24  # 6 members and the 18 volunteers not drawn
     dutch = next(m for m in messages if "To: v0@example.org" in m)  # reply 0 was in Dutch
-    assert "Subject:" in dutch and "R" in dutch
+    assert "Subject: U bent geloot voor" in dutch or "Subject: De loting voor" in dutch
+    assert "Uw kenmerk is" in dutch
+    spanish = next(m for m in messages if "To: v1@example.org" in m)  # reply 1 in Spanish
+    assert "Ha salido sorteado para" in spanish or "El sorteo de" in spanish
     assert all(code not in "".join(messages) for code in world.codes.values())
     assert client.post(url).status_code == 302
     assert len(messages) == 24  # sent once
