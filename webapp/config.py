@@ -55,6 +55,7 @@ class Defaults:
     TASK_QUEUE_URL: str | None = None
     TASK_QUEUE_IMMEDIATE = False
     WORKER_THREADS = 2
+    WORKER_POLL_SECONDS = 1.0
     # A job marked running whose worker has not reported for this long (on another machine)
     # counts as abandoned; on the same machine a dead worker process is noticed at once.
     JOB_STALE_SECONDS = 900

@@ -135,4 +135,7 @@ def worker_command(threads: int | None) -> None:
     workers = threads or int(current_app.config["WORKER_THREADS"])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
     click.echo(f"Worker: {workers} threads on {type(huey.storage).__name__}")
-    huey.create_consumer(workers=workers, periodic=True).run()
+    # An organiser waits for the selection to start: look for new tasks at least every
+    # WORKER_POLL_SECONDS (huey backs off to 10 s by default).
+    poll = float(current_app.config["WORKER_POLL_SECONDS"])
+    huey.create_consumer(workers=workers, periodic=True, max_delay=poll).run()
