@@ -23,7 +23,7 @@ from tests.conftest import make_app
 from tests.webapp.replies_data import PASSWORD
 from tests.webapp.selection_data import build_selection_world
 from webapp.extensions import db
-from webapp.models import Member, MemberStatus
+from webapp.models import JobStatus, Member, MemberStatus, SelectionJob
 
 pytestmark = pytest.mark.browser
 SECRETS = {"SECRET_KEY": "browser-secret", "CODE_HMAC_KEY": "test-code-key"}
@@ -91,9 +91,8 @@ def _compute_and_draw(page: Any, button: str, dice: str, narrow: bool) -> str:
     page.fill("#panels", "100")
     page.click(f"main form button:has-text('{button}')")
     page.wait_for_url("**/selection/jobs/*")
-    # Queued or running: the bar shows until the page reloads itself with the outcome.
-    if page.locator("#job-progress").count():
-        check_accessibility(page)
+    # Queued or running, the bar shows until the page reloads itself with the outcome (see
+    # test_the_progress_page_follows_the_job for the bar itself).
     page.wait_for_selector("text=Done: a lottery of 100 equally likely panels", timeout=90_000)
     check_accessibility(page)
     if narrow:
@@ -112,7 +111,9 @@ def _compute_and_draw(page: Any, button: str, dice: str, narrow: bool) -> str:
     return str(page.url)
 
 
-@pytest.mark.parametrize("width", [1100, 390])
+# The whole path twice (a minute or more each on a busy machine): the phone-width run is
+# marked slow; the progress page and the resident's answer run at 390 px in every run.
+@pytest.mark.parametrize("width", [1100, pytest.param(390, marks=pytest.mark.slow)])
 def test_an_organiser_draws_the_jury_and_replaces_a_member(
     live_with_worker: LiveServer, browser: Any, tmp_path: Path, width: int
 ) -> None:
@@ -174,4 +175,47 @@ def test_an_organiser_draws_the_jury_and_replaces_a_member(
     check_accessibility(page)
     if narrow:
         _no_sideways_scroll(page)
+    context.close()
+
+
+def test_the_progress_page_follows_the_job(live_server: LiveServer, browser: Any) -> None:
+    """No worker here: the job waits, the test moves it along in the database, and the page
+    (static/js/job-progress.js) follows: bar, message, then the outcome."""
+    app = live_server.app
+    world = build_selection_world(app, slug="progress-jury")
+    with app.app_context():
+        job = SelectionJob(
+            jury_id=world.jury_id,
+            status=JobStatus.QUEUED,
+            message="",
+            parameters={"source": "dice", "panels": 100},
+        )
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/staff/login")
+    page.fill("#email", "organiser@progress-jury.example")
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/staff/")
+    page.goto(f"{live_server.url}/staff/juries/{world.jury_id}/selection/jobs/{job_id}")
+    assert "Waiting for the worker" in page.inner_text("#job-status")
+    check_accessibility(page)
+    _no_sideways_scroll(page)
+
+    def update(**values: Any) -> None:
+        with app.app_context():
+            db.session.execute(
+                sa.update(SelectionJob).where(SelectionJob.id == job_id).values(**values)
+            )
+            db.session.commit()
+
+    update(status=JobStatus.RUNNING, progress=0.4, message="Level 3 of the LEXIMIN profile")
+    page.wait_for_selector("#job-message:has-text('Level 3 of the LEXIMIN profile')")
+    assert page.evaluate("document.getElementById('job-progress').value") == pytest.approx(0.4)
+    update(status=JobStatus.FAILED, error={"kind": "crash"})
+    page.wait_for_selector("text=The computation failed.")
+    check_accessibility(page)
     context.close()
