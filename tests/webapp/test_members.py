@@ -222,3 +222,20 @@ def test_a_renewed_jury_leaves_out_last_years_members(app: Flask) -> None:
 @pytest.mark.parametrize("path", ["/confirm", "/confirm/done"])
 def test_public_member_pages_answer_without_login(client: FlaskClient, path: str) -> None:
     assert client.get(path).status_code in (200, 302)
+
+
+def test_renewing_a_jury_copies_it_and_sets_the_exclusion(app: Flask) -> None:
+    world, client = _drawn(app)
+    url = f"/staff/juries/{world.jury_id}/renew"
+    assert "Renew City Jury for a new year" in client.get(url).data.decode()
+    bad = client.post(url, data={"name": "", "exclusion_years": "-1"}).data.decode()
+    assert "Between 0 and 20." in bad and "This field is required." in bad
+    made = client.post(url, data={"name": "City Jury 2027", "exclusion_years": "2"})
+    assert made.status_code == 302
+    with app.app_context():
+        new = db.session.scalars(sa.select(Jury).filter_by(name="City Jury 2027")).one()
+        old = db.session.get_one(Jury, world.jury_id)
+        assert (new.renews_id, new.exclusion_years, new.panel_size) == (old.id, 2, 6)
+        assert new.slug == "city-jury-2027" and new.declarations == old.declarations
+    assert made.location.endswith(f"/staff/juries/{new.id}")
+    assert client.get(made.location).status_code == 200  # the organiser manages it
