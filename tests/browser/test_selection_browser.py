@@ -9,18 +9,16 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import LiveServer, check_accessibility
+from tests.browser.conftest import LiveServer, check_accessibility, serving
+from tests.browser.test_replies_browser import log_in
 from tests.conftest import make_app
-from tests.webapp.replies_data import PASSWORD
 from tests.webapp.selection_data import build_selection_world
 from webapp.extensions import db
 from webapp.models import JobStatus, Member, MemberStatus, SelectionJob
@@ -56,17 +54,12 @@ def live_with_worker(tmp_path: Path) -> Iterator[LiveServer]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
-    worker.send_signal(signal.SIGINT)
-    worker.wait(timeout=30)
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        with serving(app) as live:
+            yield live
+    finally:
+        worker.send_signal(signal.SIGINT)
+        worker.wait(timeout=30)
 
 
 def _selected(live: LiveServer, jury_id: int) -> list[str]:
@@ -123,11 +116,7 @@ def test_an_organiser_draws_the_jury_and_replaces_a_member(
     context.set_default_timeout(20_000)
     page = context.new_page()
     narrow = width < 500
-    page.goto(f"{live.url}/staff/login")
-    page.fill("#email", "organiser@city-jury.example")
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/staff/")
+    log_in(page, live, "organiser@city-jury.example")
     page.goto(f"{live.url}/staff/juries/{world.jury_id}/pool")
     page.click("text=Next: choose the jury from the volunteers")
     page.wait_for_url("**/selection")
@@ -195,11 +184,7 @@ def test_the_progress_page_follows_the_job(live_server: LiveServer, browser: Any
         job_id = job.id
     context = browser.new_context(viewport={"width": 390, "height": 800}, locale="en-GB")
     page = context.new_page()
-    page.goto(f"{live_server.url}/staff/login")
-    page.fill("#email", "organiser@progress-jury.example")
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/staff/")
+    log_in(page, live_server, "organiser@progress-jury.example")
     page.goto(f"{live_server.url}/staff/juries/{world.jury_id}/selection/jobs/{job_id}")
     assert "Waiting for the worker" in page.inner_text("#job-status")
     check_accessibility(page)

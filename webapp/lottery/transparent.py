@@ -9,7 +9,8 @@ published under.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,6 +55,18 @@ class Drawn:
     derivation: Mapping[str, Any]
 
 
+@contextmanager
+def _engine_errors() -> Iterator[None]:
+    """The library's errors as the web app's: :class:`Infeasible` (which quota, by how much)
+    or :class:`SelectionFailed` (the solver gave up; no seat open; a member left the pool)."""
+    try:
+        yield
+    except InfeasibleQuotas as exc:
+        raise infeasible(exc) from exc
+    except (SolverError, ValueError) as exc:
+        raise SelectionFailed(str(exc)) from exc
+
+
 def _committed(lottery: TransparentLottery, source: str, previous: str | None) -> Committed:
     commitment = commit(lottery, randomness_source=source, previous=previous)
     return Committed(
@@ -76,7 +89,7 @@ def compute(
 ) -> Committed:
     """The LEXIMIN lottery rounded to ``panels`` panels, committed with the announced
     ``source`` of randomness. Raises :class:`Infeasible` or :class:`SelectionFailed`."""
-    try:
+    with _engine_errors():
         lottery = transparent_lottery(
             to_pool(people),
             to_quotas(quotas),
@@ -85,10 +98,6 @@ def compute(
             time_limit=time_limit,
             progress=progress,
         )
-    except InfeasibleQuotas as exc:
-        raise infeasible(exc) from exc
-    except SolverError as exc:
-        raise SelectionFailed(str(exc)) from exc
     return _committed(lottery, source, None)
 
 
@@ -106,7 +115,7 @@ def compute_replacement(
 ) -> Committed:
     """The lottery for the seats of a panel of ``k`` that ``members`` leave open, from the
     volunteers minus ``exclude`` (and the members' housemates), committed like the first."""
-    try:
+    with _engine_errors():
         lottery = replacement_lottery(
             to_pool(people),
             to_quotas(quotas),
@@ -116,12 +125,6 @@ def compute_replacement(
             panels=panels,
             time_limit=time_limit,
         )
-    except InfeasibleQuotas as exc:
-        raise infeasible(exc) from exc
-    except SolverError as exc:
-        raise SelectionFailed(str(exc)) from exc
-    except ValueError as exc:  # no seat open, or a member no longer in the pool
-        raise SelectionFailed(str(exc)) from exc
     return _committed(lottery, source, previous)
 
 
