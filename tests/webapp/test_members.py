@@ -239,3 +239,21 @@ def test_renewing_a_jury_copies_it_and_sets_the_exclusion(app: Flask) -> None:
         assert new.slug == "city-jury-2027" and new.declarations == old.declarations
     assert made.location.endswith(f"/staff/juries/{new.id}")
     assert client.get(made.location).status_code == 200  # the organiser manages it
+
+
+def test_the_confirmation_page_is_rate_limited(tmp_path: Path) -> None:
+    app = make_app(
+        f"sqlite:///{tmp_path / 'limit.sqlite'}",
+        RATELIMIT_ENABLED=True,
+        CODE_ENTRY_RATE_LIMIT="2 per minute",
+    )
+    client = app.test_client()
+    for _try in range(2):
+        assert (
+            client.post("/confirm", data={"code": "WRONG", "answer": "confirm"}).status_code == 200
+        )
+    refused = client.post("/confirm", data={"code": "WRONG", "answer": "confirm"})
+    assert refused.status_code == 429 and "tried too many times" in refused.data.decode()
+    assert client.get("/confirm").status_code == 200  # reading the page is not limited
+    with app.app_context():
+        db.engine.dispose()

@@ -15,7 +15,7 @@ from tests.webapp.selection_data import build_selection_world, latest_draw, star
 from tests.webapp.staff_data import log_in_as
 from webapp.extensions import db
 from webapp.members import services as members
-from webapp.models import Draw, Member, MemberStatus
+from webapp.models import Draw, JobStatus, Member, MemberStatus, SelectionJob
 from webapp.selection import draws
 
 pytestmark = pytest.mark.postgres
@@ -101,3 +101,18 @@ def test_two_randomness_entries_and_two_answers_at_once(pg_app: Flask) -> None:
         statuses = db.session.scalars(sa.select(Member.status)).all()
     assert len(statuses) == 6
     assert set(statuses) <= {MemberStatus.CONFIRMED, MemberStatus.DECLINED}
+
+
+def test_one_active_job_per_jury_is_held_by_the_database(pg_app: Flask) -> None:
+    """Two starts at once both pass the check in Python; the partial unique index lets one
+    of them in (the view then shows the running job)."""
+    world = build_selection_world(pg_app)
+    with pg_app.app_context():
+        db.session.add(SelectionJob(jury_id=world.jury_id, status=JobStatus.RUNNING, message=""))
+        db.session.commit()
+        db.session.add(SelectionJob(jury_id=world.jury_id, status=JobStatus.QUEUED, message=""))
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        db.session.add(SelectionJob(jury_id=world.jury_id, status=JobStatus.DONE, message=""))
+        db.session.commit()  # ended jobs do not count
