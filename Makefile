@@ -80,6 +80,7 @@ bench: install
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[bench]'
 	$(BENCH_VENV)/bin/python benchmarks/selection.py --limit 300
 	$(PY) benchmarks/invitations.py
+	$(PY) benchmarks/lottery.py
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

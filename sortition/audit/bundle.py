@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sortition.audit.chain import check_chain
 from sortition.audit.commitment import COMMITTED, REPLACEMENT_FILES, Commitment, Draw, sha256
 from sortition.audit.rules import check_files
 
@@ -57,11 +58,16 @@ def make_bundle(commitment: Commitment, result: Draw) -> bytes:
     }
     sums = "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items()))
     files["SHA256SUMS"] = sums.encode()
+    return _pack(files)
+
+
+def _pack(files: Mapping[str, bytes]) -> bytes:
+    """The zip of ``files`` in that order: stored (not compressed), one fixed time and mode,
+    so that the same files always give the same bytes, whatever the zlib version."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for name, data in files.items():
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return buffer.getvalue()
@@ -82,15 +88,21 @@ class Verification:
         return not self.problems
 
 
-def verify_bundle(source: bytes | str | Path) -> Verification:
+def verify_bundle(
+    source: bytes | str | Path, *, previous: bytes | str | Path | None = None
+) -> Verification:
     """Check a bundle (its bytes or its path): every hash, the panel number derived again
     from the randomness, the selected panel, and that each of the m panels meets the quotas,
     the size and the household rule (and, for a replacement, that the open quotas follow from
-    the original ones and the seated members)."""
+    the original ones and the seated members). With ``previous`` (the bundle of the draw a
+    replacement follows) that bundle is verified too and the two are compared
+    (:mod:`sortition.audit.chain`)."""
     problems: list[str] = []
-    files = _unzip(source, problems)
-    if files is None:
+    data = _read(source, problems)
+    files = None if data is None else _unzip(data, problems)
+    if data is None or files is None:
         return Verification(tuple(problems), (), None)
+    _check_packing(data, files, problems)
     notes: list[str] = []
     _check_sums(files, problems)
     commitment = _json(files, "commitment.json", problems)
@@ -108,13 +120,39 @@ def verify_bundle(source: bytes | str | Path) -> Verification:
     for name in names:
         _check_hash(files, commitment, name, problems)
     panel = check_files(files, commitment, record, problems, notes)
+    if previous is not None:
+        _check_previous(previous, files, commitment, problems, notes)
     return Verification(tuple(problems), tuple(notes), panel)
 
 
-def _unzip(source: bytes | str | Path, problems: list[str]) -> dict[str, bytes] | None:
-    name = "bundle" if isinstance(source, bytes) else str(source)
+def _check_previous(
+    previous: bytes | str | Path,
+    files: Mapping[str, bytes],
+    commitment: Mapping[str, object],
+    problems: list[str],
+    notes: list[str],
+) -> None:
+    earlier = verify_bundle(previous)
+    problems.extend(f"previous bundle: {p}" for p in earlier.problems)
+    found: list[str] = []
+    data = _read(previous, found)
+    before = None if data is None else _unzip(data, found)
+    if before is not None:
+        check_chain(files, commitment, before, problems, notes)
+
+
+def _read(source: bytes | str | Path, problems: list[str]) -> bytes | None:
+    if isinstance(source, bytes):
+        return source
     try:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        return Path(source).read_bytes()
+    except OSError as error:
+        problems.append(f"{source}: cannot be read ({error.strerror or error})")
+        return None
+
+
+def _unzip(data: bytes, problems: list[str]) -> dict[str, bytes] | None:
+    try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             files: dict[str, bytes] = {}
             for entry in archive.namelist():
@@ -124,8 +162,21 @@ def _unzip(source: bytes | str | Path, problems: list[str]) -> dict[str, bytes] 
                     problems.append(f"{entry}: cannot be read from the bundle ({error})")
             return files
     except ZIP_ERRORS as error:
-        problems.append(f"{name}: not a readable zip file ({error})")
+        problems.append(f"bundle: not a readable zip file ({error})")
         return None
+
+
+def _check_packing(data: bytes, files: Mapping[str, bytes], problems: list[str]) -> None:
+    """A bundle is packed one way only: a change in the zip's own headers shows here."""
+    canonical = _pack(files)
+    if data != canonical:
+        at = next(
+            (i for i, (a, b) in enumerate(zip(data, canonical, strict=False)) if a != b),
+            min(len(data), len(canonical)),
+        )
+        problems.append(
+            f"bundle: not packed as make_bundle packs its files (first difference at byte {at})"
+        )
 
 
 def _check_sums(files: Mapping[str, bytes], problems: list[str]) -> None:

@@ -10,6 +10,7 @@ the randomness exists. :func:`draw` then derives the panel number from the rando
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -29,6 +30,7 @@ from sortition.audit.tables import (
     read_panels,
     to_csv,
 )
+from sortition.model import Pool
 from sortition.transparent import TransparentLottery, household_labels
 
 COMMITMENT_FORMAT = "kleroterion-commitment/1"
@@ -47,11 +49,12 @@ def canonical_json(value: object) -> bytes:
     return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
+@functools.cache
 def software_fingerprint() -> str:
     """SHA-256 over the library's source: the ``sha256sum`` line (``<hash>  <path>``) of every
     ``.py`` file of the ``sortition`` package, paths relative to its parent folder, sorted;
     the same as ``find sortition -name '*.py' | LC_ALL=C sort | xargs sha256sum | sha256sum``
-    run in that folder."""
+    run in that folder. Computed once per process."""
     package = Path(sortition.__file__).resolve().parent
     paths = sorted(p.relative_to(package.parent).as_posix() for p in package.rglob("*.py"))
     lines = "".join(f"{sha256((package.parent / p).read_bytes())}  {p}\n" for p in paths)
@@ -146,7 +149,7 @@ def commit(
         raise ValueError(f"{len(missing)} volunteers have no pseudonym (first: {missing[0]})")
     if len(set(names[p.id] for p in everyone)) != len(everyone):
         raise ValueError("two volunteers share a pseudonym")
-    homes = household_labels(sortition.Pool(tuple(everyone)))
+    homes = household_labels(Pool(tuple(everyone)))
     categories = lottery.quotas.categories
     files = {
         "pool.csv": pool_table(lottery.pool, categories, pseudonyms=names, households=homes),

@@ -44,6 +44,9 @@ def check_files(
     )
     _check_probabilities(files, panels, m, set(features), problems)
     _check_software(commitment, notes)
+    source = str(commitment.get("randomness_source", "")).strip()
+    if source.casefold() in ("", "not stated"):
+        notes.append("commitment.json: no source of randomness was announced")
     if commitment.get("replacement"):
         _check_replacement(files, commitment, quotas, k, homes, problems)
     if record is None:

@@ -11,15 +11,18 @@ line, 3 the quotas cannot be met, 4 the solver gave up.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
-from sortition.audit import commit
+from sortition.audit import Commitment, commit
 from sortition.audit.commitment import COMMITTED, REPLACEMENT_FILES
 from sortition.cli import main
 from sortition.cli.select import (
     EXIT_INFEASIBLE,
+    EXIT_INPUT,
     EXIT_SOLVER,
     _fail,
     _failure,
@@ -29,9 +32,16 @@ from sortition.cli.select import (
     _write_report,
 )
 from sortition.errors import InfeasibleQuotas, SolverError
+from sortition.model import Quotas
 from sortition.result import Algorithm
 from sortition.solver.highs import MipSolver
-from sortition.transparent import DEFAULT_PANELS, TransparentLottery, transparent_lottery
+from sortition.tabular import LoadedPool
+from sortition.transparent import (
+    DEFAULT_PANELS,
+    TransparentLottery,
+    replacement_lottery,
+    transparent_lottery,
+)
 
 PRIVATE = ("pseudonyms.csv", "draw.json", "selected.csv", "bundle.zip")
 
@@ -77,6 +87,23 @@ PRIVATE = ("pseudonyms.csv", "draw.json", "selected.csv", "bundle.zip")
     "meeting of 12 March'; it is part of the commitment.",
 )
 @click.option(
+    "--members",
+    default="",
+    help="Replacement: comma-separated ids of the members who keep their seats; the lottery "
+    "is for the seats left open.",
+)
+@click.option(
+    "--exclude",
+    default="",
+    help="Replacement: comma-separated ids never to draw (those who declined or withdrew).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Replacement: the folder of the draw it follows; its pseudonyms are kept and its "
+    "commitment hash is named in the new commitment.",
+)
+@click.option(
     "--keep-ids",
     is_flag=True,
     help="Publish the ids as they are (only when they are pseudonyms already).",
@@ -100,48 +127,112 @@ def lottery(
     mip_solver: str,
     rounding_time_limit: float,
     randomness_source: str,
+    members: str,
+    exclude: str,
+    previous: Path | None,
     keep_ids: bool,
     out: Path,
 ) -> None:
     """Round the fair lottery of a panel of K from PEOPLE meeting QUOTAS to PANELS equally
-    likely panels and write the commitment to OUT."""
+    likely panels and write the commitment to OUT. With --members (and --exclude,
+    --previous) the lottery fills the seats that members left open."""
+    if previous is not None and previous.resolve() == out.resolve():
+        _fail("--out must be a new folder, not the --previous draw's", EXIT_INPUT)
     out.mkdir(parents=True, exist_ok=True)
     for name in ("commitment.json", *COMMITTED, *REPLACEMENT_FILES, *PRIVATE):
         (out / name).unlink(missing_ok=True)  # never a mix of two runs
     loaded, read = _load(people, quotas, id_column, address_columns, out=out)
     settings = {"k": k, "panels": panels, "n": len(loaded.pool), "algorithm": algorithm}
+    options: dict[str, Any] = {
+        "panels": panels,
+        "algorithm": algorithm,
+        "seed": seed,
+        "time_limit": time_limit,
+        "rounding_time_limit": rounding_time_limit,
+        "mip_solver": mip_solver,
+    }
+    first = _previous(previous, out, settings)
+    result = _compute(
+        loaded,
+        read,
+        k,
+        members=_ids(members),
+        exclude=_ids(exclude),
+        first=first,
+        out=out,
+        settings=settings,
+        options=options,
+    )
+    if first is not None:
+        names: Mapping[str, str] | None = first.pseudonyms
+    else:
+        names = {p.id: p.id for p in loaded.pool} if keep_ids else None
+    try:
+        commitment = commit(
+            result,
+            randomness_source=randomness_source,
+            pseudonyms=names,
+            previous=None if first is None else first.sha256,
+        )
+    except ValueError as error:
+        _fail(str(error), EXIT_INPUT)
+    _announce(result, commitment, out)
+
+
+def _previous(folder: Path | None, out: Path, settings: dict[str, Any]) -> Commitment | None:
+    """The commitment of the draw a replacement follows (None: not a replacement)."""
+    if folder is None:
+        return None
+    try:
+        return Commitment.load(folder)
+    except (OSError, ValueError, KeyError) as error:
+        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
+        _fail(f"--previous {folder}: {error}", EXIT_INPUT)
+
+
+def _compute(
+    loaded: LoadedPool,
+    quotas: Quotas,
+    k: int,
+    *,
+    members: list[str],
+    exclude: list[str],
+    first: Commitment | None,
+    out: Path,
+    settings: dict[str, Any],
+    options: dict[str, Any],
+) -> TransparentLottery:
+    """The lottery (for the open seats when there are members, exclusions or a previous
+    draw); on failure report.json says why and the command exits."""
     try:
         with _progress() as progress:
-            result = transparent_lottery(
-                loaded.pool,
-                read,
-                k,
-                panels=panels,
-                algorithm=algorithm,
-                seed=seed,
-                time_limit=time_limit,
-                rounding_time_limit=rounding_time_limit,
-                progress=progress,
-                mip_solver=mip_solver,
-            )
+            if members or exclude or first is not None:
+                return replacement_lottery(
+                    loaded.pool,
+                    quotas,
+                    k,
+                    members=members,
+                    exclude=exclude,
+                    progress=progress,
+                    **options,
+                )
+            return transparent_lottery(loaded.pool, quotas, k, progress=progress, **options)
+    except ValueError as error:
+        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
+        _fail(str(error), EXIT_INPUT)
     except InfeasibleQuotas as error:
         _write_report(out, {**settings, **_failure(error)})
         _fail(str(error), EXIT_INFEASIBLE)
     except SolverError as error:
         _write_report(out, {**settings, "infeasible": False, "error": str(error)})
         _fail(str(error), EXIT_SOLVER)
-    _commit(result, out, randomness_source=randomness_source, keep_ids=keep_ids)
 
 
-def _commit(
-    result: TransparentLottery, out: Path, *, randomness_source: str, keep_ids: bool
-) -> None:
-    ids = [p.id for p in result.pool]
-    commitment = commit(
-        result,
-        randomness_source=randomness_source,
-        pseudonyms={pid: pid for pid in ids} if keep_ids else None,
-    )
+def _ids(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _announce(result: TransparentLottery, commitment: Commitment, out: Path) -> None:
     commitment.save(out)
     report = result.report
     click.echo(

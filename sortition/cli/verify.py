@@ -14,10 +14,15 @@ from sortition.cli import main
 
 @main.command("verify")
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-def verify(bundle: Path) -> None:
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="For a replacement: the bundle of the draw it follows, checked too and compared.",
+)
+def verify(bundle: Path, previous: Path | None) -> None:
     """Check every hash in BUNDLE, derive the panel number again, and check that every
     panel meets the quotas and the household rule."""
-    result = verify_bundle(bundle)
+    result = verify_bundle(bundle, previous=previous)
     for note in result.notes:
         click.echo(f"Note: {note}")
     if result.ok:

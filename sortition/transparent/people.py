@@ -71,8 +71,10 @@ def panel_problems(
     if unknown:
         problems.append("not in the pool: " + ", ".join(unknown))
     known = [pid for pid in dict.fromkeys(panel) if pid in features]
+    categories = quotas.categories
+    seats = Counter((c, features[pid].get(c)) for pid in known for c in categories)
     for quota in quotas:
-        count = sum(features[pid].get(quota.category) == quota.value for pid in known)
+        count = seats[(quota.category, quota.value)]
         if not quota.min <= count <= quota.max:
             problems.append(
                 f"{quota.category} {quota.value}: {count} seats, "

@@ -16,6 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from sortition.errors import InfeasibleQuotas, QuotaProblem, Relaxation
 from sortition.model import Person, Pool, Quota, Quotas
 from sortition.result import Algorithm
+from sortition.selection import Progress
 from sortition.solver.highs import MipSolver
 from sortition.transparent.lottery import (
     DEFAULT_PANELS,
@@ -63,6 +64,7 @@ def replacement_lottery(
     seed: int | None = None,
     time_limit: float | None = None,
     rounding_time_limit: float | None = DEFAULT_ROUNDING_SECONDS,
+    progress: Progress | None = None,
     mip_solver: MipSolver | str = MipSolver.HIGHS,
 ) -> TransparentLottery:
     """The transparent lottery for the ``k - len(members)`` open seats of a panel of ``k``
@@ -95,6 +97,7 @@ def replacement_lottery(
             seed=seed,
             time_limit=time_limit,
             rounding_time_limit=rounding_time_limit,
+            progress=progress,
             mip_solver=mip_solver,
         )
     except InfeasibleQuotas as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
@@ -124,3 +125,39 @@ def test_the_bundle_leaves_out_the_private_files(tmp_path: Path) -> None:
     names = zipfile.ZipFile(io.BytesIO((out / "bundle.zip").read_bytes())).namelist()
     assert "pseudonyms.csv" not in names and "selected.csv" not in names
     assert "SHA256SUMS" in names and "README.txt" in names
+
+
+def test_a_replacement_from_the_command_line(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    assert lottery(first).exit_code == 0
+    assert run("draw", first, "--randomness", "3 1 6").exit_code == 0
+    chosen = sorted(pd.read_csv(first / "selected.csv", dtype="string")["id"])
+    dropout, members = chosen[0], chosen[1:]
+    second = tmp_path / "second"
+    made = lottery(
+        second, "--members", ",".join(members), "--exclude", dropout, "--previous", str(first)
+    )
+    assert made.exit_code == 0, made.output
+    commitment = json.loads((second / "commitment.json").read_text())
+    assert commitment["k"] == 1
+    assert commitment["replacement"]["k"] == 6
+    first_hash = hashlib.sha256((first / "commitment.json").read_bytes()).hexdigest()
+    assert commitment["replacement"]["previous"] == first_hash
+    # A volunteer keeps their pseudonym from the first draw.
+    assert (second / "pseudonyms.csv").read_text() == (first / "pseudonyms.csv").read_text()
+    assert run("draw", second, "--randomness", "5").exit_code == 0
+    checked = run("verify", second / "bundle.zip")
+    assert checked.exit_code == 0, checked.output
+    chained = run("verify", second / "bundle.zip", "--previous", first / "bundle.zip")
+    assert chained.exit_code == 0, chained.output
+    swapped = run("verify", first / "bundle.zip", "--previous", second / "bundle.zip")
+    assert swapped.exit_code == 1
+    assert "not a replacement, yet a previous bundle was given" in swapped.output
+    newcomer = pd.read_csv(second / "selected.csv", dtype="string")["id"].tolist()
+    assert len(newcomer) == 1 and newcomer[0] not in chosen
+
+
+def test_a_replacement_with_an_unknown_member_exits_1(tmp_path: Path) -> None:
+    result = lottery(tmp_path / "out", "--members", "nobody")
+    assert result.exit_code == 1
+    assert "members not in the pool: nobody" in result.output

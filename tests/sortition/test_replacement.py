@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import random
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -19,6 +20,7 @@ from sortition.transparent import (
     open_quotas,
     remaining_pool,
     replacement_lottery,
+    transparent_lottery,
 )
 from tests.sortition.instances import is_valid, random_instance
 
@@ -136,3 +138,47 @@ def test_a_replacement_bundle_verifies_and_its_quotas_are_checked() -> None:
     commitment = commit(forged, randomness_source="one die")
     problems = verify_bundle(make_bundle(commitment, draw(commitment, "5"))).problems
     assert problems == ("quotas.csv: not the original quotas less the members' seats",)
+
+
+def test_a_replacement_is_checked_against_the_draw_it_follows() -> None:
+    pool, quotas = town()
+    first_lottery = transparent_lottery(pool, quotas, 4, panels=10, seed=3)
+    # Fixed names and time: the commitment hash, hence the drawn panel, is the same each run.
+    names = {pid: f"V-{pid}" for pid in pool.ids}
+    when = datetime(2026, 3, 12, 18, 0, tzinfo=UTC)
+    first = commit(first_lottery, randomness_source="one die", pseudonyms=names, created=when)
+    drawn = draw(first, "2", drawn=when)
+    first_bundle = make_bundle(first, drawn)
+    dropout, *members = drawn.ids
+
+    def follow(members: list[str], exclude: list[str], previous: str | None) -> bytes:
+        lottery = replacement_lottery(
+            pool, quotas, 4, members=members, exclude=exclude, panels=10, seed=3
+        )
+        second = commit(
+            lottery,
+            randomness_source="one die",
+            pseudonyms=first.pseudonyms,
+            previous=previous,
+            created=when,
+        )
+        return make_bundle(second, draw(second, "5", drawn=when))
+
+    name = first.pseudonyms
+    honest = verify_bundle(follow(members, [dropout], first.sha256), previous=first_bundle)
+    assert honest.problems == ()
+    # The dropout left in the pool: they could be drawn again.
+    kept = verify_bundle(follow(members, [], first.sha256), previous=first_bundle)
+    assert kept.problems == (
+        f"pool.csv: {name[dropout]} left the panel of the previous draw but can be drawn",
+    )
+    # Another commitment named as the previous one.
+    unlinked = verify_bundle(follow(members, [dropout], "0" * 64), previous=first_bundle)
+    assert any(p.startswith("commitment.json: follows 000") for p in unlinked.problems)
+    # A "member" who was never on the panel.
+    outsider = next(pid for pid in pool.ids if pid not in drawn.ids and pool[pid].household is None)
+    fake = [*members[:-1], outsider]
+    forged = verify_bundle(
+        follow(fake, [dropout, members[-1]], first.sha256), previous=first_bundle
+    )
+    assert f"members.csv: {name[outsider]} held no seat after the previous draw" in forged.problems

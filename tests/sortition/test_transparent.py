@@ -130,3 +130,34 @@ def test_a_household_member_keeps_a_chance() -> None:
     lottery = transparent_lottery(Pool(tuple(people)), quotas, 3, panels=100, seed=1)
     assert lottery.report.zero_after == 0
     assert all(lottery.after[pid] > 0 for pid in ("p0", "p1"))
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 2**32),
+    n=st.integers(5, 14),
+    k=st.integers(2, 5),
+    households=st.integers(0, 2),
+    m=st.integers(1, 60),
+)
+def test_every_rounded_panel_is_valid_and_equal_people_stay_within_one(
+    seed: int, n: int, k: int, households: int, m: int
+) -> None:
+    pool, quotas, k = random_instance(
+        random.Random(seed), n=n, k=min(k, n - 2 * households), households=households
+    )
+    lottery = transparent_lottery(pool, quotas, k, panels=m, seed=seed, rounding_time_limit=0.5)
+    assert len(lottery.panels) == m
+    assert all(is_valid(pool, quotas, k, frozenset(panel)) for panel in lottery.panels)
+    assert sum(lottery.after.values()) == pytest.approx(k)
+    assert lottery.report.max_loss <= lottery.report.bound + 1e-9
+    # Volunteers alike in every quota category and in no shared household sit on the same
+    # number of panels, give or take one.
+    shared = {pid for ids in pool.households().values() for pid in ids}
+    alike: dict[tuple[tuple[str, str], ...], list[float]] = {}
+    for person in pool:
+        if person.id not in shared:
+            key = tuple(sorted(person.features.items()))
+            alike.setdefault(key, []).append(lottery.after[person.id])
+    for shares in alike.values():
+        assert max(shares) - min(shares) <= 1 / m + 1e-12
