@@ -4,6 +4,8 @@ the outcome e-mails, a standing body's exclusions."""
 from __future__ import annotations
 
 import socketserver
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from tests.webapp.selection_data import (
     SelectionWorld,
     build_selection_world,
     enter_randomness,
+    latest_draw,
     meets_district_quotas,
     select_and_draw,
 )
@@ -105,8 +108,11 @@ def test_the_confirmation_caller_shows_who_to_call_and_notes_the_outcome(app: Fl
     assert bad.status_code == 200 and "Not a valid choice" in bad.data.decode()
 
 
-def test_declines_and_withdrawals_are_replaced_keeping_the_quotas(app: Flask) -> None:
+def test_declines_and_withdrawals_are_replaced_keeping_the_quotas(
+    app: Flask, tmp_path: Path
+) -> None:
     world, client = _drawn(app)
+    first_draw = latest_draw(app, world.jury_id)
     selected = _by_status(app, world.jury_id, MemberStatus.SELECTED)
     resident = app.test_client()
     _confirm(resident, world.codes[selected[0]], "decline")
@@ -137,6 +143,20 @@ def test_declines_and_withdrawals_are_replaced_keeping_the_quotas(app: Flask) ->
     assert len(seated) == 6 and genders == ["female"] * 3 + ["male"] * 3
     assert meets_district_quotas(districts)
     assert selected[0] not in refs  # who declined is not drawn again
+    # The replacement's bundle verifies against the first draw's (same pseudonyms).
+    bundles = []
+    for draw_id in (first_draw, job.result["draw_id"]):
+        path = tmp_path / f"draw-{draw_id}.zip"
+        path.write_bytes(client.get(f"/juries/city-jury/draws/{draw_id}/bundle.zip").data)
+        bundles.append(path)
+    sortition = str(Path(sys.executable).parent / "sortition")
+    checked = subprocess.run(
+        [sortition, "verify", str(bundles[1]), "--previous", str(bundles[0])],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
     none_open = client.post(f"/staff/juries/{world.jury_id}/selection/replace", data=START)
     assert "No seat is open" in client.get(none_open.location).data.decode()
 

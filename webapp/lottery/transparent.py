@@ -9,6 +9,7 @@ published under.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,8 +68,13 @@ def _engine_errors() -> Iterator[None]:
         raise SelectionFailed(str(exc)) from exc
 
 
-def _committed(lottery: TransparentLottery, source: str, previous: str | None) -> Committed:
-    commitment = commit(lottery, randomness_source=source, previous=previous)
+def _committed(
+    lottery: TransparentLottery,
+    source: str,
+    previous: str | None,
+    names: Mapping[str, str] | None = None,
+) -> Committed:
+    commitment = commit(lottery, randomness_source=source, previous=previous, pseudonyms=names)
     return Committed(
         files={name: data.decode("utf-8") for name, data in commitment.files.items()},
         pseudonyms=dict(commitment.pseudonyms),
@@ -110,22 +116,36 @@ def compute_replacement(
     exclude: Collection[str],
     panels: int,
     source: str,
+    progress: Progress,
     previous: str | None,
+    previous_pseudonyms: Mapping[str, str],
     time_limit: float | None = None,
 ) -> Committed:
     """The lottery for the seats of a panel of ``k`` that ``members`` leave open, from the
-    volunteers minus ``exclude`` (and the members' housemates), committed like the first."""
+    volunteers minus ``exclude`` (and the members' housemates), committed like the first
+    under the previous draw's pseudonyms (so that ``sortition verify --previous`` can compare
+    the two bundles); volunteers who replied since get new ones."""
+    pool = to_pool(people)
     with _engine_errors():
         lottery = replacement_lottery(
-            to_pool(people),
+            pool,
             to_quotas(quotas),
             k,
             members=members,
             exclude=exclude,
             panels=panels,
             time_limit=time_limit,
+            progress=progress,
         )
-    return _committed(lottery, source, previous)
+    return _committed(lottery, source, previous, _extended(previous_pseudonyms, pool.ids))
+
+
+def _extended(names: Mapping[str, str], ids: Sequence[str]) -> dict[str, str]:
+    """``names`` plus a fresh pseudonym (``N0001``, ... in a random order) for every id it
+    lacks."""
+    newcomers = [pid for pid in ids if pid not in names]
+    secrets.SystemRandom().shuffle(newcomers)
+    return {**names, **{pid: f"N{i:04d}" for i, pid in enumerate(newcomers, start=1)}}
 
 
 def _commitment(files: Mapping[str, str], pseudonyms: Mapping[str, str]) -> Commitment:

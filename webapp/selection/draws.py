@@ -39,17 +39,13 @@ def _now_seconds() -> datetime:
 
 def create(job: SelectionJob, committed: lottery.Committed) -> Draw:
     """The draw row of a computed, committed lottery (flushed)."""
-    previous = db.session.scalar(
-        sa.select(Draw.id)
-        .where(Draw.jury_id == job.jury_id, Draw.randomness.is_not(None))
-        .order_by(Draw.id.desc())
-        .limit(1)
-    )
+    jury = db.session.get_one(Jury, job.jury_id)
+    previous = last_drawn(jury) if job.kind == JobKind.REPLACEMENT else None
     draw = Draw(
         jury_id=job.jury_id,
         job_id=job.id,
         kind=job.kind,
-        previous_id=previous if job.kind == JobKind.REPLACEMENT else None,
+        previous_id=previous.id if previous else None,
         commitment_sha256=committed.sha256,
         randomness_source=str(job.parameters["source"]),
         committed_at=_now_seconds(),
@@ -75,10 +71,11 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-def last_commitment(jury: Jury) -> str | None:
-    """The commitment hash of the jury's latest drawn lottery (a replacement names it)."""
+def last_drawn(jury: Jury) -> Draw | None:
+    """The jury's latest drawn lottery: a replacement names its commitment hash and keeps
+    its pseudonyms."""
     return db.session.scalar(
-        sa.select(Draw.commitment_sha256)
+        sa.select(Draw)
         .where(Draw.jury_id == jury.id, Draw.randomness.is_not(None))
         .order_by(Draw.id.desc())
         .limit(1)

@@ -93,15 +93,16 @@ def _compute(jury: Jury, job: SelectionJob) -> lottery.Committed:
         return lottery.compute(
             inputs.people, inputs.quotas, jury.panel_size, progress=Reporter(job.id), **options
         )
-    # The library's replacement lottery reports no progress: the bar waits, the heartbeat
-    # comes from the claim.
+    previous = draws.last_drawn(jury)
     return lottery.compute_replacement(
         inputs.people,
         inputs.quotas,
         jury.panel_size,
         members=inputs.members,
         exclude=inputs.exclude,
-        previous=draws.last_commitment(jury),
+        progress=Reporter(job.id),
+        previous=previous.commitment_sha256 if previous else None,
+        previous_pseudonyms=previous.pseudonyms if previous else {},
         **options,
     )
 
