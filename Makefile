@@ -48,8 +48,9 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 # instance/config.py (random secrets and the demo's letter settings) once, the schema, the demo
 # municipality when the database is empty (the demo logins and a few unused reply codes are
-# printed every time), then the app on http://127.0.0.1:$(PORT). The letters' link follows the
-# port: `make run PORT=8000` prints letters that point to http://127.0.0.1:8000/reply.
+# printed every time), then the app on http://127.0.0.1:$(PORT) and the worker of the task
+# queue (Procfile, run by honcho; Ctrl+C stops both). The letters' link follows the port:
+# `make run PORT=8000` prints letters that point to http://127.0.0.1:8000/reply.
 PORT ?= 5000
 RUN_ENV = KLEROTERION_PUBLIC_BASE_URL=http://127.0.0.1:$(PORT)
 
@@ -57,8 +58,8 @@ run: install
 	@[ -f instance/config.py ] || $(BIN)/flask --app webapp init-instance --demo
 	$(BIN)/flask --app webapp db upgrade
 	$(RUN_ENV) $(BIN)/flask --app webapp demo load --if-empty
-	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops)"
-	$(RUN_ENV) $(BIN)/flask --app webapp run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT) with the task queue's worker (Ctrl+C stops both)"
+	$(RUN_ENV) $(BIN)/honcho start -f Procfile -p $(PORT)
 
 test: install browsers
 	$(PY) -m pytest -n 2 -m "not slow"

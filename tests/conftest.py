@@ -41,6 +41,9 @@ def base_config(database_uri: str, **overrides: Any) -> dict[str, Any]:
         | {"en": "City of Teststad"},
         "ORGANISER_PHONE": "14 050",
         "REPLY_ADDRESS": "Gemeente Teststad\nAntwoordnummer 1234\n9700 VB Teststad",
+        # Tasks run at once in the caller (huey's immediate mode); the queue tests switch it
+        # off and run a worker.
+        "TASK_QUEUE_IMMEDIATE": True,
     }
     config.update(overrides)
     return config

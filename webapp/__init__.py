@@ -111,6 +111,9 @@ def _init_extensions(app: Flask) -> None:
     from webapp.i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    from webapp import tasks
+
+    tasks.init_app(app)
 
     from flask_babel import get_locale
 
@@ -133,10 +136,12 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.categories import bp as categories_bp
     from webapp.invitations import bp as invitations_bp
     from webapp.juries import bp as juries_bp
+    from webapp.members import bp as members_bp
     from webapp.pool import bp as pool_bp
     from webapp.quotas import bp as quotas_bp
     from webapp.replies import bp as replies_bp
     from webapp.reports import bp as reports_bp
+    from webapp.selection import bp as selection_bp
 
     app.register_blueprint(i18n.bp)
     app.register_blueprint(formats.bp)
@@ -149,6 +154,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(quotas_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(replies_bp)
+    app.register_blueprint(selection_bp)
+    app.register_blueprint(members_bp)
 
 
 def _register_commands(app: Flask) -> None:

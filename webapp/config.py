@@ -61,8 +61,20 @@ class Defaults:
     ORGANISER_PHONE: str | dict[str, str] | None = None  # for questions and phone replies
     REPLY_ADDRESS: str | dict[str, str] | None = None  # prepaid return address, one line a line
     ORGANISER_CONTACT: str | dict[str, str] | None = None  # optional: hours, an e-mail address
-    # Up to this many letters the PDF is made within the draw's request; more in a thread.
+    # Up to this many letters the PDF is made within the draw's request; more by the worker.
     LETTERS_SYNC_LIMIT = 2000
+    # The task queue (webapp/tasks.py): unset = SQLite in instance/tasks.sqlite; redis://...;
+    # memory:// (one process). IMMEDIATE runs each task at once in the caller (tests only).
+    TASK_QUEUE_URL: str | None = None
+    TASK_QUEUE_IMMEDIATE = False
+    WORKER_THREADS = 2
+    WORKER_POLL_SECONDS = 1.0
+    # A job marked running whose worker has not reported for this long (on another machine)
+    # counts as abandoned; on the same machine a dead worker process is noticed at once.
+    JOB_STALE_SECONDS = 900
+    # Jobs abandoned by a stopped worker are run again this many times, then reported failed.
+    JOB_MAX_ATTEMPTS = 2
+    JOB_TIME_LIMIT = 3600  # seconds the solver may take for one selection
     # Where the letters PDF and printer's CSV wait (holding clear codes) until marked sent.
     LETTERS_DIR: str | None = None  # default: instance/letters
     UPLOADS_DIR: str | None = None  # default: instance/uploads (registers between the steps)

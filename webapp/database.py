@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import event
 
@@ -43,3 +44,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def changed_rows(statement: sa.Update) -> int:
+    """Run a conditional UPDATE in the session; how many rows it changed (0: the condition
+    no longer held, e.g. someone else changed the row first)."""
+    result: sa.CursorResult[Any] = db.session.execute(statement)  # type: ignore[assignment]
+    return result.rowcount

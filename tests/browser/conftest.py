@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,9 @@ class LiveServer:
     url: str
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app in a thread; fixtures create their data through ``live_server.app``."""
-    path = tmp_path_factory.mktemp("live") / "live.sqlite"
-    app = make_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=True, TESTING=False)
+@contextmanager
+def serving(app: Flask) -> Iterator[LiveServer]:
+    """``app`` served by werkzeug in a thread on a free port, until the block ends."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -56,6 +55,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     thread.join(timeout=10)
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app in a thread; fixtures create their data through ``live_server.app``."""
+    path = tmp_path_factory.mktemp("live") / "live.sqlite"
+    with serving(make_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=True, TESTING=False)) as live:
+        yield live
 
 
 def _missing(what: str) -> None:

@@ -6,7 +6,6 @@ import csv
 import io
 import os
 import random
-import threading
 import time
 from pathlib import Path
 
@@ -17,12 +16,8 @@ from flask.testing import FlaskClient
 
 from sortition.codes import normalise_code
 from sortition.invitations.draw import seed_from_text
-from tests.webapp.staff_data import (
-    organiser_client,
-    register_csv,
-    register_xlsx,
-)
-from webapp import lottery
+from tests.webapp.staff_data import organiser_client, register_csv, register_xlsx
+from webapp import lottery, tasks
 from webapp.codes import code_hash
 from webapp.extensions import db
 from webapp.invitations import letters
@@ -243,22 +238,22 @@ def test_upload_type_and_size_are_checked(staff: tuple[Flask, FlaskClient, int])
     assert not any(Path(app.config["UPLOADS_DIR"]).rglob("*.xlsx"))  # not kept
 
 
-def test_large_batches_get_their_pdf_in_the_background(
+def test_large_batches_get_their_pdf_from_the_worker(
     staff: tuple[Flask, FlaskClient, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app, client, jury = staff
     app.config["LETTERS_SYNC_LIMIT"] = 5  # 12 letters count as a large batch here
+    app.extensions["huey"].immediate = False  # queued, as for a worker
     real = lottery.write_letters_pdf
-    release, calls = threading.Event(), []
+    calls = []
 
-    def slow_then_failing(*args: object, **kwargs: object) -> int:
+    def failing_once(*args: object, **kwargs: object) -> int:
         calls.append(1)
-        assert release.wait(10)
         if len(calls) == 1:
             raise RuntimeError("the renderer broke")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(lottery, "write_letters_pdf", slow_then_failing)
+    monkeypatch.setattr(lottery, "write_letters_pdf", failing_once)
     draw_url = _upload(client, jury, register_csv(register_rows()), "register.csv")
     done = client.post(draw_url, data={**FORM, "action": "draw", "confirm": "y"})
     assert done.status_code == 302
@@ -267,12 +262,15 @@ def test_large_batches_get_their_pdf_in_the_background(
     assert "The letters PDF is being made." in client.get(done.location).data.decode()
     refused = client.post(f"{done.location}/sent", data={"sent": "y"}, follow_redirects=True)
     assert "still being made" in refused.data.decode()
-    release.set()
-    letters.wait_for_pdf(out_dir, timeout=10)
+    with app.app_context():
+        pending = [t.name for t in tasks.queue().pending()]
+        assert pending == ["render_pdf"]
+        assert tasks.run_pending() == 1  # the worker's turn: the first rendering fails
     page = client.get(done.location).data.decode()
-    assert "could not be made" in page  # the first rendering failed
+    assert "could not be made" in page
     assert client.post(f"{done.location}/letters").status_code == 302
-    letters.wait_for_pdf(out_dir, timeout=30)
+    with app.app_context():
+        assert tasks.run_pending() == 1
     with client.get(f"{done.location}/pdf") as pdf:
         assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.post(f"{done.location}/sent", data={"sent": "y"}).status_code == 302
@@ -282,6 +280,8 @@ def test_large_batches_get_their_pdf_in_the_background(
 def test_pdf_state_is_read_from_files_that_every_worker_sees(tmp_path: Path) -> None:
     (tmp_path / letters.FILES["csv"]).write_text("code\n")
     assert letters.pdf_state(tmp_path) == letters.PdfState.FAILED  # no job, no PDF
+    (tmp_path / letters.MAKING).write_text(letters.QUEUED)  # waiting for the worker
+    assert letters.pdf_state(tmp_path) == letters.PdfState.MAKING
     (tmp_path / letters.MAKING).write_text(str(os.getpid()))  # a live process is making it
     assert letters.pdf_state(tmp_path) == letters.PdfState.MAKING
     (tmp_path / letters.MAKING).write_text("999999999")  # no such process: it stopped

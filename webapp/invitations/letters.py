@@ -1,10 +1,10 @@
 """The letters PDF and the printer's CSV of a batch, made by the library's renderer.
 
 The printer's CSV is written at once. The PDF too for small batches; a large batch (30,000
-letters take about two minutes) is rendered in a background thread so that the request
-returns: the batch page says the PDF is being made until ``letters.pdf`` appears. If the thread
-fails (or the process stops), a marker file says so and the organiser can make the PDF again
-from the printer's CSV, which holds everything a letter needs.
+letters take about two minutes) is rendered by the task queue's worker from the printer's CSV,
+which holds everything a letter needs (so no code travels through the queue): the batch page
+says the PDF is being made until ``letters.pdf`` appears. If the task fails (or its worker
+stops), a marker file says so and the organiser can make the PDF again.
 
 The QR code opens ``{PUBLIC_BASE_URL}/reply#code=...``: the code travels in the URL fragment,
 which browsers never send to the server.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale, format_date
 
-from webapp import lottery
+from webapp import lottery, tasks
 from webapp.files import private_dir
 from webapp.invitations import paper
 from webapp.models import Jury
@@ -30,11 +29,11 @@ from webapp.models import Jury
 FILES = {"pdf": "letters.pdf", "csv": "printer.csv"}
 PARTIAL = "letters.pdf.part"
 FAILED = "letters.pdf.failed"
-# Holds the process id of the job: with several web workers, the one that shows the batch
-# page may not be the one making the PDF.
+# "queued", then the process id of the worker making it: the page shows "being made" while
+# the task waits or its worker lives.
 MAKING = "letters.pdf.making"
-_jobs: dict[str, threading.Thread] = {}
-_jobs_lock = threading.Lock()
+QUEUED = "queued"
+log = logging.getLogger(__name__)
 
 
 class PdfState(StrEnum):
@@ -48,40 +47,54 @@ def write_letters(
     rows: Sequence[Mapping[str, str]], *, out_dir: Path, lang: str, jury: Jury
 ) -> None:
     """Write ``printer.csv`` now and ``letters.pdf`` now or (for more than
-    LETTERS_SYNC_LIMIT letters) in a background thread."""
+    LETTERS_SYNC_LIMIT letters) by the worker."""
     private_dir(out_dir)
     lottery.write_printer_csv(rows, out=out_dir / FILES["csv"], reply_url=_reply_url())
     start_pdf(rows, out_dir=out_dir, lang=lang, jury=jury)
 
 
 def start_pdf(rows: Sequence[Mapping[str, str]], *, out_dir: Path, lang: str, jury: Jury) -> None:
-    """Render the PDF, in the background if the batch is large."""
+    """Render the PDF now, or queue it for the worker if the batch is large (the worker reads
+    the rows back from the printer's CSV)."""
     (out_dir / FAILED).unlink(missing_ok=True)
-    args = (
-        rows,
-        out_dir,
-        lang,
-        _reply_url(),
-        _variables(jury, lang),
-        paper.reply_form(jury, lang),
-        current_app.logger,
-    )
+    form = paper.reply_form(jury, lang)
     if len(rows) <= int(current_app.config["LETTERS_SYNC_LIMIT"]):
-        _render(*args, raise_errors=True)
+        _render(rows, out_dir, lang, _reply_url(), _variables(jury, lang), form, raise_errors=True)
         return
-    (out_dir / MAKING).write_text(str(os.getpid()))
-    job = threading.Thread(target=_render, args=args, name=f"letters-{out_dir.name}", daemon=True)
-    with _jobs_lock:
-        _jobs[str(out_dir)] = job
-    job.start()
+    (out_dir / MAKING).write_text(QUEUED)
+    tasks.enqueue(render_pdf, str(out_dir), lang, _reply_url(), _variables(jury, lang), form)
+
+
+@tasks.task
+def render_pdf(
+    out_dir: str,
+    lang: str,
+    reply_url: str,
+    variables: dict[str, str],
+    reply_form: lottery.ReplyForm,
+) -> None:
+    """The worker's half: the letters PDF of ``out_dir`` from its printer's CSV (the paper
+    reply form holds only the jury's questions, no personal data)."""
+    folder = Path(out_dir)
+    rows = _printed_rows(folder)
+    if rows is None:
+        return  # marked sent (the codes deleted) before the worker came to it
+    (folder / MAKING).write_text(str(os.getpid()))
+    _render(rows, folder, lang, reply_url, variables, reply_form)
+
+
+def _printed_rows(out_dir: Path) -> list[dict[str, str]] | None:
+    printed = out_dir / FILES["csv"]
+    if not printed.is_file():
+        return None
+    return lottery.read_printer_csv(printed)
 
 
 def remake_pdf(*, out_dir: Path, lang: str, jury: Jury) -> bool:
     """Make the PDF again from the printer's CSV; False if there is no CSV (letters sent)."""
-    printed = out_dir / FILES["csv"]
-    if not printed.is_file():
+    rows = _printed_rows(out_dir)
+    if rows is None:
         return False
-    rows = lottery.read_printer_csv(printed)
     start_pdf(rows, out_dir=out_dir, lang=lang, jury=jury)
     return True
 
@@ -98,19 +111,13 @@ def pdf_state(out_dir: Path) -> PdfState:
 
 def _job_alive(marker: Path) -> bool:
     try:
-        pid = int(marker.read_text())
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+        text = marker.read_text()
+        if text == QUEUED:
+            return True  # waiting for the worker
+        os.kill(int(text), 0)  # signal 0: only asks whether the process exists
     except (OSError, ValueError):
         return False
     return True
-
-
-def wait_for_pdf(out_dir: Path, *, timeout: float | None = None) -> None:
-    """Block until a background PDF job of ``out_dir`` ends (for tests and commands)."""
-    with _jobs_lock:
-        job = _jobs.get(str(out_dir))
-    if job is not None:
-        job.join(timeout)
 
 
 def _render(
@@ -120,7 +127,6 @@ def _render(
     reply_url: str,
     variables: Mapping[str, str],
     reply_form: lottery.ReplyForm,
-    logger: logging.Logger,
     *,
     raise_errors: bool = False,
 ) -> None:
@@ -140,7 +146,7 @@ def _render(
         if raise_errors:
             raise
         # Ids only: the rows hold names, addresses and codes.
-        logger.exception("letters PDF of batch %s failed", out_dir.name)
+        log.exception("letters PDF of batch %s failed", out_dir.name)
         if out_dir.is_dir():  # gone if the letters were marked sent meanwhile
             (out_dir / FAILED).touch()
             partial.unlink(missing_ok=True)

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("juries", __name__)
 
-from webapp.juries import public, sittings, views  # noqa: E402,F401  (routes register on bp)
+from webapp.juries import public, renewal, sittings, views  # noqa: E402,F401  (routes register on bp)

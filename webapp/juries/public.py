@@ -11,6 +11,7 @@ from webapp.extensions import db
 from webapp.juries import bp
 from webapp.juries.forms import PHASE_LABELS
 from webapp.models import Jury
+from webapp.selection.draws import draws_of
 
 
 @bp.get("/juries/<slug>")
@@ -23,4 +24,5 @@ def public_page(slug: str) -> str:
         current=jury.current_phase(today),
         phase_labels=PHASE_LABELS,
         today=today,
+        draws=draws_of(jury),
     )

@@ -12,6 +12,10 @@
   and the HMAC under which they are stored.
 - :mod:`webapp.lottery.letters`: the invitation rows, the printer's CSV and the letters PDF
   with its paper reply forms.
+- :mod:`webapp.lottery.selection`: stage 2's inputs (volunteers, quotas), its errors and the
+  relaxation of quotas the organiser accepts.
+- :mod:`webapp.lottery.transparent`: the transparent lottery (LEXIMIN rounded to m panels) and
+  its commitment, the replacement lottery, the draw from public randomness, the audit bundle.
 
 Views never import the library; services call these functions with plain values and get plain
 values (or the library's frozen types) back. No web module other than this package imports
@@ -43,22 +47,41 @@ from webapp.lottery.register import (
     read_register_file,
     sample_values,
 )
+from webapp.lottery.selection import Infeasible, QuotaLike, SelectionFailed, relax
+from webapp.lottery.transparent import (
+    Committed,
+    Drawn,
+    bundle,
+    compute,
+    compute_replacement,
+    draw_panel,
+    verify,
+)
 
 __all__ = [
     "CategoryMapping",
+    "Committed",
+    "Drawn",
     "FormQuestion",
+    "Infeasible",
     "InputErrors",
     "InputProblem",
+    "QuotaLike",
     "RegisterColumns",
     "Relaxation",
     "ReplyForm",
+    "SelectionFailed",
     "age_band",
     "allocation_preview",
     "band_labels",
+    "bundle",
     "category_counts",
     "category_mapping",
+    "compute",
+    "compute_replacement",
     "csv_cell",
     "draw",
+    "draw_panel",
     "invitation_rows",
     "new_code",
     "new_seed",
@@ -67,7 +90,9 @@ __all__ = [
     "read_columns",
     "read_printer_csv",
     "read_register_file",
+    "relax",
     "sample_values",
+    "verify",
     "write_letters_pdf",
     "write_printer_csv",
 ]

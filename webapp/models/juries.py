@@ -40,6 +40,10 @@ class Jury(db.Model):  # type: ignore[name-defined,misc]
     # Seats a quota may differ from the census share times the panel size (see quota_bounds).
     quota_tolerance: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # A standing body: the jury of the year before, and for how many years its members (and
+    # those of earlier years) may not be drawn again.
+    renews_id: Mapped[int | None] = mapped_column(ForeignKey("juries.id", ondelete="SET NULL"))
+    exclusion_years: Mapped[int] = mapped_column(default=0, server_default="0")
 
     phases: Mapped[list[Phase]] = relationship(
         back_populates="jury", cascade="all, delete-orphan", order_by="Phase.starts_on"

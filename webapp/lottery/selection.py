@@ -1,0 +1,97 @@
+"""Stage 2's inputs and errors for the web app: volunteers as ``(id, features)`` and quotas as
+``(category, value, min, max)`` rows become the library's types; infeasible quotas come back as
+:class:`Infeasible`, whose ``relaxations`` name the quota, the bound and the nearest value that
+works; :func:`relax` puts the suggested bounds in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sortition import InfeasibleQuotas, Person, Pool, Quota, Quotas
+
+
+class Volunteer(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def features(self) -> Mapping[str, str | None]: ...
+
+
+class QuotaLike(Protocol):
+    @property
+    def category(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def min(self) -> int: ...
+    @property
+    def max(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Infeasible(Exception):
+    """The quotas cannot be met: ``lines`` in the engine's words, ``relaxations`` as dicts
+    ``{category, value, bound, current, suggested}``."""
+
+    lines: tuple[str, ...]
+    relaxations: tuple[dict[str, Any], ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"lines": list(self.lines), "relaxations": list(self.relaxations)}
+
+
+class SelectionFailed(Exception):
+    """The solver gave up (time limit, numerical trouble): the message says how far it got."""
+
+
+def to_pool(people: Iterable[Volunteer]) -> Pool:
+    return Pool(
+        tuple(
+            Person(id=p.id, features={c: str(v) for c, v in p.features.items() if v is not None})
+            for p in people
+        )
+    )
+
+
+def to_quotas(rows: Iterable[QuotaLike]) -> Quotas:
+    return Quotas(tuple(Quota(r.category, r.value, r.min, r.max) for r in rows))
+
+
+def infeasible(exc: InfeasibleQuotas) -> Infeasible:
+    return Infeasible(
+        lines=tuple(str(p) for p in exc.problems),
+        relaxations=tuple(
+            {
+                "category": r.category,
+                "value": r.value,
+                "bound": r.bound,
+                "current": r.current,
+                "suggested": r.suggested,
+            }
+            for r in exc.relaxations
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaRow:
+    category: str
+    value: str
+    min: int
+    max: int
+
+
+def relax(quotas: Sequence[QuotaLike], relaxations: Iterable[Mapping[str, Any]]) -> list[QuotaRow]:
+    """``quotas`` with the engine's suggested bounds put in (as accepted by the organiser)."""
+    changed = {(r["category"], r["value"], r["bound"]): int(r["suggested"]) for r in relaxations}
+    return [
+        QuotaRow(
+            q.category,
+            q.value,
+            changed.get((q.category, q.value, "min"), q.min),
+            changed.get((q.category, q.value, "max"), q.max),
+        )
+        for q in quotas
+    ]

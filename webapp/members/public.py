@@ -1,0 +1,62 @@
+"""The member's answer on a public page: their reply code and yes or no; no login.
+Rate-limited like the reply page, the code never in a URL."""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, session, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from webapp.extensions import db, limiter
+from webapp.members import bp, services
+from webapp.members.forms import ConfirmForm
+from webapp.models import Jury
+
+SESSION_KEY = "member_answer"
+
+
+def _code_entry_limit() -> str:
+    return str(current_app.config["CODE_ENTRY_RATE_LIMIT"])
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@limiter.limit(_code_entry_limit, methods=["POST"])
+def confirm() -> str | Response:
+    form = ConfirmForm()
+    if form.validate_on_submit() and form.invitation is not None:
+        member = services.member_for_invitation(form.invitation)
+        if member is None or member.status == "alternate":
+            form.code.errors = [_l("Your code: this code belongs to nobody drawn for the jury.")]
+            return render_template("members/confirm.html", form=form)
+        try:
+            services.answer(member, form.answer.data, via="code")
+        except services.AnswerRefused as refused:
+            db.session.rollback()
+            session[SESSION_KEY] = {"status": str(refused.status), "changed": False}
+            return redirect(url_for(".confirmed"))
+        db.session.commit()
+        session[SESSION_KEY] = {
+            "status": str(member.status),
+            "changed": True,
+            "jury": member.jury_id,
+        }
+        return redirect(url_for(".confirmed"))
+    return render_template("members/confirm.html", form=form)
+
+
+@bp.errorhandler(429)
+def too_many_tries(_error: Exception) -> tuple[str, int]:
+    form = ConfirmForm(formdata=None)
+    form.code.errors = [
+        _l("Your code: you tried too many times. Please wait a few minutes and try again.")
+    ]
+    return render_template("members/confirm.html", form=form), 429
+
+
+@bp.get("/confirm/done")
+def confirmed() -> str | Response:
+    state = session.get(SESSION_KEY)
+    if not state:
+        return redirect(url_for(".confirm"))
+    jury = db.session.get(Jury, state.get("jury")) if state.get("jury") else None
+    return render_template("members/confirmed.html", state=state, jury=jury)

@@ -1,0 +1,232 @@
+"""Members of a jury: seating a drawn panel, answers (confirm, decline, withdraw), calls.
+
+Every change of status is one conditional UPDATE (``... WHERE status = <the status it
+changes from>``), so two answers at once (the resident online and staff on the phone, or a
+double submit) change a member once: the second sees :class:`AnswerRefused`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from webapp.database import changed_rows
+from webapp.extensions import db
+from webapp.models import (
+    CallOutcome,
+    Draw,
+    Invitation,
+    Jury,
+    Member,
+    MemberCall,
+    MemberStatus,
+    Reply,
+    User,
+)
+from webapp.models.members import SEATED
+
+
+class AnswerRefused(Exception):
+    """The member's status does not allow this answer (already answered, or not drawn)."""
+
+    def __init__(self, status: MemberStatus) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _reply_ids(jury: Jury, references: Iterable[str]) -> dict[str, int]:
+    refs = list(references)
+    rows = db.session.execute(
+        sa.select(Reply.reference, Reply.id).where(
+            Reply.jury_id == jury.id, Reply.reference.in_(refs)
+        )
+    ).all()
+    return {ref: reply_id for ref, reply_id in rows}
+
+
+def seat(jury: Jury, draw: Draw, references: Sequence[str]) -> None:
+    """The drawn panel takes its seats: new members, or (alternates among them) moved up."""
+    ids = _reply_ids(jury, references)
+    existing = {
+        m.reply_id: m
+        for m in db.session.scalars(
+            sa.select(Member).where(Member.jury_id == jury.id, Member.reply_id.in_(ids.values()))
+        )
+    }
+    for ref in references:
+        member = existing.get(ids[ref])
+        if member is None:
+            member = Member(jury_id=jury.id, reply_id=ids[ref])
+            db.session.add(member)
+        member.status, member.alternate_rank = MemberStatus.SELECTED, None
+        member.draw_id, member.job_id = draw.id, draw.job_id
+    db.session.flush()
+
+
+def _references(jury: Jury, statuses: Iterable[MemberStatus] | None) -> set[str]:
+    query = (
+        sa.select(Reply.reference)
+        .join(Member, Member.reply_id == Reply.id)
+        .where(Member.jury_id == jury.id)
+    )
+    if statuses is not None:
+        query = query.where(Member.status.in_(list(statuses)))
+    return set(db.session.scalars(query))
+
+
+def seated_references(jury: Jury) -> set[str]:
+    """Members who hold a seat: selected (not yet answered) or confirmed."""
+    return _references(jury, SEATED)
+
+
+def drawn_references(jury: Jury) -> set[str]:
+    """Everyone drawn for this jury except the alternates (who stay in the pool)."""
+    statuses = [s for s in MemberStatus if s != MemberStatus.ALTERNATE]
+    return _references(jury, statuses)
+
+
+def has_members(jury: Jury) -> bool:
+    return db.session.scalar(sa.select(Member.id).filter_by(jury_id=jury.id).limit(1)) is not None
+
+
+def open_seats(jury: Jury) -> int:
+    return jury.panel_size - len(seated_references(jury)) if has_members(jury) else 0
+
+
+def excluded_references(jury: Jury) -> set[str]:
+    """Volunteers of this jury who served on an earlier year's jury within the jury's
+    ``exclusion_years`` (a standing body: each renewal is one year). The same person is
+    recognised by the register id of the invitation and the year of birth."""
+    earlier: list[int] = []
+    current = jury
+    for _year in range(jury.exclusion_years):
+        if current.renews_id is None:
+            break
+        current = db.session.get_one(Jury, current.renews_id)
+        earlier.append(current.id)
+    if not earlier:
+        return set()
+    served = set(
+        db.session.execute(
+            sa.select(Invitation.register_id, Reply.birth_year)
+            .join(Reply, Reply.invitation_id == Invitation.id)
+            .join(Member, Member.reply_id == Reply.id)
+            .where(
+                Member.jury_id.in_(earlier),
+                Member.status.in_(
+                    [MemberStatus.SELECTED, MemberStatus.CONFIRMED, MemberStatus.WITHDRAWN]
+                ),
+                Invitation.register_id.is_not(None),
+            )
+        ).all()
+    )
+    rows = db.session.execute(
+        sa.select(Reply.reference, Invitation.register_id, Reply.birth_year)
+        .join(Invitation, Reply.invitation_id == Invitation.id)
+        .where(Reply.jury_id == jury.id)
+    ).all()
+    return {ref for ref, register_id, born in rows if (register_id, born) in served}
+
+
+_ANSWERS = {
+    # answer -> (the status it changes from, the status it gives)
+    "confirm": (MemberStatus.SELECTED, MemberStatus.CONFIRMED),
+    "decline": (MemberStatus.SELECTED, MemberStatus.DECLINED),
+    "withdraw": (MemberStatus.CONFIRMED, MemberStatus.WITHDRAWN),
+}
+
+
+def answer(member: Member, action: str, *, via: str) -> None:
+    """Confirm, decline or withdraw (flushed). Raises :class:`AnswerRefused` when the member
+    is not in the status the answer changes (already answered, by someone else at once
+    too)."""
+    before, after = _ANSWERS[action]
+    changed = changed_rows(
+        sa.update(Member)
+        .where(Member.id == member.id, Member.status == before)
+        .values(status=after, answered_via=via, answered_at=now())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(member)
+    if not changed:
+        raise AnswerRefused(member.status)
+
+
+def member_for_invitation(invitation: Invitation) -> Member | None:
+    return db.session.scalar(
+        sa.select(Member)
+        .join(Reply, Member.reply_id == Reply.id)
+        .where(Reply.invitation_id == invitation.id)
+    )
+
+
+def members_of(jury: Jury) -> list[Member]:
+    order = sa.case((Member.alternate_rank.is_(None), 0), else_=1)
+    return list(
+        db.session.scalars(
+            sa.select(Member)
+            .join(Reply, Member.reply_id == Reply.id)
+            .where(Member.jury_id == jury.id)
+            .order_by(order, Member.alternate_rank, Reply.reference)
+        )
+    )
+
+
+def counts(jury: Jury) -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(Member.status, sa.func.count())
+        .where(Member.jury_id == jury.id)
+        .group_by(Member.status)
+    ).all()
+    found = {str(status): n for status, n in rows}
+    return {str(s): found.get(str(s), 0) for s in MemberStatus}
+
+
+@dataclass(frozen=True, slots=True)
+class CallRow:
+    member: Member
+    calls: int
+    last: MemberCall | None
+
+
+def call_list(jury: Jury) -> list[CallRow]:
+    """Selected members who have not answered, with a phone number: fewest calls first,
+    then the longest since the last call."""
+    selected = db.session.scalars(
+        sa.select(Member)
+        .join(Reply, Member.reply_id == Reply.id)
+        .where(
+            Member.jury_id == jury.id,
+            Member.status == MemberStatus.SELECTED,
+            Reply.phone.is_not(None),
+            Reply.phone != "",
+        )
+        .order_by(Reply.reference)
+    ).all()
+    rows = []
+    for member in selected:
+        calls = db.session.scalars(
+            sa.select(MemberCall)
+            .filter_by(member_id=member.id)
+            .order_by(MemberCall.called_at.desc(), MemberCall.id.desc())
+        ).all()
+        rows.append(CallRow(member, len(calls), calls[0] if calls else None))
+    return sorted(rows, key=lambda r: (r.calls, r.last.called_at if r.last else datetime.min))
+
+
+def record_call(member: Member, outcome: CallOutcome, *, note: str, user: User) -> None:
+    """A call and its outcome (flushed); confirmed or declined on the phone is the
+    member's answer. Raises :class:`AnswerRefused` if the member answered meanwhile."""
+    if outcome in (CallOutcome.CONFIRMED, CallOutcome.DECLINED):
+        answer(member, "confirm" if outcome == CallOutcome.CONFIRMED else "decline", via="staff")
+    db.session.add(
+        MemberCall(member_id=member.id, outcome=outcome, note=note, called_by_id=user.id)
+    )
+    db.session.flush()

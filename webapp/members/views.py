@@ -1,0 +1,97 @@
+"""Staff pages of the members: the list, the confirmation caller, withdrawals, the letters."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from webapp import tasks
+from webapp.auth.access import jury_for_staff, organiser_required
+from webapp.extensions import db
+from webapp.members import bp, mail, services
+from webapp.members.forms import CallForm, LettersForm, WithdrawForm
+from webapp.models import CallOutcome, Jury, Member
+
+
+def _member(jury: Jury, text: str | None) -> Member:
+    try:
+        member = db.session.get(Member, int(text or ""))
+    except ValueError:
+        abort(400)
+    if member is None or member.jury_id != jury.id:
+        abort(404)
+    return member
+
+
+@bp.get("/staff/juries/<int:jury_id>/members")
+@organiser_required
+def index(jury_id: int) -> str:
+    jury = jury_for_staff(jury_id)
+    return render_template(
+        "members/index.html",
+        jury=jury,
+        members=services.members_of(jury),
+        counts=services.counts(jury),
+        withdraw_form=WithdrawForm(),
+        letters_form=LettersForm(),
+        mail_on=mail.mail_configured(),
+    )
+
+
+@bp.route("/staff/juries/<int:jury_id>/members/calls", methods=["GET", "POST"])
+@organiser_required
+def caller(jury_id: int) -> str | Response:
+    jury = jury_for_staff(jury_id)
+    form = CallForm()
+    if form.validate_on_submit():
+        member = _member(jury, form.member.data)
+        try:
+            services.record_call(
+                member, CallOutcome(form.outcome.data), note=form.note.data or "", user=current_user
+            )
+        except services.AnswerRefused:
+            db.session.rollback()
+            flash(_("This member had answered already; nothing was changed."), "error")
+            return redirect(url_for(".caller", jury_id=jury.id))
+        db.session.commit()
+        flash(_("The call is noted."), "success")
+        return redirect(url_for(".caller", jury_id=jury.id))
+    rows = services.call_list(jury)
+    if rows and not form.is_submitted():
+        form.member.data = str(rows[0].member.id)
+    return render_template("members/caller.html", jury=jury, rows=rows, form=form)
+
+
+@bp.post("/staff/juries/<int:jury_id>/members/withdraw")
+@organiser_required
+def withdraw(jury_id: int) -> Response:
+    jury = jury_for_staff(jury_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    member = _member(jury, form.member.data)
+    try:
+        services.answer(member, "withdraw", via="staff")
+    except services.AnswerRefused:
+        db.session.rollback()
+        flash(_("Only a confirmed member can withdraw."), "error")
+        return redirect(url_for(".index", jury_id=jury.id))
+    db.session.commit()
+    flash(_("The member has withdrawn: the seat is open."), "success")
+    return redirect(url_for(".index", jury_id=jury.id))
+
+
+@bp.post("/staff/juries/<int:jury_id>/members/letters")
+@organiser_required
+def letters(jury_id: int) -> Response:
+    jury = jury_for_staff(jury_id)
+    if not LettersForm().validate_on_submit():
+        abort(400)
+    if not services.has_members(jury):
+        flash(_("Nobody has been drawn yet."), "error")
+        return redirect(url_for(".index", jury_id=jury.id))
+    tasks.enqueue(mail.send_outcome_mails, jury.id)
+    flash(_("The e-mails are being sent by the worker."), "success")
+    return redirect(url_for(".index", jury_id=jury.id))
