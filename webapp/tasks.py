@@ -29,11 +29,19 @@ log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 # name -> function, filled at import time by the features' task modules.
 _DECLARED: dict[str, Callable[..., Any]] = {}
-# name -> function called every minute by the worker (stale jobs, for instance).
-_PERIODIC: dict[str, Callable[[], Any]] = {}
+# name -> (function, when) called by the worker: every minute (stale jobs, for instance) or
+# once a day (the erasure of personal data whose retention has ended).
+_PERIODIC: dict[str, tuple[Callable[[], Any], dict[str, str]]] = {}
+EVERY_MINUTE = {"minute": "*"}
+DAILY = {"minute": "17", "hour": "3"}
 # Called once when a worker starts, before it takes tasks.
 _ON_START: list[Callable[[], Any]] = []
-TASK_MODULES = ("webapp.invitations.letters", "webapp.selection.runner", "webapp.members.mail")
+TASK_MODULES = (
+    "webapp.invitations.letters",
+    "webapp.selection.runner",
+    "webapp.members.mail",
+    "webapp.privacy.tasks",
+)
 
 
 def task(func: F) -> F:
@@ -45,7 +53,13 @@ def task(func: F) -> F:
 
 def periodic(func: F) -> F:
     """Declare ``func`` to run in the worker every minute."""
-    _PERIODIC[_name(func)] = func
+    _PERIODIC[_name(func)] = (func, EVERY_MINUTE)
+    return func
+
+
+def daily(func: F) -> F:
+    """Declare ``func`` to run in the worker once a day (at 03:17 local time)."""
+    _PERIODIC[_name(func)] = (func, DAILY)
     return func
 
 
@@ -86,8 +100,8 @@ def init_app(app: Flask) -> None:
         name: huey.task(name=func.__name__)(_in_app_context(app, func))
         for name, func in _DECLARED.items()
     }
-    for func in _PERIODIC.values():
-        huey.periodic_task(crontab(minute="*"), name=func.__name__)(_in_app_context(app, func))
+    for func, when in _PERIODIC.values():
+        huey.periodic_task(crontab(**when), name=func.__name__)(_in_app_context(app, func))
     app.extensions["huey"] = huey
     app.extensions["huey_tasks"] = wrappers
     app.cli.add_command(worker_command)

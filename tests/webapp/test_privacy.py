@@ -7,7 +7,7 @@ import logging
 import sqlite3
 import subprocess
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -139,3 +139,28 @@ def test_dump_finds_what_is_there(app: Flask, tmp_path: Path) -> None:
         db.session.add(jury)
         db.session.commit()
     assert "A very particular jury name" in dump(app)
+
+
+def test_the_worker_erases_once_a_day_and_finds_nothing_twice(app: Flask) -> None:
+    from webapp import tasks
+    from webapp.privacy.tasks import erase_expired_daily
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        jury = db.session.scalars(sa.select(Jury)).one()
+        report = next(p for p in jury.phases if p.kind == PhaseKind.REPORT)
+        report.starts_on = date.today() - timedelta(days=jury.retention_days + 30)
+        report.ends_on = date.today() - timedelta(days=jury.retention_days + 2)
+        db.session.commit()
+
+        def due(hour: int, minute: int) -> set[str]:
+            at = datetime.combine(date.today(), time(hour, minute))
+            return {t.name for t in tasks.queue().read_periodic(at)}
+
+        assert "erase_expired_daily" in due(3, 17)  # once a day, at 03:17
+        assert "erase_expired_daily" not in due(3, 18) | due(12, 17)
+        erase_expired_daily()
+        left = db.session.scalar(sa.select(sa.func.count()).where(Reply.email.is_not(None)))
+        assert left == 0
+        assert erase_expired(today=date.today()).replies == 0  # nothing left to erase

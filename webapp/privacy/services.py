@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.models import Invitation, Jury, PhaseKind, Reply
+from webapp.models import Invitation, Jury, Member, MemberCall, PhaseKind, Reply
 
 Eraser = Callable[[Sequence[int]], None]
 _erasers: list[Eraser] = []
@@ -47,6 +47,14 @@ def erase_replies(reply_ids: Sequence[int]) -> None:
         return
     for eraser in _erasers:
         eraser(reply_ids)
+    # Staff notes of confirmation calls may name or describe the member.
+    members = sa.select(Member.id).where(Member.reply_id.in_(reply_ids))
+    db.session.execute(
+        sa.update(MemberCall)
+        .where(MemberCall.member_id.in_(members))
+        .values(note="")
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(
         sa.update(Reply)
         .where(Reply.id.in_(reply_ids))
@@ -72,7 +80,21 @@ def erase_replies(reply_ids: Sequence[int]) -> None:
 
 
 def _erase_jury(jury: Jury) -> tuple[int, int]:
-    reply_ids = list(db.session.scalars(sa.select(Reply.id).where(Reply.jury_id == jury.id)))
+    # Only replies that still hold personal data: the daily run finds nothing to do twice.
+    personal = sa.or_(
+        Reply.email.is_not(None),
+        Reply.phone.is_not(None),
+        Reply.birth_year.is_not(None),
+        Reply.support_other.is_not(None),
+        Invitation.address.is_not(None),
+    )
+    reply_ids = list(
+        db.session.scalars(
+            sa.select(Reply.id)
+            .join(Invitation, Reply.invitation_id == Invitation.id)
+            .where(Reply.jury_id == jury.id, personal)
+        )
+    )
     erase_replies(reply_ids)
     # Letters that were never answered: their addresses too.
     unanswered: sa.CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
