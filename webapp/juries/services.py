@@ -23,20 +23,28 @@ from webapp.models import (
 )
 
 CATEGORIES = ("district", "gender", "age")
+# The category keywords of a targets line, per language (the first is written back); the
+# translated hint of the targets form names them. Matched without case or accents.
+CATEGORY_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {"district": ("district",), "gender": ("gender",), "age": ("age",)},
+    "nl": {"district": ("wijk", "stadsdeel"), "gender": ("geslacht",), "age": ("leeftijd",)},
+    "es": {"district": ("distrito", "barrio"), "gender": ("genero", "sexo"), "age": ("edad",)},
+}
 
 
 @dataclass(frozen=True, slots=True)
 class JuryDetails:
     name: str
-    purpose: str
-    decision: str
+    purpose: Mapping[str, str]  # per language, see webapp.i18n.localised
+    decision: Mapping[str, str]
     panel_size: int
     minimum_age: int
     reply_deadline: date | None
     retention_days: int
-    declarations: tuple[str, ...]
+    declarations: tuple[Mapping[str, str], ...]
     districts: tuple[str, ...]
     category_mapping: Mapping[str, object]
+    language: str = "en"  # the fallback for texts missing in a resident's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +88,20 @@ def update_jury(jury: Jury, details: JuryDetails) -> None:
 
 def _apply(jury: Jury, details: JuryDetails) -> None:
     jury.name = details.name.strip()
-    jury.purpose = details.purpose.strip()
-    jury.decision = details.decision.strip()
+    jury.purpose = _stripped(details.purpose)
+    jury.decision = _stripped(details.decision)
+    jury.language = details.language
     jury.panel_size = details.panel_size
     jury.minimum_age = details.minimum_age
     jury.reply_deadline = details.reply_deadline
     jury.retention_days = details.retention_days
-    jury.declarations = list(details.declarations)
+    jury.declarations = [_stripped(d) for d in details.declarations if _stripped(d)]
     jury.districts = list(details.districts)
     jury.category_mapping = dict(details.category_mapping)
+
+
+def _stripped(texts: Mapping[str, str]) -> dict[str, str]:
+    return {lang: text.strip() for lang, text in texts.items() if text.strip()}
 
 
 def set_phases(jury: Jury, dates: Mapping[PhaseKind, tuple[date, date] | None]) -> None:
@@ -150,27 +163,50 @@ class TargetLineError(ValueError):
         self.line = line
 
 
+def _plain(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_KEYWORDS = {
+    word: category
+    for words in CATEGORY_WORDS.values()
+    for category, synonyms in words.items()
+    for word in synonyms
+}
+
+
+def category_of(word: str) -> str | None:
+    """The category a keyword in any of the three languages names ("geslacht" -> "gender")."""
+    return _KEYWORDS.get(_plain(word))
+
+
 def parse_targets(text: str) -> list[Target]:
-    """``category,value,percent`` lines (blank lines skipped). Raises :class:`TargetLineError`
-    naming the first wrong line; the category must be one of CATEGORIES."""
+    """``category,value,percent`` lines (blank lines skipped); the category keyword in English,
+    Dutch or Spanish. A line may use ``;`` instead, and then a decimal comma (``51,5``).
+    Raises :class:`TargetLineError` naming the first wrong line."""
     targets: list[Target] = []
     seen: set[tuple[str, str]] = set()
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
-        parts = [p.strip() for p in raw.split(",")]
-        if len(parts) != 3 or parts[0] not in CATEGORIES or not parts[1]:
+        separator = ";" if ";" in raw else ","
+        parts = [p.strip() for p in raw.split(separator)]
+        category = category_of(parts[0]) if parts else None
+        if len(parts) != 3 or category is None or not parts[1]:
             raise TargetLineError(number, raw)
         try:
-            percent = float(parts[2])
+            percent = float(parts[2].replace(",", ".") if separator == ";" else parts[2])
         except ValueError:
             raise TargetLineError(number, raw) from None
-        if not 0 <= percent <= 100 or (parts[0], parts[1]) in seen:
+        if not 0 <= percent <= 100 or (category, parts[1]) in seen:
             raise TargetLineError(number, raw)
-        seen.add((parts[0], parts[1]))
-        targets.append(Target(parts[0], parts[1], percent))
+        seen.add((category, parts[1]))
+        targets.append(Target(category, parts[1], percent))
     return targets
 
 
-def targets_text(targets: Sequence[PopulationTarget]) -> str:
-    return "\n".join(f"{t.category},{t.value},{t.percent:g}" for t in targets)
+def targets_text(targets: Sequence[PopulationTarget], language: str = "en") -> str:
+    """The targets as lines again, with the category keywords of ``language``."""
+    words = CATEGORY_WORDS.get(language, CATEGORY_WORDS["en"])
+    return "\n".join(f"{words[t.category][0]},{t.value},{t.percent:g}" for t in targets)

@@ -30,6 +30,7 @@ from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput
 
 from webapp.codes import CodeNotFound, CodeProblem, find_invitation
+from webapp.i18n import localised
 from webapp.models import Answer, Channel, Gender, Invitation, Jury, SupportNeed
 from webapp.replies.services import ReplyData
 
@@ -171,7 +172,8 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
             SelectChoice(str(s.id), s.starts_at.isoformat()) for s in jury.sittings
         ]
         self.declarations.choices = [
-            SelectChoice(str(i), text) for i, text in enumerate(jury.declarations)
+            SelectChoice(str(i), localised(text, jury.language))
+            for i, text in enumerate(jury.declarations)
         ]
 
     def validate_answer(self, field: Field) -> None:
@@ -255,7 +257,8 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
                 c.value for c in SUPPORT if c.value in (self.support_needs.data or [])
             ),
             support_other=(self.support_other.data or "").strip() or None,
-            declarations=tuple(self.jury.declarations),
+            # The statements as the resident read them, in the page's language.
+            declarations=tuple(localised(d, self.jury.language) for d in self.jury.declarations),
             consent=True,
         )
 
