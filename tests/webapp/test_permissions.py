@@ -29,6 +29,7 @@ STAFF_WIDE = {
     "auth.dashboard": {"facilitator", "other_organiser", "organiser", "admin"},
     "auth.logout": {"facilitator", "other_organiser", "organiser", "admin"},
     "juries.create": {"other_organiser", "organiser", "admin"},
+    "progress.juries": {"other_organiser", "organiser", "admin"},
 }
 PUBLIC_UNDER_STAFF = {"auth.login"}
 

@@ -17,6 +17,7 @@ from webapp.models import (
     Phase,
     PhaseKind,
     PopulationTarget,
+    Reply,
     Role,
     Sitting,
     User,
@@ -127,11 +128,38 @@ def add_sitting(jury: Jury, *, starts_at: datetime, ends_at: datetime, place: st
     return sitting
 
 
-def remove_sitting(jury: Jury, sitting_id: int) -> bool:
-    """Delete one of the jury's sittings; False if it is not one of them."""
+@dataclass(frozen=True, slots=True)
+class SittingAnswers:
+    """How many residents answered whether they can come to a sitting, and how many can."""
+
+    answered: int
+    can_come: int
+
+
+def _replies_answering(jury: Jury, sitting_id: int) -> list[Reply]:
+    replies = db.session.scalars(sa.select(Reply).where(Reply.jury_id == jury.id))
+    return [r for r in replies if str(sitting_id) in (r.availability or {})]
+
+
+def sitting_answers(jury: Jury, sitting_id: int) -> SittingAnswers:
+    replies = _replies_answering(jury, sitting_id)
+    can_come = sum(1 for r in replies if r.availability[str(sitting_id)])
+    return SittingAnswers(answered=len(replies), can_come=can_come)
+
+
+def jury_sitting(jury: Jury, sitting_id: int) -> Sitting | None:
     sitting = db.session.get(Sitting, sitting_id)
-    if sitting is None or sitting.jury_id != jury.id:
+    return sitting if sitting is not None and sitting.jury_id == jury.id else None
+
+
+def remove_sitting(jury: Jury, sitting_id: int) -> bool:
+    """Delete one of the jury's sittings, and the residents' answers about coming to it;
+    False if it is not one of the jury's sittings."""
+    sitting = jury_sitting(jury, sitting_id)
+    if sitting is None:
         return False
+    for reply in _replies_answering(jury, sitting_id):
+        reply.availability = {k: v for k, v in reply.availability.items() if k != str(sitting_id)}
     db.session.delete(sitting)
     db.session.flush()
     return True
