@@ -82,12 +82,20 @@ class Walk:
         self.page, self.live = page, live
         self.adapter = live.app.url_map.bind("127.0.0.1")
         self.seen: dict[str, dict[str, Any]] = {}
+        self.failed: list[str] = []  # pages that answered with a server error
+        page.on(
+            "response",
+            lambda r: (
+                r.status >= 500 and r.request.is_navigation_request() and self.failed.append(r.url)
+            ),
+        )
 
     def check(self, name: str) -> None:
         page = self.page
         page.wait_for_load_state()
         path = page.url.removeprefix(self.live.url).split("#")[0].split("?")[0]
         endpoint, _args = self.adapter.match(path, method="GET")
+        assert self.failed == [], f"server errors: {self.failed}"
         measured = page.evaluate(MEASURE)
         self.seen.setdefault(endpoint, measured)
         SHOTS.mkdir(parents=True, exist_ok=True)

@@ -65,10 +65,9 @@ def reference_prefix(text: str) -> str:
     return f"{symbols[:4]}-{symbols[4:]}" if len(symbols) > 4 else symbols
 
 
-def replies_query(jury_id: int, form: ReplySearchForm) -> sa.Select[Reply, str]:
+def replies_query(jury_id: int, form: ReplySearchForm) -> sa.Select[tuple[Reply]]:
     query = (
-        sa.select(Reply, User.name)
-        .outerjoin(User, Reply.entered_by_id == User.id)
+        sa.select(Reply)
         .where(Reply.jury_id == jury_id)
         .order_by(Reply.created_at.desc(), Reply.id.desc())
     )
@@ -80,6 +79,15 @@ def replies_query(jury_id: int, form: ReplySearchForm) -> sa.Select[Reply, str]:
     if form.channel.data:
         query = query.where(Reply.channel == form.channel.data)
     return query
+
+
+def staff_names(replies: list[Reply]) -> dict[int, str]:
+    """Who keyed in each paper or phone reply on the page: user id -> name."""
+    ids = {r.entered_by_id for r in replies if r.entered_by_id is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all()
+    return {user_id: name for user_id, name in rows}
 
 
 @bp.get("/staff/juries/<int:jury_id>/replies")
@@ -98,5 +106,10 @@ def staff_list(jury_id: int) -> str:
     )
     args = {k: v for k, v in (form.data or {}).items() if v}
     return render_template(
-        "replies/staff_list.html", jury=jury, form=form, page=page, search_args=args
+        "replies/staff_list.html",
+        jury=jury,
+        form=form,
+        page=page,
+        names=staff_names(list(page.items)),
+        search_args=args,
     )
