@@ -71,6 +71,7 @@ def test_staff_forms_validate_like_the_resident_form(
     # The same check, worded for staff: the resident is not "you".
     assert "Agreement: tick the box if the resident agrees" in page
     assert "Does the resident want to take part" in page and "About you" not in page
+    assert "Please check the answers" in page and "Please check your answers" not in page
 
 
 def test_a_code_of_another_jury_is_refused(
