@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.juries import bp as juries_bp
     from webapp.members import bp as members_bp
     from webapp.pool import bp as pool_bp
+    from webapp.progress import bp as progress_bp
     from webapp.quotas import bp as quotas_bp
     from webapp.replies import bp as replies_bp
     from webapp.reports import bp as reports_bp
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(categories_bp)
     app.register_blueprint(quotas_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(progress_bp)
     app.register_blueprint(replies_bp)
     app.register_blueprint(selection_bp)
     app.register_blueprint(members_bp)

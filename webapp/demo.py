@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import tempfile
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -161,17 +161,37 @@ def load_demo(*, rng: random.Random, today: date | None = None) -> list[str]:
 def _jury(organiser: User, today: date) -> Jury:
     details = juries.JuryDetails(
         name="Observatorio de la Ciudad (demo)",
-        purpose="Residents picked by lot look at the most supported proposal on the city's "
-        "platform and advise whether it should go to a city-wide vote.",
-        decision="The city council follows the advice or explains within 90 days why not.",
+        purpose={
+            "en": "Residents picked by lot look at the most supported proposal on the city's "
+            "platform and advise whether it should go to a city-wide vote.",
+            "es": "Vecinos elegidos por sorteo estudian la propuesta con más apoyos en la "
+            "plataforma de la ciudad y aconsejan si debe ir a una votación de toda la ciudad.",
+            "nl": "Inwoners die door loting zijn gekozen, bekijken het voorstel met de meeste "
+            "steun op het platform van de stad en adviseren of het naar een stemming in de "
+            "hele stad moet.",
+        },
+        decision={
+            "en": "The city council follows the advice or explains within 90 days why not.",
+            "es": "El ayuntamiento sigue el consejo o explica en 90 días por qué no.",
+            "nl": "De gemeenteraad volgt het advies of legt binnen 90 dagen uit waarom niet.",
+        },
+        language="es",
         panel_size=PANEL,
         minimum_age=16,
         reply_deadline=today + timedelta(days=14),
         retention_days=365,
         declarations=(
-            "I live in the city.",
-            "I do not hold a political office.",
-            "I do not work for the city council.",
+            {"en": "I live in the city.", "es": "Vivo en la ciudad.", "nl": "Ik woon in de stad."},
+            {
+                "en": "I do not hold a political office.",
+                "es": "No tengo un cargo político.",
+                "nl": "Ik heb geen politieke functie.",
+            },
+            {
+                "en": "I do not work for the city council.",
+                "es": "No trabajo para el ayuntamiento.",
+                "nl": "Ik werk niet voor de gemeente.",
+            },
         ),
         districts=tuple(DISTRICTS),
         category_mapping={
@@ -304,6 +324,11 @@ def _reply(
     organiser: User,
 ) -> dict[str, Any]:
     channel = rng.choices(["online", "paper", "phone"], weights=[70, 20, 10])[0]
+    # Replies came in over the two weeks since the letters, most of them early on (UTC, as
+    # the database stores times), so that the staff dashboard has days to show.
+    received = datetime.now(UTC).replace(tzinfo=None) - timedelta(
+        days=rng.triangular(0, 14, 13), minutes=rng.randrange(600)
+    )
     volunteers = rng.random() < 0.75
     age = min(90, 16 + int(rng.triangular(0, 70, 40)))
     return {
@@ -322,8 +347,12 @@ def _reply(
         "email": f"resident{invitation_id}@example.org" if volunteers else None,
         "availability": {s: rng.random() < 0.85 for s in sittings} if volunteers else {},
         "support_needs": ["childcare"] if volunteers and rng.random() < 0.1 else [],
-        "declarations": list(jury.declarations) if volunteers else [],
+        "declarations": [d["es"] for d in jury.declarations] if volunteers else [],
         "consent": volunteers,
         "language": LANGUAGE,
         "entered_by_id": organiser.id if channel != "online" else None,
+        # Replies came in over the two weeks since the letters, most of them early on (UTC,
+        # as the database stores times), so that the staff dashboard has days to show.
+        "created_at": received,
+        "updated_at": received,
     }

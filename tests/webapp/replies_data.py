@@ -13,7 +13,11 @@ from webapp.extensions import db
 from webapp.models import Invitation, InvitationBatch, Jury, JuryMembership, Role, Sitting, User
 
 DISTRICTS = ["Centro", "Norte", "Sur"]
-DECLARATIONS = ["I live in the city.", "I hold no political office."]
+DECLARATIONS = [
+    {"en": "I live in the city.", "nl": "Ik woon in de stad.", "es": "Vivo en la ciudad."},
+    # No Spanish: a Spanish page falls back to the jury's language (Dutch here).
+    {"en": "I hold no political office.", "nl": "Ik heb geen politieke functie."},
+]
 PASSWORD = "correct horse battery staple"
 
 
@@ -32,8 +36,9 @@ def make_jury(
     jury = Jury(
         slug=slug,
         name="City Jury",
-        purpose="Advise the council.",
-        decision="The budget.",
+        purpose={"en": "Advise the council.", "nl": "De raad adviseren.", "es": "Aconsejar."},
+        decision={"en": "The budget.", "nl": "De begroting.", "es": "El presupuesto."},
+        language="nl",
         panel_size=12,
         minimum_age=minimum_age,
         reply_deadline=deadline if deadline is not None else date.today() + timedelta(days=30),

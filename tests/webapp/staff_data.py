@@ -40,7 +40,12 @@ def make_user(role: Role, email: str) -> User:
 
 
 def make_jury(name: str, *, slug: str) -> Jury:
-    jury = Jury(slug=slug, name=name, purpose="Advise on parks.", decision="The council votes.")
+    jury = Jury(
+        slug=slug,
+        name=name,
+        purpose={"en": "Advise on parks."},
+        decision={"en": "The council votes."},
+    )
     jury.phases = [
         Phase(kind=PhaseKind.INVITATIONS, starts_on=date(2026, 1, 1), ends_on=date(2026, 1, 31)),
         Phase(kind=PhaseKind.REPLIES, starts_on=date(2026, 2, 1), ends_on=date(2026, 2, 28)),

@@ -78,8 +78,8 @@ def test_a_form_with_its_token_is_accepted(csrf_app: tuple[Flask, World]) -> Non
     form = {
         "csrf_token": token,
         "name": "Harbour jury",
-        "purpose": "The harbour.",
-        "decision": "The council.",
+        "purpose_en": "The harbour.",
+        "decision_en": "The council.",
         "panel_size": "20",
         "minimum_age": "16",
         "retention_days": "365",

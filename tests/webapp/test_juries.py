@@ -15,12 +15,15 @@ from webapp.models import Jury, JuryMembership, Phase, PhaseKind, Role, Sitting
 
 GOOD = {
     "name": "Harbour jury",
-    "purpose": "What should the old harbour become?",
-    "decision": "The council decides on the harbour plan.",
+    "language": "nl",
+    "purpose_en": "What should the old harbour become?",
+    "purpose_nl": "Wat moet de oude haven worden?",
+    "decision_en": "The council decides on the harbour plan.",
     "panel_size": "30",
     "minimum_age": "16",
     "retention_days": "365",
-    "declarations": "I live in the city.\n\nI hold no political office.\n",
+    "declarations_en": "I live in the city.\n\nI hold no political office.\n",
+    "declarations_nl": "Ik woon in de stad.\nIk heb geen politieke functie.",
     "districts": "North\nSouth",
     "age_bands": "16, 30,45,65",
     "gender_female": "F",
@@ -53,7 +56,18 @@ def test_an_organiser_creates_a_jury_and_becomes_its_member(
         juries = db.session.scalars(sa.select(Jury).order_by(Jury.id)).all()
         assert [j.slug for j in juries] == ["harbour-jury", "harbour-jury-2"]
         jury = juries[0]
-        assert jury.declarations == ["I live in the city.", "I hold no political office."]
+        assert jury.declarations == [
+            {"en": "I live in the city.", "nl": "Ik woon in de stad."},
+            {"en": "I hold no political office.", "nl": "Ik heb geen politieke functie."},
+        ]
+        assert jury.purpose == {
+            "en": "What should the old harbour become?",
+            "nl": "Wat moet de oude haven worden?",
+        }
+        assert (jury.decision, jury.language) == (
+            {"en": "The council decides on the harbour plan."},
+            "nl",
+        )
         assert jury.districts == ["North", "South"]
         assert jury.category_mapping == {
             "gender": {"female": "F", "male": "M", "non_binary": "X", "undisclosed": "X"},
@@ -67,8 +81,8 @@ def test_an_organiser_creates_a_jury_and_becomes_its_member(
     ("field", "value", "message"),
     [
         ("name", "", "Este campo es obligatorio."),
-        ("purpose", "", "Este campo es obligatorio."),
-        ("decision", "", "Este campo es obligatorio."),
+        ("purpose_nl", "", "Escriba este texto al menos en un idioma."),
+        ("declarations_nl", "Ik woon in de stad.", "Nederlands tiene 1"),
         ("panel_size", "many", "No es un valor entero válido."),
         ("panel_size", "0", "1"),
         ("minimum_age", "200", "120"),
@@ -85,7 +99,10 @@ def test_each_bad_field_is_named_in_the_error(
     log_in_as(client, organiser)
     with client.session_transaction() as session:
         session["lang"] = "es"
-    response = client.post("/staff/juries/new", data={**GOOD, field: value})
+    data = {**GOOD, field: value}
+    if field == "purpose_nl":
+        data["purpose_en"] = ""  # no language left
+    response = client.post("/staff/juries/new", data=data)
     page = response.data.decode()
     assert response.status_code == 200
     assert f'href="#{field}"' in page
@@ -218,3 +235,52 @@ def test_facilitator_sees_only_their_sittings(app: Flask) -> None:
     assert f"/staff/sittings/{world.sitting}" in page
     assert "Start a new jury" not in page
     assert "City hall" in client.get(f"/staff/sittings/{world.sitting}").data.decode()
+
+
+def test_targets_take_the_category_keywords_of_the_page_language(app: Flask) -> None:
+    """On a Dutch screen the organiser writes "geslacht", not "gender"; a line with
+    semicolons takes a decimal comma. The form gives the lines back in Dutch."""
+    world = build_world(app)
+    client = app.test_client()
+    log_in_as(client, world.organiser)
+    with client.session_transaction() as session:
+        session["lang"] = "nl"
+    url = f"/staff/juries/{world.jury}/targets"
+    page = client.get(url).data.decode()
+    assert "De categorie is wijk, geslacht of leeftijd" in page
+    text = "geslacht,female,51\nGeslacht;male;48,5\nleeftijd,16-29,18\nwijk,North,60\nedad,30+,82"
+    assert client.post(url, data={"targets": text}).status_code == 302
+    assert saved_targets(app) == [
+        ("gender", "female", 51.0),
+        ("gender", "male", 48.5),
+        ("age", "16-29", 18.0),
+        ("district", "North", 60.0),
+        ("age", "30+", 82.0),
+    ]
+    again = client.get(url).data.decode()
+    assert "geslacht,female,51" in again and "wijk,North,60" in again
+    wrong = client.post(url, data={"targets": "kleur,rood,5"}).data.decode()
+    assert "De categorie is wijk, geslacht of leeftijd" in wrong
+
+
+def test_the_public_page_and_the_reply_form_show_the_texts_in_the_page_language(
+    app: Flask,
+) -> None:
+    """Organisers' texts per language, with the jury's language as the fallback."""
+    from tests.webapp.replies_data import make_world
+
+    with app.app_context():
+        world = make_world(slug="texts")
+    client = app.test_client()
+    expected = {
+        "nl": ("De raad adviseren.", "Ik heb geen politieke functie."),
+        "es": ("Aconsejar.", "Ik heb geen politieke functie."),  # no Spanish: the jury's Dutch
+        "en": ("Advise the council.", "I hold no political office."),
+    }
+    for lang, (purpose, statement) in expected.items():
+        with client.session_transaction() as session:
+            session["lang"] = lang
+            session["reply"] = {"invitation": world.invitation_ids[0]}
+        assert purpose in client.get("/juries/texts").data.decode()
+        form = client.get("/reply/form").data.decode()
+        assert statement in form, lang

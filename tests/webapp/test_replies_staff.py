@@ -63,7 +63,10 @@ def test_staff_forms_validate_like_the_resident_form(
     client.post(f"{base}/new", data={"code": world.codes[0], "channel": "paper"})
     form = yes_form(world.jury_id, sittings(app, world.jury_id), consent=None)
     page = client.post(f"{base}/form", data=form).get_data(as_text=True)
-    assert "Agreement: please tick the box" in page
+    # The same check, worded for staff: the resident is not "you".
+    assert "Agreement: tick the box if the resident agrees" in page
+    assert "Does the resident want to take part" in page and "About you" not in page
+    assert "Please check the answers" in page and "Please check your answers" not in page
 
 
 def test_a_code_of_another_jury_is_refused(

@@ -10,12 +10,15 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     IntegerField,
+    SelectField,
     StringField,
     TextAreaField,
     ValidationError,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from webapp.juries.texts import LANGUAGE_NAMES, add_text_fields, lines_of, texts_of
 from webapp.models import Gender, PhaseKind
 
 PHASE_LABELS = {
@@ -45,8 +48,11 @@ def _age_bands(form: FlaskForm, field: StringField) -> None:
 
 class JuryForm(FlaskForm):  # type: ignore[misc]
     name = StringField(_l("Name of the jury"), validators=[DataRequired(), Length(max=200)])
-    purpose = TextAreaField(_l("What the jury is for"), validators=[DataRequired()])
-    decision = TextAreaField(_l("The decision the jury's advice feeds into"), [DataRequired()])
+    language = SelectField(
+        _l("The jury's main language"),
+        choices=[SelectChoice(lang, name) for lang, name in LANGUAGE_NAMES.items()],
+        default="en",
+    )
     panel_size = IntegerField(
         _l("Number of jury members"), validators=[InputRequired(), NumberRange(min=1, max=1000)]
     )
@@ -58,7 +64,6 @@ class JuryForm(FlaskForm):  # type: ignore[misc]
         _l("Days to keep personal data after the report"),
         validators=[InputRequired(), NumberRange(min=1, max=3650)],
     )
-    declarations = TextAreaField(_l("Eligibility declarations, one per line"))
     districts = TextAreaField(_l("Districts, one per line"))
     age_bands = StringField(
         _l("Age bands: the first age of each band"), validators=[DataRequired(), _age_bands]
@@ -71,6 +76,37 @@ class JuryForm(FlaskForm):  # type: ignore[misc]
     gender_undisclosed = StringField(
         GENDER_LABELS[Gender.UNDISCLOSED], [DataRequired(), Length(max=40)]
     )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = bool(super().validate(extra_validators))
+        for name in ("purpose", "decision"):
+            if not texts_of(self, name):
+                first = self[f"{name}_{self.language.data or 'en'}"]
+                first.errors = [*first.errors, _l("Write this text in at least one language.")]
+                ok = False
+        counts = {lang: len(lines) for lang, lines in lines_of(self, "declarations").items()}
+        if len(set(counts.values())) > 1:
+            short = min(counts, key=lambda lang: counts[lang])
+            field = self[f"declarations_{short}"]
+            field.errors = [
+                *field.errors,
+                _l(
+                    "Give every language the same sentences in the same order: "
+                    "%(language)s has %(n)d, another language has %(most)d.",
+                    language=LANGUAGE_NAMES[short],
+                    n=counts[short],
+                    most=max(counts.values()),
+                ),
+            ]
+            ok = False
+        return ok
+
+
+add_text_fields(JuryForm, "purpose", _l("What the jury is for"), TextAreaField)
+add_text_fields(
+    JuryForm, "decision", _l("The decision the jury's advice feeds into"), TextAreaField
+)
+add_text_fields(JuryForm, "declarations", _l("Eligibility statements, one per line"), TextAreaField)
 
 
 def phase_form_class() -> type[FlaskForm]:

@@ -17,6 +17,7 @@ from webapp.models import (
     Phase,
     PhaseKind,
     PopulationTarget,
+    Reply,
     Role,
     Sitting,
     User,
@@ -26,15 +27,16 @@ from webapp.models import (
 @dataclass(frozen=True, slots=True)
 class JuryDetails:
     name: str
-    purpose: str
-    decision: str
+    purpose: Mapping[str, str]  # per language, see webapp.i18n.localised
+    decision: Mapping[str, str]
     panel_size: int
     minimum_age: int
     reply_deadline: date | None
     retention_days: int
-    declarations: tuple[str, ...]
+    declarations: tuple[Mapping[str, str], ...]
     districts: tuple[str, ...]
     category_mapping: Mapping[str, object]
+    language: str = "en"  # the fallback for texts missing in a resident's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +80,20 @@ def update_jury(jury: Jury, details: JuryDetails) -> None:
 
 def _apply(jury: Jury, details: JuryDetails) -> None:
     jury.name = details.name.strip()
-    jury.purpose = details.purpose.strip()
-    jury.decision = details.decision.strip()
+    jury.purpose = _stripped(details.purpose)
+    jury.decision = _stripped(details.decision)
+    jury.language = details.language
     jury.panel_size = details.panel_size
     jury.minimum_age = details.minimum_age
     jury.reply_deadline = details.reply_deadline
     jury.retention_days = details.retention_days
-    jury.declarations = list(details.declarations)
+    jury.declarations = [_stripped(d) for d in details.declarations if _stripped(d)]
     jury.districts = list(details.districts)
     jury.category_mapping = dict(details.category_mapping)
+
+
+def _stripped(texts: Mapping[str, str]) -> dict[str, str]:
+    return {lang: text.strip() for lang, text in texts.items() if text.strip()}
 
 
 def set_phases(jury: Jury, dates: Mapping[PhaseKind, tuple[date, date] | None]) -> None:
@@ -112,11 +119,38 @@ def add_sitting(jury: Jury, *, starts_at: datetime, ends_at: datetime, place: st
     return sitting
 
 
-def remove_sitting(jury: Jury, sitting_id: int) -> bool:
-    """Delete one of the jury's sittings; False if it is not one of them."""
+@dataclass(frozen=True, slots=True)
+class SittingAnswers:
+    """How many residents answered whether they can come to a sitting, and how many can."""
+
+    answered: int
+    can_come: int
+
+
+def _replies_answering(jury: Jury, sitting_id: int) -> list[Reply]:
+    replies = db.session.scalars(sa.select(Reply).where(Reply.jury_id == jury.id))
+    return [r for r in replies if str(sitting_id) in (r.availability or {})]
+
+
+def sitting_answers(jury: Jury, sitting_id: int) -> SittingAnswers:
+    replies = _replies_answering(jury, sitting_id)
+    can_come = sum(1 for r in replies if r.availability[str(sitting_id)])
+    return SittingAnswers(answered=len(replies), can_come=can_come)
+
+
+def jury_sitting(jury: Jury, sitting_id: int) -> Sitting | None:
     sitting = db.session.get(Sitting, sitting_id)
-    if sitting is None or sitting.jury_id != jury.id:
+    return sitting if sitting is not None and sitting.jury_id == jury.id else None
+
+
+def remove_sitting(jury: Jury, sitting_id: int) -> bool:
+    """Delete one of the jury's sittings, and the residents' answers about coming to it;
+    False if it is not one of the jury's sittings."""
+    sitting = jury_sitting(jury, sitting_id)
+    if sitting is None:
         return False
+    for reply in _replies_answering(jury, sitting_id):
+        reply.availability = {k: v for k, v in reply.availability.items() if k != str(sitting_id)}
     db.session.delete(sitting)
     db.session.flush()
     return True

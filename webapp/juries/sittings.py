@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -32,13 +32,25 @@ def add_sitting(jury_id: int) -> str | Response:
     return redirect(url_for("juries.overview", jury_id=jury.id))
 
 
-@bp.post("/staff/juries/<int:jury_id>/sittings/<int:sitting_id>/remove")
+@bp.route("/staff/juries/<int:jury_id>/sittings/<int:sitting_id>/remove", methods=["GET", "POST"])
 @organiser_required
-def remove_sitting(jury_id: int, sitting_id: int) -> Response:
+def remove_sitting(jury_id: int, sitting_id: int) -> str | Response:
+    """GET asks for confirmation (it says how many residents' answers hang on the sitting);
+    the confirmation page POSTs."""
     jury = jury_for_staff(jury_id)
-    if services.remove_sitting(jury, sitting_id):
-        db.session.commit()
-        flash(_("The sitting is removed."), "success")
+    sitting = services.jury_sitting(jury, sitting_id)
+    if sitting is None:
+        abort(404)
+    if request.method == "GET":
+        return render_template(
+            "juries/remove_sitting.html",
+            jury=jury,
+            sitting=sitting,
+            answers=services.sitting_answers(jury, sitting_id),
+        )
+    services.remove_sitting(jury, sitting_id)
+    db.session.commit()
+    flash(_("The sitting is removed."), "success")
     return redirect(url_for("juries.overview", jury_id=jury.id))
 
 

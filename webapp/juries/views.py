@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -10,7 +11,7 @@ from werkzeug.wrappers import Response
 from webapp import lottery
 from webapp.auth.access import jury_for_staff, organiser_required
 from webapp.extensions import db
-from webapp.juries import bp, services
+from webapp.juries import bp, services, texts
 from webapp.juries.forms import PHASE_LABELS, JuryForm, SittingForm, phase_form_class
 from webapp.models import Gender, Jury, PhaseKind
 
@@ -25,13 +26,14 @@ def _details(form: JuryForm) -> services.JuryDetails:
     }
     return services.JuryDetails(
         name=form.name.data or "",
-        purpose=form.purpose.data or "",
-        decision=form.decision.data or "",
+        purpose=texts.texts_of(form, "purpose"),
+        decision=texts.texts_of(form, "decision"),
+        language=form.language.data or "en",
         panel_size=form.panel_size.data or 0,
         minimum_age=form.minimum_age.data or 0,
         reply_deadline=form.reply_deadline.data,
         retention_days=form.retention_days.data or 0,
-        declarations=lines(form.declarations.data),
+        declarations=tuple(texts.list_of_texts(form, "declarations")),
         districts=lines(form.districts.data),
         category_mapping=mapping,
     )
@@ -44,8 +46,11 @@ def _fill(form: JuryForm, jury: Jury | None) -> None:
         form[f"gender_{gender.value}"].data = mapping.gender[gender.value]
     if jury is None:
         form.panel_size.data, form.minimum_age.data, form.retention_days.data = 49, 16, 365
+        form.language.data = str(get_locale() or "en")
         return
-    form.declarations.data = "\n".join(jury.declarations)
+    texts.fill_texts(form, "purpose", jury.purpose)
+    texts.fill_texts(form, "decision", jury.decision)
+    texts.fill_lines(form, "declarations", jury.declarations)
     form.districts.data = "\n".join(jury.districts)
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -26,14 +26,19 @@ class Jury(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    purpose: Mapped[str] = mapped_column(Text, default="")
-    decision: Mapped[str] = mapped_column(Text, default="")  # the decision the verdict feeds
+    # Texts for residents, per language ({"nl": ..., "es": ..., "en": ...}); shown with
+    # webapp.i18n.localised, which falls back to `language`, then English.
+    purpose: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    decision: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # what the verdict feeds
+    # The jury's own language: a text missing in the resident's language is shown in this one.
+    language: Mapped[str] = mapped_column(String(5), default="en")
     panel_size: Mapped[int] = mapped_column(default=49)
     minimum_age: Mapped[int] = mapped_column(default=16)
     reply_deadline: Mapped[date | None]
     retention_days: Mapped[int] = mapped_column(default=365)  # after the report phase ends
-    # Eligibility declarations a volunteer must confirm, e.g. "I hold no political office".
-    declarations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Eligibility declarations a volunteer must confirm, e.g. "I hold no political office",
+    # each per language: [{"en": "I hold no political office.", "nl": ...}, ...].
+    declarations: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     # How reply answers map to quota values, per category: {"gender": {"female": "F", ...}}.
     category_mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     districts: Mapped[list[str]] = mapped_column(JSON, default=list)

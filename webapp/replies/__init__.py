@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("replies", __name__, template_folder="templates")
 
-from webapp.replies import errors, staff, views  # noqa: E402,F401  (routes register on bp)
+from webapp.replies import errors, search, staff, views  # noqa: E402,F401  (routes register on bp)

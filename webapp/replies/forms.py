@@ -46,6 +46,25 @@ CODE_MESSAGES = {
     ),
 }
 
+# The same problems, worded for staff who type a code from a paper form or a call.
+STAFF_CODE_MESSAGES = {
+    CodeProblem.EMPTY: _l(
+        "The resident's code: please type the code from the paper form, or ask the caller for it."
+    ),
+    CodeProblem.FORMAT: _l(
+        "The resident's code: a code has 13 letters and numbers, like ABCD-EFGH-JKMN-P. "
+        "Please check it."
+    ),
+    CodeProblem.TYPO: _l(
+        "The resident's code: there is a typo in the code. Check each letter and number, or "
+        "ask the caller to read it out again."
+    ),
+    CodeProblem.UNKNOWN: _l(
+        "The resident's code: we do not know this code. Check that it is the code from this "
+        "jury's letter."
+    ),
+}
+
 GENDERS = [
     SelectChoice(Gender.FEMALE.value, _l("Female")),
     SelectChoice(Gender.MALE.value, _l("Male")),
@@ -95,12 +114,16 @@ class StaffCodeForm(CodeForm):
     def __init__(self, *args: Any, jury: Jury, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.jury = jury
+        self.code.label.text = _l("The resident's code")
 
     def validate_code(self, field: Field) -> None:
-        super().validate_code(field)
-        if self.invitation is not None and self.invitation.jury_id != self.jury.id:
+        try:
+            self.invitation = find_invitation(field.data or "")
+        except CodeNotFound as exc:
+            raise ValidationError(STAFF_CODE_MESSAGES[exc.problem]) from None
+        if self.invitation.jury_id != self.jury.id:
             self.invitation = None
-            raise ValidationError(_l("Your code: this code is for another jury."))
+            raise ValidationError(_l("The resident's code: this code is for another jury."))
 
     def validate_channel(self, field: Field) -> None:
         if field.data not in (Channel.PAPER, Channel.PHONE):
@@ -108,10 +131,11 @@ class StaffCodeForm(CodeForm):
 
 
 class IfYes:
-    """Skip a field (no errors) unless the resident volunteers: a "no" needs only the answer."""
+    """Skip a field (no errors) when the resident says no: a "no" needs only the answer. With
+    no answer yet, the field is checked too, so that every missing answer is listed at once."""
 
     def __call__(self, form: ReplyForm, field: Field) -> None:
-        if form.answer.data != Answer.YES:
+        if form.answer.data == Answer.NO:
             field.errors[:] = []
             raise StopValidation()
 
@@ -178,7 +202,8 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
             SelectChoice(str(s.id), s.starts_at.isoformat()) for s in jury.sittings
         ]
         self.declarations.choices = [
-            SelectChoice(str(i), text) for i, text in enumerate(jury.declarations)
+            SelectChoice(str(i), localised(text, jury.language))
+            for i, text in enumerate(jury.declarations)
         ]
 
     def validate_answer(self, field: Field) -> None:
@@ -263,7 +288,8 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
                 c.value for c in SUPPORT if c.value in (self.support_needs.data or [])
             ),
             support_other=(self.support_other.data or "").strip() or None,
-            declarations=tuple(self.jury.declarations),
+            # The statements as the resident read them, in the page's language.
+            declarations=tuple(localised(d, self.jury.language) for d in self.jury.declarations),
             consent=True,
             categories={self.own_ids[field.name]: field.data for field in self.own_questions()},
         )

@@ -26,6 +26,7 @@ from webapp.replies.services import (
     replies_open,
     save_reply,
 )
+from webapp.replies.staff_wording import staff_errors, word_for_staff
 
 SESSION_KEY = "staff_reply"
 
@@ -57,6 +58,7 @@ def staff_form(jury_id: int) -> str | Response:
         return redirect(url_for(".staff_already", jury_id=jury.id))
     today = local_today()
     form = ReplyForm(jury=jury, today=today, invitation=invitation)
+    word_for_staff(form)
     if form.validate_on_submit():
         try:
             reply = save_reply(
@@ -75,8 +77,14 @@ def staff_form(jury_id: int) -> str | Response:
         session.pop(SESSION_KEY, None)
         flash(_("The reply is saved. Reference: %(ref)s", ref=reply.reference), "success")
         return redirect(url_for(".staff_code", jury_id=jury.id))
+    staff_errors(form)
     return render_template(
-        "replies/form.html", form=form, jury=jury, replacing=replacing, staff=True
+        "replies/form.html",
+        form=form,
+        jury=jury,
+        replacing=replacing,
+        staff=True,
+        draft=f"staff-{invitation.id}",
     )
 
 

@@ -104,7 +104,12 @@ def reply_form() -> str | Response:
         }
         return redirect(url_for(".done"))
     return render_template(
-        "replies/form.html", form=form, jury=jury, replacing=replacing, staff=False
+        "replies/form.html",
+        form=form,
+        jury=jury,
+        replacing=replacing,
+        staff=False,
+        draft=f"reply-{invitation.id}",
     )
 
 

@@ -1,0 +1,208 @@
+"""Every staff and public page at phone width (390 px), in Dutch (the longest words), on the
+demo municipality: no page scrolls sideways, and every tick box and radio button is at least
+24 x 24 px (WCAG 2.2 target size). A screenshot of each page goes to out/screenshots/phone/.
+
+The test walks the pages as people reach them, then checks that it saw every page the app has
+(every GET route that renders HTML), so a new page cannot slip past."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.browser.conftest import LiveServer, check_accessibility
+from webapp.demo import LOGINS, PASSWORD
+from webapp.extensions import db
+from webapp.models import InvitationBatch, Jury, Sitting, User
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "phone"
+WIDTH = 390
+# GET routes that send a file or only redirect: no page to look at.
+NOT_PAGES = {
+    "static",
+    "invitations.download",
+    "invitations.report",
+    "pool.pool_csv",
+    "pool.quotas_csv",
+}
+# The pages this change made or changed get axe-core too (the others have their own tests).
+AXE_PAGES = {
+    "staff-juries",
+    "jury-dashboard",
+    "jury-edit",
+    "replies-list",
+    "sitting-remove",
+    "reply-form-errors",
+    "staff-form-errors",
+    "pool",
+    "users",
+}
+MEASURE = """() => {
+  const small = [];
+  for (const box of document.querySelectorAll('input[type=checkbox], input[type=radio]')) {
+    const r = box.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;  // hidden (a "no" hides the questions)
+    if (r.width < 24 || r.height < 24) small.push(`${box.id} ${r.width}x${r.height}`);
+  }
+  return {
+    width: document.documentElement.scrollWidth,
+    boxes: document.querySelectorAll('input[type=checkbox], input[type=radio]').length,
+    small: small,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def demo(live_server: LiveServer) -> dict[str, Any]:
+    """The demo municipality (as `make run` loads it); its three printed reply codes."""
+    result = live_server.app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    codes = re.findall(r"^  ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-.)$", result.output, re.M)
+    with live_server.app.app_context():
+        jury = db.session.scalars(sa.select(Jury)).one()
+        return {
+            "codes": codes,
+            "jury": jury.id,
+            "slug": jury.slug,
+            "sitting": db.session.scalars(sa.select(Sitting.id)).first(),
+            "batch": db.session.scalars(sa.select(InvitationBatch.id)).first(),
+            "user": db.session.scalars(sa.select(User.id).filter_by(email=LOGINS[1][1])).one(),
+        }
+
+
+class Walk:
+    """Visits pages at phone width and records what it measured on each."""
+
+    def __init__(self, page: Any, live: LiveServer) -> None:
+        self.page, self.live = page, live
+        self.adapter = live.app.url_map.bind("127.0.0.1")
+        self.seen: dict[str, dict[str, Any]] = {}
+        self.failed: list[str] = []  # pages that answered with a server error
+        page.on(
+            "response",
+            lambda r: (
+                r.status >= 500 and r.request.is_navigation_request() and self.failed.append(r.url)
+            ),
+        )
+
+    def check(self, name: str) -> None:
+        page = self.page
+        page.wait_for_load_state()
+        path = page.url.removeprefix(self.live.url).split("#")[0].split("?")[0]
+        endpoint, _args = self.adapter.match(path, method="GET")
+        assert self.failed == [], f"server errors: {self.failed}"
+        measured = page.evaluate(MEASURE)
+        self.seen.setdefault(endpoint, measured)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        assert measured["width"] <= WIDTH, f"{name} ({path}) is {measured['width']} px wide"
+        assert measured["small"] == [], f"{name} ({path}): small boxes {measured['small']}"
+        if name in AXE_PAGES:
+            check_accessibility(page)
+
+    def go(self, name: str, path: str) -> None:
+        self.page.goto(self.live.url + path)
+        self.check(name)
+
+
+def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
+    live_server: LiveServer, demo: dict[str, Any], page: Any
+) -> None:
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    walk = Walk(page, live_server)
+    jury, codes = demo["jury"], demo["codes"]
+    page.goto(live_server.url + "/")
+    page.select_option("#lang-select", "nl")
+    page.click(".lang-switch button")
+    page.wait_for_selector('html[lang="nl"]')
+    walk.check("home")
+    walk.go("jury-public", f"/juries/{demo['slug']}")
+    walk.go("reply-code", "/reply")
+    page.fill("#code", codes[0])
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/reply/form")
+    walk.check("reply-form")
+    page.click("form.reply-form button[type=submit]")  # empty: every error at once
+    walk.check("reply-form-errors")
+    page.check("#answer-1")
+    page.click("form.reply-form button[type=submit]")
+    page.wait_for_url("**/reply/done")
+    walk.check("reply-done")
+    page.goto(live_server.url + "/reply")
+    page.fill("#code", codes[0])
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/reply/already")
+    walk.check("reply-already")
+
+    walk.go("staff-login", "/staff/login")
+    page.fill("#email", LOGINS[0][1])
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/staff/")
+    walk.check("staff-home")
+    page.click("nav >> text=Jury's")
+    walk.check("staff-juries")
+    for name, path in [
+        ("jury-dashboard", f"/staff/juries/{jury}/dashboard"),
+        ("jury-overview", f"/staff/juries/{jury}"),
+        ("jury-edit", f"/staff/juries/{jury}/edit"),
+        ("jury-new", "/staff/juries/new"),
+        ("jury-phases", f"/staff/juries/{jury}/phases"),
+        ("jury-targets", f"/staff/juries/{jury}/targets"),
+        ("sitting-remove", f"/staff/juries/{jury}/sittings/{demo['sitting']}/remove"),
+        ("sitting", f"/staff/sittings/{demo['sitting']}"),
+        ("pool", f"/staff/juries/{jury}/pool"),
+        ("replies-list", f"/staff/juries/{jury}/replies"),
+        ("replies-list-phone", f"/staff/juries/{jury}/replies?channel=phone&page=2"),
+        ("invitations", f"/staff/juries/{jury}/invitations"),
+        ("draw", f"/staff/juries/{jury}/invitations/{demo['batch']}"),
+        ("users", "/staff/admin/users"),
+        ("user", f"/staff/admin/users/{demo['user']}"),
+    ]:
+        walk.go(name, path)
+
+    # The draw set-up: upload a register.
+    page.goto(f"{live_server.url}/staff/juries/{jury}/invitations")
+    page.set_input_files(
+        "#register",
+        files=[
+            {
+                "name": "register-with-a-long-file-name-2026.csv",
+                "mimeType": "text/csv",
+                "buffer": b"person_id,district,street,number\n1,Centro,Calle Mayor,1\n"
+                b"2,Usera,Calle de la Princesa de los Asturias,12\n",
+            }
+        ],
+    )
+    page.click("main form[enctype] button[type=submit]")
+    page.wait_for_url("**/invitations/new/**")
+    walk.check("draw-setup")
+
+    # Staff key in replies: the code, the form, and a code that has its reply already.
+    page.goto(f"{live_server.url}/staff/juries/{jury}/replies/new")
+    walk.check("staff-code")
+    page.fill("#code", codes[1])
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/replies/form")
+    walk.check("staff-form")
+    page.click("form.reply-form button[type=submit]")
+    walk.check("staff-form-errors")
+    page.goto(f"{live_server.url}/staff/juries/{jury}/replies/new")
+    page.fill("#code", codes[0])
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/replies/already")
+    walk.check("staff-already")
+
+    pages = {
+        str(rule.endpoint)
+        for rule in live_server.app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.endpoint not in NOT_PAGES
+    }
+    assert pages - set(walk.seen) == set()
+    checked = sum(m["boxes"] for m in walk.seen.values())
+    assert checked > 30  # the reply forms, the user page, the draw: boxes were measured
