@@ -237,32 +237,6 @@ def test_facilitator_sees_only_their_sittings(app: Flask) -> None:
     assert "City hall" in client.get(f"/staff/sittings/{world.sitting}").data.decode()
 
 
-def test_targets_take_the_category_keywords_of_the_page_language(app: Flask) -> None:
-    """On a Dutch screen the organiser writes "geslacht", not "gender"; a line with
-    semicolons takes a decimal comma. The form gives the lines back in Dutch."""
-    world = build_world(app)
-    client = app.test_client()
-    log_in_as(client, world.organiser)
-    with client.session_transaction() as session:
-        session["lang"] = "nl"
-    url = f"/staff/juries/{world.jury}/targets"
-    page = client.get(url).data.decode()
-    assert "De categorie is wijk, geslacht of leeftijd" in page
-    text = "geslacht,female,51\nGeslacht;male;48,5\nleeftijd,16-29,18\nwijk,North,60\nedad,30+,82"
-    assert client.post(url, data={"targets": text}).status_code == 302
-    assert saved_targets(app) == [
-        ("gender", "female", 51.0),
-        ("gender", "male", 48.5),
-        ("age", "16-29", 18.0),
-        ("district", "North", 60.0),
-        ("age", "30+", 82.0),
-    ]
-    again = client.get(url).data.decode()
-    assert "geslacht,female,51" in again and "wijk,North,60" in again
-    wrong = client.post(url, data={"targets": "kleur,rood,5"}).data.decode()
-    assert "De categorie is wijk, geslacht of leeftijd" in wrong
-
-
 def test_the_public_page_and_the_reply_form_show_the_texts_in_the_page_language(
     app: Flask,
 ) -> None:
