@@ -40,6 +40,8 @@ from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
 
 BoolArray = npt.NDArray[np.bool_]
+# What the algorithms tell the caller as they go: a message and the fraction done (or None).
+Progress = Callable[[str, float | None], None]
 
 # A row or bound is tight when the point is within this many seats of it.
 TIGHT = 1e-9
@@ -155,6 +157,7 @@ class _Face:
             len(self.types), self.types, np.full(len(self.types), highspy.HighsVarType.kContinuous)
         )
         self.row_bounds = (rows.lower, rows.upper)  # as panel_program set them
+        self.lps = 0
 
     def narrow(self, x: FloatArray) -> BoolArray:
         """Restrict both programs to the smallest face of ``x``: its tight rows become
@@ -191,6 +194,7 @@ class _Face:
             # Attempts after the first look for another vertex, near the preferred one.
             factor = 1.0 + NOISE * attempt * noise.random(len(costs)) if attempt else 1.0
             self.lp.changeColsCost(len(costs), self.types, costs * factor)
+            self.lps += 1
             values = solve_mip(self.lp, what="panel LP on a face", deadline=deadline).values
             if values is None:
                 return None
@@ -218,6 +222,7 @@ def split(
     deadline: Deadline,
     progress: Callable[[float], None] | None = None,
     mip_solver: MipSolver = MipSolver.HIGHS,
+    patience: int | None = None,
 ) -> Split:
     """Split the point ``seats`` of Q into valid panels (see the module docstring).
 
@@ -225,7 +230,9 @@ def split(
     mass split on a log scale; ``mip_solver`` solves the face integer programs (see
     :func:`sortition.solver.highs.solve_mip`). The face LPs, a thousand or more on a large
     pool, stay with HiGHS (CBC takes one only when HiGHS ends without an answer): CBC would
-    start a process for each."""
+    start a process for each. With ``patience`` the split gives up (and reports the mass
+    left) once its face LPs outnumber twice its steps by more than ``patience``: the point
+    splits badly, and the caller has another."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     upper = np.asarray(model.seat_limits, dtype=np.float64)
     rows = _Rows(model)
@@ -248,6 +255,8 @@ def split(
                 f"splitting the relaxation's optimum stopped after {len(compositions)} panels "
                 f"with {mass:.2g} of it left: {error}"
             ) from error
+        if patience is not None and face.lps > 2 * len(compositions) + patience:
+            break
         eps = 0.0 if panel is None else _step(x, panel, rows, upper, free)
         if panel is None or eps <= 0.0:
             break
@@ -260,3 +269,28 @@ def split(
         if progress is not None:
             progress(min(1.0, math.log(mass) / math.log(MASS_FLOOR)))
     return Split(tuple(compositions), tuple(weights), max(0.0, mass))
+
+
+def split_announced(
+    name: str,
+    model: TypeModel,
+    seats: FloatArray,
+    *,
+    rng: random.Random,
+    deadline: Deadline,
+    progress: Progress,
+    mip_solver: MipSolver,
+    patience: int | None = None,
+) -> Split:
+    """The split of the relaxation's optimum ``seats`` (:func:`split`), its
+    start and its advance told to ``progress`` under the algorithm's ``name``."""
+    progress(f"{name}: the relaxation's optimum found, splitting it into panels", 0.0)
+    return split(
+        model,
+        seats,
+        rng=rng,
+        deadline=deadline,
+        progress=lambda fraction: progress(f"{name}: splitting into panels", fraction),
+        mip_solver=mip_solver,
+        patience=patience,
+    )
