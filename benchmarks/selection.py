@@ -3,7 +3,9 @@
     python benchmarks/selection.py [--algorithms leximin,maximin,nash,legacy] [--limit 600]
                                    [--only NAME,...] [--profile]
 
-Reads ``../shared/instances`` (relative to the repository root; skipped when absent). Every run
+Reads ``../shared/instances`` (relative to the repository root; skipped when absent) and a
+generated national assembly's pool (``benchmarks/assembly.py``: 1,700 volunteers, k = 110,
+eight categories, households), written to a temporary folder for the run. Every run
 happens in a child process so that a time limit can stop it and its peak memory is its own.
 Prints one table: instance, n, k, algorithm, minimum probability, solve seconds, ratio of the
 peer's solve time to ours (same algorithm, same run), peak resident memory, and the largest
@@ -22,7 +24,9 @@ import os
 import platform
 import pstats
 import resource
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -31,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _instances
 import _peer
+import assembly
 
 from sortition.selection import select_panel
 
@@ -103,10 +108,10 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated instance names")
     parser.add_argument("--profile", action="store_true", help="print where our solves spend time")
     args = parser.parse_args()
-    folders = _instances.all_instances()
-    if not folders:
-        print(f"no instances at {_instances.INSTANCES}: nothing to benchmark")
-        return
+    generated = Path(tempfile.mkdtemp(prefix="kleroterion-bench-"))
+    folders = [*_instances.all_instances(), assembly.write(generated)]
+    if len(folders) == 1:
+        print(f"no instances at {_instances.INSTANCES}: the generated pool only")
     only = {s for s in args.only.split(",") if s}
     peer = _peer.available()
     print(
@@ -137,6 +142,7 @@ def main() -> None:
                 profiles.append((f"{instance.name} {algorithm}", where))
     for title, where in profiles:
         print(f"\n## {title}\n{where}")
+    shutil.rmtree(generated, ignore_errors=True)
 
 
 def _row(

@@ -97,8 +97,8 @@ def select_panel(
 def verify(model: TypeModel, lottery: Lottery) -> None:
     """Raise :class:`InvalidPanel` unless every composition is a valid panel and the weights
     form a probability distribution with expected panel size k."""
-    for i, composition in enumerate(lottery.compositions):
-        problems = model.violations(composition)
+    for i in model.invalid(lottery.compositions):
+        problems = model.violations(lottery.compositions[i]) or ["a rule is broken"]
         if problems:
             raise InvalidPanel(f"panel {i} of the lottery is invalid: " + "; ".join(problems))
     if not lottery.weights or abs(sum(lottery.weights) - 1.0) > 1e-9:

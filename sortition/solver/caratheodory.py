@@ -8,9 +8,12 @@ allows:
 
     x = eps * P + (1 - eps) * x',    eps the largest step that keeps x' in Q.
 
+The panel comes from the face's LP, rounded and repaired by swaps when its optimum is
+fractional (:mod:`sortition.solver.repair`), and from the face's integer program only when
+that fails.
+
 At ``x'`` one more row or bound is tight, so the faces shrink until ``x'`` is a panel itself;
-the panels and their weights ``eps * (mass still to split)`` then mix to ``x``. This needs one
-integer program per step and no LP, where column generation re-solves an LP per panel.
+the panels and their weights ``eps * (mass still to split)`` then mix to ``x``.
 
 Q is not always the convex hull of the valid panels (three quota categories or more, or
 households, allow fractional vertices), so a face met on the way can hold no panel at all. The
@@ -32,10 +35,13 @@ import numpy.typing as npt
 from sortition.errors import SolverError
 from sortition.solver.highs import Deadline, MipSolver, solve_mip
 from sortition.solver.panels import panel_program
+from sortition.solver.repair import FaceBounds, Swaps
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
 
 BoolArray = npt.NDArray[np.bool_]
+# What the algorithms tell the caller as they go: a message and the fraction done (or None).
+Progress = Callable[[str, float | None], None]
 
 # A row or bound is tight when the point is within this many seats of it.
 TIGHT = 1e-9
@@ -46,11 +52,16 @@ MASS_FLOOR = 1e-10
 FIRST_SOLUTION = 1
 # An LP optimum whose seats are all this close to integers is a panel.
 INTEGRAL = 1e-9
-# When the face's LP optimum is fractional, up to LP_TRIES more LPs with costs perturbed by up
-# to NOISE * attempt (relative) look for an integral vertex before the integer program runs:
-# an LP re-solve costs a millisecond or two, the integer program 50 ms on national_like_150,
-# and the LP's panels seat more of the preferred types (fewer, longer steps). On
-# national_like_150 this took LEXIMIN from 25 s to 4.5 s.
+# A fractional LP optimum is rounded and repaired by swaps (sortition.solver.repair) into a
+# panel on the face: on eight quota categories (benchmarks/assembly.py) the LP optimum is
+# integral on one face in a hundred and the face integer program takes a second, the rounding
+# and repair a few milliseconds (split 340 s -> 10-15 s on the generated 1,700-volunteer pool).
+ROUNDING = True
+# When that fails too, up to LP_TRIES more LPs with costs perturbed by up to NOISE * attempt
+# (relative) look for another vertex before the integer program runs: an LP re-solve costs a
+# millisecond or two, the integer program 50 ms on national_like_150, and the LP's panels
+# seat more of the preferred types (fewer, longer steps). On national_like_150 this took
+# LEXIMIN from 25 s to 4.5 s.
 LP_TRIES = 20
 NOISE = 0.1
 
@@ -80,6 +91,13 @@ class _Rows:
         self.upper = np.array(
             [q.max for q in model.quotas] + [1] * len(model.households), dtype=np.float64
         )
+        # Each type's row per quota category and its household row, for the swaps.
+        categories = {c: g for g, c in enumerate(model.quotas.categories)}
+        slots = np.full((len(model), len(categories) + 1), -1, dtype=np.int64)
+        for i, types in enumerate(groups):
+            quota = model.quotas.items[i] if i < len(model.quotas.items) else None
+            slots[list(types), len(categories) if quota is None else categories[quota.category]] = i
+        self.swaps = Swaps(self.matrix, slots)
 
 
 def _step(
@@ -102,6 +120,18 @@ def _step(
         if above.any():
             limits.append(float(np.min((at_x - lower)[above] / (values - lower)[above])))
     return max(0.0, min(limits))
+
+
+def _rounded(values: FloatArray, upper: FloatArray) -> FloatArray:
+    """The LP's seats rounded to a composition of the same size: floors, then one more seat
+    for the largest fractional parts."""
+    values = np.clip(values, 0.0, upper)
+    floors = np.floor(values + INTEGRAL)
+    missing = round(float(values.sum() - floors.sum()))
+    if missing > 0:
+        order = np.argsort(-(values - floors))
+        floors[order[:missing]] += 1
+    return floors
 
 
 def _integral(values: FloatArray) -> bool:
@@ -127,6 +157,7 @@ class _Face:
             len(self.types), self.types, np.full(len(self.types), highspy.HighsVarType.kContinuous)
         )
         self.row_bounds = (rows.lower, rows.upper)  # as panel_program set them
+        self.lps = 0
 
     def narrow(self, x: FloatArray) -> BoolArray:
         """Restrict both programs to the smallest face of ``x``: its tight rows become
@@ -139,6 +170,9 @@ class _Face:
         changed = np.flatnonzero((low != self.row_bounds[0]) | (high != self.row_bounds[1]))
         self.row_bounds = (low, high)
         empty, full = x <= TIGHT, x >= self.upper - TIGHT
+        self.bounds = FaceBounds(
+            low, high, np.where(full, self.upper, 0.0), np.where(empty, 0.0, self.upper)
+        )
         for h in (self.lp, self.mip):
             h.changeColsBounds(
                 len(self.types),
@@ -154,16 +188,22 @@ class _Face:
         self, costs: FloatArray, *, noise: np.random.Generator, deadline: Deadline
     ) -> FloatArray | None:
         """A valid panel on the face, preferring high ``costs``; None when the face holds
-        none. The LP first, then LPs with perturbed costs, then the integer program."""
+        none. The LP first; a fractional optimum rounded and repaired by swaps; then LPs with
+        perturbed costs (each rounded and repaired too), then the integer program."""
         for attempt in range(LP_TRIES + 1):
             # Attempts after the first look for another vertex, near the preferred one.
             factor = 1.0 + NOISE * attempt * noise.random(len(costs)) if attempt else 1.0
             self.lp.changeColsCost(len(costs), self.types, costs * factor)
+            self.lps += 1
             values = solve_mip(self.lp, what="panel LP on a face", deadline=deadline).values
             if values is None:
                 return None
             if _integral(values):
                 return np.rint(values)
+            if ROUNDING:
+                found = self.rows.swaps.on_face(self.bounds, _rounded(values, self.upper), costs)
+                if found is not None:
+                    return found
         self.mip.changeColsCost(len(costs), self.types, costs)
         result = solve_mip(
             self.mip,
@@ -182,6 +222,7 @@ def split(
     deadline: Deadline,
     progress: Callable[[float], None] | None = None,
     mip_solver: MipSolver = MipSolver.HIGHS,
+    patience: int | None = None,
 ) -> Split:
     """Split the point ``seats`` of Q into valid panels (see the module docstring).
 
@@ -189,7 +230,9 @@ def split(
     mass split on a log scale; ``mip_solver`` solves the face integer programs (see
     :func:`sortition.solver.highs.solve_mip`). The face LPs, a thousand or more on a large
     pool, stay with HiGHS (CBC takes one only when HiGHS ends without an answer): CBC would
-    start a process for each."""
+    start a process for each. With ``patience`` the split gives up (and reports the mass
+    left) once its face LPs outnumber twice its steps by more than ``patience``: the point
+    splits badly, and the caller has another."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     upper = np.asarray(model.seat_limits, dtype=np.float64)
     rows = _Rows(model)
@@ -212,6 +255,8 @@ def split(
                 f"splitting the relaxation's optimum stopped after {len(compositions)} panels "
                 f"with {mass:.2g} of it left: {error}"
             ) from error
+        if patience is not None and face.lps > 2 * len(compositions) + patience:
+            break
         eps = 0.0 if panel is None else _step(x, panel, rows, upper, free)
         if panel is None or eps <= 0.0:
             break
@@ -224,3 +269,28 @@ def split(
         if progress is not None:
             progress(min(1.0, math.log(mass) / math.log(MASS_FLOOR)))
     return Split(tuple(compositions), tuple(weights), max(0.0, mass))
+
+
+def split_announced(
+    name: str,
+    model: TypeModel,
+    seats: FloatArray,
+    *,
+    rng: random.Random,
+    deadline: Deadline,
+    progress: Progress,
+    mip_solver: MipSolver,
+    patience: int | None = None,
+) -> Split:
+    """The split of the relaxation's optimum ``seats`` (:func:`split`), its
+    start and its advance told to ``progress`` under the algorithm's ``name``."""
+    progress(f"{name}: the relaxation's optimum found, splitting it into panels", 0.0)
+    return split(
+        model,
+        seats,
+        rng=rng,
+        deadline=deadline,
+        progress=lambda fraction: progress(f"{name}: splitting into panels", fraction),
+        mip_solver=mip_solver,
+        patience=patience,
+    )

@@ -22,6 +22,8 @@ import itertools
 import random
 from collections.abc import Sequence
 
+import numpy as np
+
 from sortition.model import Pool, Quotas
 from sortition.solver.lottery import Lottery
 from sortition.solver.types import TypeModel
@@ -61,17 +63,25 @@ def rank_alternates(
     groups: dict[tuple[str | None, ...], list[str]] = {}
     for pid in candidates:
         groups.setdefault(_key(pool, quotas, pid), []).append(pid)
+    # The group most like each member: the same values, else the most values in common;
+    # the first such group in order. One array of value codes keeps a large pool fast.
+    keys = list(groups)
+    codes: dict[str | None, int] = {}
+    table = np.array(
+        [[codes.setdefault(v, len(codes)) for v in key] for key in keys], dtype=np.int64
+    ).reshape(len(keys), len(quotas.categories))
+    left = np.array([bool(groups[g]) for g in keys], dtype=bool)
     ranked: list[str] = []
     for _ in range(ROUNDS):
         for member in rng.sample(list(panel), len(panel)):
-            key = _key(pool, quotas, member)
-            best = max(
-                (g for g in groups if groups[g]),
-                key=lambda g: (g == key, sum(a == b for a, b in zip(g, key, strict=True))),
-                default=None,
-            )
-            if best is not None:
-                ranked.append(groups[best].pop())
+            if not left.any():
+                continue
+            key = np.array([codes.get(v, -1) for v in _key(pool, quotas, member)])
+            alike = (table == key).sum(axis=1)
+            score = np.where(left, alike + (alike == table.shape[1]) * (table.shape[1] + 1), -1)
+            best = int(np.argmax(score))
+            ranked.append(groups[keys[best]].pop())
+            left[best] = bool(groups[keys[best]])
     taken = set(ranked)
     return tuple(ranked + [pid for pid in candidates if pid not in taken])
 

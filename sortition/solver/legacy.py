@@ -16,8 +16,8 @@ from collections import Counter
 
 from sortition.errors import SolverError
 from sortition.model import Quota
+from sortition.solver.caratheodory import Progress
 from sortition.solver.highs import Deadline, MipSolver
-from sortition.solver.leximin import Progress
 from sortition.solver.lottery import Lottery
 from sortition.solver.types import Composition, TypeModel
 

@@ -37,12 +37,12 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from sortition.errors import SolverError
-from sortition.solver.caratheodory import Split, split
+from sortition.solver.caratheodory import Progress, split_announced
 from sortition.solver.highs import (
     INF,
     Deadline,
@@ -58,8 +58,6 @@ from sortition.solver.panels import PanelOracle, covering_panels
 from sortition.solver.relaxed import RelaxedPoint, relaxed_leximin
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
-
-Progress = Callable[[str, float | None], None]
 
 # A panel improves the dual only if its weight exceeds yhat by more than this; it bounds how far
 # a level's value can sit below the true optimum.
@@ -372,10 +370,12 @@ def split_relaxed(
     deadline: Deadline,
     progress: Progress,
     mip_solver: MipSolver = MipSolver.HIGHS,
+    patience: int | None = None,
 ) -> tuple[Lottery | None, tuple[Composition, ...]]:
     """Tier 1: the lottery that splits the relaxed point into panels when the split reaches
     it, else None; with the panels the split found either way (none without a relaxed
-    point). ``mip_solver`` solves the split's integer programs."""
+    point). ``mip_solver`` solves the split's integer programs; ``patience`` see
+    :func:`.caratheodory.split`."""
     if relaxed is None:
         return None, ()
     parts = split_announced(
@@ -386,6 +386,7 @@ def split_relaxed(
         deadline=deadline,
         progress=progress,
         mip_solver=mip_solver,
+        patience=patience,
     )
     mix = np.asarray(parts.weights, dtype=np.float64)
     mix /= max(float(mix.sum()), 1e-300)
@@ -395,29 +396,6 @@ def split_relaxed(
         return lottery, parts.compositions
     progress(f"{name}: the split fell short, column generation takes over", None)
     return None, parts.compositions
-
-
-def split_announced(
-    name: str,
-    model: TypeModel,
-    seats: FloatArray,
-    *,
-    rng: random.Random,
-    deadline: Deadline,
-    progress: Progress,
-    mip_solver: MipSolver,
-) -> Split:
-    """The split of the relaxation's optimum ``seats`` (:func:`.caratheodory.split`), its
-    start and its advance told to ``progress`` under the algorithm's ``name``."""
-    progress(f"{name}: the relaxation's optimum found, splitting it into panels", 0.0)
-    return split(
-        model,
-        seats,
-        rng=rng,
-        deadline=deadline,
-        progress=lambda fraction: progress(f"{name}: splitting into panels", fraction),
-        mip_solver=mip_solver,
-    )
 
 
 def reaches(

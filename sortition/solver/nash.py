@@ -25,8 +25,8 @@ import random
 import highspy
 import numpy as np
 
+from sortition.solver.caratheodory import Progress, split_announced
 from sortition.solver.highs import INF, Deadline, MipSolver, add_row, new_model, require_optimal
-from sortition.solver.leximin import Progress, split_announced
 from sortition.solver.lottery import Lottery, normalised, type_probabilities
 from sortition.solver.panels import PanelOracle, covering_panels
 from sortition.solver.relaxed import relaxed_leximin, relaxed_nash

@@ -12,7 +12,10 @@ become a singleton type, and each household gets a named ``sum <= 1`` row in the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from sortition.model import Pool, Quota, Quotas
 
@@ -59,6 +62,23 @@ class TypeModel:
     def selectable(self, t: int) -> bool:
         """False when one of the type's values has no quota row."""
         return all(v is not None for v in self.values[t])
+
+    def invalid(self, compositions: Sequence[Composition]) -> list[int]:
+        """The positions of the compositions that break a rule, all checked at once (a
+        lottery on a large pool has hundreds of panels); :meth:`violations` says which."""
+        if not compositions:
+            return []
+        seats = np.asarray(compositions, dtype=np.int64)
+        if seats.ndim != 2 or seats.shape[1] != len(self.members):
+            return list(range(len(compositions)))
+        bad = (seats.sum(axis=1) != self.k) | np.any(seats < 0, axis=1)
+        bad |= np.any(seats > np.asarray(self.seat_limits, dtype=np.int64), axis=1)
+        for quota, types in zip(self.quotas, self.quota_types, strict=True):
+            count = seats[:, list(types)].sum(axis=1)
+            bad |= (count < quota.min) | (count > quota.max)
+        for group in self.households:
+            bad |= seats[:, list(group)].sum(axis=1) > 1
+        return [int(i) for i in np.flatnonzero(bad)]
 
     def violations(self, composition: Composition) -> list[str]:
         """Every rule the composition breaks (empty: it is a valid panel)."""

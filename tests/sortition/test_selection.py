@@ -233,17 +233,19 @@ THREE_CATEGORIES = {
 }
 
 
-@pytest.mark.parametrize("tries", [0, 20])
+@pytest.mark.parametrize(("tries", "rounding"), [(0, False), (20, False), (0, True)])
 def test_the_relaxed_point_splits_into_valid_panels(
-    monkeypatch: pytest.MonkeyPatch, tries: int
+    monkeypatch: pytest.MonkeyPatch, tries: int, rounding: bool
 ) -> None:
     """The greedy split of the relaxation's LEXIMIN point: every panel is valid, the weights
     are positive, and the mix gives back the point's seats. With three quota categories some
-    faces have a fractional LP optimum: without perturbed LPs (tries=0) the integer program
-    finds their panels, with them the perturbed LPs do."""
+    faces have a fractional LP optimum: without perturbed LPs and rounding (tries=0) the
+    integer program finds their panels, with perturbed LPs these do, and with rounding the
+    swaps that repair the rounded LP optimum do (one LP per panel, no integer program)."""
     import sortition.solver.caratheodory as caratheodory
 
     monkeypatch.setattr(caratheodory, "LP_TRIES", tries)
+    monkeypatch.setattr(caratheodory, "ROUNDING", rounding)
 
     pool, quotas, k = random_instance(
         random.Random(2), n=150, k=20, households=10, slack=0, categories=THREE_CATEGORIES
@@ -267,7 +269,7 @@ def test_the_relaxed_point_splits_into_valid_panels(
         assert lps > len(parts.compositions)
     else:
         assert lps == len(parts.compositions)
-        assert "panel integer program on a face" in calls
+        assert ("panel integer program on a face" in calls) is not rounding
     assert parts.left < 1e-9
     assert all(w > 0 for w in parts.weights)
     assert sum(parts.weights) == pytest.approx(1.0, abs=1e-9)
@@ -288,6 +290,7 @@ def test_column_generation_completes_a_split_that_stops_early(
     import sortition.solver.leximin as leximin_module
 
     monkeypatch.setattr(caratheodory, "LP_TRIES", 0)
+    monkeypatch.setattr(caratheodory, "ROUNDING", False)
 
     pool, quotas, k = random_instance(
         random.Random(7), n=150, k=20, households=10, slack=0, categories=THREE_CATEGORIES
