@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.invitations import bp as invitations_bp
     from webapp.juries import bp as juries_bp
     from webapp.pool import bp as pool_bp
+    from webapp.proposals import bp as proposals_bp
     from webapp.replies import bp as replies_bp
 
     app.register_blueprint(i18n.bp)
@@ -142,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(pool_bp)
     app.register_blueprint(replies_bp)
+    app.register_blueprint(proposals_bp)
 
 
 def _register_commands(app: Flask) -> None:
