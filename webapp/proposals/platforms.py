@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 CONSUL_PAGE = 25  # CONSUL's max_page_size
@@ -289,7 +290,7 @@ def _decidim_proposal(
     return Imported(
         external_id=str(ident),
         title=title,
-        summary=_translated(node, "body"),
+        summary=Markup(_translated(node, "body")).striptags(),  # Decidim's body is HTML
         supports=_count(node.get("voteCount"), "voteCount"),
         reference=_text(node.get("reference"), "reference") or None,
         state=_text(node.get("state"), "state") or None,
