@@ -77,10 +77,10 @@ def test_import_the_top_proposal_from_decidim_and_consul(
     with platform_server() as platform:
         page.goto(staff_url)
         check_accessibility(page)
-        page.fill("#api_url", f"{platform.url}/decidim/api")
-        page.fill("#process_id", "12")
-        page.fill("#component_id", "31")
-        page.fill("#limit", "1")
+        page.fill("#decidim-api_url", f"{platform.url}/decidim/api")
+        page.fill("#decidim-process_id", "12")
+        page.fill("#decidim-component_id", "31")
+        page.fill("#decidim-limit", "1")
         page.click("text=Import from Decidim >> nth=-1")
         page.wait_for_url(staff_url)
         assert "1 proposals added, 0 updated." in page.locator(".flashes").inner_text()
@@ -91,8 +91,8 @@ def test_import_the_top_proposal_from_decidim_and_consul(
         page.wait_for_url(staff_url)
 
         consul = page.locator("form[action$='/proposals/consul']")
-        consul.locator("#api_url").fill(f"{platform.url}/consul/graphql")
-        consul.locator("#limit").fill("1")
+        consul.locator("#consul-api_url").fill(f"{platform.url}/consul/graphql")
+        consul.locator("#consul-limit").fill("1")
         consul.locator("button[type=submit]").click()
         page.wait_for_url(staff_url)
         top = page.locator(".proposal-table tbody tr").first
@@ -101,7 +101,7 @@ def test_import_the_top_proposal_from_decidim_and_consul(
         check_accessibility(page)
         # A broken answer: a message naming the problem, nothing stored changes.
         consul = page.locator("form[action$='/proposals/consul']")
-        consul.locator("#api_url").fill(f"{platform.url}/not-json")
+        consul.locator("#consul-api_url").fill(f"{platform.url}/not-json")
         consul.locator("button[type=submit]").click()
         assert "is not JSON" in page.locator(".error-summary").inner_text()
         check_accessibility(page)

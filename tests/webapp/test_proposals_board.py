@@ -148,8 +148,8 @@ def test_moderation_threshold_and_agenda(app: Flask, client: FlaskClient, world:
     assert (
         staff.post(f"{base}/{proposal_id}/status", data={"status": "nonsense"}).status_code == 400
     )
-    assert staff.post(f"{base}/board", data={"support_threshold": "0"}).status_code == 400
-    assert staff.post(f"{base}/board", data={"support_threshold": "50"}).status_code == 302
+    assert staff.post(f"{base}/board", data={"board-support_threshold": "0"}).status_code == 400
+    assert staff.post(f"{base}/board", data={"board-support_threshold": "50"}).status_code == 302
     with app.app_context():
         assert db.session.get_one(Proposal, proposal_id).status == ProposalStatus.ON_AGENDA
         board = db.session.scalars(sa.select(ProposalBoard)).one()
@@ -210,7 +210,7 @@ def test_csrf_protects_the_board_and_the_staff_forms(app: Flask, world: Any) -> 
     log_in_as(client, admin)
     assert (
         client.post(
-            f"/staff/juries/{world.jury_id}/proposals/board", data={"support_threshold": "5"}
+            f"/staff/juries/{world.jury_id}/proposals/board", data={"board-support_threshold": "5"}
         ).status_code
         == 400
     )

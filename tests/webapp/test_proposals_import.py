@@ -51,6 +51,7 @@ def _stored(app: Flask) -> list[tuple[str, str, int | None]]:
 
 def _decidim(client: FlaskClient, jury_id: int, url: str, **extra: object) -> object:
     data = {"api_url": url, "process_id": "12", "component_id": "31", "limit": "2", **extra}
+    data = {f"decidim-{name}": value for name, value in data.items()}
     return client.post(f"/staff/juries/{jury_id}/proposals/decidim", data=data)
 
 
@@ -282,7 +283,7 @@ def test_consul_import_pages_through_all_and_takes_the_top(
 ) -> None:
     response = client.post(
         f"/staff/juries/{staff}/proposals/consul",
-        data={"api_url": f"{platform.url}/consul/graphql", "limit": "3"},
+        data={"consul-api_url": f"{platform.url}/consul/graphql", "consul-limit": "3"},
     )
     assert response.status_code == 302
     assert [r["variables"]["after"] for r in platform.requests] == [None, "MjU"]
@@ -294,7 +295,7 @@ def test_consul_import_pages_through_all_and_takes_the_top(
         assert top.source == ProposalSource.CONSUL
     client.post(
         f"/staff/juries/{staff}/proposals/consul",
-        data={"api_url": f"{platform.url}/consul/graphql", "limit": "3"},
+        data={"consul-api_url": f"{platform.url}/consul/graphql", "consul-limit": "3"},
     )
     assert len(_stored(app)) == 3  # re-imported: updated, not duplicated
 
@@ -302,7 +303,7 @@ def test_consul_import_pages_through_all_and_takes_the_top(
 def test_import_form_errors_name_the_field(client: FlaskClient, staff: int) -> None:
     response = client.post(
         f"/staff/juries/{staff}/proposals/consul",
-        data={"api_url": "decide.example.org", "limit": "0"},
+        data={"consul-api_url": "decide.example.org", "consul-limit": "0"},
     )
     text = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -316,7 +317,7 @@ def _upload(client: FlaskClient, jury_id: int, name: str, content: bytes | None 
     data = content if content is not None else (DATA / name).read_bytes()
     return client.post(
         f"/staff/juries/{jury_id}/proposals/csv",
-        data={"file": (io.BytesIO(data), name)},
+        data={"csv-file": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
     )
 

@@ -3,6 +3,7 @@ field and is translated."""
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -36,11 +37,22 @@ def _api_url(_form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("The address starts with https:// (or http://)."))
 
 
-class DecidimForm(FlaskForm):  # type: ignore[misc]
-    api_url = URLField(
-        _l("Address of the Decidim API"),
-        validators=[DataRequired(_l("Please give the address.")), _api_url, Length(max=500)],
+def _api_field(label: str | LazyString) -> URLField:
+    return URLField(
+        label, validators=[DataRequired(_l("Please give the address.")), _api_url, Length(max=500)]
     )
+
+
+class _ImportForm(FlaskForm):  # type: ignore[misc]
+    limit = IntegerField(
+        _l("How many proposals"),
+        default=10,
+        validators=[NumberRange(1, 100, _l("A number from 1 to 100."))],
+    )
+
+
+class DecidimForm(_ImportForm):
+    api_url = _api_field(_l("Address of the Decidim API"))
     process_id = StringField(
         _l("Participatory process id"),
         validators=[DataRequired(_l("Please give the id.")), Length(max=40)],
@@ -49,23 +61,10 @@ class DecidimForm(FlaskForm):  # type: ignore[misc]
         _l("Proposals component id"),
         validators=[DataRequired(_l("Please give the id.")), Length(max=40)],
     )
-    limit = IntegerField(
-        _l("How many proposals"),
-        default=10,
-        validators=[NumberRange(1, 100, _l("A number from 1 to 100."))],
-    )
 
 
-class ConsulForm(FlaskForm):  # type: ignore[misc]
-    api_url = URLField(
-        _l("Address of the CONSUL API"),
-        validators=[DataRequired(_l("Please give the address.")), _api_url, Length(max=500)],
-    )
-    limit = IntegerField(
-        _l("How many proposals"),
-        default=10,
-        validators=[NumberRange(1, 100, _l("A number from 1 to 100."))],
-    )
+class ConsulForm(_ImportForm):
+    api_url = _api_field(_l("Address of the CONSUL API"))
 
 
 class CsvForm(FlaskForm):  # type: ignore[misc]

@@ -90,11 +90,14 @@ def support(slug: str, proposal_id: int) -> str | Response:
         if not _supportable(proposal, settings):
             return render_template("proposals/closed.html", jury=jury), 409  # type: ignore[return-value]
         if "email-email" in request.form:
-            return _support_by_email(jury, proposal, email_form, code_form, settings)
-        if code_form.validate_on_submit() and code_form.invitation is not None:
+            sent = _send_email_link(jury, proposal, email_form)
+            if sent is not None:
+                return sent
+        elif code_form.validate_on_submit() and code_form.invitation is not None:
             supporter = board_service.supporter_of_invitation(code_form.invitation)
             return _count_support(jury, proposal, supporter)
-        limits.record_failure()
+        else:
+            limits.record_failure()
         status = 400
     return render_template(
         "proposals/proposal.html",
@@ -125,36 +128,21 @@ def _count_support(jury: Jury, proposal: Proposal, supporter: str) -> Response:
     return redirect(url_for(".support", slug=jury.slug, proposal_id=proposal.id))
 
 
-def _support_by_email(
-    jury: Jury,
-    proposal: Proposal,
-    email_form: SupportEmailForm,
-    code_form: SupportCodeForm,
-    settings: ProposalBoard,
-) -> str | Response:
+def _send_email_link(
+    jury: Jury, proposal: Proposal, email_form: SupportEmailForm
+) -> Response | None:
+    """Mail the confirmation link; None when the form is to be shown again with its errors."""
     if not mail_configured():
         abort(404)
-    if email_form.validate_on_submit():
-        email = email_form.email.data
-        token = board_service.email_token(proposal, email)
-        if send_support_link(proposal, jury, email=email, token=token):
-            flash(
-                _("We sent you an e-mail. Open the link in it to confirm your support."),
-                "success",
-            )
-            return redirect(url_for(".support", slug=jury.slug, proposal_id=proposal.id))
+    if not email_form.validate_on_submit():
+        return None
+    email = email_form.email.data
+    token = board_service.email_token(proposal, email)
+    if not send_support_link(proposal, jury, email=email, token=token):
         email_form.email.errors = [_l("We could not send the e-mail. Please try again later.")]
-    return render_template(
-        "proposals/proposal.html",
-        jury=jury,
-        proposal=proposal,
-        board=settings,
-        code_form=code_form,
-        email_form=email_form,
-        can_support=True,
-        mail=True,
-        status_labels=STATUS_LABELS,
-    ), 400  # type: ignore[return-value]
+        return None
+    flash(_("We sent you an e-mail. Open the link in it to confirm your support."), "success")
+    return redirect(url_for(".support", slug=jury.slug, proposal_id=proposal.id))
 
 
 @bp.route("/proposals/confirm/<token>", methods=["GET", "POST"])

@@ -42,15 +42,15 @@ def _page(
     votes_hidden: bool = False,
 ) -> str:
     board = services.board_of(jury)
-    settings = BoardSettingsForm(formdata=None, obj=board)
+    settings = BoardSettingsForm(formdata=None, obj=board, prefix="board")
     return render_template(
         "proposals/staff.html",
         jury=jury,
         proposals=services.proposals_of(jury),
         board=board,
-        decidim=decidim or DecidimForm(formdata=None),
-        consul=consul or ConsulForm(formdata=None),
-        upload=upload or CsvForm(formdata=None),
+        decidim=decidim or DecidimForm(formdata=None, prefix="decidim"),
+        consul=consul or ConsulForm(formdata=None, prefix="consul"),
+        upload=upload or CsvForm(formdata=None, prefix="csv"),
         settings=settings,
         button=EmptyForm(),
         errors=errors or [],
@@ -68,7 +68,7 @@ def _client() -> httpx.Client:
 @organiser_required
 def import_decidim(jury_id: int) -> str | Response:
     jury = jury_for_staff(jury_id)
-    form = DecidimForm()
+    form = DecidimForm(prefix="decidim")
     if not form.validate_on_submit():
         return _page(jury, decidim=form), 400  # type: ignore[return-value]
     try:
@@ -90,7 +90,7 @@ def import_decidim(jury_id: int) -> str | Response:
 @organiser_required
 def import_consul(jury_id: int) -> str | Response:
     jury = jury_for_staff(jury_id)
-    form = ConsulForm()
+    form = ConsulForm(prefix="consul")
     if not form.validate_on_submit():
         return _page(jury, consul=form), 400  # type: ignore[return-value]
     try:
@@ -105,7 +105,7 @@ def import_consul(jury_id: int) -> str | Response:
 @organiser_required
 def import_csv(jury_id: int) -> str | Response:
     jury = jury_for_staff(jury_id)
-    form = CsvForm()
+    form = CsvForm(prefix="csv")
     if not form.validate_on_submit():
         return _page(jury, upload=form), 400  # type: ignore[return-value]
     upload = form.file.data
@@ -196,7 +196,7 @@ def moderate(jury_id: int, proposal_id: int) -> Response:
 @organiser_required
 def board_settings(jury_id: int) -> str | Response:
     jury = jury_for_staff(jury_id)
-    form = BoardSettingsForm()
+    form = BoardSettingsForm(prefix="board")
     if not form.validate_on_submit():
         errors = [
             f"{form[name].label.text}: {msg}" for name, msgs in form.errors.items() for msg in msgs
