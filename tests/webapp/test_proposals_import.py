@@ -136,6 +136,10 @@ def test_consul_pages_through_everything_drops_retired_and_sorts() -> None:
         (httpx.ReadTimeout("slow"), "did not answer in time"),
         (httpx.ConnectError("refused"), "Could not reach https://p.example.org/api"),
         (httpx.Response(500, text="oops"), "HTTP error 500"),
+        (
+            httpx.Response(301, headers={"Location": "https://p.example.org/login"}),
+            "sends the request on to https://p.example.org/login",
+        ),
         (httpx.Response(200, text="<html>"), "is not JSON"),
         (httpx.Response(200, json=["a list"]), "the field data is missing"),
         (

@@ -183,6 +183,14 @@ def _post(
         raise ImportFailed(
             _l("Could not reach %(url)s. Please check the address of the API.", url=url)
         ) from None
+    if response.is_redirect:
+        raise ImportFailed(
+            _l(
+                "%(url)s sends the request on to %(target)s: please give the API's own address.",
+                url=url,
+                target=response.headers.get("Location", "?"),
+            )
+        )
     if response.status_code >= 400:
         raise ImportFailed(
             _l(
