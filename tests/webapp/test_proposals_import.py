@@ -23,7 +23,9 @@ from tests.webapp.staff_data import log_in_as
 from webapp.extensions import db
 from webapp.models.proposals import Proposal, ProposalSource, ProposalStatus
 from webapp.models.users import Role
-from webapp.proposals.platforms import ImportFailed, fetch_consul, fetch_decidim
+from webapp.proposals.consul import fetch_consul
+from webapp.proposals.decidim import fetch_decidim
+from webapp.proposals.graphql import ImportFailed
 
 
 @pytest.fixture

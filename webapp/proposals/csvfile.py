@@ -16,7 +16,7 @@ import pandas as pd
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from webapp.proposals.platforms import Imported, ImportFailed
+from webapp.proposals.graphql import Imported, ImportFailed
 
 REQUIRED = ("title", "supports")
 KNOWN = ("id", "title", "summary", "supports", "link")

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from webapp.extensions import db
 from webapp.models.juries import Jury
 from webapp.models.proposals import Proposal, ProposalBoard, ProposalSource, ProposalStatus
-from webapp.proposals.platforms import Imported
+from webapp.proposals.graphql import Imported
 
 log = logging.getLogger(__name__)
 

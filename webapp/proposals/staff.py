@@ -13,7 +13,9 @@ from webapp.extensions import db
 from webapp.models.juries import Jury
 from webapp.models.proposals import Proposal, ProposalSource, ProposalStatus
 from webapp.proposals import bp, services
+from webapp.proposals.consul import fetch_consul
 from webapp.proposals.csvfile import CsvProblems, read_proposals_csv
+from webapp.proposals.decidim import fetch_decidim
 from webapp.proposals.forms import (
     STATUS_LABELS,
     BoardSettingsForm,
@@ -22,7 +24,7 @@ from webapp.proposals.forms import (
     DecidimForm,
     EmptyForm,
 )
-from webapp.proposals.platforms import Fetched, ImportFailed, fetch_consul, fetch_decidim
+from webapp.proposals.graphql import Fetched, ImportFailed
 
 
 @bp.get("/staff/juries/<int:jury_id>/proposals")
