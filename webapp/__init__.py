@@ -139,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.members import bp as members_bp
     from webapp.pool import bp as pool_bp
     from webapp.progress import bp as progress_bp
+    from webapp.proposals import bp as proposals_bp
     from webapp.quotas import bp as quotas_bp
     from webapp.replies import bp as replies_bp
     from webapp.reports import bp as reports_bp
@@ -158,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(replies_bp)
     app.register_blueprint(selection_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(proposals_bp)
 
 
 def _register_commands(app: Flask) -> None:

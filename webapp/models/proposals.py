@@ -1,0 +1,83 @@
+"""Proposals a jury may take up: imported from Decidim or CONSUL, uploaded as CSV, or submitted
+on the app's own board, with the supports they gathered and the status residents follow.
+
+Board supports are stored as a keyed hash of who supported (an invitation or an e-mail
+address), never the code or the address itself; UNIQUE (proposal_id, supporter) makes one
+support per person per proposal hold under parallel submits, on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.extensions import db
+
+
+class ProposalSource(StrEnum):
+    DECIDIM = "decidim"
+    CONSUL = "consul"
+    CSV = "csv"
+    BOARD = "board"
+
+
+class ProposalStatus(StrEnum):
+    """The traffic light residents see, in the order a proposal moves through it."""
+
+    RECEIVED = "received"
+    ON_AGENDA = "on_agenda"
+    VERDICT = "verdict"
+    RESPONSE_DUE = "response_due"  # the municipality answers within 90 days of the verdict
+    IMPLEMENTED = "implemented"
+
+
+class Proposal(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "proposals"
+    # Re-importing updates the row of the same external id: never a duplicate.
+    __table_args__ = (UniqueConstraint("jury_id", "source", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    source: Mapped[ProposalSource] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str | None] = mapped_column(String(200))  # e.g. Decidim's "MAD-PROP-..."
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # None: the platform hides the count (a Decidim space may hide votes).
+    supports: Mapped[int | None]
+    state: Mapped[str | None] = mapped_column(String(60))  # the platform's own state
+    published_at: Mapped[datetime | None]
+    author_name: Mapped[str | None] = mapped_column(String(200))  # the public name only
+    link: Mapped[str | None] = mapped_column(String(1000))
+    status: Mapped[ProposalStatus] = mapped_column(String(20), default=ProposalStatus.RECEIVED)
+    hidden: Mapped[bool] = mapped_column(default=False)  # moderated away by an organiser
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime | None]
+
+
+class ProposalSupport(db.Model):  # type: ignore[name-defined,misc]
+    """One resident's support of a board proposal."""
+
+    __tablename__ = "proposal_supports"
+    __table_args__ = (UniqueConstraint("proposal_id", "supporter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), index=True
+    )
+    supporter: Mapped[str] = mapped_column(String(64))  # HMAC of the invitation or e-mail
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class ProposalBoard(db.Model):  # type: ignore[name-defined,misc]
+    """The jury's own proposal board: whether it is open and the supports a proposal needs."""
+
+    __tablename__ = "proposal_boards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), unique=True)
+    is_open: Mapped[bool] = mapped_column(default=False)
+    support_threshold: Mapped[int] = mapped_column(default=100)
