@@ -11,7 +11,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install browsers run demo test test-fast test-slow check audit bench clean translations translations-update
+.PHONY: install browsers run serve demo test test-fast test-slow check audit bench clean translations translations-update
 
 install: $(STAMP) translations
 
@@ -60,6 +60,17 @@ run: install
 	$(RUN_ENV) $(BIN)/flask --app webapp demo load --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT) with the task queue's worker (Ctrl+C stops both)"
 	$(RUN_ENV) $(BIN)/honcho start -f Procfile -p $(PORT)
+
+# Production: gunicorn and the worker on PostgreSQL and Redis (docs/deployment.md). DATABASE_URL
+# and REDIS_URL must be set in the environment; the rate limits and the task queue use Redis.
+serve: install
+	@[ -n "$$DATABASE_URL" ] || { echo "make serve: set DATABASE_URL (postgresql://...)"; exit 2; }
+	@[ -n "$$REDIS_URL" ] || { echo "make serve: set REDIS_URL (redis://...)"; exit 2; }
+	$(BIN)/flask --app webapp db upgrade
+	@echo "Serving on port $(PORT) with gunicorn and the task queue's worker (Ctrl+C stops both)"
+	KLEROTERION_TASK_QUEUE_URL=$${KLEROTERION_TASK_QUEUE_URL:-$$REDIS_URL} \
+	KLEROTERION_RATELIMIT_STORAGE_URI=$${KLEROTERION_RATELIMIT_STORAGE_URI:-$$REDIS_URL} \
+	$(BIN)/honcho start -f Procfile.serve -p $(PORT)
 
 test: install browsers
 	$(PY) -m pytest -n 2 -m "not slow"

@@ -118,3 +118,18 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The Redis server at REDIS_URL (a failure under CI when it is missing, else a skip)."""
+    import redis
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {url} is required under CI: {exc}")
+        pytest.skip(f"no Redis at {url}")
+    yield url

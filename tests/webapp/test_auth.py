@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -141,18 +138,6 @@ def _assert_fourth_try_refused(app: Flask) -> None:
 
 def test_login_rate_limit_in_memory(tmp_path: Path) -> None:
     _assert_fourth_try_refused(_limited_app(tmp_path, "memory://"))
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis at {url} is required under CI: {exc}")
-        pytest.skip(f"no Redis at {url}")
-    yield url
 
 
 def test_login_rate_limit_in_redis(tmp_path: Path, redis_url: str) -> None:

@@ -18,10 +18,15 @@ def test_make_run_serves_on_the_port_and_the_letters_follow(port: str | None) ->
     plan = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     expected = port or "5000"
     demo = next(line for line in plan.splitlines() if "demo load" in line)
-    serve = next(line for line in plan.splitlines() if " run --host" in line)
+    serve = next(line for line in plan.splitlines() if "honcho start" in line)
     for line in (demo, serve):
         assert f"KLEROTERION_PUBLIC_BASE_URL=http://127.0.0.1:{expected} " in line
-    assert serve.endswith(f"--port {expected}")
+    # honcho gives the first process of the Procfile (the web server) the port in $PORT.
+    assert serve.endswith(f"-p {expected}")
+    procfile = (ROOT / "Procfile").read_text().splitlines()
+    web = next(line for line in procfile if line.startswith("web:"))
+    assert web.endswith("run --host 127.0.0.1 --port $PORT")
+    assert any(line.startswith("worker:") and "worker" in line for line in procfile)
     assert "init-instance --demo" in plan
 
 
