@@ -38,6 +38,7 @@ def build_selection_world(
     with app.app_context():
         jury = make_jury(slug=slug)
         jury.panel_size = panel_size
+        jury.quota_tolerance = 0  # exact shares: the tests count seats per quota
         organiser = make_user(Role.ORGANISER, f"organiser@{slug}.example")
         db.session.add(JuryMembership(jury_id=jury.id, user_id=organiser.id))
         codes = {}

@@ -190,8 +190,7 @@ def test_sittings_are_added_checked_and_removed(app: Flask) -> None:
     # Another jury's sitting cannot be removed through this jury.
     log_in_as(client, world.admin)
     crossed = client.post(f"/staff/juries/{world.other_jury}/sittings/{new_id}/remove")
-    assert crossed.status_code == 302
-    assert "The sitting is removed." not in client.get(crossed.location).get_data(as_text=True)
+    assert crossed.status_code == 404
     with app.app_context():
         assert db.session.get(Sitting, new_id) is not None
     client.post(f"{url}/{new_id}/remove")
@@ -246,6 +245,7 @@ def test_the_public_page_and_the_reply_form_show_the_texts_in_the_page_language(
     with app.app_context():
         world = make_world(slug="texts")
     client = app.test_client()
+    assert client.post("/reply", data={"code": world.codes[0]}).status_code == 302
     expected = {
         "nl": ("De raad adviseren.", "Ik heb geen politieke functie."),
         "es": ("Aconsejar.", "Ik heb geen politieke functie."),  # no Spanish: the jury's Dutch
@@ -254,7 +254,6 @@ def test_the_public_page_and_the_reply_form_show_the_texts_in_the_page_language(
     for lang, (purpose, statement) in expected.items():
         with client.session_transaction() as session:
             session["lang"] = lang
-            session["reply"] = {"invitation": world.invitation_ids[0]}
         assert purpose in client.get("/juries/texts").data.decode()
         form = client.get("/reply/form").data.decode()
         assert statement in form, lang
