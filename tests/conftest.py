@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,9 @@ def base_config(database_uri: str, **overrides: Any) -> dict[str, Any]:
 def make_app(database_uri: str, **overrides: Any) -> Flask:
     """An app whose schema comes from the migrations, as in production."""
     app = create_app(base_config(database_uri, **overrides))
+    # Letters, uploads, demo codes and the task queue's file go to a folder of this app's own,
+    # never to the checkout's instance/ (tests run in parallel).
+    app.instance_path = tempfile.mkdtemp(prefix="kleroterion-instance-")
     with app.app_context():
         upgrade()
     return app

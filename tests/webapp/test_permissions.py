@@ -82,11 +82,20 @@ MATRIX: dict[str, str] = {
     "juries.phases": JURY,
     "juries.public_page": PUBLIC,
     "juries.remove_sitting": JURY,
+    "juries.renew_jury": JURY,
     "juries.sitting": SITTING,
     "juries.targets": JURY,
+    "members.caller": JURY,
+    "members.confirm": PUBLIC,
+    "members.confirmed": PUBLIC,
+    "members.index": JURY,
+    "members.letters": JURY,
+    "members.withdraw": JURY,
     "pool.overview": JURY,
     "pool.pool_csv": JURY,
     "pool.quotas_csv": JURY,
+    "progress.dashboard": JURY,
+    "progress.juries": ORGANISERS,
     "proposals.board": PUBLIC,
     "proposals.board_settings": JURY,
     "proposals.confirm_support": PUBLIC,
@@ -110,10 +119,21 @@ MATRIX: dict[str, str] = {
     "replies.staff_already": JURY,
     "replies.staff_code": JURY,
     "replies.staff_form": JURY,
+    "replies.staff_list": JURY,
     "replies.staff_replace": JURY,
     "replies.start_replacement": PUBLIC,
     "reports.public": PUBLIC,
     "reports.staff": JURY,
+    "selection.cancel": JURY,
+    "selection.draw_page": JURY,
+    "selection.job_page": JURY,
+    "selection.job_status": JURY,
+    "selection.overview": JURY,
+    "selection.public_bundle": PUBLIC,
+    "selection.public_draw": PUBLIC,
+    "selection.public_file": PUBLIC,
+    "selection.replace": JURY,
+    "selection.start": JURY,
     "static": PUBLIC,
 }
 # Public routes under /staff/: the steps of the login itself.
@@ -191,6 +211,7 @@ def world_app(template_db: tuple[Path, World], tmp_path: Path) -> Iterator[tuple
     path = tmp_path / "perm.sqlite"
     shutil.copyfile(template_db[0], path)
     app = create_app(base_config(f"sqlite:///{path}"))
+    app.instance_path = str(tmp_path)  # letters and uploads of its own
     yield app, template_db[1]
     with app.app_context():
         db.engine.dispose()
