@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 
@@ -22,13 +23,30 @@ from webapp.models import InvitationBatch, Jury, Sitting, User
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "phone"
 WIDTH = 390
-# GET routes that send a file or only redirect: no page to look at.
+# GET routes that send a file, JSON or only redirect: no page to look at.
 NOT_PAGES = {
     "static",
+    "proposals.static",
     "invitations.download",
     "invitations.report",
     "pool.pool_csv",
     "pool.quotas_csv",
+    "juries.targets",  # a redirect to the census page
+    "selection.job_status",  # JSON
+    "selection.public_bundle",  # a zip file
+    "selection.public_file",  # a CSV or JSON file of the bundle
+}
+# Pages that need a state the demo does not have (a running selection, a draw, a second login,
+# an e-mail link): their own browser tests run them at 390 px (test_selection_browser,
+# test_proposals_browser), this walk does not yet. A new page must be walked or listed here.
+NOT_WALKED_YET = {
+    "auth.second_factor",
+    "selection.job_page",
+    "selection.draw_page",
+    "selection.public_draw",
+    "members.confirmed",
+    "proposals.support",
+    "proposals.confirm_support",
 }
 # The pages this change made or changed get axe-core too (the others have their own tests).
 AXE_PAGES = {
@@ -143,6 +161,12 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
     page.fill("#email", LOGINS[0][1])
     page.fill("#password", PASSWORD)
     page.click("main form button[type=submit]")
+    page.wait_for_url("**/staff/login/enrol")  # the administrator's second factor, first time
+    walk.check("staff-enrol")
+    page.fill("#code", pyotp.TOTP(page.inner_text("#totp-secret")).now())
+    page.click("main form button[type=submit]")
+    walk.check("staff-recovery-codes")
+    page.click('main a.button[href$="/staff/"]')
     page.wait_for_url("**/staff/")
     walk.check("staff-home")
     page.click("nav >> text=Jury's")
@@ -163,6 +187,21 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
         ("draw", f"/staff/juries/{jury}/invitations/{demo['batch']}"),
         ("users", "/staff/admin/users"),
         ("user", f"/staff/admin/users/{demo['user']}"),
+        ("account", "/staff/account"),
+        ("categories", f"/staff/juries/{jury}/categories"),
+        ("category-new", f"/staff/juries/{jury}/categories/new"),
+        ("category", f"/staff/juries/{jury}/categories/1"),  # the demo's education
+        ("census", f"/staff/juries/{jury}/quotas"),
+        ("report", f"/staff/juries/{jury}/report"),
+        ("selection", f"/staff/juries/{jury}/selection"),
+        ("members", f"/staff/juries/{jury}/members"),
+        ("caller", f"/staff/juries/{jury}/members/calls"),
+        ("renew", f"/staff/juries/{jury}/renew"),
+        ("proposals", f"/staff/juries/{jury}/proposals"),
+        ("confirm", "/confirm"),
+        ("representation", f"/juries/{demo['slug']}/representation"),
+        ("proposals-board", f"/juries/{demo['slug']}/proposals"),
+        ("proposal-new", f"/juries/{demo['slug']}/proposals/new"),
     ]:
         walk.go(name, path)
 
@@ -201,7 +240,7 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
     pages = {
         str(rule.endpoint)
         for rule in live_server.app.url_map.iter_rules()
-        if "GET" in rule.methods and rule.endpoint not in NOT_PAGES
+        if "GET" in rule.methods and rule.endpoint not in NOT_PAGES | NOT_WALKED_YET
     }
     assert pages - set(walk.seen) == set()
     checked = sum(m["boxes"] for m in walk.seen.values())
