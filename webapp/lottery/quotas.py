@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
 
 from sortition.errors import Relaxation, SolverError
 from sortition.feasibility import check_feasibility
-from sortition.model import Person, Pool, Quota, Quotas
+from sortition.model import Person, Pool, Quotas
+from webapp.lottery.selection import QuotaLike, to_quotas
 
 TIME_LIMIT = 10.0  # seconds per integer program: the check runs while the organiser waits
 
@@ -26,17 +26,8 @@ class Why(StrEnum):
     NO_PANEL = "no_panel"  # no valid panel includes anyone like them
 
 
-class Bounds(Protocol):
-    """A quota as the web app holds it (for example webapp.pool.services.QuotaRow)."""
-
-    @property
-    def category(self) -> str: ...
-    @property
-    def value(self) -> str: ...
-    @property
-    def min(self) -> int: ...
-    @property
-    def max(self) -> int: ...
+# A quota as the web app holds it (for example webapp.pool.services.QuotaRow).
+Bounds = QuotaLike
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +57,7 @@ def check(
     """Whether a panel of ``panel_size`` from ``people`` ((id, {category: value})) can meet
     ``bounds``; if not, the smallest relaxation; and who can be on no panel, with why."""
     pool = Pool(tuple(Person(pid, dict(features)) for pid, features in people))
-    quotas = Quotas(tuple(Quota(b.category, b.value, b.min, b.max) for b in bounds))
+    quotas = to_quotas(bounds)
     try:
         report = check_feasibility(pool, quotas, panel_size, time_limit=time_limit)
     except SolverError:
