@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -51,6 +52,11 @@ def test_make_serve_runs_gunicorn_and_the_worker(
         text=True,
         start_new_session=True,
     )
+    lines: list[str] = []
+    stdout = process.stdout
+    assert stdout is not None
+    reader = threading.Thread(target=lambda: lines.extend(iter(stdout.readline, "")))
+    reader.start()
     try:
         body, headers = "", {}
         deadline = time.monotonic() + 120
@@ -63,13 +69,18 @@ def test_make_serve_runs_gunicorn_and_the_worker(
                 time.sleep(0.5)
         assert "Kleroterion" in body or "<html" in body, "make serve did not answer"
         assert "frame-ancestors 'none'" in headers.get("Content-Security-Policy", "")
+        while time.monotonic() < deadline and not any("Worker: " in line for line in lines):
+            time.sleep(0.5)  # the worker may start after the web server answers
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
-            output, _ = process.communicate(timeout=30)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-            output, _ = process.communicate()
+            process.wait()
+        reader.join(timeout=10)
+        stdout.close()
+    output = "".join(lines)
     assert "worker" in output and "gunicorn" in output.lower(), output[-2000:]
     assert "Worker: " in output, output[-2000:]  # the task queue's worker started on Redis
     assert "RedisStorage" in output, output[-2000:]
