@@ -5,7 +5,6 @@ drawn, each in the language of their reply (nl, es or en)."""
 from __future__ import annotations
 
 import logging
-import smtplib
 from email.message import EmailMessage
 
 import sqlalchemy as sa
@@ -15,14 +14,11 @@ from flask_babel import gettext as _
 
 from webapp import tasks
 from webapp.extensions import db
+from webapp.mail import MAIL_ERRORS, mail_configured, message, smtp
 from webapp.members import services
 from webapp.models import Answer, Jury, Member, MemberStatus, Reply
 
 log = logging.getLogger(__name__)
-
-
-def mail_configured() -> bool:
-    return bool(current_app.config.get("MAIL_SERVER"))
 
 
 def _recipients(jury: Jury) -> list[tuple[Reply, Member | None]]:
@@ -65,32 +61,26 @@ def _message(jury: Jury, reply: Reply, member: Member | None) -> EmailMessage:
             status=status,
             confirm_url=f"{str(current_app.config['PUBLIC_BASE_URL']).rstrip('/')}/confirm",
         )
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = reply.email
-    message.set_content(body)
-    return message
+    return message(subject=subject, to=str(reply.email), body=body)
 
 
 @tasks.task
 def send_outcome_mails(jury_id: int) -> int:
     """Send the outcome mails of a jury (a task); returns how many went out. Members get
     ``letter_sent_at``, so a second run sends only what is new (replacements)."""
-    server = current_app.config.get("MAIL_SERVER")
     jury = db.session.get(Jury, jury_id)
-    if not server or jury is None:
+    if not mail_configured() or jury is None:
         return 0
     sent = 0
     try:
-        with smtplib.SMTP(server, int(current_app.config["MAIL_PORT"]), timeout=30) as smtp:
+        with smtp(timeout=30) as connection:
             for reply, member in _recipients(jury):
-                smtp.send_message(_message(jury, reply, member))
+                connection.send_message(_message(jury, reply, member))
                 if member is not None:
                     member.letter_sent_at = services.now()
                     db.session.commit()  # sent is sent: a later failure does not resend it
                 sent += 1
-    except (OSError, smtplib.SMTPException) as exc:
+    except MAIL_ERRORS as exc:
         log.warning("outcome mails of jury %s stopped: %s", jury_id, type(exc).__name__)
     log.info("outcome mails of jury %s: %s sent", jury_id, sent)
     return sent

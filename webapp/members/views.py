@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from webapp import tasks
 from webapp.auth.access import jury_for_staff, organiser_required
 from webapp.extensions import db
+from webapp.mail import mail_configured
 from webapp.members import bp, mail, services
 from webapp.members.forms import CallForm, LettersForm, WithdrawForm
 from webapp.models import CallOutcome, Jury, Member
@@ -36,7 +37,7 @@ def index(jury_id: int) -> str:
         counts=services.counts(jury),
         withdraw_form=WithdrawForm(),
         letters_form=LettersForm(),
-        mail_on=mail.mail_configured(),
+        mail_on=mail_configured(),
     )
 
 

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import logging
-import smtplib
-from email.message import EmailMessage
 
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
+from webapp.mail import MAIL_ERRORS, mail_configured, message, smtp
 from webapp.models.juries import Jury
 from webapp.models.proposals import Proposal
 
 log = logging.getLogger(__name__)
-
-
-def mail_configured() -> bool:
-    return bool(current_app.config.get("MAIL_SERVER"))
 
 
 def send_support_link(proposal: Proposal, jury: Jury, *, email: str, token: str) -> bool:
@@ -26,19 +21,15 @@ def send_support_link(proposal: Proposal, jury: Jury, *, email: str, token: str)
         return False
     base = str(current_app.config.get("PUBLIC_BASE_URL", "")).rstrip("/")
     link = base + url_for("proposals.confirm_support", token=token)
-    message = EmailMessage()
-    message["Subject"] = _("Confirm your support: %(title)s", title=proposal.title[:80])
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = email
-    message.set_content(
-        render_template("proposals/support_mail.txt", proposal=proposal, jury=jury, link=link)
+    mail = message(
+        subject=_("Confirm your support: %(title)s", title=proposal.title[:80]),
+        to=email,
+        body=render_template("proposals/support_mail.txt", proposal=proposal, jury=jury, link=link),
     )
     try:
-        with smtplib.SMTP(
-            current_app.config["MAIL_SERVER"], int(current_app.config["MAIL_PORT"]), timeout=10
-        ) as smtp:
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
+        with smtp() as connection:
+            connection.send_message(mail)
+    except MAIL_ERRORS as exc:
         log.warning("support link for proposal %s failed: %s", proposal.id, type(exc).__name__)
         return False
     log.info("support link sent for proposal %s", proposal.id)

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from webapp.auth import limits
 from webapp.extensions import db, limiter
+from webapp.mail import mail_configured
 from webapp.models.juries import Jury
 from webapp.models.proposals import Proposal, ProposalBoard
 from webapp.proposals import board as board_service
@@ -22,7 +23,7 @@ from webapp.proposals.forms import (
     SupportCodeForm,
     SupportEmailForm,
 )
-from webapp.proposals.mail import mail_configured, send_support_link
+from webapp.proposals.mail import send_support_link
 
 DEFAULT_SUBMIT_LIMIT = "10 per minute;60 per hour"
 
