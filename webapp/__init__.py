@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.replies import bp as replies_bp
     from webapp.reports import bp as reports_bp
     from webapp.selection import bp as selection_bp
+    from webapp.sittings import bp as sittings_bp
 
     app.register_blueprint(i18n.bp)
     app.register_blueprint(formats.bp)
@@ -160,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(selection_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(sittings_bp)
 
 
 def _register_commands(app: Flask) -> None:

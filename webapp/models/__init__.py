@@ -9,10 +9,12 @@ from webapp.models.members import CallOutcome, Member, MemberCall, MemberStatus
 from webapp.models.population import PopulationTarget
 from webapp.models.replies import Answer, Channel, Gender, Reply, ReplyVisit, SupportNeed
 from webapp.models.selection import Draw, JobKind, JobStatus, SelectionJob
+from webapp.models.sittings import Attendance
 from webapp.models.users import Role, User
 
 __all__ = [
     "Answer",
+    "Attendance",
     "CallOutcome",
     "Category",
     "CategoryAnswer",

@@ -13,7 +13,8 @@ from webapp.auth.access import (
     staff_required,
 )
 from webapp.extensions import db
-from webapp.juries import bp, services
+from webapp.juries import services
+from webapp.sittings import bp
 from webapp.juries.forms import SittingForm
 
 
@@ -23,7 +24,7 @@ def add_sitting(jury_id: int) -> str | Response:
     jury = jury_for_staff(jury_id)
     form = SittingForm()
     if not form.validate_on_submit():
-        return render_template("juries/sitting_form.html", form=form, jury=jury)
+        return render_template("sittings/sitting_form.html", form=form, jury=jury)
     services.add_sitting(
         jury, starts_at=form.starts_at.data, ends_at=form.ends_at.data, place=form.place.data
     )
@@ -43,7 +44,7 @@ def remove_sitting(jury_id: int, sitting_id: int) -> str | Response:
         abort(404)
     if request.method == "GET":
         return render_template(
-            "juries/remove_sitting.html",
+            "sittings/remove_sitting.html",
             jury=jury,
             sitting=sitting,
             answers=services.sitting_answers(jury, sitting_id),
@@ -57,4 +58,4 @@ def remove_sitting(jury_id: int, sitting_id: int) -> str | Response:
 @bp.get("/staff/sittings/<int:sitting_id>")
 @staff_required
 def sitting(sitting_id: int) -> str:
-    return render_template("juries/sitting.html", sitting=sitting_for_staff(sitting_id))
+    return render_template("sittings/sitting.html", sitting=sitting_for_staff(sitting_id))
