@@ -14,8 +14,8 @@ from webapp.auth.access import (
 )
 from webapp.extensions import db
 from webapp.juries import services
-from webapp.sittings import bp
 from webapp.juries.forms import SittingForm
+from webapp.sittings import bp
 
 
 @bp.post("/staff/juries/<int:jury_id>/sittings")
