@@ -3,7 +3,8 @@
 One jury with phases around today, three sittings, a fourth category of its own (education,
 with its question in three languages), population targets, a register of 20,000
 residents in eight districts, a drawn batch of 1,500 letters and a few hundred replies spread
-over districts, ages and genders (some declines, some on paper or by phone). Everything random
+over districts, ages and genders (some declines, some on paper or by phone), and three
+proposals (one on the agenda, one with the verdict and the municipality's response). Everything random
 comes from one seeded generator, so two loads give the same municipality (the reply codes,
 from the operating system's generator, differ).
 """
@@ -40,6 +41,7 @@ from webapp.models import (
     Role,
     User,
 )
+from webapp.proposals.demo import add_demo_proposals
 from webapp.replies.services import new_reference
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -155,6 +157,7 @@ def load_demo(*, rng: random.Random, today: date | None = None) -> list[str]:
         )
     codes = demo_codes.printed_codes(batch) if letters else demo_codes.fresh_codes(batch.id)
     _replies(jury, rng, today, users[Role.ORGANISER])
+    add_demo_proposals(jury, today)
     return codes
 
 

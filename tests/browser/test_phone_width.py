@@ -19,6 +19,7 @@ from tests.browser.conftest import LiveServer, check_accessibility
 from webapp.demo import LOGINS, PASSWORD
 from webapp.extensions import db
 from webapp.models import InvitationBatch, Jury, Sitting, User
+from webapp.models.proposals import Proposal
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "phone"
@@ -45,7 +46,6 @@ NOT_WALKED_YET = {
     "selection.draw_page",
     "selection.public_draw",
     "members.confirmed",
-    "proposals.support",
     "proposals.confirm_support",
 }
 # The pages this change made or changed get axe-core too (the others have their own tests).
@@ -59,6 +59,8 @@ AXE_PAGES = {
     "staff-form-errors",
     "pool",
     "users",
+    "proposal-response",
+    "proposal-public",
 }
 MEASURE = """() => {
   const small = [];
@@ -90,6 +92,9 @@ def demo(live_server: LiveServer) -> dict[str, Any]:
             "sitting": db.session.scalars(sa.select(Sitting.id)).first(),
             "batch": db.session.scalars(sa.select(InvitationBatch.id)).first(),
             "user": db.session.scalars(sa.select(User.id).filter_by(email=LOGINS[1][1])).one(),
+            "proposal": db.session.scalars(
+                sa.select(Proposal.id).filter_by(external_id="demo-2")
+            ).one(),
         }
 
 
@@ -202,6 +207,8 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
         ("representation", f"/juries/{demo['slug']}/representation"),
         ("proposals-board", f"/juries/{demo['slug']}/proposals"),
         ("proposal-new", f"/juries/{demo['slug']}/proposals/new"),
+        ("proposal-public", f"/juries/{demo['slug']}/proposals/{demo['proposal']}"),
+        ("proposal-response", f"/staff/juries/{jury}/proposals/{demo['proposal']}/response"),
     ]:
         walk.go(name, path)
 

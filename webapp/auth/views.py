@@ -3,6 +3,8 @@ staff home page and the own account (password change)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -14,8 +16,9 @@ from webapp.auth.forms import LoginForm, PasswordForm
 from webapp.auth.services import authenticate
 from webapp.extensions import db, limiter
 from webapp.i18n import _same_site
-from webapp.models import User
+from webapp.models import Role, User
 from webapp.models.users import MFA_KEY, SESSION_VERSION_KEY
+from webapp.proposals import lifecycle
 
 PENDING_KEY = "mfa_pending"  # {"user": id, "version": session version, "next": url}
 
@@ -90,10 +93,18 @@ def logout() -> Response:
 @bp.get("/staff/")
 @staff_required
 def dashboard() -> str:
+    juries = visible_juries(current_user)
+    today = datetime.now(UTC).date()
+    due = (
+        lifecycle.responses_due(today, jury_ids=[j.id for j in juries])
+        if current_user.has_role(Role.ADMINISTRATOR, Role.ORGANISER)
+        else []
+    )
     return render_template(
         "auth/dashboard.html",
-        juries=visible_juries(current_user),
+        juries=juries,
         sittings=assigned_sittings(current_user),
+        responses_due=[(p, lifecycle.days_left(p, today)) for p in due],
     )
 
 

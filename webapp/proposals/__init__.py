@@ -11,4 +11,4 @@ bp = Blueprint(
     static_url_path="/proposals/static",
 )
 
-from webapp.proposals import public, staff  # noqa: E402,F401  (routes register on bp)
+from webapp.proposals import public, response, staff  # noqa: E402,F401  (routes register on bp)

@@ -61,6 +61,7 @@ def submit(jury: Jury, *, title: str, summary: str, invitation: Invitation) -> P
         supports=0,
         status=ProposalStatus.RECEIVED,
         hidden=False,
+        author_invitation_id=invitation.id,
     )
     db.session.add(proposal)
     db.session.flush()

@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, ValidationError
 
 from webapp.codes import CodeNotFound, CodeProblem, find_invitation
+from webapp.juries.texts import add_text_fields, texts_of
 from webapp.models.invitations import Invitation
 from webapp.models.proposals import ProposalStatus
 from webapp.replies.forms import CODE_MESSAGES
@@ -26,8 +27,8 @@ from webapp.replies.forms import CODE_MESSAGES
 STATUS_LABELS = {
     ProposalStatus.RECEIVED: _l("Received"),
     ProposalStatus.ON_AGENDA: _l("On the jury's agenda"),
-    ProposalStatus.VERDICT: _l("Verdict given"),
-    ProposalStatus.RESPONSE_DUE: _l("Municipal response due"),
+    ProposalStatus.VERDICT: _l("Verdict given; the municipality's response is due"),
+    ProposalStatus.RESPONSE_DUE: _l("The municipality has responded"),
     ProposalStatus.IMPLEMENTED: _l("Implemented"),
 }
 
@@ -136,4 +137,39 @@ class SupportEmailForm(FlaskForm):  # type: ignore[misc]
             DataRequired(_l("Please give your e-mail address.")),
             Email(_l("This is not an e-mail address, like name@example.org.")),
         ],
+    )
+
+
+class ResponseForm(FlaskForm):  # type: ignore[misc]
+    """The municipality's response to a verdict, per language (residents read it)."""
+
+    def validate(self, extra_validators: object = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not texts_of(self, "response"):
+            self["response_en"].errors.append(
+                _l("Please write the response in one language at least.")
+            )
+            return False
+        return True
+
+
+add_text_fields(
+    ResponseForm,
+    "response",
+    _l("The municipality's response"),
+    lambda label, **kw: TextAreaField(
+        label, validators=[Length(max=10_000, message=_l("At most 10,000 characters."))], **kw
+    ),
+)
+
+
+class ResponseSettingsForm(FlaskForm):  # type: ignore[misc]
+    response_days = IntegerField(
+        _l("Days the municipality has to respond to a verdict"),
+        validators=[NumberRange(1, 3650, _l("A whole number from 1 to 3,650."))],
+    )
+    warning_days = IntegerField(
+        _l("Warn staff this many days before the response is due"),
+        validators=[NumberRange(0, 365, _l("A whole number from 0 to 365."))],
     )

@@ -15,7 +15,7 @@ from webapp.mail import mail_configured
 from webapp.models.juries import Jury
 from webapp.models.proposals import Proposal, ProposalBoard
 from webapp.proposals import board as board_service
-from webapp.proposals import bp, services
+from webapp.proposals import bp, lifecycle, services
 from webapp.proposals.forms import (
     STATUS_LABELS,
     EmptyForm,
@@ -110,6 +110,8 @@ def support(slug: str, proposal_id: int) -> str | Response:
         can_support=_supportable(proposal, settings),
         mail=mail_configured(),
         status_labels=STATUS_LABELS,
+        steps=lifecycle.traffic_light(proposal),
+        outcome_labels=lifecycle.OUTCOME_LABELS,
     ), status  # type: ignore[return-value]
 
 

@@ -98,10 +98,17 @@ def set_hidden(proposal: Proposal, hidden: bool) -> None:
 
 
 def board_of(jury: Jury) -> ProposalBoard:
-    """The jury's board settings (closed, threshold 100 until an organiser changes them)."""
+    """The jury's proposal settings (board closed, threshold 100, 90 days for the response,
+    a warning 14 days before, until an organiser changes them); not added to the session."""
     board = db.session.scalar(sa.select(ProposalBoard).where(ProposalBoard.jury_id == jury.id))
     if board is None:
-        board = ProposalBoard(jury_id=jury.id, is_open=False, support_threshold=100)
+        board = ProposalBoard(
+            jury_id=jury.id,
+            is_open=False,
+            support_threshold=100,
+            response_days=90,
+            warning_days=14,
+        )
     return board
 
 

@@ -23,6 +23,7 @@ from webapp.proposals.forms import (
     CsvForm,
     DecidimForm,
     EmptyForm,
+    ResponseSettingsForm,
 )
 from webapp.proposals.graphql import Fetched, ImportFailed
 
@@ -45,6 +46,7 @@ def _page(
 ) -> str:
     board = services.board_of(jury)
     settings = BoardSettingsForm(formdata=None, obj=board, prefix="board")
+    response_settings = ResponseSettingsForm(formdata=None, obj=board, prefix="response")
     return render_template(
         "proposals/staff.html",
         jury=jury,
@@ -54,11 +56,11 @@ def _page(
         consul=consul or ConsulForm(formdata=None, prefix="consul"),
         upload=upload or CsvForm(formdata=None, prefix="csv"),
         settings=settings,
+        response_settings=response_settings,
         button=EmptyForm(),
         errors=errors or [],
         votes_hidden=votes_hidden,
         status_labels=STATUS_LABELS,
-        statuses=list(ProposalStatus),
     )
 
 
@@ -166,6 +168,10 @@ def set_status(jury_id: int, proposal_id: int) -> Response:
     try:
         status = ProposalStatus(request.form.get("status", ""))
     except ValueError:
+        abort(400)
+    # By hand only on and off the agenda; the verdict and after have pages of their own.
+    manual = (ProposalStatus.RECEIVED, ProposalStatus.ON_AGENDA)
+    if status not in manual or proposal.status not in manual:
         abort(400)
     if not form.validate_on_submit():
         abort(400)
