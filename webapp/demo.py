@@ -4,9 +4,9 @@ One jury with phases around today, three sittings, a fourth category of its own 
 with its question in three languages), population targets, a register of 20,000
 residents in eight districts, a drawn batch of 1,500 letters and a few hundred replies spread
 over districts, ages and genders (some declines, some on paper or by phone), and three
-proposals (one on the agenda, one with the verdict and the municipality's response). Everything random
-comes from one seeded generator, so two loads give the same municipality (the reply codes,
-from the operating system's generator, differ).
+proposals (one on the agenda, one with the verdict and the municipality's response).
+Everything random comes from one seeded generator, so two loads give the same municipality
+(the reply codes, from the operating system's generator, differ).
 """
 
 from __future__ import annotations
