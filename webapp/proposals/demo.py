@@ -37,8 +37,7 @@ RESPONSE = {
     "proef, een jaar lang.",
     "es": "El gobierno municipal acepta la propuesta enmendada: el autobús circulará a prueba "
     "durante un año a partir del 1 de marzo.",
-    "en": "The council adopts the amended proposal: the bus runs as a one-year trial from "
-    "1 March.",
+    "en": "The council adopts the amended proposal: the bus runs as a one-year trial from 1 March.",
 }
 
 
