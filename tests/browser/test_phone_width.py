@@ -60,6 +60,8 @@ AXE_PAGES = {
     "pool",
     "users",
     "proposal-response",
+    "survey",
+    "survey-results",
     "proposal-public",
 }
 MEASURE = """() => {
@@ -207,6 +209,9 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
         ("representation", f"/juries/{demo['slug']}/representation"),
         ("proposals-board", f"/juries/{demo['slug']}/proposals"),
         ("proposal-new", f"/juries/{demo['slug']}/proposals/new"),
+        ("survey", "/survey"),
+        ("survey-thanks", "/survey/thanks"),
+        ("survey-results", f"/staff/sittings/{demo['sitting']}/survey"),
         ("proposal-public", f"/juries/{demo['slug']}/proposals/{demo['proposal']}"),
         ("proposal-response", f"/staff/juries/{jury}/proposals/{demo['proposal']}/response"),
     ]:

@@ -10,6 +10,7 @@ from webapp.models.population import PopulationTarget
 from webapp.models.replies import Answer, Channel, Gender, Reply, ReplyVisit, SupportNeed
 from webapp.models.selection import Draw, JobKind, JobStatus, SelectionJob
 from webapp.models.sittings import Attendance
+from webapp.models.survey import SurveyAnswer, SurveyInvitation, SurveyTaker
 from webapp.models.users import Role, User
 
 __all__ = [
@@ -41,5 +42,8 @@ __all__ = [
     "Sitting",
     "SittingAssignment",
     "SupportNeed",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyTaker",
     "User",
 ]
