@@ -11,10 +11,23 @@ from webapp.models.replies import Answer, Channel, Gender, Reply, ReplyVisit, Su
 from webapp.models.selection import Draw, JobKind, JobStatus, SelectionJob
 from webapp.models.sittings import Attendance
 from webapp.models.users import Role, User
+from webapp.models.verdicts import (
+    Ballot,
+    BallotCast,
+    Majority,
+    Option,
+    PlenaryVote,
+    QuorumKind,
+    VerdictRules,
+    VoteMethod,
+    VoteState,
+)
 
 __all__ = [
     "Answer",
     "Attendance",
+    "Ballot",
+    "BallotCast",
     "CallOutcome",
     "Category",
     "CategoryAnswer",
@@ -28,12 +41,16 @@ __all__ = [
     "JobStatus",
     "Jury",
     "JuryMembership",
+    "Majority",
     "Member",
     "MemberCall",
     "MemberStatus",
+    "Option",
     "Phase",
     "PhaseKind",
+    "PlenaryVote",
     "PopulationTarget",
+    "QuorumKind",
     "Reply",
     "ReplyVisit",
     "Role",
@@ -42,4 +59,7 @@ __all__ = [
     "SittingAssignment",
     "SupportNeed",
     "User",
+    "VerdictRules",
+    "VoteMethod",
+    "VoteState",
 ]
