@@ -4,14 +4,11 @@ unlinkable), the result with its arithmetic, the public page, access of other ju
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
 from tests.webapp.staff_data import log_in_as
 from tests.webapp.verdicts_data import VerdictWorld, build_verdict_world
 from webapp.extensions import db
@@ -161,26 +158,30 @@ def test_members_vote_on_phones_once_and_not_after_closing(app: Flask, world: Ve
     page = phone.get("/vote/ballot").text
     assert "More trees in the park" in page and "This is a secret ballot" in page
     assert world.codes[0] not in page
-    first = phone.post("/vote/ballot", data={"vote": vote_id, "choice": "city_vote"})
+    first = phone.post("/vote/ballot", data={"vote": vote_id, f"v{vote_id}-choice": "city_vote"})
     assert first.location.endswith("/vote/done")
-    again = phone.post("/vote/ballot", data={"vote": vote_id, "choice": "rejected"})
+    again = phone.post("/vote/ballot", data={"vote": vote_id, f"v{vote_id}-choice": "rejected"})
     assert again.location.endswith("/vote/already")
     assert "your first vote counts" in phone.get("/vote/already").text
     for i, choice in enumerate(["city_vote", "city_vote", "amended", "abstain"], start=1):
         other = _member(app, world.codes[i])
         assert other.post(
-            "/vote/ballot", data={"vote": vote_id, "choice": choice}
+            "/vote/ballot", data={"vote": vote_id, f"v{vote_id}-choice": choice}
         ).location.endswith("/vote/done")
     # Checked in? Member 9 (index 8) has a seat but did not arrive.
     absent = _member(app, world.codes[8])
     refused = absent.post(
-        "/vote/ballot", data={"vote": vote_id, "choice": "city_vote"}, follow_redirects=True
+        "/vote/ballot",
+        data={"vote": vote_id, f"v{vote_id}-choice": "city_vote"},
+        follow_redirects=True,
     )
     assert "You are not checked in at this sitting." in refused.text
     assert staff.post(f"{url}/close").status_code == 302
     late = _member(app, world.codes[5])
     after = late.post(
-        "/vote/ballot", data={"vote": vote_id, "choice": "rejected"}, follow_redirects=True
+        "/vote/ballot",
+        data={"vote": vote_id, f"v{vote_id}-choice": "rejected"},
+        follow_redirects=True,
     )
     assert "This vote is closed already" in after.text
     closed_twice = staff.post(f"{url}/close", follow_redirects=True)
@@ -199,7 +200,9 @@ def test_a_secret_ballot_cannot_be_linked(app: Flask, world: VerdictWorld) -> No
     vote_id = _new_vote(staff, world, "phones")
     staff.post(f"/staff/juries/{world.jury_id}/verdicts/{vote_id}/open")
     for code, choice in zip(world.codes[:3], ["rejected", "amended", "city_vote"], strict=True):
-        _member(app, code).post("/vote/ballot", data={"vote": vote_id, "choice": choice})
+        _member(app, code).post(
+            "/vote/ballot", data={"vote": vote_id, f"v{vote_id}-choice": choice}
+        )
     with app.app_context():
         ballot_columns = {c.name for c in Ballot.__table__.columns}
         cast_columns = {c.name for c in BallotCast.__table__.columns}
@@ -236,7 +239,7 @@ def test_an_open_ballot_keeps_who_voted_what(app: Flask, world: VerdictWorld) ->
     staff.post(f"/staff/juries/{world.jury_id}/verdicts/{vote_id}/open")
     phone = _member(app, world.codes[2])
     assert "This is an open ballot" in phone.get("/vote/ballot").text
-    phone.post("/vote/ballot", data={"vote": vote_id, "choice": "amended"})
+    phone.post("/vote/ballot", data={"vote": vote_id, f"v{vote_id}-choice": "amended"})
     with app.app_context():
         cast = db.session.get_one(BallotCast, (vote_id, world.member_ids[2]))
         assert cast.choice == "amended"
@@ -262,7 +265,9 @@ def test_the_messages_are_in_the_members_language(app: Flask, world: VerdictWorl
     phone = _member(app, world.codes[0])
     phone.post("/language", data={"lang": "nl", "next": "/vote/ballot"})
     closed = phone.post(
-        "/vote/ballot", data={"vote": vote_id, "choice": "amended"}, follow_redirects=True
+        "/vote/ballot",
+        data={"vote": vote_id, f"v{vote_id}-choice": "amended"},
+        follow_redirects=True,
     )
     assert 'lang="nl"' in closed.text and "Deze stemming is al gesloten" in closed.text
     phone.post("/language", data={"lang": "es", "next": "/vote"})
@@ -323,7 +328,9 @@ def test_a_member_code_of_another_jury_cannot_vote_here(app: Flask, world: Verdi
     stranger = _member(app, second.codes[0])
     assert "More trees" not in stranger.get("/vote/ballot").text
     refused = stranger.post(
-        "/vote/ballot", data={"vote": vote_id, "choice": "rejected"}, follow_redirects=True
+        "/vote/ballot",
+        data={"vote": vote_id, f"v{vote_id}-choice": "rejected"},
+        follow_redirects=True,
     )
     assert "This vote is not open for you." in refused.text
     with app.app_context():

@@ -89,7 +89,12 @@ def test_parallel_votes_of_one_code_count_once(any_db_app: Flask) -> None:
             threading.Thread(
                 target=_post,
                 # Each tap may pick another option: whichever comes first is the vote.
-                args=(c, {"vote": str(vote_id), "choice": choices[i % 4]}, barrier, answers),
+                args=(
+                    c,
+                    {"vote": str(vote_id), f"v{vote_id}-choice": choices[i % 4]},
+                    barrier,
+                    answers,
+                ),
             )
             for i, c in enumerate(clients)
         ]
@@ -136,7 +141,8 @@ def test_closing_while_members_vote_counts_exactly_the_votes_taken(any_db_app: F
 
     threads = [
         threading.Thread(
-            target=_post, args=(p, {"vote": str(vote_id), "choice": "amended"}, barrier, answers)
+            target=_post,
+            args=(p, {"vote": str(vote_id), f"v{vote_id}-choice": "amended"}, barrier, answers),
         )
         for p in phones
     ] + [threading.Thread(target=close)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
 from tests.webapp.replies_data import make_invitations, make_jury, make_user
 from webapp.extensions import db
 from webapp.models import (

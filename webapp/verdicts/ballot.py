@@ -4,14 +4,13 @@ code entry rate-limited like the reply page. The session keeps only the member's
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from webapp.auth import limits
 from webapp.extensions import db, limiter
-from webapp.i18n import localised
 from webapp.members.services import member_for_invitation
 from webapp.models import Jury, Member, PlenaryVote
 from webapp.models.members import SEATED
@@ -71,11 +70,10 @@ def ballot() -> str | Response:
     member = _member_in_session()
     if member is None:
         return redirect(url_for(".enter_code"))
-    form = VoteForm()
-    if form.validate_on_submit():
-        vote = (
-            db.session.get(PlenaryVote, int(form.vote.data)) if form.vote.data.isdigit() else None
-        )
+    posted = request.form.get("vote", "") if request.method == "POST" else ""
+    form = VoteForm(prefix=f"v{posted}") if posted.isdigit() else None
+    if form is not None and form.validate_on_submit():
+        vote = db.session.get(PlenaryVote, int(posted))
         if vote is None or vote.jury_id != member.jury_id:
             flash(_("This vote is not open for you."), "error")
             return redirect(url_for(".ballot"))
@@ -90,16 +88,18 @@ def ballot() -> str | Response:
             return redirect(url_for(".ballot"))
         db.session.commit()
         return redirect(url_for(".done"))
+    if request.method == "POST" and form is None:
+        flash(_("This vote is not open for you."), "error")
+        return redirect(url_for(".ballot"))
     jury = db.session.get_one(Jury, member.jury_id)
     ballots = services.open_ballots(member)
-    forms = {}
-    for open_ballot in ballots:
-        one = form if form.vote.data == str(open_ballot.vote.id) else VoteForm(formdata=None)
-        one.vote.data = str(open_ballot.vote.id)
-        forms[open_ballot.vote.id] = one
-    return render_template(
-        "verdicts/ballot.html", jury=jury, ballots=ballots, forms=forms, localised=localised
-    )
+    forms = {
+        item.vote.id: form
+        if form is not None and posted == str(item.vote.id)
+        else VoteForm(formdata=None, prefix=f"v{item.vote.id}")
+        for item in ballots
+    }
+    return render_template("verdicts/ballot.html", jury=jury, ballots=ballots, forms=forms)
 
 
 @bp.get("/vote/done")

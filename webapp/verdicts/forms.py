@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
@@ -97,7 +97,9 @@ class MemberCodeForm(CodeForm):
 
 
 class VoteForm(FlaskForm):  # type: ignore[misc]
-    vote = HiddenField(validators=[InputRequired()])
+    """One member's vote on one proposal. Several can be open at once, so each form has the
+    prefix ``v<vote id>`` (its fields' names and ids), and the vote's id travels beside it."""
+
     choice = RadioField(
         _l("Your vote"),
         choices=[SelectChoice(k, v) for k, v in CHOICE_LABELS.items()],
