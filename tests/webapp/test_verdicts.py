@@ -4,11 +4,14 @@ unlinkable), the result with its arithmetic, the public page, access of other ju
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.conftest import make_app
 from tests.webapp.staff_data import log_in_as
 from tests.webapp.verdicts_data import VerdictWorld, build_verdict_world
 from webapp.extensions import db
@@ -285,6 +288,10 @@ def test_the_public_page_shows_the_result_and_no_member(app: Flask, world: Verdi
     staff.post(
         f"{url}/tally", data={"city_vote": "0", "amended": "6", "rejected": "1", "abstentions": "0"}
     )
+    late = staff.post(
+        f"{url}/amended", data={"amended_en": "Plant 1000 trees."}, follow_redirects=True
+    )
+    assert "The amended text cannot change once the vote is open or counted" in late.text
     with app.app_context():
         slug = db.session.get_one(Jury, world.jury_id).slug
     page = app.test_client().get(f"/juries/{slug}")
@@ -345,3 +352,19 @@ def test_record_verdict_refuses_a_non_option(app: Flask, world: VerdictWorld) ->
         services.record_verdict(proposal, Option.REJECTED, services.now())
         assert proposal.status == ProposalStatus.VERDICT
         assert VoteMethod.PHONES == "phones"
+
+
+def test_code_entry_for_voting_is_rate_limited(tmp_path: Path) -> None:
+    app = make_app(
+        f"sqlite:///{tmp_path / 'limit.sqlite'}",
+        RATELIMIT_ENABLED=True,
+        CODE_ENTRY_RATE_LIMIT="2 per minute",
+    )
+    client = app.test_client()
+    for _try in range(2):
+        assert client.post("/vote", data={"code": "WRONG"}).status_code == 200
+    refused = client.post("/vote", data={"code": "WRONG"})
+    assert refused.status_code == 429 and "tried too many times" in refused.text
+    assert client.get("/vote").status_code == 200  # reading the page is not limited
+    with app.app_context():
+        db.engine.dispose()

@@ -17,6 +17,9 @@ def refusal(error: VerdictError) -> str:
         "not_tally": lambda: _("Members vote on their phones in this vote: no tally to enter."),
         "not_draft": lambda: _("This vote is closed already: it cannot be opened again."),
         "already_open": lambda: _("This vote is open already."),
+        "text_fixed": lambda: _(
+            "The amended text cannot change once the vote is open or counted: nothing was changed."
+        ),
         "not_open": lambda: _("This vote is not open, so it cannot be closed."),
         "negative": lambda: _("A count cannot be below 0."),
         "nobody_present": lambda: _(

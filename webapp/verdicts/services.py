@@ -175,8 +175,9 @@ def create_vote(
 
 
 def set_amended_text(vote: PlenaryVote, texts: Mapping[str, str]) -> None:
-    if vote.state == VoteState.CLOSED:
-        raise VerdictError("closed")
+    """The amended text, until the vote opens: members vote on a text that holds still."""
+    if vote.state != VoteState.DRAFT:
+        raise VerdictError("text_fixed")
     vote.amended_text = dict(texts)
     db.session.flush()
 
