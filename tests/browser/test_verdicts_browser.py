@@ -6,6 +6,7 @@ on the jury's public page, which names nobody."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from webapp.models import Jury, User
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "phone"
 WIDE = """() => ({
   width: document.documentElement.scrollWidth,
   small: [...document.querySelectorAll('input[type=radio], input[type=checkbox]')]
@@ -46,7 +48,10 @@ def phones(browser: Any) -> Iterator[list[Any]]:
         ctx.close()
 
 
-def _fits_a_phone(page: Any) -> None:
+def _fits_a_phone(page: Any, shot: str | None = None) -> None:
+    if shot:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
     measured = page.evaluate(WIDE)
     assert measured["width"] <= PHONE["width"], f"{page.url} is {measured['width']} px wide"
     assert measured["small"] == 0, f"{page.url}: radio buttons smaller than 24 px"
@@ -97,6 +102,7 @@ def test_members_vote_on_phones_staff_close_and_the_result_is_shown(
     check_accessibility(first)
     first.click("details summary")
     assert "Plant 40 trees" in first.inner_text("main")
+    _fits_a_phone(first, "vote-ballot")
     first.check("main form input[value=amended]")
     first.click("main form button:has-text('Cast my vote')")
     first.wait_for_url("**/vote/done")
@@ -143,7 +149,7 @@ def test_members_vote_on_phones_staff_close_and_the_result_is_shown(
     assert "Send it on, amended" in result
     assert "Quorum: 3 members must take part. 3 took part: the quorum is met." in result
     assert "more than half of the 2 votes for an option" in result and "2 votes needed" in result
-    _fits_a_phone(page)
+    _fits_a_phone(page, "verdict-result")
     check_accessibility(page)
 
     # A vote after the close: the ballot has nothing open any more.
@@ -157,7 +163,7 @@ def test_members_vote_on_phones_staff_close_and_the_result_is_shown(
     assert "Plantar 40 árboles" in text and "Enviarla enmendada" in text
     for contact in world.emails:
         assert contact not in public.content()
-    _fits_a_phone(public)
+    _fits_a_phone(public, "verdict-public")
     check_accessibility(public)
     with live.app.app_context():
         from webapp.models import PlenaryVote
