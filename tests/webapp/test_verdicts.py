@@ -368,3 +368,21 @@ def test_code_entry_for_voting_is_rate_limited(tmp_path: Path) -> None:
     assert client.get("/vote").status_code == 200  # reading the page is not limited
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_tally_needs_members_checked_in(app: Flask) -> None:
+    with app.app_context():
+        world = build_verdict_world(seated=4, present=0)
+    staff = _staff(app, world)
+    vote_id = _new_vote(staff, world, "tally")
+    url = f"/staff/juries/{world.jury_id}/verdicts/{vote_id}"
+    refused = staff.post(
+        f"{url}/tally", data={"city_vote": "1", "amended": "0", "rejected": "0", "abstentions": "0"}
+    )
+    assert refused.status_code == 400
+    assert "Nobody is checked in at this sitting" in refused.text
+    # A tally vote has nothing to open on phones.
+    opened = staff.post(f"{url}/open", follow_redirects=True)
+    assert "This vote is counted in the room; there is nothing to open." in opened.text
+    with app.app_context():
+        assert db.session.get_one(PlenaryVote, vote_id).state == VoteState.DRAFT
