@@ -146,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.selection import bp as selection_bp
     from webapp.sittings import bp as sittings_bp
     from webapp.survey import bp as survey_bp
+    from webapp.verdicts import bp as verdicts_bp
 
     app.register_blueprint(i18n.bp)
     app.register_blueprint(formats.bp)
@@ -164,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_bp)
     app.register_blueprint(sittings_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(verdicts_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -143,6 +143,19 @@ MATRIX: dict[str, str] = {
     "selection.replace": JURY,
     "selection.start": JURY,
     "static": PUBLIC,
+    "verdicts.already": PUBLIC,  # the member's code in the session, else back to /vote
+    "verdicts.amended": JURY,
+    "verdicts.ballot": PUBLIC,  # the member's code in the session, else back to /vote
+    "verdicts.close_ballot": JURY,
+    "verdicts.create": JURY,
+    "verdicts.done": PUBLIC,  # the member's code in the session, else back to /vote
+    "verdicts.enter_code": PUBLIC,
+    "verdicts.index": JURY,
+    "verdicts.leave": PUBLIC,
+    "verdicts.open_ballot": JURY,
+    "verdicts.rules": JURY,
+    "verdicts.tally": JURY,
+    "verdicts.vote": JURY,
 }
 # Public routes under /staff/: the steps of the login itself.
 PUBLIC_UNDER_STAFF = {"auth.login", "auth.second_factor", "auth.enrol"}

@@ -103,8 +103,8 @@ def test_staff_are_warned_as_the_due_date_nears(app: Flask, world: Any) -> None:
         later = db.session.get_one(Proposal, _proposal(world.jury_id, n=2, title="Later"))
         answered = db.session.get_one(Proposal, _proposal(world.jury_id, n=3, title="Answered"))
         eighty_days_ago = datetime.now() - timedelta(days=80)  # due in about ten days
-        lifecycle.verdict_reached(soon, VerdictOutcome.CITY_WIDE_VOTE, eighty_days_ago)
-        lifecycle.verdict_reached(later, VerdictOutcome.CITY_WIDE_VOTE, datetime.now())
+        lifecycle.verdict_reached(soon, VerdictOutcome.CITY_VOTE, eighty_days_ago)
+        lifecycle.verdict_reached(later, VerdictOutcome.CITY_VOTE, datetime.now())
         lifecycle.verdict_reached(answered, VerdictOutcome.REJECTED, eighty_days_ago)
         lifecycle.publish_response(answered, {"en": "We agree."}, eighty_days_ago)
         db.session.commit()
@@ -204,7 +204,7 @@ def test_feedback_reaches_everyone_once_in_their_language(
     assert messages == []  # nothing to tell before the verdict
     with app.app_context():
         lifecycle.verdict_reached(
-            db.session.get_one(Proposal, proposal_id), VerdictOutcome.CITY_WIDE_VOTE, DECIDED
+            db.session.get_one(Proposal, proposal_id), VerdictOutcome.CITY_VOTE, DECIDED
         )
         db.session.commit()
     assert client.post(url).status_code == 302

@@ -12,6 +12,8 @@ from webapp.juries import bp
 from webapp.juries.forms import PHASE_LABELS
 from webapp.models import Jury
 from webapp.selection.draws import draws_of
+from webapp.verdicts.labels import LABELS as VERDICT_LABELS
+from webapp.verdicts.services import public_results
 
 
 @bp.get("/juries/<slug>")
@@ -25,4 +27,6 @@ def public_page(slug: str) -> str:
         phase_labels=PHASE_LABELS,
         today=today,
         draws=draws_of(jury),
+        verdicts=public_results(jury),
+        verdict_labels=VERDICT_LABELS,
     )

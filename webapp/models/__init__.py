@@ -12,10 +12,23 @@ from webapp.models.selection import Draw, JobKind, JobStatus, SelectionJob
 from webapp.models.sittings import Attendance
 from webapp.models.survey import SurveyAnswer, SurveyInvitation, SurveyTaker
 from webapp.models.users import Role, User
+from webapp.models.verdicts import (
+    Ballot,
+    BallotCast,
+    Majority,
+    Option,
+    PlenaryVote,
+    QuorumKind,
+    VerdictRules,
+    VoteMethod,
+    VoteState,
+)
 
 __all__ = [
     "Answer",
     "Attendance",
+    "Ballot",
+    "BallotCast",
     "CallOutcome",
     "Category",
     "CategoryAnswer",
@@ -29,12 +42,16 @@ __all__ = [
     "JobStatus",
     "Jury",
     "JuryMembership",
+    "Majority",
     "Member",
     "MemberCall",
     "MemberStatus",
+    "Option",
     "Phase",
     "PhaseKind",
+    "PlenaryVote",
     "PopulationTarget",
+    "QuorumKind",
     "Reply",
     "ReplyVisit",
     "Role",
@@ -46,4 +63,7 @@ __all__ = [
     "SurveyInvitation",
     "SurveyTaker",
     "User",
+    "VerdictRules",
+    "VoteMethod",
+    "VoteState",
 ]

@@ -36,10 +36,11 @@ class ProposalStatus(StrEnum):
 
 
 class VerdictOutcome(StrEnum):
-    """What the jury's plenary decided about a proposal."""
+    """What the jury's plenary may decide about a proposal (webapp/verdicts/ calls it
+    ``Option``)."""
 
-    CITY_WIDE_VOTE = "city_wide_vote"  # put to a city-wide vote as it is
-    AMENDED = "amended"  # sent on, amended
+    CITY_VOTE = "city_vote"  # put to a city-wide vote as it stands
+    AMENDED = "amended"  # sent on with the jury's amendments
     REJECTED = "rejected"
 
 

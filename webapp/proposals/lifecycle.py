@@ -32,7 +32,7 @@ from webapp.proposals import services
 log = logging.getLogger(__name__)
 
 OUTCOME_LABELS: dict[VerdictOutcome, LazyString] = {
-    VerdictOutcome.CITY_WIDE_VOTE: _l("Put to a city-wide vote"),
+    VerdictOutcome.CITY_VOTE: _l("Put to a city-wide vote"),
     VerdictOutcome.AMENDED: _l("Sent on, amended"),
     VerdictOutcome.REJECTED: _l("Rejected"),
 }
