@@ -75,7 +75,9 @@ def build_pay_world(app: Flask, *, stipend_cents: int = 6500, debtor: bool = Tru
         first, second = jury.sittings
         db.session.add_all(
             [
-                Attendance(sitting_id=first.id, member_id=members[0].id, arrived_at=first.starts_at),
+                Attendance(
+                    sitting_id=first.id, member_id=members[0].id, arrived_at=first.starts_at
+                ),
                 Attendance(
                     sitting_id=second.id, member_id=members[0].id, arrived_at=second.starts_at
                 ),
@@ -116,4 +118,3 @@ def build_pay_world(app: Flask, *, stipend_cents: int = 6500, debtor: bool = Tru
             other_organiser=other_organiser.id,
             facilitator=facilitator.id,
         )
-

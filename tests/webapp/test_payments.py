@@ -140,9 +140,7 @@ def test_a_claim_for_another_jury_or_sitting_is_refused_and_nothing_is_written(
         assert db.session.scalar(sa.select(sa.func.count(ExpenseClaim.id))) == 0
 
 
-def test_receipts_are_kept_owner_only_and_checked_by_content(
-    app: Flask, world: PayWorld
-) -> None:
+def test_receipts_are_kept_owner_only_and_checked_by_content(app: Flask, world: PayWorld) -> None:
     with app.test_request_context():
         pdf = FileStorage(io.BytesIO(b"%PDF-1.4 receipt"), filename="kita.pdf")
         claim = _claim(world, world.member_ids[0], 3000, receipt=pdf)
@@ -176,7 +174,9 @@ def test_a_wrong_iban_gets_a_clear_error(iban: str, message: str) -> None:
 def test_accounts_are_encrypted_at_rest_and_shown_masked(app: Flask, world: PayWorld) -> None:
     with app.test_request_context():
         ana = _member(world.member_ids[0])
-        accounts.save_account(ana, holder="Ana García", iban=IBAN_ES.lower(), bic="", user=_user(world))
+        accounts.save_account(
+            ana, holder="Ana García", iban=IBAN_ES.lower(), bic="", user=_user(world)
+        )
         db.session.commit()
         raw = db.session.execute(
             sa.text("SELECT holder_encrypted, iban_encrypted, iban_last4 FROM bank_accounts")
@@ -199,7 +199,9 @@ def _pay_ready(app: Flask, world: PayWorld) -> None:
         user = _user(world)
         ana, ben, _cruz = (_member(m) for m in world.member_ids)
         accounts.save_account(ana, holder="Ana García", iban=IBAN_ES, bic="", user=user)
-        accounts.save_account(ben, holder="=HYPERLINK(\"x\")", iban=IBAN_NL, bic="ABNANL2A", user=user)
+        accounts.save_account(
+            ben, holder='=HYPERLINK("x")', iban=IBAN_NL, bic="ABNANL2A", user=user
+        )
         claim = _claim(world, ana.id, 2450)
         claims.decide(claim, approve=True, user=user)
         db.session.commit()
@@ -210,9 +212,7 @@ def test_a_payment_run_pays_each_balance_once(app: Flask, world: PayWorld) -> No
     ana, ben, _cruz = world.member_ids
     with app.test_request_context():
         jury = _jury(world)
-        run = runs.make_run(
-            jury, [ana, ben], execution_date=TOMORROW, since=0, user=_user(world)
-        )
+        run = runs.make_run(jury, [ana, ben], execution_date=TOMORROW, since=0, user=_user(world))
         db.session.commit()
         assert run.total_cents == 13000 + 2450 + 6500
         assert sorted(p.amount_cents for p in run.payments) == [6500, 15450]
@@ -227,9 +227,7 @@ def test_a_payment_run_pays_each_balance_once(app: Flask, world: PayWorld) -> No
         db.session.rollback()
         # A fresh form: nobody has anything left to be paid.
         with pytest.raises(runs.RunProblem) as problem:
-            runs.make_run(
-                jury, [ana], execution_date=TOMORROW, since=run.id, user=_user(world)
-            )
+            runs.make_run(jury, [ana], execution_date=TOMORROW, since=run.id, user=_user(world))
         assert "R-ANA1 has nothing to be paid" in str(problem.value)
         db.session.rollback()
         assert db.session.scalar(sa.select(sa.func.count(Payment.id))) == 2
@@ -286,7 +284,9 @@ def test_erasure_on_request_removes_accounts_receipts_and_run_files(
         claim = _claim(world, ana, 700, receipt=pdf, note="Bus for my daughter")
         receipt = claims.receipt_file(claim)
         assert receipt is not None
-        run = runs.make_run(_jury(world), [ana], execution_date=TOMORROW, since=0, user=_user(world))
+        run = runs.make_run(
+            _jury(world), [ana], execution_date=TOMORROW, since=0, user=_user(world)
+        )
         db.session.commit()
         assert erase_person("R-ANA1") is True
         db.session.commit()

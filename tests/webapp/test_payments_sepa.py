@@ -14,8 +14,8 @@ from lxml import etree
 from tests.webapp.payments_data import DEBTOR_IBAN, IBAN_ES, IBAN_NL, build_pay_world
 from webapp.extensions import db
 from webapp.models import Jury, Member, User
-from webapp.payments import accounts, claims, runs
 from webapp.models.payments import ExpenseKind
+from webapp.payments import accounts, claims, runs
 
 XSD = Path(__file__).parent / "data" / "sepa" / "pain.001.001.09.xsd"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
@@ -36,7 +36,11 @@ def test_the_pain001_file_validates_against_the_official_schema(app: Flask) -> N
             db.session.get_one(Member, ana), holder="Ana Núñez", iban=IBAN_ES, bic="", user=user
         )
         accounts.save_account(
-            db.session.get_one(Member, ben), holder="Ben de Vries", iban=IBAN_NL, bic="ABNANL2A", user=user
+            db.session.get_one(Member, ben),
+            holder="Ben de Vries",
+            iban=IBAN_NL,
+            bic="ABNANL2A",
+            user=user,
         )
         claim = claims.add_claim(
             jury,

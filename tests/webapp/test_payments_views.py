@@ -165,9 +165,7 @@ def test_a_bad_claim_names_the_field_and_writes_nothing(
     assert _count(app, ExpenseClaim) == 0
 
 
-def test_a_member_claims_an_expense_with_their_code(
-    app: Flask, world: PayWorld
-) -> None:
+def test_a_member_claims_an_expense_with_their_code(app: Flask, world: PayWorld) -> None:
     resident = app.test_client()
     form = {
         "code": world.codes[1],
@@ -225,9 +223,7 @@ def test_a_payment_run_downloads_both_files_and_a_second_submit_pays_nothing(
     assert "€0.00" in staff.get(f"{_base(world)}/members/{ana}").data.decode()
 
 
-def test_another_jurys_organiser_and_facilitators_see_nothing(
-    app: Flask, world: PayWorld
-) -> None:
+def test_another_jurys_organiser_and_facilitators_see_nothing(app: Flask, world: PayWorld) -> None:
     for user in (world.other_organiser, world.facilitator):
         client = app.test_client()
         log_in_as(client, user)

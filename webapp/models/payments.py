@@ -29,9 +29,7 @@ class PaymentSettings(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "payment_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    jury_id: Mapped[int] = mapped_column(
-        ForeignKey("juries.id", ondelete="CASCADE"), unique=True
-    )
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), unique=True)
     stipend_cents: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     # Whether a sitting still earns the stipend when the member came late or left early.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
@@ -135,21 +136,21 @@ class Payee:
 def payee(account: BankAccount) -> Payee | None:
     """The decrypted account, or None when it cannot be read (SECRET_KEY changed)."""
     try:
-        return Payee(decrypt(account.holder_encrypted), decrypt(account.iban_encrypted), account.bic)
+        return Payee(
+            decrypt(account.holder_encrypted), decrypt(account.iban_encrypted), account.bic
+        )
     except InvalidToken:
         return None
 
 
 def remove_account(member: Member) -> bool:
     """Delete the member's account (on request); False when there was none."""
-    result = db.session.execute(
-        sa.delete(BankAccount).where(BankAccount.member_id == member.id)
-    )
+    result = db.session.execute(sa.delete(BankAccount).where(BankAccount.member_id == member.id))
     db.session.flush()
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def erase_accounts(member_ids: Sequence[int] | sa.Select[tuple[int]]) -> None:
+def erase_accounts(member_ids: Sequence[int] | sa.Select[Any]) -> None:
     """Delete the accounts of these members (flushes; the caller commits)."""
     db.session.execute(
         sa.delete(BankAccount)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -164,7 +165,7 @@ def receipt_file(claim: ExpenseClaim) -> Path | None:
     return path if path.is_file() else None
 
 
-def erase_claims(member_ids: Sequence[int] | sa.Select[tuple[int]]) -> None:
+def erase_claims(member_ids: Sequence[int] | sa.Select[Any]) -> None:
     """Erase the personal part of these members' claims: notes and receipts (the amounts stay
     in the accounts of the municipality). Flushes; the caller commits."""
     claims = db.session.scalars(

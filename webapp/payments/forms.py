@@ -86,7 +86,8 @@ class SettingsForm(FlaskForm):  # type: ignore[misc]
 
 class AccountForm(FlaskForm):  # type: ignore[misc]
     holder = StringField(
-        _l("Account holder"), validators=[InputRequired(_l("Please type the name on the account.")), Length(max=70)]
+        _l("Account holder"),
+        validators=[InputRequired(_l("Please type the name on the account.")), Length(max=70)],
     )
     iban = StringField(
         _l("IBAN"),

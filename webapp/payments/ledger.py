@@ -126,9 +126,7 @@ def balances(jury: Jury, *, member: Member | None = None) -> dict[int, Balance]:
         b = out[p.member_id]
         b.paid_cents += p.amount_cents
         b.lines.append(Line(p.run.execution_date, "payment", -p.amount_cents, payment=p))
-    for account in db.session.scalars(
-        sa.select(BankAccount).where(BankAccount.member_id.in_(ids))
-    ):
+    for account in db.session.scalars(sa.select(BankAccount).where(BankAccount.member_id.in_(ids))):
         out[account.member_id].account = account
     for b in out.values():
         b.lines.sort(key=lambda line: (line.day, line.kind == "payment"))

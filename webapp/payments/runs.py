@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -74,9 +75,7 @@ def _euro(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def _payees(
-    jury: Jury, member_ids: Sequence[int]
-) -> list[tuple[ledger.Balance, accounts.Payee]]:
+def _payees(jury: Jury, member_ids: Sequence[int]) -> list[tuple[ledger.Balance, accounts.Payee]]:
     rows = ledger.balances(jury)
     chosen = []
     for member_id in dict.fromkeys(member_ids):
@@ -85,13 +84,9 @@ def _payees(
             raise RunProblem("members", _l("Choose members of this jury only."))
         ref = row.member.reply.reference
         if row.balance_cents <= 0:
-            raise RunProblem(
-                "members", _l("%(ref)s has nothing to be paid.", ref=ref)
-            )
+            raise RunProblem("members", _l("%(ref)s has nothing to be paid.", ref=ref))
         if row.account is None:
-            raise RunProblem(
-                "members", _l("%(ref)s has no IBAN yet; enter it first.", ref=ref)
-            )
+            raise RunProblem("members", _l("%(ref)s has no IBAN yet; enter it first.", ref=ref))
         payee = accounts.payee(row.account)
         if payee is None:
             raise RunProblem(
@@ -230,7 +225,7 @@ def run_file(run: PaymentRun, kind: str) -> str | None:
         return None
 
 
-def erase_run_files(member_ids: Sequence[int] | sa.Select[tuple[int]]) -> None:
+def erase_run_files(member_ids: Sequence[int] | sa.Select[Any]) -> None:
     """Drop the files of every run that paid one of these members (they hold the IBANs)."""
     runs = sa.select(Payment.run_id).where(Payment.member_id.in_(member_ids))
     db.session.execute(

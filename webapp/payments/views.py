@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response as FlaskResponse
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 from wtforms import Form
 
 from webapp.auth.access import jury_for_staff, organiser_required
 from webapp.extensions import db
 from webapp.models import Jury, Member
+from webapp.models.payments import ClaimStatus, ExpenseKind
 from webapp.payments import accounts, bp, claims, ledger, runs
 from webapp.payments.claims import RECEIPT_MEDIA, ClaimProblem
 from webapp.payments.forms import (
@@ -23,7 +26,6 @@ from webapp.payments.forms import (
     RunForm,
     SettingsForm,
 )
-from webapp.models.payments import ClaimStatus, ExpenseKind
 
 
 def _member(jury: Jury, member_id: int) -> Member:
@@ -84,7 +86,7 @@ def settings(jury_id: int) -> str | Response:
 
 @bp.route("/staff/juries/<int:jury_id>/payments/members/<int:member_id>", methods=["GET", "POST"])
 @organiser_required
-def member(jury_id: int, member_id: int) -> str | Response:
+def member(jury_id: int, member_id: int) -> Response | tuple[str, int]:
     """The member's ledger, and their bank account (POST saves it)."""
     jury = jury_for_staff(jury_id)
     member = _member(jury, member_id)
@@ -179,7 +181,7 @@ def new_claim(jury_id: int) -> str | Response | tuple[str, int]:
 
 
 def _pick(model: type[Member], text: str | None) -> Member | None:
-    return db.session.get(model, int(text)) if (text or "").isdigit() else None
+    return db.session.get(model, int(text or "0")) if (text or "").isdigit() else None
 
 
 def _pick_sitting(text: str | None):  # type: ignore[no-untyped-def]
@@ -305,7 +307,7 @@ def _run_download(jury_id: int, run_id: int, kind: str) -> Response:
         abort(404)
     name = f"payments-{jury.slug}-{run_id}.{'csv' if kind == 'csv' else 'xml'}"
     media = "text/csv; charset=utf-8" if kind == "csv" else "application/xml"
-    response = Response(text.encode("utf-8"), mimetype=media)
+    response = FlaskResponse(text.encode("utf-8"), mimetype=media)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
