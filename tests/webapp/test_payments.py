@@ -311,3 +311,18 @@ def test_accounts_are_erased_when_the_jury_retention_ends(app: Flask, world: Pay
         erase_expired(today=date.today())
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count(BankAccount.id))) == 0
+
+
+def test_the_demo_sets_madrids_stipend_and_claims_an_expense_for_a_member(
+    app: Flask, world: PayWorld
+) -> None:
+    from webapp.payments.demo import DEMO_DEBTOR_IBAN, load_demo_payments
+
+    with app.test_request_context():
+        load_demo_payments(_jury(world), _user(world), today=date.today())
+        db.session.commit()
+        settings = ledger.settings_of(_jury(world))
+        assert (settings.stipend_cents, settings.debtor_iban) == (6500, DEMO_DEBTOR_IBAN)
+        assert accounts.check_iban(DEMO_DEBTOR_IBAN) == DEMO_DEBTOR_IBAN
+        (claim,) = claims.claims_of(_jury(world), status=ClaimStatus.PENDING)
+        assert (claim.member_id, claim.amount_cents) == (world.member_ids[0], 1240)
