@@ -326,3 +326,28 @@ def test_the_demo_sets_madrids_stipend_and_claims_an_expense_for_a_member(
         assert accounts.check_iban(DEMO_DEBTOR_IBAN) == DEMO_DEBTOR_IBAN
         (claim,) = claims.claims_of(_jury(world), status=ClaimStatus.PENDING)
         assert (claim.member_id, claim.amount_cents) == (world.member_ids[0], 1240)
+
+
+def test_a_payment_run_on_sqlite_and_postgresql(any_db_app: Flask) -> None:
+    """The run locks the jury's row on PostgreSQL (FOR UPDATE) and stores binary tokens."""
+    world = build_pay_world(any_db_app)
+    _pay_ready(any_db_app, world)
+    with any_db_app.test_request_context():
+        run = runs.make_run(
+            _jury(world), world.member_ids[:2], execution_date=TOMORROW, since=0, user=_user(world)
+        )
+        db.session.commit()
+        run_id = run.id
+    with any_db_app.test_request_context():
+        stored = db.session.get_one(PaymentRun, run_id)
+        assert stored.total_cents == 21950
+        text = runs.run_file(stored, "xml")
+        assert text is not None and "<CtrlSum>219.50</CtrlSum>" in text
+        with pytest.raises(runs.RunProblem):
+            runs.make_run(
+                _jury(world),
+                world.member_ids[:1],
+                execution_date=TOMORROW,
+                since=0,
+                user=_user(world),
+            )
