@@ -29,7 +29,7 @@ def member_claim() -> str | Response | tuple[str, int]:
     if form.validate_on_submit() and form.invitation is not None:
         member = member_for_invitation(form.invitation)
         if member is None or member.status not in ledger.PAYABLE:
-            form.code.errors = [_l("This code belongs to no member of a jury.")]
+            form.code.errors = [_l("Your code: this code belongs to nobody drawn for the jury.")]
             return render_template("payments/member_claim.html", form=form), 400
         jury = db.session.get(Jury, member.jury_id)
         assert jury is not None
@@ -56,6 +56,15 @@ def member_claim() -> str | Response | tuple[str, int]:
         return redirect(url_for(".member_claim_done"))
     status = 400 if form.errors else 200
     return render_template("payments/member_claim.html", form=form), status
+
+
+@bp.errorhandler(429)
+def too_many_tries(_error: Exception) -> tuple[str, int]:
+    form = MemberClaimForm(formdata=None)
+    form.code.errors = [
+        _l("Your code: you tried too many times. Please wait a few minutes and try again.")
+    ]
+    return render_template("payments/member_claim.html", form=form), 429
 
 
 @bp.get("/expenses/done")
