@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.conftest import make_app
 from tests.webapp.payments_data import IBAN_ES, PayWorld, build_pay_world
 from tests.webapp.staff_data import log_in_as
 from webapp.extensions import db
@@ -238,3 +240,19 @@ def test_another_jurys_organiser_and_facilitators_see_nothing(app: Flask, world:
     # A member of another jury under this jury's URL: not found.
     other = admin.get(f"{_base(world)}/members/{world.other_member_id}")
     assert other.status_code == 404
+
+
+def test_the_members_claim_page_is_rate_limited(tmp_path: Path) -> None:
+    app = make_app(
+        f"sqlite:///{tmp_path / 'limit.sqlite'}",
+        RATELIMIT_ENABLED=True,
+        CODE_ENTRY_RATE_LIMIT="2 per minute",
+    )
+    client = app.test_client()
+    for _try in range(2):
+        assert client.post("/expenses", data={"code": "WRONG"}).status_code == 400
+    refused = client.post("/expenses", data={"code": "WRONG"})
+    assert refused.status_code == 429 and "tried too many times" in refused.data.decode()
+    assert client.get("/expenses").status_code == 200  # reading the page is not limited
+    with app.app_context():
+        db.engine.dispose()
