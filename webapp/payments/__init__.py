@@ -32,4 +32,4 @@ def erase_members_of_replies(reply_ids: Sequence[int]) -> None:
 
 register_eraser(erase_members_of_replies)
 
-from webapp.payments import public, views  # noqa: E402,F401  (routes register on bp)
+from webapp.payments import claim_views, public, run_views, views  # noqa: E402,F401  (routes)
