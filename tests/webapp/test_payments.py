@@ -92,7 +92,10 @@ def test_an_approved_claim_counts_once_and_a_double_approval_is_harmless(
         assert claims.decide(claim, approve=True, user=admin) is False
         assert (claim.decided_by_id, claim.decided_at) == first_decided
         assert ledger.balances(_jury(world))[cruz].balance_cents == 2450
-        rejected = _claim(world, cruz, 999)
+        # The same claim sent twice while it waits is stored once.
+        twice = _claim(world, cruz, 999), _claim(world, cruz, 999)
+        assert twice[0] is twice[1]
+        rejected = twice[0]
         claims.decide(rejected, approve=False, user=_user(world))
         assert rejected.status == ClaimStatus.REJECTED
         assert ledger.balances(_jury(world))[cruz].balance_cents == 2450

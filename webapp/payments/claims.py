@@ -88,6 +88,14 @@ def receipts_dir(jury_id: int) -> Path:
     return Path(current_app.instance_path) / "receipts" / str(jury_id)
 
 
+def _store_receipt(jury_id: int, suffix: str, data: bytes) -> Path:
+    """Write a receipt owner-only under a random name (the uploaded name is only shown)."""
+    stored = private_dir(receipts_dir(jury_id)) / f"{secrets.token_hex(16)}{suffix}"
+    with open_private(stored) as handle:
+        handle.write(data)
+    return stored
+
+
 def add_claim(
     jury: Jury,
     member: Member,
@@ -101,7 +109,9 @@ def add_claim(
     via: str,
     user: User | None,
 ) -> ExpenseClaim:
-    """Record a pending claim (flushes). Checks every input before anything is written."""
+    """Record a pending claim (flushes). Checks every input before anything is written. The
+    same claim sent again while it waits (a double click, a reload) is not stored twice: the
+    waiting one is returned."""
     if member.jury_id != jury.id:
         raise ClaimProblem("member", _l("Choose a member of this jury."))
     if sitting is not None and sitting.jury_id != jury.id:
@@ -110,13 +120,21 @@ def add_claim(
         raise ClaimProblem("amount", _l("The amount must be more than zero."))
     if spent_on > date.today() + timedelta(days=1):
         raise ClaimProblem("spent_on", _l("The date cannot be in the future."))
-    stored = None
-    if receipt is not None and receipt.filename:
-        suffix, data = _receipt_suffix(receipt)
-        folder = private_dir(receipts_dir(jury.id))
-        stored = folder / f"{secrets.token_hex(16)}{suffix}"
-        with open_private(stored) as handle:
-            handle.write(data)
+    upload = _receipt_suffix(receipt) if receipt is not None and receipt.filename else None
+    note = (note or "").strip()[:500]
+    same = db.session.scalar(
+        sa.select(ExpenseClaim).filter_by(
+            member_id=member.id,
+            kind=kind,
+            amount_cents=amount_cents,
+            spent_on=spent_on,
+            note=note,
+            status=ClaimStatus.PENDING,
+        )
+    )
+    if same is not None:
+        return same
+    stored = _store_receipt(jury.id, *upload) if upload is not None else None
     claim = ExpenseClaim(
         jury_id=jury.id,
         member_id=member.id,
@@ -124,7 +142,7 @@ def add_claim(
         kind=kind,
         amount_cents=amount_cents,
         spent_on=spent_on,
-        note=(note or "").strip()[:500],
+        note=note,
         receipt_path=str(stored.relative_to(current_app.instance_path)) if stored else None,
         receipt_name=Path(receipt.filename or "").name[:200] if stored and receipt else None,
         status=ClaimStatus.PENDING,
