@@ -122,7 +122,7 @@ def add_claim(
         raise ClaimProblem("spent_on", _l("The date cannot be in the future."))
     upload = _receipt_suffix(receipt) if receipt is not None and receipt.filename else None
     note = (note or "").strip()[:500]
-    same = db.session.scalar(
+    same: ExpenseClaim | None = db.session.scalar(
         sa.select(ExpenseClaim).filter_by(
             member_id=member.id,
             kind=kind,
