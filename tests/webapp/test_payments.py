@@ -115,6 +115,7 @@ def test_amounts_are_read_as_people_type_them(text: str, cents: int) -> None:
         ("-5", "cannot be negative"),
         ("0", "more than zero"),
         ("abc", "like 12.50"),
+        ("nan", "like 12.50"),
         ("1.234", "two decimals"),
         ("20000", "too large"),
         ("", "like 12.50"),

@@ -65,7 +65,7 @@ def test_settings_are_saved_and_bad_ones_name_the_field(
     assert "€70.50" in page and "Late arrivals get no stipend." in page
     assert "€70.50" in page and "R-BEN2" in page
     bad = staff.post(f"{_base(world)}/settings", data=form | {"stipend": "-3"})
-    assert bad.status_code == 200
+    assert bad.status_code == 400
     text = bad.data.decode()
     assert "Stipend per sitting attended (euro): The amount cannot be negative." in text
     wrong_iban = staff.post(

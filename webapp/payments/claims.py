@@ -49,7 +49,9 @@ def parse_cents(text: str | None, *, field: str, allow_zero: bool = False) -> in
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ClaimProblem(field, _l("Type an amount in euro, like 12.50.")) from None
-    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
+    if not value.is_finite():  # "nan", "inf"
+        raise ClaimProblem(field, _l("Type an amount in euro, like 12.50."))
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ClaimProblem(field, _l("Type an amount in euro with at most two decimals."))
     if value < 0:
         raise ClaimProblem(field, _l("The amount cannot be negative."))

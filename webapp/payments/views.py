@@ -57,7 +57,7 @@ def overview(jury_id: int) -> str:
 
 @bp.route("/staff/juries/<int:jury_id>/payments/settings", methods=["GET", "POST"])
 @organiser_required
-def settings(jury_id: int) -> str | Response:
+def settings(jury_id: int) -> Response | tuple[str, int]:
     jury = jury_for_staff(jury_id)
     current = ledger.settings_of(jury)
     form = SettingsForm(obj=current)
@@ -75,7 +75,9 @@ def settings(jury_id: int) -> str | Response:
         db.session.commit()
         flash(_("The payment settings are saved."), "success")
         return redirect(url_for(".overview", jury_id=jury.id))
-    return render_template("payments/settings.html", jury=jury, form=form)
+    return render_template("payments/settings.html", jury=jury, form=form), (
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/staff/juries/<int:jury_id>/payments/members/<int:member_id>", methods=["GET", "POST"])
