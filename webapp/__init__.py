@@ -137,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.invitations import bp as invitations_bp
     from webapp.juries import bp as juries_bp
     from webapp.members import bp as members_bp
+    from webapp.payments import bp as payments_bp
     from webapp.pool import bp as pool_bp
     from webapp.progress import bp as progress_bp
     from webapp.proposals import bp as proposals_bp
@@ -166,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sittings_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(verdicts_bp)
+    app.register_blueprint(payments_bp)
 
 
 def _register_commands(app: Flask) -> None:

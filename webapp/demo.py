@@ -41,6 +41,7 @@ from webapp.models import (
     Role,
     User,
 )
+from webapp.payments.demo import load_demo_payments
 from webapp.proposals.demo import add_demo_proposals
 from webapp.replies.services import new_reference
 
@@ -158,6 +159,7 @@ def load_demo(*, rng: random.Random, today: date | None = None) -> list[str]:
     codes = demo_codes.printed_codes(batch) if letters else demo_codes.fresh_codes(batch.id)
     _replies(jury, rng, today, users[Role.ORGANISER])
     add_demo_proposals(jury, today)
+    load_demo_payments(jury, users[Role.ORGANISER], today=today)
     return codes
 
 

@@ -36,6 +36,9 @@ NOT_PAGES = {
     "selection.job_status",  # JSON
     "selection.public_bundle",  # a zip file
     "selection.public_file",  # a CSV or JSON file of the bundle
+    "payments.receipt",  # an uploaded file
+    "payments.run_csv",
+    "payments.run_xml",
 }
 # Pages that need a state the demo does not have (a running selection, a draw, a second login,
 # an e-mail link): their own browser tests run them at 390 px (test_selection_browser,
@@ -53,6 +56,10 @@ NOT_WALKED_YET = {
     "verdicts.ballot",
     "verdicts.done",
     "verdicts.already",
+    # The demo has no members: test_payments_browser walks these at 390 px.
+    "payments.member",
+    "payments.run",
+    "payments.member_claim_done",
 }
 # The pages this change made or changed get axe-core too (the others have their own tests).
 AXE_PAGES = {
@@ -69,6 +76,10 @@ AXE_PAGES = {
     "survey",
     "survey-results",
     "proposal-public",
+    "payments",
+    "payments-settings",
+    "payments-claim-new",
+    "expenses",
 }
 MEASURE = """() => {
   const small = [];
@@ -214,6 +225,11 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
         ("verdicts", f"/staff/juries/{jury}/verdicts"),
         ("verdict-rules", f"/staff/juries/{jury}/verdicts/rules"),
         ("vote-code", "/vote"),
+        ("payments", f"/staff/juries/{jury}/payments"),
+        ("payments-settings", f"/staff/juries/{jury}/payments/settings"),
+        ("payments-claim-new", f"/staff/juries/{jury}/payments/claims/new"),
+        ("payments-run-new", f"/staff/juries/{jury}/payments/runs/new"),
+        ("expenses", "/expenses"),
         ("confirm", "/confirm"),
         ("representation", f"/juries/{demo['slug']}/representation"),
         ("proposals-board", f"/juries/{demo['slug']}/proposals"),

@@ -1,0 +1,75 @@
+"""A member claims an expense (childcare, travel) on a public page with the code from their
+letter: no login. Rate-limited like the other code pages; the code never goes in a URL."""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, session, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from webapp.extensions import db, limiter
+from webapp.members.services import member_for_invitation
+from webapp.models import Jury
+from webapp.models.payments import ExpenseKind
+from webapp.payments import bp, claims, ledger
+from webapp.payments.claims import ClaimProblem
+from webapp.payments.forms import MemberClaimForm
+
+SESSION_KEY = "expense_claim"
+
+
+def _code_entry_limit() -> str:
+    return str(current_app.config["CODE_ENTRY_RATE_LIMIT"])
+
+
+@bp.route("/expenses", methods=["GET", "POST"])
+@limiter.limit(_code_entry_limit, methods=["POST"])
+def member_claim() -> str | Response | tuple[str, int]:
+    form = MemberClaimForm()
+    if form.validate_on_submit() and form.invitation is not None:
+        member = member_for_invitation(form.invitation)
+        if member is None or member.status not in ledger.PAYABLE:
+            form.code.errors = [_l("Your code: this code belongs to nobody drawn for the jury.")]
+            return render_template("payments/member_claim.html", form=form), 400
+        jury = db.session.get(Jury, member.jury_id)
+        assert jury is not None
+        try:
+            claims.add_claim(
+                jury,
+                member,
+                kind=ExpenseKind(form.kind.data),
+                amount_cents=form.amount.cents,
+                spent_on=form.spent_on.data,
+                sitting=None,
+                note=form.note.data or "",
+                receipt=form.receipt.data,
+                via="code",
+                user=None,
+            )
+        except ClaimProblem as problem:
+            db.session.rollback()
+            field = getattr(form, problem.field, form.amount)
+            field.errors = [*field.errors, problem.message]
+            return render_template("payments/member_claim.html", form=form), 400
+        db.session.commit()
+        session[SESSION_KEY] = {"amount": form.amount.cents, "kind": form.kind.data}
+        return redirect(url_for(".member_claim_done"))
+    status = 400 if form.errors else 200
+    return render_template("payments/member_claim.html", form=form), status
+
+
+@bp.errorhandler(429)
+def too_many_tries(_error: Exception) -> tuple[str, int]:
+    form = MemberClaimForm(formdata=None)
+    form.code.errors = [
+        _l("Your code: you tried too many times. Please wait a few minutes and try again.")
+    ]
+    return render_template("payments/member_claim.html", form=form), 429
+
+
+@bp.get("/expenses/done")
+def member_claim_done() -> str | Response:
+    state = session.pop(SESSION_KEY, None)
+    if not state:
+        return redirect(url_for(".member_claim"))
+    return render_template("payments/member_claim_done.html", state=state)
