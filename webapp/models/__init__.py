@@ -10,11 +10,13 @@ from webapp.models.population import PopulationTarget
 from webapp.models.replies import Answer, Channel, Gender, Reply, ReplyVisit, SupportNeed
 from webapp.models.selection import Draw, JobKind, JobStatus, SelectionJob
 from webapp.models.sittings import Attendance
+from webapp.models.tables import Breakout, Seat, TablePlan
 from webapp.models.users import Role, User
 
 __all__ = [
     "Answer",
     "Attendance",
+    "Breakout",
     "CallOutcome",
     "Category",
     "CategoryAnswer",
@@ -37,9 +39,11 @@ __all__ = [
     "Reply",
     "ReplyVisit",
     "Role",
+    "Seat",
     "SelectionJob",
     "Sitting",
     "SittingAssignment",
     "SupportNeed",
+    "TablePlan",
     "User",
 ]
