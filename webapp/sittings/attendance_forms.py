@@ -81,7 +81,7 @@ def plan_form(keys: Sequence[str], labels: Mapping[str, str], **kwargs: Any) -> 
     for key in keys:
         field = SelectField(
             labels.get(key, key),
-            choices=[(m, MODE_LABELS[m]) for m in MODES],
+            choices=[SelectChoice(m, MODE_LABELS[m]) for m in MODES],
             default="strict",
             validators=[InputRequired()],
         )

@@ -100,11 +100,9 @@ def make_table_plan(jury_id: int, sitting_id: int) -> Response | tuple[str, int]
     return redirect(url_for(".table_plan", jury_id=jury.id, sitting_id=sitting.id))
 
 
-def _existing(sitting: Sitting) -> TablePlan:
-    plan = plans.plan_of(sitting)
-    if plan is None:
-        abort(404)
-    return plan
+def _no_plan(jury: Jury, sitting: Sitting) -> Response:
+    flash(_("This sitting has no table plan yet."), "error")
+    return redirect(url_for(".table_plan", jury_id=jury.id, sitting_id=sitting.id))
 
 
 @bp.post("/staff/juries/<int:jury_id>/sittings/<int:sitting_id>/tables/move")
@@ -112,7 +110,9 @@ def _existing(sitting: Sitting) -> TablePlan:
 def move_member(jury_id: int, sitting_id: int) -> Response:
     """Seat a member at another table (table 0: out of the plan)."""
     jury, sitting = _scope(jury_id, sitting_id)
-    plan = _existing(sitting)
+    plan = plans.plan_of(sitting)
+    if plan is None:
+        return _no_plan(jury, sitting)
     form = MoveForm()
     back = redirect(url_for(".table_plan", jury_id=jury.id, sitting_id=sitting.id))
     if not form.validate_on_submit():
@@ -142,7 +142,9 @@ def move_member(jury_id: int, sitting_id: int) -> Response:
 def table_facilitators(jury_id: int, sitting_id: int) -> Response:
     """Facilitators per table (fields ``table-<number>``: a user id, or empty for none)."""
     jury, sitting = _scope(jury_id, sitting_id)
-    plan = _existing(sitting)
+    plan = plans.plan_of(sitting)
+    if plan is None:
+        return _no_plan(jury, sitting)
     back = redirect(url_for(".table_plan", jury_id=jury.id, sitting_id=sitting.id))
     chosen: dict[int, int | None] = {}
     try:
@@ -165,10 +167,12 @@ def table_facilitators(jury_id: int, sitting_id: int) -> Response:
 
 @bp.get("/staff/juries/<int:jury_id>/sittings/<int:sitting_id>/tables/cards")
 @organiser_required
-def table_cards(jury_id: int, sitting_id: int) -> str:
+def table_cards(jury_id: int, sitting_id: int) -> str | Response:
     """One card per table, to print: the number and first names."""
     jury, sitting = _scope(jury_id, sitting_id)
-    plan = _existing(sitting)
+    plan = plans.plan_of(sitting)
+    if plan is None:
+        return _no_plan(jury, sitting)
     return render_template(
         "sittings/table_cards.html", jury=jury, sitting=sitting, cards=plans.cards(plan)
     )
