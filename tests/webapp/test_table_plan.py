@@ -212,6 +212,7 @@ def test_a_member_of_another_jury_cannot_be_seated(world: tuple[Flask, World, li
         ({"seed": "12ab"}, "A seed is a whole number"),
         ({"source": ""}, "Choose whom to seat."),
         ({"source": "present"}, "Nobody to seat"),
+        ({"mix_gender": "sometimes"}, "Not a valid choice"),
     ],
 )
 def test_bad_plan_settings_are_named(
