@@ -325,3 +325,21 @@ def test_an_assignment_removed_leaves_the_plan(world: tuple[Flask, World, list[i
         _url(w, tail="/facilitators"), data={"table-1": str(w.facilitator)}, follow_redirects=True
     )
     assert "must be assigned to the sitting" in refused.get_data(as_text=True)
+
+
+def test_the_demo_checks_in_a_few_and_makes_a_plan(world: tuple[Flask, World, list[int]]) -> None:
+    """With confirmed members (the demo has none until a draw), the demo's first sitting gets
+    five check-ins, one late, and a plan of all confirmed members from seed 2026."""
+    app, w, members = world
+    with app.app_context():
+        from webapp.demo import first_sitting
+        from webapp.models import Attendance, Jury, User
+
+        jury = db.session.get_one(Jury, w.jury)
+        first_sitting(jury, db.session.get_one(User, w.organiser))
+        db.session.commit()
+        rows = db.session.scalars(sa.select(Attendance)).all()
+        assert len(rows) == 5 and sum(r.late for r in rows) == 1
+    plan = _plan(app, w.sitting)
+    assert plan.seed == "2026" and plan.source == "confirmed"
+    assert sorted(_seats(app, w.sitting)) == sorted(members)
