@@ -35,6 +35,7 @@ NOT_PAGES = {
     "selection.job_status",  # JSON
     "selection.public_bundle",  # a zip file
     "selection.public_file",  # a CSV or JSON file of the bundle
+    "sittings.attendance_csv",  # a CSV file
 }
 # Pages that need a state the demo does not have (a running selection, a draw, a second login,
 # an e-mail link): their own browser tests run them at 390 px (test_selection_browser,
@@ -47,6 +48,7 @@ NOT_WALKED_YET = {
     "members.confirmed",
     "proposals.support",
     "proposals.confirm_support",
+    "sittings.table_cards",  # needs a table plan: test_attendance_browser prints them at 390 px
 }
 # The pages this change made or changed get axe-core too (the others have their own tests).
 AXE_PAGES = {
@@ -59,6 +61,9 @@ AXE_PAGES = {
     "staff-form-errors",
     "pool",
     "users",
+    "check-in",
+    "attendance",
+    "table-plan",
 }
 MEASURE = """() => {
   const small = [];
@@ -180,6 +185,9 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
         ("jury-targets", f"/staff/juries/{jury}/targets"),
         ("sitting-remove", f"/staff/juries/{jury}/sittings/{demo['sitting']}/remove"),
         ("sitting", f"/staff/sittings/{demo['sitting']}"),
+        ("check-in", f"/staff/sittings/{demo['sitting']}/check-in"),
+        ("attendance", f"/staff/sittings/{demo['sitting']}/attendance"),
+        ("table-plan", f"/staff/juries/{jury}/sittings/{demo['sitting']}/tables"),
         ("pool", f"/staff/juries/{jury}/pool"),
         ("replies-list", f"/staff/juries/{jury}/replies"),
         ("replies-list-phone", f"/staff/juries/{jury}/replies?channel=phone&page=2"),
