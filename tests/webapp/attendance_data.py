@@ -4,7 +4,7 @@ their letter) and answers, on top of the staff world (tests/webapp/staff_data.py
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from webapp.extensions import db
 from webapp.models import (
@@ -69,10 +69,13 @@ def add_members(
 
 
 def add_sitting(jury_id: int, day: int, *, hour: int = 10) -> int:
+    """A sitting of seven hours on day ``day`` counted from 1 May 2026 (the world's sitting
+    is on 2 May)."""
+    starts = datetime(2026, 5, 1, hour) + timedelta(days=day - 1)
     sitting = Sitting(
         jury_id=jury_id,
-        starts_at=datetime(2026, 5, day, hour),
-        ends_at=datetime(2026, 5, day, hour + 7),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=7),
         place="City hall",
     )
     db.session.add(sitting)

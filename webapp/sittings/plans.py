@@ -4,8 +4,8 @@ categories; mixing with the plans of the jury's earlier sittings; moved by hand;
 per table. Functions flush; the request commits.
 
 Making a plan runs in the request, not the worker: one sitting of 49 members with seven
-earlier plans takes well under a second (docs/benchmarks.md, "Table plan of one sitting"),
-and the library's time limit (TABLE_PLAN_SECONDS) bounds it.
+earlier plans took at most 0.47 CPU seconds (docs/benchmarks.md, "Table plan of one
+sitting"), and the library's time limit (TABLE_PLAN_SECONDS) bounds it on a busy server.
 """
 
 from __future__ import annotations
