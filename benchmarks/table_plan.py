@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.conftest import make_app  # noqa: E402
-from tests.webapp.attendance_data import add_members, add_sitting  # noqa: E402
-from tests.webapp.categories_data import add_education  # noqa: E402
-from tests.webapp.staff_data import build_world  # noqa: E402
-from webapp.extensions import db  # noqa: E402
-from webapp.models import Category, CategoryAnswer, Member, Reply, Sitting  # noqa: E402
-from webapp.sittings import plans  # noqa: E402
+from tests.conftest import make_app
+from tests.webapp.attendance_data import add_members, add_sitting
+from tests.webapp.categories_data import add_education
+from tests.webapp.staff_data import build_world
+from webapp.extensions import db
+from webapp.models import Category, CategoryAnswer, Member, Reply, Sitting
+from webapp.sittings import plans
 
 
 def _answers(jury_id: int, rng: random.Random) -> None:
@@ -58,7 +58,8 @@ def main() -> None:
         add_education(world.jury)
         add_members(world.jury, world.batch, args.members, seed=args.seed)
         _answers(world.jury, random.Random(args.seed))
-        ids = [world.sitting] + [add_sitting(world.jury, 2 + 7 * s) for s in range(1, args.sittings)]
+        later = [add_sitting(world.jury, 2 + 7 * s) for s in range(1, args.sittings)]
+        ids = [world.sitting, *later]
         db.session.commit()
         modes = {k: "strict" for k in plans.category_keys(db.session.get_one(Sitting, ids[0]).jury)}
         worst = 0.0
