@@ -164,8 +164,7 @@ def test_facilitator_of_another_sitting_is_refused(world: tuple[Flask, World, li
         f"/staff/sittings/{w.sitting}/check-in/tap", data={"member": members[0], "action": "in"}
     )
     assert tap.status_code == 403 and _rows(app, w.sitting) == []
-    # A member of this jury checked in at the stranger's own sitting is fine; the URL of
-    # that sitting with a member of another jury is not.
+    # A sitting that does not exist: 403 too, so that ids cannot be probed.
     assert client.get(f"/staff/sittings/{w.sitting + 1000}/check-in").status_code == 403
 
 

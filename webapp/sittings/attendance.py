@@ -67,7 +67,8 @@ def check_in(sitting_id: int) -> str:
 def _answer(sitting: Sitting, member_id: int, message: str, *, ok: bool) -> Any:
     """JSON for the script (the new row and a message), else a flash and back to the desk."""
     if _wants_json():
-        person = next((p for p in checkin.people(sitting) if p.member_id == member_id), None)
+        everyone = checkin.people(sitting)
+        person = next((p for p in everyone if p.member_id == member_id), None)
         row = (
             render_template(
                 "sittings/_check_in_row.html",
@@ -79,12 +80,12 @@ def _answer(sitting: Sitting, member_id: int, message: str, *, ok: bool) -> Any:
             if person
             else ""
         )
-        summary = checkin.summary(checkin.people(sitting))
+        counts = _counts(checkin.summary(everyone))
         return jsonify(
             ok=ok,
             message=message,
             row=row,
-            summary=_("%(present)s of %(expected)s checked in", **_counts(summary)),
+            summary=_("%(present)s of %(expected)s checked in", **counts),
         ), (200 if ok else 400)
     flash(message, "success" if ok else "error")
     return redirect(url_for(".check_in", sitting_id=sitting.id))

@@ -309,6 +309,17 @@ def table_views(plan: TablePlan) -> tuple[list[TableView], list[checkin.Person]]
     return views, unseated
 
 
+def facilitator_table(sitting: Sitting, user: User) -> TableView | None:
+    """The one table ``user`` facilitates at ``sitting`` (for the facilitator's own view),
+    None when they have none."""
+    plan = plan_of(sitting)
+    if plan is None:
+        return None
+    number = next((b.number for b in plan.breakouts if b.facilitator_id == user.id), None)
+    views, _unseated = table_views(plan)
+    return next((v for v in views if v.number == number), None)
+
+
 def _absent_person(member_id: int) -> checkin.Person:
     """A seated member no longer expected (withdrawn since): shown, not dropped silently."""
     member = db.session.get_one(Member, member_id)
