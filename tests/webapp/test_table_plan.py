@@ -348,3 +348,21 @@ def test_the_demo_checks_in_a_few_and_makes_a_plan(world: tuple[Flask, World, li
     plan = _plan(app, w.sitting)
     assert plan.seed == "2026" and plan.source == "confirmed"
     assert sorted(_seats(app, w.sitting)) == sorted(members)
+
+
+def test_removing_the_sitting_removes_its_plan_and_attendance(
+    world: tuple[Flask, World, list[int]],
+) -> None:
+    app, w, members = world
+    client = _client(app, w.organiser)
+    client.post(
+        f"/staff/sittings/{w.sitting}/check-in/tap", data={"member": members[0], "action": "in"}
+    )
+    _make(client, w)
+    removed = client.post(f"/staff/juries/{w.jury}/sittings/{w.sitting}/remove")
+    assert removed.status_code == 302
+    with app.app_context():
+        from webapp.models import Attendance, Breakout
+
+        for model in (TablePlan, Seat, Breakout, Attendance):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
