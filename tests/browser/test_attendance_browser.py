@@ -5,6 +5,7 @@ makes the table plan from the members present, moves a member and prints the tab
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,6 +41,14 @@ def sitting(live_server: LiveServer) -> Iterator[tuple[World, list[int]]]:
         members = add_members(world.jury, world.batch, len(NAMES), names=NAMES)
         db.session.commit()
     yield world, members
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "phone"
+
+
+def _shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def _width(page: Any) -> int:
@@ -98,6 +107,9 @@ def test_check_in_on_a_phone(
     row.locator("button", has_text="Save the times").click()
     page.wait_for_selector(f"#member-{members[4]}:has-text('Late, left early')")
     assert _width(page) <= PHONE["width"]
+    page.fill("#q", "")
+    page.dispatch_event("#q", "input")
+    _shot(page, "check-in-desk")
     ana = _attendance(live_server, world.sitting)[members[4]]
     assert (ana.arrived_at.hour, ana.arrived_at.minute, ana.left_at.hour) == (10, 25, 16)
     # A departure before the arrival is refused with the reason, and nothing changes.
@@ -170,6 +182,7 @@ def test_make_and_move_the_table_plan(
     table = page.locator(".plan-table", has=page.locator(f"h3#table-{target}"))
     assert "María García" in table.inner_text()
     assert "1 move by hand since" in page.inner_text(".measures")
+    _shot(page, "table-plan-made")
     with live_server.app.app_context():
         moved = db.session.scalars(sa.select(Seat).filter_by(member_id=member)).one()
         assert moved.number == target
@@ -183,6 +196,7 @@ def test_make_and_move_the_table_plan(
         page.evaluate("() => getComputedStyle(document.querySelector('.site-header')).display")
         == "none"
     )
+    _shot(page, "table-cards-print")
     page.emulate_media(media="screen")
     assert _width(page) <= PHONE["width"]
     check_accessibility(page)

@@ -103,6 +103,11 @@ def test_the_members_checked_in_are_seated(world: tuple[Flask, World, list[int]]
         )
     organiser = _client(app, w.organiser)
     assert '<input checked id="source-0"' in organiser.get(_url(w)).get_data(as_text=True)
+    _make(organiser, w, source="confirmed", table_size="4", mix_age="off")
+    # Made again, the form starts from the plan's own settings.
+    page = organiser.get(_url(w)).get_data(as_text=True)
+    assert '<input checked id="source-1"' in page and 'value="4"' in page
+    assert '<option selected value="off">' in page
     _make(organiser, w, source="present")
     seats = _seats(app, w.sitting)
     assert sorted(seats) == sorted(members[:9])

@@ -33,7 +33,7 @@ def _plan_form(jury: Jury, sitting: Sitting, plan: TablePlan | None) -> PlanForm
         return plan_form(keys, category_labels(jury))
     data: dict[str, Any] = {"source": str(plans.default_source(sitting)), "table_size": 7}
     if plan is not None:
-        data["table_size"] = plan.table_size
+        data["source"], data["table_size"] = plan.source, plan.table_size
         data.update({f"mix_{k}": plan.categories.get(k, "off") for k in keys})
     return plan_form(keys, category_labels(jury), data=data)
 
