@@ -20,7 +20,7 @@ from tests.webapp.staff_data import World, build_world, log_in_as
 from webapp.extensions import db
 from webapp.lottery import tables as bridge
 from webapp.models import Seat, Sitting, SittingAssignment, TablePlan, User
-from webapp.sittings import plans
+from webapp.sittings import plans, seating
 
 MIX = {"mix_district": "strict", "mix_gender": "strict", "mix_age": "soft"}
 
@@ -247,9 +247,9 @@ def test_facilitators_per_table_and_the_cards(world: tuple[Flask, World, list[in
         assert [b.facilitator_id for b in breakouts] == [None, w.facilitator, None]
     with app.app_context():
         sitting = db.session.get_one(Sitting, w.sitting)
-        own = plans.facilitator_table(sitting, db.session.get_one(User, w.facilitator))
+        own = seating.facilitator_table(sitting, db.session.get_one(User, w.facilitator))
         assert own is not None and own.number == 2
-        assert plans.facilitator_table(sitting, db.session.get_one(User, w.organiser)) is None
+        assert seating.facilitator_table(sitting, db.session.get_one(User, w.organiser)) is None
     for bad in ({"table-1": str(w.organiser)}, {"table-1": "x"}):
         refused = client.post(_url(w, tail="/facilitators"), data=bad, follow_redirects=True)
         assert "flash-error" in refused.get_data(as_text=True)

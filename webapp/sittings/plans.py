@@ -162,40 +162,43 @@ def make(sitting: Sitting, settings: Settings, *, user: User | None) -> TablePla
         seed=seed,
         time_limit=float(current_app.config["TABLE_PLAN_SECONDS"]),
     )
-    plan = plan_of(sitting)
     try:
         with db.session.begin_nested():
-            if plan is None:
-                plan = TablePlan(sitting_id=sitting.id)
-                db.session.add(plan)
-            else:
-                db.session.execute(sa.delete(Seat).where(Seat.plan_id == plan.id))
-                db.session.execute(sa.delete(Breakout).where(Breakout.plan_id == plan.id))
-                db.session.expire(plan, ["seats", "breakouts"])
-            plan.source, plan.table_size = str(settings.source), settings.table_size
-            plan.tables, plan.seed = len(made.tables), str(seed)
-            plan.categories = dict(settings.categories)
-            plan.report, plan.moves = made.report, 0
-            plan.made_by_id, plan.made_at = (user.id if user else None), now()
-            plan.changed_at = plan.made_at
-            db.session.flush()
-            for number, (table, chosen) in enumerate(
-                zip(made.tables, made.facilitators, strict=True), start=1
-            ):
-                db.session.add(
-                    Breakout(
-                        plan_id=plan.id,
-                        number=number,
-                        facilitator_id=int(chosen) if chosen else None,
-                    )
-                )
-                for member in table:
-                    db.session.add(Seat(plan_id=plan.id, member_id=int(member), number=number))
-            db.session.flush()
+            plan = _store(sitting, settings, made, seed=seed, user=user)
     except IntegrityError:
         raise PlanChanged() from None
     db.session.refresh(plan)
     _measure(plan, sitting, earlier)
+    return plan
+
+
+def _store(
+    sitting: Sitting, settings: Settings, made: bridge.Made, *, seed: int, user: User | None
+) -> TablePlan:
+    """The plan row (new, or emptied of its tables and seats) and the tables and seats made;
+    the unique constraints refuse a plan or a seat stored meanwhile by someone else."""
+    plan = plan_of(sitting)
+    if plan is None:
+        plan = TablePlan(sitting_id=sitting.id)
+        db.session.add(plan)
+    else:
+        db.session.execute(sa.delete(Seat).where(Seat.plan_id == plan.id))
+        db.session.execute(sa.delete(Breakout).where(Breakout.plan_id == plan.id))
+        db.session.expire(plan, ["seats", "breakouts"])
+    plan.source, plan.table_size = str(settings.source), settings.table_size
+    plan.tables, plan.seed = len(made.tables), str(seed)
+    plan.categories = dict(settings.categories)
+    plan.report, plan.moves = made.report, 0
+    plan.made_by_id, plan.made_at = (user.id if user else None), now()
+    plan.changed_at = plan.made_at
+    db.session.flush()
+    tables = zip(made.tables, made.facilitators, strict=True)
+    for number, (table, chosen) in enumerate(tables, start=1):
+        facilitator = int(chosen) if chosen else None
+        db.session.add(Breakout(plan_id=plan.id, number=number, facilitator_id=facilitator))
+        for member in table:
+            db.session.add(Seat(plan_id=plan.id, member_id=int(member), number=number))
+    db.session.flush()
     return plan
 
 
@@ -270,71 +273,3 @@ def set_facilitators(plan: TablePlan, chosen: Mapping[int, int | None]) -> None:
     plan.changed_at = now()
     db.session.flush()
     _measure(plan, plan.sitting, history(plan.sitting))
-
-
-@dataclass(frozen=True, slots=True)
-class Card:
-    """One table as the room sees it: its number, first names, facilitator."""
-
-    number: int
-    first_names: tuple[str, ...]
-    facilitator: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class TableView:
-    number: int
-    people: tuple[checkin.Person, ...]
-    facilitator_id: int | None
-
-
-def table_views(plan: TablePlan) -> tuple[list[TableView], list[checkin.Person]]:
-    """The tables with their people (by name), and the members present or expected who have
-    no seat (arrived after the plan was made, say)."""
-    everyone = {p.member_id: p for p in checkin.people(plan.sitting)}
-    missing = set(everyone)
-    tables = grouped(plan)
-    by_number = {b.number: b.facilitator_id for b in plan.breakouts}
-    views = []
-    for number in sorted(tables):
-        seated = []
-        for member_id in tables[number]:
-            missing.discard(member_id)
-            person = everyone.get(member_id) or _absent_person(member_id)
-            seated.append(person)
-        seated.sort(key=lambda p: (checkin.folded(p.name), p.reference))
-        views.append(TableView(number, tuple(seated), by_number.get(number)))
-    unseated = [everyone[m] for m in missing]
-    unseated.sort(key=lambda p: (not p.present, checkin.folded(p.name), p.reference))
-    return views, unseated
-
-
-def facilitator_table(sitting: Sitting, user: User) -> TableView | None:
-    """The one table ``user`` facilitates at ``sitting`` (for the facilitator's own view),
-    None when they have none."""
-    plan = plan_of(sitting)
-    if plan is None:
-        return None
-    number = next((b.number for b in plan.breakouts if b.facilitator_id == user.id), None)
-    views, _unseated = table_views(plan)
-    return next((v for v in views if v.number == number), None)
-
-
-def _absent_person(member_id: int) -> checkin.Person:
-    """A seated member no longer expected (withdrawn since): shown, not dropped silently."""
-    member = db.session.get_one(Member, member_id)
-    name, reference = checkin.names([member_id]).get(member_id, ("", ""))
-    return checkin.Person(member_id, name, reference, member.status, None, None, False, False)
-
-
-def cards(plan: TablePlan) -> list[Card]:
-    views, _unseated = table_views(plan)
-    names = {u.id: u.name for u in facilitators(plan.sitting)}
-    return [
-        Card(
-            v.number,
-            tuple(p.first_name for p in v.people),
-            checkin.first_name(names[v.facilitator_id]) if v.facilitator_id in names else None,
-        )
-        for v in views
-    ]

@@ -15,7 +15,7 @@ from webapp.categories.services import category_keys, category_labels
 from webapp.extensions import db
 from webapp.juries.services import jury_sitting
 from webapp.models import Jury, Sitting, TablePlan
-from webapp.sittings import bp, checkin, plans
+from webapp.sittings import bp, checkin, plans, seating
 from webapp.sittings.attendance_forms import MoveForm, PlanForm, mixing, plan_form
 
 
@@ -40,7 +40,7 @@ def _plan_form(jury: Jury, sitting: Sitting, plan: TablePlan | None) -> PlanForm
 
 def _page(jury: Jury, sitting: Sitting, form: PlanForm, status: int = 200) -> tuple[str, int]:
     plan = plans.plan_of(sitting)
-    tables, unseated = plans.table_views(plan) if plan else ([], [])
+    tables, unseated = seating.table_views(plan) if plan else ([], [])
     keys = category_keys(jury)
     return render_template(
         "sittings/table_plan.html",
@@ -174,5 +174,5 @@ def table_cards(jury_id: int, sitting_id: int) -> str | Response:
     if plan is None:
         return _no_plan(jury, sitting)
     return render_template(
-        "sittings/table_cards.html", jury=jury, sitting=sitting, cards=plans.cards(plan)
+        "sittings/table_cards.html", jury=jury, sitting=sitting, cards=seating.cards(plan)
     )
