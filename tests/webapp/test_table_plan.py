@@ -371,3 +371,19 @@ def test_removing_the_sitting_removes_its_plan_and_attendance(
 
         for model in (TablePlan, Seat, Breakout, Attendance):
             assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
+
+
+def test_the_time_limit_stops_the_search_and_the_page_says_so(
+    world: tuple[Flask, World, list[int]],
+) -> None:
+    app, w, _members = world
+    with app.app_context():
+        second = add_sitting(w.jury, 16)
+        db.session.commit()
+    client = _client(app, w.organiser)
+    _make(client, w)
+    app.config["TABLE_PLAN_SECONDS"] = 1e-9  # history makes the second search take steps
+    _make(client, w, second)
+    assert _plan(app, second).report["stopped_by_time"] is True
+    page = client.get(_url(w, second)).get_data(as_text=True)
+    assert "the time limit ended the search" in page
