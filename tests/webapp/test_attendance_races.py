@@ -116,11 +116,11 @@ def test_parallel_plans_leave_one_whole_plan(any_db_app: Flask) -> None:
     with app.app_context():
         members = add_members(world.jury, world.batch, 21)
         db.session.commit()
-    clients = _devices(app, world.organiser)[:4]
+    clients = _devices(app, world.organiser)[:6]
     url = f"/staff/juries/{world.jury}/sittings/{world.sitting}/tables"
     form = {"source": "confirmed", "table_size": "7", "mix_gender": "strict"}
     form |= {"mix_district": "soft", "mix_age": "off"}
-    for _round in range(3):
+    for _round in range(4):
         answers = _at_once([_post(c, url, form) for c in clients])
         assert set(answers) == {f"302 {url}"}, Counter(answers)
         with app.app_context():
@@ -138,5 +138,6 @@ def test_parallel_plans_leave_one_whole_plan(any_db_app: Flask) -> None:
     with app.app_context():
         seats = db.session.scalars(sa.select(Seat).filter_by(member_id=members[0])).all()
         assert len(seats) == 1 and seats[0].number in (1, 2, 3)
+        assert db.session.scalars(sa.select(TablePlan.moves)).one() == len(moves)
         db.session.remove()
         db.engine.dispose()

@@ -56,8 +56,15 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def plan_of(sitting: Sitting) -> TablePlan | None:
-    return db.session.scalar(sa.select(TablePlan).filter_by(sitting_id=sitting.id))
+def plan_of(sitting: Sitting, *, lock: bool = False) -> TablePlan | None:
+    """The sitting's plan; ``lock`` holds its row until the request commits (on PostgreSQL),
+    so that changes to one plan (making it again, moves, facilitators) run one after the
+    other: two plans made at once would insert their seats in different orders and
+    deadlock. SQLite runs one writer at a time anyway."""
+    query = sa.select(TablePlan).filter_by(sitting_id=sitting.id)
+    if lock:
+        query = query.with_for_update()
+    return db.session.scalar(query)
 
 
 def to_seat(sitting: Sitting, source: Source) -> list[int]:
@@ -162,9 +169,12 @@ def make(sitting: Sitting, settings: Settings, *, user: User | None) -> TablePla
         seed=seed,
         time_limit=float(current_app.config["TABLE_PLAN_SECONDS"]),
     )
+    # Read before the savepoint: on SQLite a transaction that reads before its first write
+    # cannot take the write lock once another writer has committed ("database is locked").
+    plan = plan_of(sitting, lock=True)
     try:
         with db.session.begin_nested():
-            plan = _store(sitting, settings, made, seed=seed, user=user)
+            plan = _store(plan, sitting, settings, made, seed=seed, user=user)
     except IntegrityError:
         raise PlanChanged() from None
     db.session.refresh(plan)
@@ -173,11 +183,17 @@ def make(sitting: Sitting, settings: Settings, *, user: User | None) -> TablePla
 
 
 def _store(
-    sitting: Sitting, settings: Settings, made: bridge.Made, *, seed: int, user: User | None
+    plan: TablePlan | None,
+    sitting: Sitting,
+    settings: Settings,
+    made: bridge.Made,
+    *,
+    seed: int,
+    user: User | None,
 ) -> TablePlan:
     """The plan row (new, or emptied of its tables and seats) and the tables and seats made;
-    the unique constraints refuse a plan or a seat stored meanwhile by someone else."""
-    plan = plan_of(sitting)
+    the unique constraints refuse a plan or a seat stored meanwhile by someone else. Writes
+    first: no read before the first write."""
     if plan is None:
         plan = TablePlan(sitting_id=sitting.id)
         db.session.add(plan)
@@ -239,7 +255,7 @@ def move(plan: TablePlan, member_id: int, number: int) -> None:
             )
     if seat is not None and seat.number != number:
         seat.number = number
-    plan.moves += 1
+    plan.moves = TablePlan.moves + 1  # in SQL: two moves at once count two
     plan.changed_at = now()
     db.session.flush()
     db.session.expire(plan, ["seats"])
@@ -249,7 +265,7 @@ def move(plan: TablePlan, member_id: int, number: int) -> None:
 def unseat(plan: TablePlan, member_id: int) -> None:
     """Take a member out of the plan (they left, or were seated by mistake)."""
     db.session.execute(sa.delete(Seat).where(Seat.plan_id == plan.id, Seat.member_id == member_id))
-    plan.moves += 1
+    plan.moves = TablePlan.moves + 1  # in SQL: two moves at once count two
     plan.changed_at = now()
     db.session.flush()
     db.session.expire(plan, ["seats"])

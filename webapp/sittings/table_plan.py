@@ -110,7 +110,7 @@ def _no_plan(jury: Jury, sitting: Sitting) -> Response:
 def move_member(jury_id: int, sitting_id: int) -> Response:
     """Seat a member at another table (table 0: out of the plan)."""
     jury, sitting = _scope(jury_id, sitting_id)
-    plan = plans.plan_of(sitting)
+    plan = plans.plan_of(sitting, lock=True)
     if plan is None:
         return _no_plan(jury, sitting)
     form = MoveForm()
@@ -142,7 +142,7 @@ def move_member(jury_id: int, sitting_id: int) -> Response:
 def table_facilitators(jury_id: int, sitting_id: int) -> Response:
     """Facilitators per table (fields ``table-<number>``: a user id, or empty for none)."""
     jury, sitting = _scope(jury_id, sitting_id)
-    plan = plans.plan_of(sitting)
+    plan = plans.plan_of(sitting, lock=True)
     if plan is None:
         return _no_plan(jury, sitting)
     back = redirect(url_for(".table_plan", jury_id=jury.id, sitting_id=sitting.id))
