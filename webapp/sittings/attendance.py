@@ -47,8 +47,6 @@ def _page(sitting: Sitting, found: list[checkin.Person], search: SearchForm) -> 
         people=found,
         summary=checkin.summary(everyone),
         search=search,
-        tap=CheckInForm(),
-        times=TimesForm(),
     )
 
 
@@ -74,8 +72,6 @@ def _answer(sitting: Sitting, member_id: int, message: str, *, ok: bool) -> Any:
                 "sittings/_check_in_row.html",
                 sitting=sitting,
                 p=person,
-                tap=CheckInForm(),
-                times=TimesForm(),
             )
             if person
             else ""
