@@ -75,6 +75,9 @@ class Defaults:
     # Jobs abandoned by a stopped worker are run again this many times, then reported failed.
     JOB_MAX_ATTEMPTS = 2
     JOB_TIME_LIMIT = 3600  # seconds the solver may take for one selection
+    # A sitting's table plan is made within the request (49 members: well under a second);
+    # the search stops at this limit with the best plan found so far.
+    TABLE_PLAN_SECONDS = 3.0
     # Where the letters PDF and printer's CSV wait (holding clear codes) until marked sent.
     LETTERS_DIR: str | None = None  # default: instance/letters
     UPLOADS_DIR: str | None = None  # default: instance/uploads (registers between the steps)

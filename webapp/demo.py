@@ -36,6 +36,7 @@ from webapp.models import (
     Invitation,
     InvitationStatus,
     Jury,
+    Member,
     PhaseKind,
     Reply,
     Role,
@@ -44,6 +45,7 @@ from webapp.models import (
 from webapp.payments.demo import load_demo_payments
 from webapp.proposals.demo import add_demo_proposals
 from webapp.replies.services import new_reference
+from webapp.sittings import checkin, plans
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -160,7 +162,24 @@ def load_demo(*, rng: random.Random, today: date | None = None) -> list[str]:
     _replies(jury, rng, today, users[Role.ORGANISER])
     add_demo_proposals(jury, today)
     load_demo_payments(jury, users[Role.ORGANISER], today=today)
+    first_sitting(jury, users[Role.ORGANISER])
     return codes
+
+
+def first_sitting(jury: Jury, organiser: User) -> None:
+    """If the demo jury has confirmed members: a few checked in at its first sitting (one
+    late) and its table plan, made from the confirmed members with a fixed seed."""
+    sitting = jury.sittings[0]
+    confirmed = plans.to_seat(sitting, plans.Source.CONFIRMED)
+    if not confirmed:
+        return
+    for n, member_id in enumerate(confirmed[:5]):
+        member = db.session.get_one(Member, member_id)
+        at = sitting.starts_at + timedelta(minutes=12 if n == 4 else 0)
+        checkin.check_in(sitting, member, at=at, user=organiser)
+    modes = {key: "strict" for key in categories.category_keys(jury)}
+    settings = plans.Settings(plans.Source.CONFIRMED, table_size=7, categories=modes, seed=2026)
+    plans.make(sitting, settings, user=organiser)
 
 
 def _jury(organiser: User, today: date) -> Jury:

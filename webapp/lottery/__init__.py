@@ -14,6 +14,8 @@
   with its paper reply forms.
 - :mod:`webapp.lottery.selection`: stage 2's inputs (volunteers, quotas), its errors and the
   relaxation of quotas the organiser accepts.
+- :mod:`webapp.lottery.tables`: the table plan of a sitting (tables of about seven, mixed on
+  the categories, members meeting new people from sitting to sitting) and its measures.
 - :mod:`webapp.lottery.transparent`: the transparent lottery (LEXIMIN rounded to m panels) and
   its commitment, the replacement lottery, the draw from public randomness, the audit bundle.
 

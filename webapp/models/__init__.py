@@ -14,6 +14,7 @@ from webapp.models.replies import Answer, Channel, Gender, Reply, ReplyVisit, Su
 from webapp.models.selection import Draw, JobKind, JobStatus, SelectionJob
 from webapp.models.sittings import Attendance
 from webapp.models.survey import SurveyAnswer, SurveyInvitation, SurveyTaker
+from webapp.models.tables import Breakout, Seat, TablePlan
 from webapp.models.users import Role, User
 from webapp.models.verdicts import (
     Ballot,
@@ -32,6 +33,7 @@ __all__ = [
     "Attendance",
     "Ballot",
     "BallotCast",
+    "Breakout",
     "CallOutcome",
     "Category",
     "CategoryAnswer",
@@ -58,6 +60,7 @@ __all__ = [
     "Reply",
     "ReplyVisit",
     "Role",
+    "Seat",
     "SelectionJob",
     "Sitting",
     "SittingAssignment",
@@ -65,6 +68,7 @@ __all__ = [
     "SurveyAnswer",
     "SurveyInvitation",
     "SurveyTaker",
+    "TablePlan",
     "User",
     "VerdictRules",
     "VoteMethod",

@@ -70,6 +70,24 @@ def volunteers_and_replies(jury: Jury, *, year: int) -> list[tuple[bool, dict[st
     ]
 
 
+def reply_features(
+    jury: Jury, reply_ids: Iterable[int], *, year: int
+) -> dict[int, dict[str, str | None]]:
+    """{reply id: {category: value}} for some replies (members, say), the jury's mapping
+    applied, None where a value is not known."""
+    keys, mapping = category_keys(jury), lottery.category_mapping(jury.category_mapping)
+    own = answers_by_reply(jury)
+    rows = db.session.execute(
+        sa.select(Reply.id, Reply.district, Invitation.stratum, Reply.gender, Reply.birth_year)
+        .join(Invitation, Reply.invitation_id == Invitation.id)
+        .where(Reply.jury_id == jury.id, Reply.id.in_(list(reply_ids)))
+    ).all()
+    return {
+        id_: _features(keys, mapping, district or stratum, gender, birth_year, year, own.get(id_))
+        for id_, district, stratum, gender, birth_year in rows
+    }
+
+
 def _features(
     keys: Sequence[str],
     mapping: lottery.CategoryMapping,

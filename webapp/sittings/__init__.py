@@ -5,4 +5,5 @@ from flask import Blueprint
 
 bp = Blueprint("sittings", __name__)
 
-from webapp.sittings import views  # noqa: E402,F401  (routes register on bp)
+# The route modules register on bp.
+from webapp.sittings import attendance, table_plan, views  # noqa: E402,F401
