@@ -52,11 +52,17 @@ def check(
     bounds: Sequence[Bounds],
     panel_size: int,
     *,
+    households: Mapping[str, str | None] | None = None,
     time_limit: float = TIME_LIMIT,
 ) -> Feasibility:
     """Whether a panel of ``panel_size`` from ``people`` ((id, {category: value})) can meet
-    ``bounds``; if not, the smallest relaxation; and who can be on no panel, with why."""
-    pool = Pool(tuple(Person(pid, dict(features)) for pid, features in people))
+    ``bounds`` and the household rule (``households``: id -> household label; volunteers
+    sharing one are never both drawn); if not, the smallest relaxation; and who can be on no
+    panel, with why."""
+    homes = households or {}
+    pool = Pool(
+        tuple(Person(pid, dict(features), household=homes.get(pid)) for pid, features in people)
+    )
     quotas = to_quotas(bounds)
     try:
         report = check_feasibility(pool, quotas, panel_size, time_limit=time_limit)

@@ -47,9 +47,15 @@ class SelectionFailed(Exception):
 
 
 def to_pool(people: Iterable[Volunteer]) -> Pool:
+    """The library's pool; a volunteer's ``household`` (when the object has one) keeps
+    housemates off the same panel."""
     return Pool(
         tuple(
-            Person(id=p.id, features={c: str(v) for c, v in p.features.items() if v is not None})
+            Person(
+                id=p.id,
+                features={c: str(v) for c, v in p.features.items() if v is not None},
+                household=getattr(p, "household", None),
+            )
             for p in people
         )
     )

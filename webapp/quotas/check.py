@@ -66,6 +66,7 @@ def check(jury: Jury, people: Sequence[Volunteer], rows: Sequence[QuotaRow]) -> 
         [(p.id, {k: str(v) for k, v in p.features.items()}) for p in people],
         rows,
         jury.panel_size,
+        households={p.id: p.household for p in people},
     )
     if found.timed_out:
         outcome.status = Status.TIMED_OUT
@@ -120,13 +121,28 @@ def _count_checks(
                 )
             )
     counts = Counter((c, str(v)) for p in people for c, v in p.features.items())
+    # One seat per household: volunteers at one address count once.
+    homes = {
+        (c, str(v), p.household or f"person:{p.id}") for p in people for c, v in p.features.items()
+    }
+    seats = Counter((c, v) for c, v, _home in homes)
     for r in rows:
-        if r.min > counts[(r.category, r.value)]:
-            outcome.by_quota.setdefault((r.category, r.value), []).append(
+        group = (r.category, r.value)
+        if r.min > counts[group]:
+            outcome.by_quota.setdefault(group, []).append(
                 _(
                     "Minimum %(min)d, but the pool has only %(n)d volunteers in this group.",
                     min=r.min,
-                    n=counts[(r.category, r.value)],
+                    n=counts[group],
+                )
+            )
+        elif r.min > seats[group]:
+            outcome.by_quota.setdefault(group, []).append(
+                _(
+                    "Minimum %(min)d, but only %(n)d volunteers in this group can sit together: "
+                    "volunteers who share an address are never both drawn.",
+                    min=r.min,
+                    n=seats[group],
                 )
             )
     outcome.by_category = {k: v for k, v in outcome.by_category.items() if v}
