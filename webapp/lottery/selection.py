@@ -32,14 +32,15 @@ class QuotaLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Infeasible(Exception):
-    """The quotas cannot be met: ``lines`` in the engine's words, ``relaxations`` as dicts
-    ``{category, value, bound, current, suggested}``."""
+    """The quotas cannot be met: ``problems`` as dicts ``{code, params, message}`` (worded in
+    the page's language by :mod:`webapp.quotas.wording`; ``message`` is the engine's English),
+    ``relaxations`` as dicts ``{category, value, bound, current, suggested}``."""
 
-    lines: tuple[str, ...]
+    problems: tuple[dict[str, Any], ...]
     relaxations: tuple[dict[str, Any], ...]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"lines": list(self.lines), "relaxations": list(self.relaxations)}
+        return {"problems": list(self.problems), "relaxations": list(self.relaxations)}
 
 
 class SelectionFailed(Exception):
@@ -67,7 +68,7 @@ def to_quotas(rows: Iterable[QuotaLike]) -> Quotas:
 
 def infeasible(exc: InfeasibleQuotas) -> Infeasible:
     return Infeasible(
-        lines=tuple(str(p) for p in exc.problems),
+        problems=tuple(p.as_dict() for p in exc.problems),
         relaxations=tuple(
             {
                 "category": r.category,
