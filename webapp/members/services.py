@@ -51,9 +51,14 @@ def _reply_ids(jury: Jury, references: Iterable[str]) -> dict[str, int]:
     return {ref: reply_id for ref, reply_id in rows}
 
 
-def seat(jury: Jury, draw: Draw, references: Sequence[str]) -> None:
-    """The drawn panel takes its seats: new members, or (alternates among them) moved up."""
-    ids = _reply_ids(jury, references)
+def seat(
+    jury: Jury, draw: Draw, references: Sequence[str], *, alternates: Sequence[str] = ()
+) -> None:
+    """The drawn panel takes its seats: new members, or (alternates among them) moved up.
+    ``alternates`` (references, in calling order) become the jury's alternates, ranked 1, 2,
+    ...; alternates of an earlier draw who are not among them are no longer called (their
+    rows go: they never answered anything)."""
+    ids = _reply_ids(jury, [*references, *alternates])
     existing = {
         m.reply_id: m
         for m in db.session.scalars(
@@ -66,6 +71,22 @@ def seat(jury: Jury, draw: Draw, references: Sequence[str]) -> None:
             member = Member(jury_id=jury.id, reply_id=ids[ref])
             db.session.add(member)
         member.status, member.alternate_rank = MemberStatus.SELECTED, None
+        member.draw_id, member.job_id = draw.id, draw.job_id
+    ranked = [ids[ref] for ref in alternates if ref in ids]
+    stale = sa.delete(Member).where(
+        Member.jury_id == jury.id,
+        Member.status == MemberStatus.ALTERNATE,
+        Member.reply_id.not_in(ranked),
+    )
+    db.session.execute(stale.execution_options(synchronize_session=False))
+    for rank, reply_id in enumerate(ranked, start=1):
+        member = existing.get(reply_id)
+        if member is None:
+            member = Member(jury_id=jury.id, reply_id=reply_id, status=MemberStatus.ALTERNATE)
+            db.session.add(member)
+        elif member.status != MemberStatus.ALTERNATE:
+            continue  # never reached: the lottery's pool holds no member
+        member.alternate_rank = rank
         member.draw_id, member.job_id = draw.id, draw.job_id
     db.session.flush()
 

@@ -190,4 +190,5 @@ def draw_page(jury_id: int, draw_id: int) -> str | Response:
         draw=draw,
         form=form,
         panel=draws.published_panel(draw),
+        alternates=draws.published_alternates(draw),
     )
