@@ -35,6 +35,7 @@ from webapp.lottery.letters import (
     new_code,
     read_printer_csv,
     write_letters_pdf,
+    write_outcome_letters,
     write_printer_csv,
 )
 from webapp.lottery.register import (
@@ -94,5 +95,6 @@ __all__ = [
     "sample_values",
     "verify",
     "write_letters_pdf",
+    "write_outcome_letters",
     "write_printer_csv",
 ]

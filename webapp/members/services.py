@@ -70,6 +70,9 @@ def seat(
         if member is None:
             member = Member(jury_id=jury.id, reply_id=ids[ref])
             db.session.add(member)
+        elif member.status == MemberStatus.ALTERNATE:
+            # Moved up: their letter and e-mail said "alternate"; the next ones say "drawn".
+            member.letter_sent_at = member.paper_letter_at = None
         member.status, member.alternate_rank = MemberStatus.SELECTED, None
         member.draw_id, member.job_id = draw.id, draw.job_id
     ranked = [ids[ref] for ref in alternates if ref in ids]

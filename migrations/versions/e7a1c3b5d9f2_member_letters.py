@@ -1,0 +1,30 @@
+"""member letters: the member code (as an HMAC) and when the paper letter was made
+
+Revision ID: e7a1c3b5d9f2
+Revises: d4e6f8a0b2c4
+Create Date: 2026-12-03 12:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'e7a1c3b5d9f2'
+down_revision = 'd4e6f8a0b2c4'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('code_hash', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('paper_letter_at', sa.DateTime(), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_members_code_hash'), ['code_hash'])
+
+
+def downgrade():
+    with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_members_code_hash'), type_='unique')
+        batch_op.drop_column('paper_letter_at')
+        batch_op.drop_column('code_hash')
