@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from tests.browser.conftest import LiveServer, check_accessibility
 from webapp.demo import LOGINS, PASSWORD
 from webapp.extensions import db
-from webapp.models import InvitationBatch, Jury, Sitting, User
+from webapp.models import Draw, InvitationBatch, Jury, SelectionJob, Sitting, User
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "phone"
@@ -35,15 +35,13 @@ NOT_PAGES = {
     "selection.job_status",  # JSON
     "selection.public_bundle",  # a zip file
     "selection.public_file",  # a CSV or JSON file of the bundle
+    "members.paper_letter_file",  # a PDF or CSV of the paper letters
 }
-# Pages that need a state the demo does not have (a running selection, a draw, a second login,
+# Pages that need a state the demo does not have (a running selection, a second login,
 # an e-mail link): their own browser tests run them at 390 px (test_selection_browser,
 # test_proposals_browser), this walk does not yet. A new page must be walked or listed here.
 NOT_WALKED_YET = {
     "auth.second_factor",
-    "selection.job_page",
-    "selection.draw_page",
-    "selection.public_draw",
     "members.confirmed",
     "proposals.support",
     "proposals.confirm_support",
@@ -89,6 +87,9 @@ def demo(live_server: LiveServer) -> dict[str, Any]:
             "slug": jury.slug,
             "sitting": db.session.scalars(sa.select(Sitting.id)).first(),
             "batch": db.session.scalars(sa.select(InvitationBatch.id)).first(),
+            # The demo's completed members' draw (webapp/demo.py).
+            "draw": db.session.scalars(sa.select(Draw.id)).one(),
+            "job": db.session.scalars(sa.select(SelectionJob.id)).one(),
             "user": db.session.scalars(sa.select(User.id).filter_by(email=LOGINS[1][1])).one(),
         }
 
@@ -196,6 +197,9 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
         ("selection", f"/staff/juries/{jury}/selection"),
         ("members", f"/staff/juries/{jury}/members"),
         ("caller", f"/staff/juries/{jury}/members/calls"),
+        ("selection-job", f"/staff/juries/{jury}/selection/jobs/{demo['job']}"),
+        ("draw-page", f"/staff/juries/{jury}/draws/{demo['draw']}"),
+        ("public-draw", f"/juries/{demo['slug']}/draws/{demo['draw']}"),
         ("renew", f"/staff/juries/{jury}/renew"),
         ("proposals", f"/staff/juries/{jury}/proposals"),
         ("confirm", "/confirm"),
