@@ -204,3 +204,30 @@ def test_bad_requests_and_missing_settings(app: Flask, tmp_path: Path) -> None:
     with other.app_context():
         assert paper.files(db.session.get_one(Jury, world.jury_id)) == []
         db.engine.dispose()
+
+
+def test_a_failed_run_changes_nothing(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    world, client = _drawn(app)
+    real = paper.lottery.write_outcome_letters
+    calls: list[str] = []
+
+    def failing_on_the_second(*args: object, **kwargs: object) -> int:
+        calls.append(str(kwargs["kind"]))
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(paper.lottery, "write_outcome_letters", failing_on_the_second)
+    url = f"/staff/juries/{world.jury_id}/members"
+    assert client.post(f"{url}/paper-letters").status_code == 302
+    assert "could not be made. Nothing was changed" in client.get(url).get_data(as_text=True)
+    with app.app_context():
+        jury = db.session.get_one(Jury, world.jury_id)
+        assert paper.state(jury) == paper.State.FAILED and paper.files(jury) == []
+        made = sa.select(sa.func.count()).where(Member.code_hash.is_not(None))
+        assert db.session.scalar(made) == 0
+    monkeypatch.setattr(paper.lottery, "write_outcome_letters", real)
+    assert client.post(f"{url}/paper-letters").status_code == 302  # and again, it works
+    with app.app_context():
+        jury = db.session.get_one(Jury, world.jury_id)
+        assert paper.state(jury) == paper.State.READY and paper.files(jury)
