@@ -314,3 +314,46 @@ def test_the_confirmation_page_is_rate_limited(tmp_path: Path) -> None:
     assert client.get("/confirm").status_code == 200  # reading the page is not limited
     with app.app_context():
         db.engine.dispose()
+
+
+def test_the_next_alternate_takes_a_declined_seat_keeping_the_quotas(app: Flask) -> None:
+    world, client = _drawn(app)
+    with app.app_context():
+        dropout = db.session.scalars(
+            sa.select(Member).filter_by(jury_id=world.jury_id, status=MemberStatus.SELECTED)
+        ).first()
+        dropout.status = MemberStatus.DECLINED
+        db.session.commit()
+        dropout_id, reply = dropout.id, dropout.reply
+        features = (reply.gender, reply.district)
+    url = f"/staff/juries/{world.jury_id}/members"
+    assert "Seat the next alternate" in client.get(url).get_data(as_text=True)
+    seated = client.post(f"{url}/seat-alternate", data={"member": dropout_id})
+    assert "an alternate, takes the seat" in client.get(seated.location).get_data(as_text=True)
+    with app.app_context():
+        dropout = db.session.get_one(Member, dropout_id)
+        alternate = db.session.get_one(Member, dropout.replaced_by_id)
+        assert alternate.status == MemberStatus.SELECTED and alternate.alternate_rank is None
+        # The first alternate with the dropout's groups: the quotas still hold.
+        assert (alternate.reply.gender, alternate.reply.district) == features
+        members = db.session.scalars(
+            sa.select(Member).where(Member.jury_id == world.jury_id, Member.status.in_(SEATED))
+        ).all()
+        genders = sorted(m.reply.gender for m in members)
+        assert len(members) == 6 and genders == ["female"] * 3 + ["male"] * 3
+        assert meets_district_quotas([m.reply.district for m in members])
+    overview = client.get(f"/staff/juries/{world.jury_id}/selection").get_data(as_text=True)
+    assert "seats are open" not in overview
+    twice = client.post(f"{url}/seat-alternate", data={"member": dropout_id})
+    assert "taken it already" in client.get(twice.location).get_data(as_text=True)
+    seated_member = client.post(f"{url}/seat-alternate", data={"member": alternate_id(app)})
+    assert "not open" in client.get(seated_member.location).get_data(as_text=True)
+    assert client.post(f"{url}/seat-alternate", data={"member": "x"}).status_code == 400
+    assert client.post(f"{url}/seat-alternate", data={"member": 99999}).status_code == 404
+
+
+def alternate_id(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalars(
+            sa.select(Member.id).where(Member.status == MemberStatus.SELECTED)
+        ).first()

@@ -93,6 +93,7 @@ MATRIX: dict[str, str] = {
     "members.paper_letter_file": JURY,
     "members.paper_letters": JURY,
     "members.paper_letters_sent": JURY,
+    "members.seat_alternate": JURY,
     "members.withdraw": JURY,
     "pool.overview": JURY,
     "pool.pool_csv": JURY,

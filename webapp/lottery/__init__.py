@@ -48,7 +48,7 @@ from webapp.lottery.register import (
     read_register_file,
     sample_values,
 )
-from webapp.lottery.selection import Infeasible, QuotaLike, SelectionFailed, relax
+from webapp.lottery.selection import Infeasible, QuotaLike, SelectionFailed, next_alternate, relax
 from webapp.lottery.transparent import (
     Committed,
     Drawn,
@@ -86,6 +86,7 @@ __all__ = [
     "invitation_rows",
     "new_code",
     "new_seed",
+    "next_alternate",
     "parse_weights",
     "quotas",
     "read_columns",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sortition import InfeasibleQuotas, Person, Pool, Quota, Quotas
+from sortition.solver.draw import replacement
 
 
 class Volunteer(Protocol):
@@ -102,3 +103,28 @@ def relax(quotas: Sequence[QuotaLike], relaxations: Iterable[Mapping[str, Any]])
         )
         for q in quotas
     ]
+
+
+def next_alternate(
+    people: Iterable[Volunteer],
+    quotas: Iterable[QuotaLike],
+    *,
+    panel: Sequence[str],
+    dropout: str,
+    alternates: Sequence[str],
+) -> str | None:
+    """The alternate (id) to call for ``dropout`` of ``panel`` by the documented rule
+    (:func:`sortition.solver.draw.replacement`): the first in rank order with the dropout's
+    quota values whose housemates are not on the panel, else the first whose seat keeps every
+    quota, else the one sharing the most values; None when no alternate can sit."""
+    pool = to_pool(people)
+    known = set(pool.ids)
+    if dropout not in known:
+        return None
+    return replacement(
+        pool,
+        to_quotas(quotas),
+        panel=[p for p in panel if p in known],
+        dropout=dropout,
+        alternates=[a for a in alternates if a in known],
+    )

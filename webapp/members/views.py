@@ -86,6 +86,37 @@ def withdraw(jury_id: int) -> Response:
     return redirect(url_for(".index", jury_id=jury.id))
 
 
+@bp.post("/staff/juries/<int:jury_id>/members/seat-alternate")
+@organiser_required
+def seat_alternate(jury_id: int) -> Response:
+    """The next alternate (by the published order and rule) takes a declined or withdrawn
+    member's seat."""
+    jury = jury_for_staff(jury_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    dropout = _member(jury, form.member.data)
+    try:
+        alternate = services.seat_alternate(jury, dropout)
+    except services.AnswerRefused:
+        db.session.rollback()
+        flash(_("This seat is not open, or an alternate has taken it already."), "error")
+        return redirect(url_for(".index", jury_id=jury.id))
+    except services.NoAlternate:
+        db.session.rollback()
+        flash(_("No alternate can take this seat: draw a replacement instead."), "error")
+        return redirect(url_for(".index", jury_id=jury.id))
+    db.session.commit()
+    flash(
+        _(
+            "%(ref)s, an alternate, takes the seat. Ask them to confirm.",
+            ref=alternate.reply.reference,
+        ),
+        "success",
+    )
+    return redirect(url_for(".index", jury_id=jury.id))
+
+
 @bp.post("/staff/juries/<int:jury_id>/members/letters")
 @organiser_required
 def letters(jury_id: int) -> Response:

@@ -46,6 +46,10 @@ class Member(db.Model):  # type: ignore[name-defined,misc]
     # reply codes are): it confirms like the reply code. Set when the letter is made.
     code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     paper_letter_at: Mapped[datetime | None]
+    # A member who declined or withdrew: the alternate who took the seat.
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
 
     reply: Mapped[Reply] = relationship()
 
