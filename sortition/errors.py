@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
 
 class SortitionError(Exception):
@@ -66,15 +68,43 @@ class Relaxation:
         )
 
 
+class ProblemCode(StrEnum):
+    """What a :class:`QuotaProblem` is about; its ``params`` are listed beside each code.
+
+    Callers that word problems in other languages (the web app) use the code and the
+    parameters; ``message`` is the English sentence the command line prints.
+    """
+
+    PANEL_SIZE = "panel_size"  # k: the panel size below 1
+    HOUSEHOLD_SEATS = "household_seats"  # seats (one per household), k
+    MINIMUMS_ABOVE_PANEL = "minimums_above_panel"  # category, total, k
+    MAXIMUMS_BELOW_PANEL = "maximums_below_panel"  # category, total, k
+    MINIMUM_ABOVE_POOL = "minimum_above_pool"  # category, value, min, available
+    MEMBERS_ABOVE_MAXIMUM = "members_above_maximum"  # category, value, held, max
+    NO_PANEL = "no_panel"  # (none): no panel meets every quota
+    OTHER = "other"  # (none): see message
+
+
 @dataclass(frozen=True, slots=True)
 class QuotaProblem:
     """A reason the quotas cannot be met that no single bound change explains
-    (for instance k outside the range the quotas of one category allow)."""
+    (for instance k outside the range the quotas of one category allow).
+
+    ``message`` is the English sentence; ``code`` (a :class:`ProblemCode`) and ``params``
+    (plain values: str and int) say the same for callers that word it themselves. Two
+    problems are equal when their messages are.
+    """
 
     message: str
+    code: ProblemCode = field(default=ProblemCode.OTHER, compare=False)
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         return self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        """``{code, params, message}`` (JSON-ready)."""
+        return {"code": str(self.code), "params": dict(self.params), "message": self.message}
 
 
 class InfeasibleQuotas(SortitionError):

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.lottery.codes import CodeFormatError, CodeTypo, code_hash, read_code, read_old_code
 from webapp.models.invitations import Invitation
+from webapp.models.members import Member
+from webapp.models.replies import Reply
 
 __all__ = ["CodeNotFound", "CodeProblem", "code_hash", "find_invitation"]
 
@@ -30,20 +32,30 @@ class CodeNotFound(Exception):
         self.problem = problem
 
 
-def _by_code(canonical: str) -> Invitation | None:
+def _by_code(canonical: str, *, member_codes: bool = False) -> Invitation | None:
+    digest = code_hash(canonical)
     invitation: Invitation | None = db.session.scalar(
-        select(Invitation).where(Invitation.code_hash == code_hash(canonical))
+        select(Invitation).where(Invitation.code_hash == digest)
     )
+    if invitation is None and member_codes:
+        # The member code of the paper letter about the draw leads to the same invitation.
+        invitation = db.session.scalar(
+            select(Invitation)
+            .join(Reply, Reply.invitation_id == Invitation.id)
+            .join(Member, Member.reply_id == Reply.id)
+            .where(Member.code_hash == digest)
+        )
     return invitation
 
 
-def find_invitation(text: str) -> Invitation:
+def find_invitation(text: str, *, member_codes: bool = False) -> Invitation:
     """The invitation whose code the resident typed, in any accepted spelling.
 
     Raises :class:`CodeNotFound` with the reason: empty, not a code, a typo (check symbol does
     not match) or unknown. A code with the old check symbol (issued before the Damm check) is
     found when a letter carries it. The QR code's link (``.../reply#code=...``), as a hand
     scanner types it, is read as its code. The code itself is never logged or stored in clear.
+    With ``member_codes``, a member code (printed on the letter about the draw) is found too.
     """
     if not text.strip():
         raise CodeNotFound(CodeProblem.EMPTY)
@@ -55,11 +67,11 @@ def find_invitation(text: str) -> Invitation:
     except (CodeTypo, CodeFormatError) as exc:
         problem = CodeProblem.TYPO if isinstance(exc, CodeTypo) else CodeProblem.FORMAT
         old = read_old_code(text)
-        found = _by_code(old) if old is not None else None
+        found = _by_code(old, member_codes=member_codes) if old is not None else None
         if found is None:
             raise CodeNotFound(problem) from None
         return found
-    invitation = _by_code(canonical)
+    invitation = _by_code(canonical, member_codes=member_codes)
     if invitation is None:
         raise CodeNotFound(CodeProblem.UNKNOWN)
     return invitation

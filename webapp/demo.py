@@ -3,10 +3,15 @@
 One jury with phases around today, three sittings, a fourth category of its own (education,
 with its question in three languages), population targets, a register of 20,000
 residents in eight districts, a drawn batch of 1,500 letters and a few hundred replies spread
-over districts, ages and genders (some declines, some on paper or by phone), and three
-proposals (one on the agenda, one with the verdict and the municipality's response).
-Everything random comes from one seeded generator, so two loads give the same municipality
-(the reply codes, from the operating system's generator, differ).
+over districts, ages and genders (some declines, some on paper or by phone), and a completed
+draw of the members from the volunteers so far: the transparent lottery (100 panels)
+computed by the selection job's own code, committed and drawn with public dice, its 49
+members (most confirmed, one declined, two still to answer) and their alternates in rank
+order, so that the sittings, tables and verdict pages have members to show; three proposals
+(one on the agenda, one with the verdict and the municipality's response), a stipend, check-ins
+and the table plan of the first sitting. Everything random
+comes from one seeded generator, so two loads give the same municipality (the reply codes,
+from the operating system's generator, and the pseudonyms of the draw differ).
 """
 
 from __future__ import annotations
@@ -30,13 +35,18 @@ from webapp.extensions import db
 from webapp.invitations import paper
 from webapp.invitations import services as invitations
 from webapp.juries import services as juries
+from webapp.members import services as members
 from webapp.models import (
     Answer,
     CategoryAnswer,
+    Draw,
     Invitation,
     InvitationStatus,
+    JobKind,
+    JobStatus,
     Jury,
     Member,
+    MemberStatus,
     PhaseKind,
     Reply,
     Role,
@@ -45,6 +55,8 @@ from webapp.models import (
 from webapp.payments.demo import load_demo_payments
 from webapp.proposals.demo import add_demo_proposals
 from webapp.replies.services import new_reference
+from webapp.selection import draws, runner
+from webapp.selection import services as selection_services
 from webapp.sittings import checkin, plans
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -160,6 +172,7 @@ def load_demo(*, rng: random.Random, today: date | None = None) -> list[str]:
         )
     codes = demo_codes.printed_codes(batch) if letters else demo_codes.fresh_codes(batch.id)
     _replies(jury, rng, today, users[Role.ORGANISER])
+    _completed_selection(jury, users[Role.ORGANISER])
     add_demo_proposals(jury, today)
     load_demo_payments(jury, users[Role.ORGANISER], today=today)
     first_sitting(jury, users[Role.ORGANISER])
@@ -180,6 +193,37 @@ def first_sitting(jury: Jury, organiser: User) -> None:
     modes = {key: "strict" for key in categories.category_keys(jury)}
     settings = plans.Settings(plans.Source.CONFIRMED, table_size=7, categories=modes, seed=2026)
     plans.make(sitting, settings, user=organiser)
+
+
+DEMO_PANELS = 100  # a real draw uses 1,000; 100 keeps `demo load` within a few seconds
+DEMO_SOURCE = "Cinco dados lanzados en la reunión pública de demostración"
+DEMO_DICE = "4 2 6 1 5"
+UNANSWERED = 2  # members the confirmation caller still has to reach
+
+
+def _completed_selection(jury: Jury, organiser: User) -> None:
+    """The members' draw, as an organiser makes it: a selection job run by the worker's
+    code (here in the command, not the web process), the public randomness entered, then
+    the members' answers. Committed."""
+    job = selection_services.create_job(
+        jury,
+        user=organiser,
+        kind=JobKind.SELECTION,
+        parameters={"source": DEMO_SOURCE, "panels": DEMO_PANELS},
+    )
+    db.session.commit()
+    runner.run_selection(job.id)
+    db.session.refresh(job)
+    if job.status != JobStatus.DONE or not job.result:
+        raise click.ClickException(f"the demo draw could not be computed: {job.error}")
+    draw = db.session.get_one(Draw, job.result["draw_id"])
+    draws.enter_randomness(draw, DEMO_DICE)
+    seated = [m for m in members.members_of(jury) if m.status == MemberStatus.SELECTED]
+    declined, *others = seated
+    members.answer(declined, "decline", via="code")
+    for member in others[: len(others) - UNANSWERED]:
+        members.answer(member, "confirm", via="staff")
+    db.session.commit()
 
 
 def _jury(organiser: User, today: date) -> Jury:

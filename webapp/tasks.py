@@ -40,6 +40,8 @@ TASK_MODULES = (
     "webapp.invitations.letters",
     "webapp.selection.runner",
     "webapp.members.mail",
+    "webapp.members.paper",
+    "webapp.replies.mail",
     "webapp.privacy.tasks",
 )
 

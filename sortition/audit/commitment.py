@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sortition
+from sortition.audit.alternates import rank as rank_alternates
 from sortition.audit.derivation import Derivation, derive_panel
 from sortition.audit.tables import (
     from_csv,
@@ -34,7 +35,8 @@ from sortition.model import Pool
 from sortition.transparent import TransparentLottery, household_labels
 
 COMMITMENT_FORMAT = "kleroterion-commitment/1"
-DRAW_FORMAT = "kleroterion-draw/1"
+# Version 2 ranks the alternates (sortition.audit.alternates); version 1 did not.
+DRAW_FORMAT = "kleroterion-draw/2"
 # The files whose SHA-256 the commitment holds, in the order commitment.json lists them.
 COMMITTED = ("pool.csv", "quotas.csv", "panels.csv", "probabilities.csv", "report.json")
 REPLACEMENT_FILES = ("members.csv", "original_quotas.csv")
@@ -188,14 +190,17 @@ def commit(
 
 @dataclass(frozen=True, slots=True)
 class Draw:
-    """The outcome of :func:`draw`: the derivation, the panel in pseudonyms and in ids, and
-    ``draw.json`` (public) as published."""
+    """The outcome of :func:`draw`: the derivation, the panel in pseudonyms and in ids, the
+    alternates in calling order (pseudonyms and ids), and ``draw.json`` (public) as
+    published."""
 
     derivation: Derivation
     pseudonyms: tuple[str, ...]
     ids: tuple[str, ...]
     drawn: str
     record: bytes
+    alternates: tuple[str, ...] = ()
+    alternate_ids: tuple[str, ...] = ()
 
     @property
     def panel(self) -> int:
@@ -203,10 +208,13 @@ class Draw:
 
 
 def draw(commitment: Commitment, randomness: str, *, drawn: datetime | None = None) -> Draw:
-    """Derive the panel number from ``randomness`` and name its members. Raises ValueError
-    when the randomness is empty."""
+    """Derive the panel number from ``randomness``, name its members and rank the
+    alternates (:mod:`sortition.audit.alternates`). Raises ValueError when the randomness is
+    empty."""
     derivation = derive_panel(commitment.sha256, randomness, commitment.m)
     chosen = commitment.panels[derivation.panel - 1]
+    k = int(str(commitment.data["k"]))
+    alternates = rank_alternates(commitment.files, chosen, derivation.sha256, k)
     by_name = {name: pid for pid, name in commitment.pseudonyms.items()}
     stamp = (drawn or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
     stamp = stamp.replace("+00:00", "Z")
@@ -222,7 +230,9 @@ def draw(commitment: Commitment, randomness: str, *, drawn: datetime | None = No
             "panel": derivation.panel,
             "drawn": stamp,
             "selected": list(chosen),
+            "alternates": list(alternates),
         }
     )
     ids = tuple(sorted(by_name[name] for name in chosen))
-    return Draw(derivation, chosen, ids, stamp, record)
+    alternate_ids = tuple(by_name[name] for name in alternates)
+    return Draw(derivation, chosen, ids, stamp, record, alternates, alternate_ids)

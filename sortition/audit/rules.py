@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 import sortition
+from sortition.audit.alternates import rank as rank_alternates
 from sortition.audit.commitment import sha256, software_fingerprint
 from sortition.audit.derivation import derive_panel
 from sortition.audit.tables import from_csv, read_panels, read_quotas
@@ -131,9 +132,43 @@ def _check_draw(
             )
     if record.get("selected") != panels.get(derivation.panel):
         problems.append(f"draw.json: 'selected' is not panel {derivation.panel} of panels.csv")
+    _check_alternates(
+        files, commitment, record, panels.get(derivation.panel) or [], derivation.sha256, problems
+    )
     if str(record.get("drawn", "")) < str(commitment.get("created", "")):
         problems.append("draw.json: drawn before the commitment was created")
     return derivation.panel
+
+
+def _check_alternates(
+    files: Mapping[str, bytes],
+    commitment: Mapping[str, object],
+    record: Mapping[str, object],
+    selected: list[str],
+    digest: str,
+    problems: list[str],
+) -> None:
+    """The alternates ranked again from the committed pool and the derivation's digest
+    (draw.json of format 2 on; format 1 ranked none)."""
+    if record.get("format") == "kleroterion-draw/1" and "alternates" not in record:
+        return
+    try:
+        expected = rank_alternates(files, selected, digest, int(str(commitment["k"])))
+    except (KeyError, ValueError) as error:
+        problems.append(f"draw.json: the alternates cannot be ranked again ({error})")
+        return
+    found = record.get("alternates")
+    if not isinstance(found, list):
+        problems.append("draw.json: lists no alternates")
+    elif found != list(expected):
+        at = next(
+            (i for i, (a, b) in enumerate(zip(found, expected, strict=False)) if a != b),
+            min(len(found), len(expected)),
+        )
+        problems.append(
+            f"draw.json: 'alternates' differ from the ranking derived again "
+            f"(first difference at rank {at + 1})"
+        )
 
 
 def _check_software(commitment: Mapping[str, object], notes: list[str]) -> None:

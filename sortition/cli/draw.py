@@ -22,7 +22,8 @@ from sortition.cli.select import EXIT_INPUT
 @click.option("--randomness", required=True, help="The public randomness, e.g. '3 1 6 6 2'.")
 def draw_command(folder: Path, randomness: str) -> None:
     """Derive the panel number from RANDOMNESS for the lottery committed in FOLDER; write
-    draw.json, selected.csv (id,pseudonym: private) and bundle.zip (public)."""
+    draw.json, selected.csv (id,pseudonym: private), alternates.csv (rank,id,pseudonym: the
+    alternates in calling order, private) and bundle.zip (public)."""
     if (folder / "draw.json").exists():
         fail(f"{folder / 'draw.json'}: this lottery has been drawn already", EXIT_INPUT)
     try:
@@ -33,9 +34,13 @@ def draw_command(folder: Path, randomness: str) -> None:
     (folder / "draw.json").write_bytes(result.record)
     rows = [[pid, commitment.pseudonyms[pid]] for pid in result.ids]
     (folder / "selected.csv").write_bytes(to_csv(["id", "pseudonym"], rows))
+    pairs = zip(result.alternate_ids, result.alternates, strict=True)
+    ranked = [[rank, pid, name] for rank, (pid, name) in enumerate(pairs, start=1)]
+    (folder / "alternates.csv").write_bytes(to_csv(["rank", "id", "pseudonym"], ranked))
     (folder / "bundle.zip").write_bytes(make_bundle(commitment, result))
     click.echo(
         f"Panel {result.panel} of {commitment.m} (SHA-256 {result.derivation.sha256} of "
         f"{result.derivation.message!r}): {', '.join(result.ids)}"
     )
+    click.echo(f"Alternates in calling order: {', '.join(result.alternate_ids)}")
     click.echo(f"Bundle: {folder / 'bundle.zip'}")

@@ -42,7 +42,7 @@ from sortition.transparent import (
     transparent_lottery,
 )
 
-PRIVATE = ("pseudonyms.csv", "draw.json", "selected.csv", "bundle.zip")
+PRIVATE = ("pseudonyms.csv", "draw.json", "selected.csv", "alternates.csv", "bundle.zip")
 
 
 @main.command("lottery")

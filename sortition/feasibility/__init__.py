@@ -9,9 +9,12 @@ program over volunteer *types* (interchangeable volunteers, see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
-from sortition.errors import InfeasibleQuotas, QuotaProblem, Relaxation
+from sortition.errors import InfeasibleQuotas, ProblemCode, QuotaProblem, Relaxation
 from sortition.feasibility.programs import is_feasible, minimal_relaxation, unselectable_types
 from sortition.model import Pool, Quotas
 from sortition.solver.highs import MipSolver
@@ -20,6 +23,7 @@ from sortition.solver.types import TypeModel, group_types
 __all__ = [
     "FeasibilityReport",
     "Unselectable",
+    "UnselectableCode",
     "check_feasibility",
     "ensure_feasible",
     "minimal_relaxation",
@@ -27,12 +31,26 @@ __all__ = [
 ]
 
 
+class UnselectableCode(StrEnum):
+    """Why a volunteer can be on no valid panel; the ``params`` of each code beside it.
+    ``groups`` and ``features`` are lists of ``[category, value]`` pairs."""
+
+    NO_QUOTA = "no_quota"  # categories: their value in these has no quota
+    CLOSED = "closed"  # groups: the maximum of these groups is 0
+    NO_PANEL = "no_panel"  # k, features: no valid panel includes anyone like them
+    NO_PANEL_HOUSEHOLD = "no_panel_household"  # k, features: the same, one per household
+
+
 @dataclass(frozen=True, slots=True)
 class Unselectable:
-    """A volunteer who can be on no valid panel, with the reason in plain words."""
+    """A volunteer who can be on no valid panel: ``reason`` in plain English words, and the
+    same as a ``code`` (:class:`UnselectableCode`) with ``params`` for callers that word it
+    in another language. Two are equal when id and reason are."""
 
     person_id: str
     reason: str
+    code: UnselectableCode = field(default=UnselectableCode.NO_PANEL, compare=False)
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +96,7 @@ def check_feasibility(
     if feasible and find_unselectable:
         dead += unselectable_types(model, time_limit=time_limit)
     found = {pid: _reason(model, t) for t in dead for pid in model.members[t]}
-    unselectable = tuple(Unselectable(pid, found[pid]) for pid in pool.ids if pid in found)
+    unselectable = tuple(Unselectable(pid, *found[pid]) for pid in pool.ids if pid in found)
     return FeasibilityReport(feasible, tuple(problems), relaxations, unselectable)
 
 
@@ -97,13 +115,19 @@ def quick_checks(pool: Pool, quotas: Quotas, k: int) -> list[QuotaProblem]:
     """Arithmetic reasons the quotas cannot be met, found without a solver (empty: none)."""
     problems: list[QuotaProblem] = []
     if k < 1:
-        problems.append(QuotaProblem(f"the panel size must be at least 1, not {k}"))
+        problems.append(
+            QuotaProblem(
+                f"the panel size must be at least 1, not {k}", ProblemCode.PANEL_SIZE, {"k": k}
+            )
+        )
     seats = _seats(pool)
     if seats < k:
         problems.append(
             QuotaProblem(
                 f"at most {seats} volunteers can sit together (one per household), "
-                f"fewer than the panel of {k}"
+                f"fewer than the panel of {k}",
+                ProblemCode.HOUSEHOLD_SEATS,
+                {"seats": seats, "k": k},
             )
         )
     for category in quotas.categories:
@@ -112,13 +136,17 @@ def quick_checks(pool: Pool, quotas: Quotas, k: int) -> list[QuotaProblem]:
         if low > k:
             problems.append(
                 QuotaProblem(
-                    f"{category}: the minimums add up to {low}, more than the panel of {k}"
+                    f"{category}: the minimums add up to {low}, more than the panel of {k}",
+                    ProblemCode.MINIMUMS_ABOVE_PANEL,
+                    {"category": category, "total": low, "k": k},
                 )
             )
         if high < k:
             problems.append(
                 QuotaProblem(
-                    f"{category}: the maximums add up to {high}, less than the panel of {k}"
+                    f"{category}: the maximums add up to {high}, less than the panel of {k}",
+                    ProblemCode.MAXIMUMS_BELOW_PANEL,
+                    {"category": category, "total": high, "k": k},
                 )
             )
     for q in quotas:
@@ -127,7 +155,14 @@ def quick_checks(pool: Pool, quotas: Quotas, k: int) -> list[QuotaProblem]:
             problems.append(
                 QuotaProblem(
                     f"{q.category} {q.value}: minimum {q.min}, but only {available} such "
-                    "volunteers can sit together"
+                    "volunteers can sit together",
+                    ProblemCode.MINIMUM_ABOVE_POOL,
+                    {
+                        "category": q.category,
+                        "value": q.value,
+                        "min": q.min,
+                        "available": available,
+                    },
                 )
             )
     return problems
@@ -139,16 +174,34 @@ def _seats(pool: Pool) -> int:
     return len(houses) + sum(1 for p in pool if p.household is None)
 
 
-def _reason(model: TypeModel, t: int) -> str:
-    """Why type ``t`` sits on no valid panel, in an organiser's words (no personal data)."""
+def _reason(model: TypeModel, t: int) -> tuple[str, UnselectableCode, dict[str, Any]]:
+    """Why type ``t`` sits on no valid panel: in an organiser's words (English, no personal
+    data), as a code and as its parameters."""
     pairs = list(zip(model.quotas.categories, model.values[t], strict=True))
     unknown = [c for c, v in pairs if v is None]
     if unknown:
-        return "no quota for their value of " + ", ".join(unknown)
-    closed = [f"{c} {v}" for c, v in pairs if v is not None and model.quotas.get(c, v).max == 0]
+        return (
+            "no quota for their value of " + ", ".join(unknown),
+            UnselectableCode.NO_QUOTA,
+            {"categories": unknown},
+        )
+    closed = [(c, v) for c, v in pairs if v is not None and model.quotas.get(c, v).max == 0]
     if closed:
-        return "the maximum is 0 for " + ", ".join(closed)
+        return (
+            "the maximum is 0 for " + ", ".join(f"{c} {v}" for c, v in closed),
+            UnselectableCode.CLOSED,
+            {"groups": [[c, v] for c, v in closed]},
+        )
     described = ", ".join(f"{c} {v}" for c, v in pairs)
+    params = {"k": model.k, "features": [[c, v] for c, v in pairs]}
     if any(t in group for group in model.households):
-        return f"no valid panel of {model.k} includes them (one per household; {described})"
-    return f"no valid panel of {model.k} includes anyone with {described}"
+        return (
+            f"no valid panel of {model.k} includes them (one per household; {described})",
+            UnselectableCode.NO_PANEL_HOUSEHOLD,
+            params,
+        )
+    return (
+        f"no valid panel of {model.k} includes anyone with {described}",
+        UnselectableCode.NO_PANEL,
+        params,
+    )

@@ -9,6 +9,7 @@ from sortition.letters.form import FormQuestion, ReplyForm
 from sortition.letters.layout import Layout
 from sortition.letters.render import address_lines, mail_merge_csv, render_letters, reply_link
 from sortition.letters.template import (
+    KINDS,
     LANGUAGES,
     LetterTemplate,
     TemplateError,
@@ -18,6 +19,7 @@ from sortition.letters.template import (
 )
 
 __all__ = [
+    "KINDS",
     "LANGUAGES",
     "FormQuestion",
     "Layout",

@@ -109,6 +109,8 @@ class _Letter:
         top = lay.window_y + 13
         for line in lines:
             top = w.line(lay.window_x, top, line, height=5)
+        if "code" not in values:
+            return  # a letter without a code (see render_letters' code_column)
         w.font("B", lay.code_size, family="courier")
         w.line(lay.left + 5, self.code_top, values["code"], height=11)
         w.font("", lay.font_size - 3)
@@ -193,12 +195,24 @@ def _write(data: bytes | bytearray, out: str | Path | IO[bytes]) -> None:
         out.write(data)
 
 
-def _check(template: LetterTemplate, fixed: Mapping[str, str], row_keys: Sequence[str]) -> None:
+def _check(
+    template: LetterTemplate,
+    fixed: Mapping[str, str],
+    row_keys: Sequence[str],
+    *,
+    with_code: bool = True,
+) -> None:
     template.check_variables(set(fixed) | set(row_keys))
     if "reply_deadline" not in fixed:
         raise TemplateError("no value for $reply_deadline (it is printed on every letter)")
-    if not any(line.strip() == CODE_MARK for line in template.body):
+    marked = any(line.strip() == CODE_MARK for line in template.body)
+    if with_code and not marked:
         raise TemplateError(f"template {template.name}: no line {CODE_MARK} for the reply code")
+    if not with_code and (marked or template.placeholders() & {"code", "link"}):
+        raise TemplateError(
+            f"template {template.name}: these letters carry no code, but the template has "
+            f"{CODE_MARK}, $code or $link"
+        )
     # The letter promises these: a sender, and a way to ask or reply by phone.
     for name in ("organiser", "contact"):
         if name in template.placeholders() and not str(fixed.get(name, "")).strip():
@@ -214,7 +228,7 @@ def render_letters(
     template: LetterTemplate | str | Path | None = None,
     variables: Mapping[str, str] | None = None,
     address_columns: Sequence[str] | None = None,
-    code_column: str = "code",
+    code_column: str | None = "code",
     layout: Layout | None = None,
     workers: int = 1,
     reply_form: ReplyForm | None = None,
@@ -227,7 +241,9 @@ def render_letters(
     fill placeholders of the same name. ``template`` defaults to the one shipped for ``lang``.
     ``workers`` > 1 encodes the QR codes in that many processes (see :func:`qr_operators`).
     With ``reply_form``, each letter is followed by its paper reply form (one more page with
-    the same code and QR code; see :mod:`sortition.letters.form`).
+    the same code and QR code; see :mod:`sortition.letters.form`). ``code_column=None`` makes
+    letters without a code, QR code or link (the template must then have no ``[code]`` line,
+    for instance the letter to volunteers who were not drawn).
     Raises :class:`TemplateError` for a missing variable or a letter longer than a page, and
     :class:`~sortition.codes.CodeFormatError` or :class:`~sortition.codes.CodeTypo` for a bad
     code.
@@ -237,12 +253,14 @@ def render_letters(
     layout = layout or Layout()
     fixed = dict(variables or {})
     row_keys = [k for k in (rows[0] if rows else {}) if k.isidentifier()]
-    _check(parsed, fixed, row_keys)
+    _check(parsed, fixed, row_keys, with_code=code_column is not None)
     columns = _columns(rows, address_columns)
     writer = PageWriter(layout, lang=lang)
     per_row = (set(row_keys) - set(fixed)) | {"code", "link"}
     note = reply_form.letter_note if reply_form else ""
     letter = _Letter(writer, parsed, replay=not parsed.placeholders() & per_row, note=note)
+    if code_column is None:
+        return _without_codes(rows, letter, fixed, row_keys, columns, parsed, layout, out)
     form = FormPage(writer, reply_form) if reply_form else None
     codes = [format_code(str(row[code_column])) for row in rows]
     links = [reply_link(reply_url, code) for code in codes]
@@ -264,17 +282,40 @@ def render_letters(
     return len(rows)
 
 
+def _without_codes(
+    rows: Sequence[Mapping[str, str]],
+    letter: _Letter,
+    fixed: Mapping[str, str],
+    row_keys: Sequence[str],
+    columns: Sequence[str],
+    parsed: LetterTemplate,
+    layout: Layout,
+    out: str | Path | IO[bytes],
+) -> int:
+    for row in rows:
+        values = {**{c: str(row[c]) for c in row_keys}, **fixed}
+        end = letter.page(values, address_lines(row, columns))
+        if end > layout.bottom:
+            raise TemplateError(
+                f"template {parsed.name}: the letter ends {end:.0f} mm down the page, below "
+                f"the limit of {layout.bottom:.0f} mm: shorten the text"
+            )
+    _write(letter.writer.pdf.output(), out)
+    return len(rows)
+
+
 def mail_merge_csv(
     rows: Iterable[Mapping[str, str]],
     *,
     reply_url: str,
     out: str | Path | IO[str],
     address_columns: Sequence[str] | None = None,
-    code_column: str = "code",
+    code_column: str | None = "code",
 ) -> int:
     """Write a CSV (UTF-8 with a byte-order mark, for spreadsheet programs) for a printing
     house's mail merge: the row's columns, ``address_1`` ... ``address_N`` (the lines of the
-    address block), the code in printed form and ``reply_link`` (the QR code's content).
+    address block), the code in printed form and ``reply_link`` (the QR code's content; with
+    ``code_column=None`` no code and no link).
     Cells that a spreadsheet would run as a formula are neutralised
     (:func:`sortition.tabular.cells.neutralise_cell`).
     Returns the number of rows.
@@ -283,14 +324,17 @@ def mail_merge_csv(
     columns = _columns(rows, address_columns)
     blocks = [address_lines(row, columns) for row in rows]
     width = max((len(b) for b in blocks), default=0)
-    fields = [*(rows[0] if rows else {}), *(f"address_{i + 1}" for i in range(width)), "reply_link"]
+    link = ["reply_link"] if code_column is not None else []
+    fields = [*(rows[0] if rows else {}), *(f"address_{i + 1}" for i in range(width)), *link]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(dict.fromkeys(fields)))
     writer.writeheader()
     for row, block in zip(rows, blocks, strict=True):
-        code = format_code(str(row[code_column]))
         extra = {f"address_{i + 1}": line for i, line in enumerate(block)}
-        cells = {**row, code_column: code, **extra, "reply_link": reply_link(reply_url, code)}
+        cells = {**row, **extra}
+        if code_column is not None:
+            code = format_code(str(row[code_column]))
+            cells.update({code_column: code, "reply_link": reply_link(reply_url, code)})
         writer.writerow({k: neutralise_cell(v) for k, v in cells.items()})
     if isinstance(out, str | Path):
         Path(out).write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")

@@ -29,6 +29,7 @@ from sortition.errors import SortitionError
 
 __all__ = [
     "CODE_MARK",
+    "KINDS",
     "LANGUAGES",
     "LetterTemplate",
     "TemplateError",
@@ -118,13 +119,19 @@ def load_template(path: str | Path) -> LetterTemplate:
     return parse_template(text, name=path.name)
 
 
-def default_template(lang: str) -> LetterTemplate:
-    """The template shipped for ``lang`` (one of :data:`LANGUAGES`)."""
+KINDS = ("invitation", "selected", "alternate", "not_selected")
+
+
+def default_template(lang: str, kind: str = "invitation") -> LetterTemplate:
+    """The template shipped for ``lang`` (one of :data:`LANGUAGES`) and ``kind``: the
+    invitation, or a letter about the outcome of the members' draw (one of :data:`KINDS`:
+    ``selected`` and ``alternate`` carry the member's code, ``not_selected`` none)."""
     if lang not in LANGUAGES:
         raise TemplateError(f"no default template for {lang!r}; there are {', '.join(LANGUAGES)}")
+    if kind not in KINDS:
+        raise TemplateError(f"no letter of kind {kind!r}; there are {', '.join(KINDS)}")
+    name = f"{lang}.txt" if kind == "invitation" else f"{kind}-{lang}.txt"
     text = (
-        resources.files("sortition.letters")
-        .joinpath("templates", f"{lang}.txt")
-        .read_text(encoding="utf-8")
+        resources.files("sortition.letters").joinpath("templates", name).read_text(encoding="utf-8")
     )
-    return parse_template(text, name=f"{lang}.txt")
+    return parse_template(text, name=name)

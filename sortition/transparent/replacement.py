@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from sortition.errors import InfeasibleQuotas, QuotaProblem, Relaxation
+from sortition.errors import InfeasibleQuotas, ProblemCode, QuotaProblem, Relaxation
 from sortition.model import Person, Pool, Quota, Quotas
 from sortition.result import Algorithm
 from sortition.selection import Progress
@@ -123,7 +123,9 @@ def _overfull(quotas: Quotas, seated: Sequence[Person]) -> list[QuotaProblem]:
             problems.append(
                 QuotaProblem(
                     f"{q.category} {q.value}: the members keeping their seats already hold "
-                    f"{held}, above the maximum {q.max}"
+                    f"{held}, above the maximum {q.max}",
+                    ProblemCode.MEMBERS_ABOVE_MAXIMUM,
+                    {"category": q.category, "value": q.value, "held": held, "max": q.max},
                 )
             )
     return problems

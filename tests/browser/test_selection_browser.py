@@ -1,7 +1,9 @@
-"""Stage 2 in a real browser, as an organiser does it, with a real worker process: the pool,
-the selection with its progress bar, the commitment, the dice, the panel, a member who
-declines, the replacement, the public page; the downloaded bundles pass `sortition verify`.
-At desktop width and at 390 px, with axe-core on every page."""
+"""Stage 2 in a real browser, as an organiser does it, with a real worker process: a category
+of the jury's own with its question in three languages, census shares uploaded and typed with
+the live feasibility check, the pool, the selection with its progress bar, the commitment, the
+dice, the panel and its alternates, a member who declines, the replacement, the public page;
+the downloaded bundles pass `sortition verify`. At desktop width and at 390 px, with axe-core
+on every page."""
 
 from __future__ import annotations
 
@@ -21,7 +23,16 @@ from tests.browser.test_replies_browser import log_in
 from tests.conftest import make_app
 from tests.webapp.selection_data import build_selection_world
 from webapp.extensions import db
-from webapp.models import JobStatus, Member, MemberStatus, SelectionJob
+from webapp.models import (
+    Category,
+    CategoryAnswer,
+    JobStatus,
+    Member,
+    MemberStatus,
+    Reply,
+    SelectionJob,
+)
+from webapp.quotas.census import share_field
 
 pytestmark = pytest.mark.browser
 SECRETS = {"SECRET_KEY": "browser-secret", "CODE_HMAC_KEY": "test-code-key"}
@@ -77,6 +88,76 @@ def _no_sideways_scroll(page: Any) -> None:
     assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
 
 
+QUESTION = {
+    "nl": "Hoe gaat u meestal naar uw werk of school?",
+    "es": "¿Cómo va normalmente al trabajo o a clase?",
+    "en": "How do you usually get to work or school?",
+}
+OPTIONS = [
+    ({"nl": "Met de auto", "es": "En coche", "en": "By car"}, "car"),
+    ({"nl": "Anders", "es": "De otra forma", "en": "Another way"}, "other"),
+]
+
+
+def _add_category(page: Any, live: LiveServer, jury_id: int) -> None:
+    """A category of the jury's own: names, the question and the answers in nl, es and en,
+    and the quota group each answer counts for."""
+    page.goto(f"{live.url}/staff/juries/{jury_id}/categories/new")
+    check_accessibility(page)
+    page.fill("#key", "transport")
+    for lang, name in (("nl", "Vervoer"), ("es", "Transporte"), ("en", "Transport")):
+        page.fill(f"#name_{lang}", name)
+        page.fill(f"#question_{lang}", QUESTION[lang])
+    for n, (labels, value) in enumerate(OPTIONS):
+        for lang, label in labels.items():
+            page.fill(f"#options-{n}-label_{lang}", label)
+        page.fill(f"#options-{n}-value", value)
+    page.click("main form button:has-text('Save the category')")
+    page.wait_for_selector("text=The category is saved")
+    with live.app.app_context():
+        category = db.session.scalars(sa.select(Category).filter_by(key="transport")).one()
+        assert category.question == QUESTION and category.values == ["car", "other"]
+        # The volunteers answered it on their reply forms: only two go by car (reply 0 and
+        # 12, who share district, gender and age band, so a replacement can keep quotas).
+        keys = {o["value"]: o["key"] for o in category.options}
+        for reply in db.session.scalars(sa.select(Reply).filter_by(jury_id=jury_id)):
+            n = int(reply.reference.rsplit("-", 1)[1])
+            option = keys["car"] if n % 12 == 0 else keys["other"]
+            db.session.add(
+                CategoryAnswer(reply_id=reply.id, category_id=category.id, option=option)
+            )
+        db.session.commit()
+
+
+def _census(page: Any, live: LiveServer, jury_id: int, tmp_path: Path, narrow: bool) -> None:
+    """Shares from a census file, the live check naming the quota the pool cannot fill with
+    the engine's suggestion beside it, then shares typed in that can be met, saved."""
+    page.goto(f"{live.url}/staff/juries/{jury_id}/quotas")
+    census = tmp_path / "census.csv"
+    census.write_text("category,value,percent\ntransport,car,50\ntransport,other,50\n")
+    page.set_input_files("#file", str(census))
+    page.click("main form[enctype] button:has-text('Upload')")
+    page.wait_for_selector("text=The population shares from the file are saved.")
+    car, other = share_field("transport", "car"), share_field("transport", "other")
+    assert page.input_value(f"#{car}") == "50"
+    # Half the seats by car (3 of 6), but only two volunteers go by car.
+    notes = page.locator(f"[data-notes='{car}']")
+    page.fill(f"#{car}", "50.0")  # typing starts the live check
+    notes.locator("text=The engine suggests: lower the minimum from 3 to 2.").wait_for()
+    assert "Minimum 3, but the pool has only 2 volunteers in this group." in notes.inner_text()
+    assert "No jury of 6 can meet every quota" in page.inner_text("#feasibility-outcome")
+    check_accessibility(page)
+    if narrow:
+        _no_sideways_scroll(page)
+    page.fill(f"#{car}", "25")
+    page.fill(f"#{other}", "75")
+    page.wait_for_selector("#feasibility-outcome >> text=A jury of 6 that meets every quota")
+    assert page.inner_text(f"[data-quota='{car}']") == "1–2"
+    assert notes.inner_text().strip() == ""
+    page.click("main form#census-form button:has-text('Save the shares')")
+    page.wait_for_selector("text=A jury of 6 that meets every quota")
+
+
 def _compute_and_draw(page: Any, button: str, dice: str, narrow: bool) -> str:
     """From the selection page: announce the source, compute (the progress bar until the
     worker is done), then the draw with the dice. Returns the draw page's URL."""
@@ -117,6 +198,8 @@ def test_an_organiser_draws_the_jury_and_replaces_a_member(
     page = context.new_page()
     narrow = width < 500
     log_in(page, live, "organiser@city-jury.example")
+    _add_category(page, live, world.jury_id)
+    _census(page, live, world.jury_id, tmp_path, narrow)
     page.goto(f"{live.url}/staff/juries/{world.jury_id}/pool")
     page.click("text=Next: choose the jury from the volunteers")
     page.wait_for_url("**/selection")
@@ -124,6 +207,11 @@ def test_an_organiser_draws_the_jury_and_replaces_a_member(
     first_draw = _compute_and_draw(page, "Start the selection", "3 1 6 2 5 4", narrow)
     selected = _selected(live, world.jury_id)
     assert len(selected) == 6
+    # The new category's quota holds: one or two of the six go by car (replies 0 and 12).
+    cars = [ref for ref in selected if int(ref.rsplit("-", 1)[1]) % 12 == 0]
+    assert 1 <= len(cars) <= 2
+    # The alternates, ranked by the same dice, on the public draw page.
+    assert page.locator("ol.alternates li").count() == 12
     # A member declines with the code from the letter, on their own phone.
     resident = context.browser.new_context(viewport={"width": 390, "height": 800})
     mobile = resident.new_page()

@@ -213,3 +213,52 @@ def test_commit_refuses_without_a_source_or_with_shared_pseudonyms(
         commit(lottery, randomness_source=" ")
     with pytest.raises(ValueError, match="share a pseudonym"):
         commit(lottery, randomness_source="dice", pseudonyms=dict.fromkeys(lottery.pool.ids, "x"))
+
+
+def test_the_draw_ranks_the_alternates_from_the_randomness(lottery: TransparentLottery) -> None:
+    commitment = commit(lottery, randomness_source="five dice", created=CREATED)
+    result = draw(commitment, "3 1 6 6 2", drawn=DRAWN)
+    record = json.loads(result.record)
+    assert record["format"] == "kleroterion-draw/2"
+    assert record["alternates"] == list(result.alternates)
+    # Two per seat, nobody of the panel, no housemate of a member, the ids behind the names.
+    assert len(result.alternates) == 2 * lottery.k
+    assert not set(result.alternate_ids) & set(result.ids)
+    names = commitment.pseudonyms
+    assert [names[pid] for pid in result.alternate_ids] == list(result.alternates)
+    homes = {lottery.pool[pid].household for pid in result.ids} - {None}
+    assert not any(lottery.pool[pid].household in homes for pid in result.alternate_ids)
+    # The same draw ranks them the same; other randomness ranks them otherwise.
+    assert draw(commitment, "3  1 6 6 2", drawn=DRAWN).alternates == result.alternates
+    other = draw(commitment, "4 1 6 6 2", drawn=DRAWN)
+    assert other.alternates != result.alternates
+
+
+def test_the_first_alternates_shadow_the_panel() -> None:
+    # Each member's first shadow has their quota values, so calling the alternate of a
+    # member who declines keeps every quota.
+    people = [Person(f"{g}{a}{i}", {"g": g, "a": a}) for g in "fm" for a in "yo" for i in range(5)]
+    quotas = Quotas(
+        tuple(Quota("g", g, 2, 2) for g in "fm") + tuple(Quota("a", a, 2, 2) for a in "yo")
+    )
+    lottery = transparent_lottery(Pool(tuple(people)), quotas, 4, panels=20, seed=2)
+    commitment = commit(lottery, randomness_source="dice", created=CREATED)
+    result = draw(commitment, "6 6 6", drawn=DRAWN)
+    pool = lottery.pool
+    members = sorted((pool[pid].features["g"], pool[pid].features["a"]) for pid in result.ids)
+    shadows = sorted(
+        (pool[pid].features["g"], pool[pid].features["a"]) for pid in result.alternate_ids[:4]
+    )
+    assert shadows == members
+
+
+def test_changed_alternates_fail_verify(lottery: TransparentLottery) -> None:
+    bundle = bundle_of(lottery)
+    record = json.loads(zipfile.ZipFile(io.BytesIO(bundle)).read("draw.json"))
+    record["alternates"] = list(reversed(record["alternates"]))
+    forged = rezip(bundle, "draw.json", canonical_json(record))
+    problems = verify_bundle(forged).problems
+    assert "draw.json: 'alternates' differ from the ranking derived again" in " ".join(problems)
+    del record["alternates"]
+    problems = verify_bundle(rezip(bundle, "draw.json", canonical_json(record))).problems
+    assert "draw.json: lists no alternates" in problems

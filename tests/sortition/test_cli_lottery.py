@@ -54,6 +54,10 @@ def test_lottery_draw_verify(tmp_path: Path) -> None:
     assert len(selected) == 6
     chosen = panels[panels["panel"] == str(record["panel"])]["id"]
     assert sorted(selected["pseudonym"]) == sorted(chosen)
+    alternates = pd.read_csv(out / "alternates.csv", dtype="string")
+    assert list(alternates["pseudonym"]) == record["alternates"]
+    assert list(alternates["rank"]) == [str(r) for r in range(1, len(alternates) + 1)]
+    assert not set(alternates["id"]) & set(selected["id"])
 
     checked = run("verify", out / "bundle.zip")
     assert checked.exit_code == 0, checked.output

@@ -10,8 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sortition.errors import InfeasibleQuotas, QuotaProblem, Relaxation
-from sortition.feasibility import Unselectable, check_feasibility, ensure_feasible
+from sortition.errors import InfeasibleQuotas, ProblemCode, QuotaProblem, Relaxation
+from sortition.feasibility import (
+    Unselectable,
+    UnselectableCode,
+    check_feasibility,
+    ensure_feasible,
+    quick_checks,
+)
 from sortition.model import Person, Pool, Quota, Quotas
 from sortition.solver.highs import MipSolver
 
@@ -264,3 +270,45 @@ def test_a_panel_size_below_one_is_a_named_problem(k: int) -> None:
     assert QuotaProblem(f"the panel size must be at least 1, not {k}") in report.problems
     with pytest.raises(InfeasibleQuotas, match=f"the panel size must be at least 1, not {k}"):
         ensure_feasible(pool, quotas, k)
+
+
+def test_problems_carry_a_code_and_parameters() -> None:
+    # The same findings as the English sentences, for callers that word them themselves.
+    pool = pool_of(*many("f", 3, "f", "young"), *many("m", 5, "m", "old"))
+    quotas = quotas_of(Quota("gender", "f", 4, 6), Quota("gender", "m", 2, 6), *open_age(6))
+    [problem] = check_feasibility(pool, quotas, 6).problems
+    assert problem.code == ProblemCode.MINIMUM_ABOVE_POOL
+    assert problem.params == {"category": "gender", "value": "f", "min": 4, "available": 3}
+    assert problem.as_dict()["message"] == str(problem)
+    sums = check_feasibility(
+        pool_of(*many("f", 10, "f", "young"), *many("m", 10, "m", "old")),
+        quotas_of(Quota("gender", "f", 0, 4), Quota("gender", "m", 0, 5), *open_age(10)),
+        10,
+    ).problems
+    assert [(p.code, dict(p.params)) for p in sums] == [
+        (ProblemCode.MAXIMUMS_BELOW_PANEL, {"category": "gender", "total": 9, "k": 10})
+    ]
+    houses = quick_checks(pool_of(("a", "f", "young", "h"), ("b", "m", "old", "h")), quotas, 2)
+    assert (houses[0].code, houses[0].params) == (
+        ProblemCode.HOUSEHOLD_SEATS,
+        {"seats": 1, "k": 2},
+    )
+    assert quick_checks(pool, quotas, 0)[0].code == ProblemCode.PANEL_SIZE
+
+
+def test_unselectable_volunteers_carry_a_code_and_parameters() -> None:
+    pool = pool_of(("y", "f", "young"), ("m", "m", "old"), *many("o", 1, "f", "old"))
+    [dead] = check_feasibility(pool, quotas_of(*EXACT), 2).unselectable
+    assert dead.code == UnselectableCode.NO_PANEL
+    assert dead.params == {"k": 2, "features": [["gender", "f"], ["age", "old"]]}
+    pool = pool_of(*many("a", 2, "f", "young"), *many("b", 2, "m", "old"), ("kid", "m", "child"))
+    report = check_feasibility(pool, quotas_of(*EXACT, Quota("age", "child", 0, 0)), 2)
+    assert [(u.code, u.params) for u in report.unselectable] == [
+        (UnselectableCode.CLOSED, {"groups": [["age", "child"]]})
+    ]
+    pool = pool_of(("y1", "f", "young"), ("m", "m", "old", "h"), ("y2", "f", "young", "h"))
+    [housemate] = check_feasibility(pool, quotas_of(*EXACT), 2).unselectable
+    assert housemate.code == UnselectableCode.NO_PANEL_HOUSEHOLD
+    pool = pool_of(*many("a", 2, "f", "young"), *many("b", 2, "m", "old"), ("x", "m", "other"))
+    [other] = check_feasibility(pool, quotas_of(*EXACT), 2, find_unselectable=False).unselectable
+    assert (other.code, other.params) == (UnselectableCode.NO_QUOTA, {"categories": ["age"]})

@@ -177,3 +177,43 @@ def test_qr_operators_in_worker_processes_equal_those_made_here(
     monkeypatch.setattr(qr, "CHUNK", 4)
     texts = [f"{REPLY_URL}#code={c}" for c in generate_codes(12)]
     assert list(qr_operators(texts, workers=2)) == list(qr_operators(texts, workers=1))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("kind", ["selected", "alternate"])
+def test_outcome_letters_with_the_member_code(tmp_path: Path, lang: str, kind: str) -> None:
+    letters = [{**row, "reference": f"R-{i}", "rank": str(i + 1)} for i, row in enumerate(rows(2))]
+    confirm = "https://participa.example.org/confirm"
+    document = render(
+        tmp_path, letters, lang=lang, reply_url=confirm, template=default_template(lang, kind)
+    )
+    for page, row in zip(document, letters, strict=True):
+        assert decoded(page) == [f"{confirm}#code={row['code']}"]
+        text = page.get_textpage().get_text_range()
+        assert row["code"] in text and row["reference"] in text
+        assert VARIABLES["jury_name"] in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_letters_to_volunteers_not_drawn_carry_no_code(tmp_path: Path, lang: str) -> None:
+    letters = [
+        {k: v for k, v in row.items() if k != "code"} | {"reference": "R-9"} for row in rows(2)
+    ]
+    template = default_template(lang, "not_selected")
+    document = render(tmp_path, letters, lang=lang, template=template, code_column=None)
+    assert len(document) == 2
+    for page in document:
+        assert decoded(page) == []
+        text = page.get_textpage().get_text_range()
+        assert "R-9" in text and "Familia Núñez" in text
+    out = io.StringIO()
+    mail_merge_csv(letters, reply_url=REPLY_URL, out=out, code_column=None)
+    header = next(csv.reader(io.StringIO(out.getvalue())))
+    assert "reply_link" not in header and "code" not in header and "address_1" in header
+    # A code letter's template cannot make letters without codes, and the other way round.
+    with pytest.raises(TemplateError, match="carry no code"):
+        render(tmp_path, letters, template=default_template(lang, "selected"), code_column=None)
+    with pytest.raises(TemplateError, match="no line"):
+        render(tmp_path, [{**rows(1)[0], "reference": "R-1"}], template=template)
+    with pytest.raises(TemplateError, match="no letter of kind"):
+        default_template(lang, "thanks")

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sortition.audit import commit, draw, make_bundle, verify_bundle
-from sortition.errors import InfeasibleQuotas
+from sortition.errors import InfeasibleQuotas, ProblemCode
 from sortition.model import Person, Pool, Quota, Quotas
 from sortition.selection import select_panel
 from sortition.transparent import (
@@ -113,8 +113,11 @@ def test_an_impossible_replacement_names_the_original_quota() -> None:
 
 def test_members_above_a_maximum_and_bad_calls() -> None:
     pool, quotas = town()
-    with pytest.raises(InfeasibleQuotas, match="already hold 3, above the maximum 2"):
+    with pytest.raises(InfeasibleQuotas, match="already hold 3, above the maximum 2") as raised:
         replacement_lottery(pool, quotas, 4, members=["d", "e", "f"], panels=4)
+    [problem] = raised.value.problems
+    assert problem.code == ProblemCode.MEMBERS_ABOVE_MAXIMUM
+    assert problem.params == {"category": "g", "value": "m", "held": 3, "max": 2}
     with pytest.raises(ValueError, match="no seat is open"):
         replacement_lottery(pool, quotas, 2, members=["c", "d"], panels=4)
     with pytest.raises(ValueError, match="not in the pool: zz"):

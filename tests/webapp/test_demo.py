@@ -14,20 +14,33 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tests.webapp.staff_data import log_in_with_totp
+from webapp import lottery
 from webapp.codes import find_invitation
-from webapp.demo import DISTRICTS, LETTERS, LOGINS, PASSWORD
+from webapp.demo import (
+    DEMO_DICE,
+    DEMO_PANELS,
+    DISTRICTS,
+    LETTERS,
+    LOGINS,
+    PANEL,
+    PASSWORD,
+    UNANSWERED,
+)
 from webapp.demo_codes import CODES_FILE
 from webapp.extensions import db
 from webapp.models import (
+    Draw,
     Invitation,
     InvitationBatch,
     InvitationStatus,
     Jury,
+    Member,
     PhaseKind,
     Reply,
     User,
 )
 from webapp.pool.services import pool, quota_rows
+from webapp.selection import draws
 
 
 @pytest.fixture
@@ -79,6 +92,21 @@ def test_demo_load_fills_an_empty_database_once(demo_app: Flask) -> None:
             for code in codes:  # the printed codes open unanswered letters
                 invitation = find_invitation(code)
                 assert invitation.status == InvitationStatus.SENT
+        # A completed draw: committed, drawn with the dice, its bundle verifies; 49 members
+        # (one declined, two still to answer, the rest confirmed) and their alternates.
+        (draw,) = db.session.scalars(sa.select(Draw)).all()
+        assert draw.drawn and draw.randomness == DEMO_DICE and draw.panels == DEMO_PANELS
+        ok, problems = lottery.verify(draws.bundle(draw))
+        assert ok, problems
+        statuses = Counter(
+            str(m.status) for m in db.session.scalars(sa.select(Member).filter_by(jury_id=jury.id))
+        )
+        assert statuses == {
+            "confirmed": PANEL - 1 - UNANSWERED,
+            "declined": 1,
+            "selected": UNANSWERED,
+            "alternate": 2 * PANEL,
+        }
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert "not empty" in again.output
     with app.app_context():

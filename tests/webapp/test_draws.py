@@ -4,6 +4,7 @@ the documented derivation, the randomness taken once, the bundle passes `sortiti
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 import zipfile
@@ -69,21 +70,32 @@ def test_commitment_then_draw_then_a_bundle_that_verifies(app: Flask, tmp_path: 
     with app.app_context():
         draw = db.session.get_one(Draw, draw_id)
         assert draw.panel_number == expected and draw.randomness == " 3  1 6 "
-        seated = db.session.scalars(sa.select(Member).filter_by(draw_id=draw_id)).all()
+        drawn = db.session.scalars(sa.select(Member).filter_by(draw_id=draw_id)).all()
+        seated = [m for m in drawn if m.status != MemberStatus.ALTERNATE]
         assert len(seated) == 6 and {m.status for m in seated} == {MemberStatus.SELECTED}
         references = [m.reply.reference for m in seated]
         names = sorted(draw.pseudonyms[r] for r in references)
+        # Two alternates per seat, ranked 1 to 12 by the same randomness, as draw.json says.
+        alternates = sorted(
+            (m for m in drawn if m.status == MemberStatus.ALTERNATE),
+            key=lambda m: m.alternate_rank or 0,
+        )
+        assert [m.alternate_rank for m in alternates] == list(range(1, 13))
+        ranked = [draw.pseudonyms[m.reply.reference] for m in alternates]
+        assert ranked == json.loads(draw.record or "{}")["alternates"]
+        alternate_references = [m.reply.reference for m in alternates]
     # Twice: nothing changes, and the page says so.
     again = enter_randomness(staff, world.jury_id, draw_id, "6 6 6")
     assert "entered already" in staff.get(again.location).data.decode()
     with app.app_context():
         assert db.session.get_one(Draw, draw_id).panel_number == expected
-        assert db.session.scalar(sa.select(sa.func.count(Member.id))) == 6
+        assert db.session.scalar(sa.select(sa.func.count(Member.id))) == 6 + 12
     # The public page shows the result under pseudonyms; no reference, phone or e-mail.
     page = public.get(f"/juries/city-jury/draws/{draw_id}").data.decode()
     assert f"<strong>{expected}</strong>" in page and ", ".join(names) in page
+    assert "".join(f"<li>{name}</li>" for name in ranked) in page  # the alternates, in order
     jury_page = public.get("/juries/city-jury").data.decode()
-    for text in (*references, "@example.org", "+31 6"):
+    for text in (*references, *alternate_references, "@example.org", "+31 6"):
         assert text not in page and text not in jury_page
     bundle = public.get(f"/juries/city-jury/draws/{draw_id}/bundle.zip")
     assert bundle.status_code == 200

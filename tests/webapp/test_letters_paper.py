@@ -12,6 +12,7 @@ import zxingcpp
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.webapp.categories_data import OPTIONS, QUESTION, add_education
 from tests.webapp.staff_data import organiser_client, register_csv
 from tests.webapp.test_invitations_web import FORM, _batches, _upload, register_rows
 from webapp.extensions import db
@@ -181,3 +182,20 @@ def test_sitting_lines_hold_every_date(app: Flask) -> None:
         lines = paper.sitting_lines(jury)
     assert lines.count("\n") == 2  # seven dates, three a line, places differ: no place line
     assert lines.count("Library") == 3 and lines.count("Town hall") == 4
+
+
+@pytest.mark.parametrize("lang", ["nl", "es", "en"])
+def test_the_paper_form_asks_the_jurys_own_questions(
+    staff: tuple[Flask, FlaskClient, int], lang: str
+) -> None:
+    app, client, jury = staff
+    with app.app_context():
+        add_education(jury)
+        db.session.commit()
+    _draw(client, jury, language=lang)
+    document = _pdf(app)
+    form = _text(document[1])
+    assert QUESTION[lang] in form
+    labels = {"nl": 0, "es": 1, "en": 2}[lang]
+    assert all(option[labels] in form for option in OPTIONS)
+    document.close()

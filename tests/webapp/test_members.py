@@ -55,6 +55,21 @@ def _confirm(client: FlaskClient, code: str, answer: str) -> str:
     return response.data.decode()
 
 
+def test_the_members_page_lists_the_alternates_in_calling_order(app: Flask) -> None:
+    world, staff = _drawn(app)
+    page = staff.get(f"/staff/juries/{world.jury_id}/members").data.decode()
+    with app.app_context():
+        alternates = db.session.scalars(
+            sa.select(Member)
+            .filter_by(jury_id=world.jury_id, status=MemberStatus.ALTERNATE)
+            .order_by(Member.alternate_rank)
+        ).all()
+        order = [m.reply.reference for m in alternates]
+    assert "Alternate: 12" in page and "Alternate (1)" in page and "Alternate (12)" in page
+    positions = [page.index(f"<td>{ref}</td>") for ref in order]
+    assert positions == sorted(positions)
+
+
 def test_a_member_confirms_or_declines_with_the_code(app: Flask) -> None:
     world, _staff = _drawn(app)
     first, second = _by_status(app, world.jury_id, MemberStatus.SELECTED)[:2]
@@ -69,10 +84,17 @@ def test_a_member_confirms_or_declines_with_the_code(app: Flask) -> None:
     assert second in _by_status(app, world.jury_id, MemberStatus.DECLINED)
     wrong = _confirm(resident, "ABCD-EFGH-JKMN-P", "confirm")
     assert "Your code:" in wrong and "Please check your answers" in wrong
-    not_drawn = sorted(
-        set(world.codes) - set(_by_status(app, world.jury_id, MemberStatus.SELECTED))
-    )
+    with app.app_context():
+        ranked = {
+            m.reply.reference: m.alternate_rank
+            for m in db.session.scalars(sa.select(Member).filter_by(jury_id=world.jury_id))
+        }
+    not_drawn = sorted(set(world.codes) - set(ranked))
     assert "nobody drawn" in _confirm(resident, world.codes[not_drawn[0]], "confirm")
+    first_alternate = next(ref for ref, rank in ranked.items() if rank == 1)
+    page = _confirm(resident, world.codes[first_alternate], "confirm")
+    assert "you are alternate number 1" in page
+    assert first_alternate in _by_status(app, world.jury_id, MemberStatus.ALTERNATE)
     missing = resident.post("/confirm", data={"code": world.codes[first]})
     assert "Choose yes or no." in missing.data.decode()
 
@@ -169,10 +191,17 @@ def _last_job(app: Flask) -> SelectionJob:
 def test_an_impossible_replacement_offers_the_nearest_relaxation(app: Flask) -> None:
     world, client = _drawn(app)
     with app.app_context():
-        seated = db.session.scalars(sa.select(Member).filter_by(jury_id=world.jury_id)).all()
+        seated = db.session.scalars(
+            sa.select(Member).filter_by(jury_id=world.jury_id, status=MemberStatus.SELECTED)
+        ).all()
         next(m for m in seated if m.reply.gender == "female").status = MemberStatus.DECLINED
-        # Every other woman said no too: only men are left to draw.
-        taken = {m.reply_id for m in seated}
+        # Every other woman said no too (the alternates among them): only men are left.
+        for alternate in db.session.scalars(
+            sa.select(Member).filter_by(jury_id=world.jury_id, status=MemberStatus.ALTERNATE)
+        ):
+            if alternate.reply.gender == "female":
+                alternate.status = MemberStatus.DECLINED
+        taken = set(db.session.scalars(sa.select(Member.reply_id).filter_by(jury_id=world.jury_id)))
         for reply in db.session.scalars(sa.select(Reply).filter_by(jury_id=world.jury_id)):
             if reply.gender == "female" and reply.id not in taken:
                 db.session.add(
@@ -207,12 +236,20 @@ def test_outcome_mails_go_out_once_in_the_residents_language(
     url = f"/staff/juries/{world.jury_id}/members/letters"
     assert client.post(url).status_code == 302
     messages = smtp_sink.messages  # type: ignore[attr-defined]
-    assert len(messages) == 24  # 6 members and the 18 volunteers not drawn
+    assert len(messages) == 24  # 6 members, 12 alternates and 6 volunteers not drawn
+    alternate = ("Subject: U bent reserve voor", "Subject: Es suplente de", "Subject: You are an")
+    assert sum(any(words in m for words in alternate) for m in messages) == 12
     dutch = next(m for m in messages if "To: v0@example.org" in m)  # reply 0 was in Dutch
-    assert "Subject: U bent geloot voor" in dutch or "Subject: De loting voor" in dutch
-    assert "Uw kenmerk is" in dutch
+    assert "Uw kenmerk is" in dutch and "Subject: " in dutch
+    assert any(
+        words in dutch
+        for words in ("Subject: U bent geloot voor", "Subject: De loting voor", "reserve")
+    )
     spanish = next(m for m in messages if "To: v1@example.org" in m)  # reply 1 in Spanish
-    assert "Ha salido sorteado para" in spanish or "El sorteo de" in spanish
+    assert any(
+        words in spanish
+        for words in ("Ha salido sorteado para", "El sorteo de", "Subject: Es suplente de")
+    )
     assert all(code not in "".join(messages) for code in world.codes.values())
     assert client.post(url).status_code == 302
     assert len(messages) == 24  # sent once
@@ -277,3 +314,46 @@ def test_the_confirmation_page_is_rate_limited(tmp_path: Path) -> None:
     assert client.get("/confirm").status_code == 200  # reading the page is not limited
     with app.app_context():
         db.engine.dispose()
+
+
+def test_the_next_alternate_takes_a_declined_seat_keeping_the_quotas(app: Flask) -> None:
+    world, client = _drawn(app)
+    with app.app_context():
+        dropout = db.session.scalars(
+            sa.select(Member).filter_by(jury_id=world.jury_id, status=MemberStatus.SELECTED)
+        ).first()
+        dropout.status = MemberStatus.DECLINED
+        db.session.commit()
+        dropout_id, reply = dropout.id, dropout.reply
+        features = (reply.gender, reply.district)
+    url = f"/staff/juries/{world.jury_id}/members"
+    assert "Seat the next alternate" in client.get(url).get_data(as_text=True)
+    seated = client.post(f"{url}/seat-alternate", data={"member": dropout_id})
+    assert "an alternate, takes the seat" in client.get(seated.location).get_data(as_text=True)
+    with app.app_context():
+        dropout = db.session.get_one(Member, dropout_id)
+        alternate = db.session.get_one(Member, dropout.replaced_by_id)
+        assert alternate.status == MemberStatus.SELECTED and alternate.alternate_rank is None
+        # The first alternate with the dropout's groups: the quotas still hold.
+        assert (alternate.reply.gender, alternate.reply.district) == features
+        members = db.session.scalars(
+            sa.select(Member).where(Member.jury_id == world.jury_id, Member.status.in_(SEATED))
+        ).all()
+        genders = sorted(m.reply.gender for m in members)
+        assert len(members) == 6 and genders == ["female"] * 3 + ["male"] * 3
+        assert meets_district_quotas([m.reply.district for m in members])
+    overview = client.get(f"/staff/juries/{world.jury_id}/selection").get_data(as_text=True)
+    assert "seats are open" not in overview
+    twice = client.post(f"{url}/seat-alternate", data={"member": dropout_id})
+    assert "taken it already" in client.get(twice.location).get_data(as_text=True)
+    seated_member = client.post(f"{url}/seat-alternate", data={"member": alternate_id(app)})
+    assert "not open" in client.get(seated_member.location).get_data(as_text=True)
+    assert client.post(f"{url}/seat-alternate", data={"member": "x"}).status_code == 400
+    assert client.post(f"{url}/seat-alternate", data={"member": 99999}).status_code == 404
+
+
+def alternate_id(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalars(
+            sa.select(Member.id).where(Member.status == MemberStatus.SELECTED)
+        ).first()

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from tests.webapp.categories_data import add_education
 from tests.webapp.staff_data import build_world, log_in_as
 from webapp.extensions import db
+from webapp.lottery.selection import to_pool
 from webapp.models import (
     CategoryAnswer,
     Invitation,
@@ -238,6 +239,56 @@ def test_the_live_check_names_a_quota_above_the_pool_and_suggests_a_relaxation(
     low = " ".join(found["notes"][share_field("education", "low")])
     assert "The engine suggests: raise the maximum from 1 to 2." in low
     assert _stored(app) == [("gender", "female", 50.0), ("gender", "male", 50.0)]
+
+
+def _same_address(app: Flask, references: list[str]) -> None:
+    with app.app_context():
+        for reference in references:
+            reply = db.session.scalars(sa.select(Reply).filter_by(reference=reference)).one()
+            invitation = db.session.get_one(Invitation, reply.invitation_id)
+            name = f"Resident {reference}"
+            invitation.address = {"addressee": name, "lines": ["Calle Mayor  1", "28001 Madrid"]}
+        db.session.commit()
+
+
+def test_the_live_check_keeps_housemates_apart(
+    app: Flask, census_app: tuple[FlaskClient, int]
+) -> None:
+    client, jury_id = census_app
+    # Two seats for education high and two for low, two women and two men: REF2 and REF4 are
+    # the only two high, so both must sit, and cannot once they share an address.
+    data = _form(education_high=50, education_low=50) | {"tolerance": "0"}
+    url = f"/staff/juries/{jury_id}/quotas/check"
+    assert client.post(url, data=data).get_json()["status"] == "feasible"
+    _same_address(app, ["REF2", "REF4"])
+    found = client.post(url, data=data).get_json()
+    assert found["status"] == "infeasible"
+    notes = " ".join(found["notes"][share_field("education", "high")])
+    assert "Minimum 2, but only 1 volunteers in this group can sit together" in notes
+    assert "The engine suggests: lower the minimum from 2 to 1." in notes
+    # The same address written differently is the same household.
+    with app.app_context():
+        reply = db.session.scalars(sa.select(Reply).filter_by(reference="REF4")).one()
+        invitation = db.session.get_one(Invitation, reply.invitation_id)
+        invitation.address = {"addressee": "X", "lines": ["calle mayor 1,", "28001  MADRID"]}
+        db.session.commit()
+    assert client.post(url, data=data).get_json()["status"] == "infeasible"
+
+
+def test_the_selection_pool_carries_households(
+    app: Flask, census_app: tuple[FlaskClient, int]
+) -> None:
+    _client, jury_id = census_app
+    _same_address(app, ["REF0", "REF1"])
+    with app.app_context():
+        people, _left_out = pool_services.pool(db.session.get_one(Jury, jury_id))
+    homes = {p.id: p.household for p in people}
+    assert homes["REF0"] is not None and homes["REF0"] == homes["REF1"]
+    assert homes["REF2"] is None
+    assert "Calle" not in str(homes["REF0"])  # a hash, never the address
+    # The selection job's pool (the bridge's to_pool) keeps them.
+    pool = to_pool(people)
+    assert pool["REF0"].household == pool["REF1"].household == homes["REF0"]
 
 
 def test_the_check_works_without_script(app: Flask, census_app: tuple[FlaskClient, int]) -> None:

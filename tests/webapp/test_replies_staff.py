@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from tests.conftest import make_app
 from tests.webapp.replies_data import ReplyWorld, make_user, make_world, yes_form
 from tests.webapp.staff_data import log_in_as
+from webapp import tasks
 from webapp.extensions import db
 from webapp.models import Jury, Reply, Role
 
@@ -174,13 +175,15 @@ def smtp_sink() -> Iterator[socketserver.ThreadingTCPServer]:
     server.server_close()
 
 
-def test_a_confirmation_mail_goes_out_when_smtp_is_configured(
+def test_the_confirmation_mail_goes_out_from_the_worker_not_the_request(
     tmp_path: Path, smtp_sink: socketserver.ThreadingTCPServer
 ) -> None:
     app = make_app(
         f"sqlite:///{tmp_path / 'mail.sqlite'}",
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=smtp_sink.server_address[1],
+        TASK_QUEUE_IMMEDIATE=False,
+        TASK_QUEUE_URL="memory://",
     )
     with app.app_context():
         world = make_world(n=1)
@@ -188,18 +191,51 @@ def test_a_confirmation_mail_goes_out_when_smtp_is_configured(
     client.post("/reply", data={"code": world.codes[0]})
     client.post("/reply/form", data=yes_form(world.jury_id, sittings(app, world.jury_id)))
     page = client.get("/reply/done").get_data(as_text=True)
+    assert "We are also sending you an e-mail" in page
+    assert smtp_sink.messages == []  # type: ignore[attr-defined]
     with app.app_context():
+        assert tasks.queue().pending_count() == 1
+        assert tasks.run_pending() == 1
         reference = db.session.scalars(sa.select(Reply.reference)).one()
         db.engine.dispose()
     [message] = smtp_sink.messages  # type: ignore[attr-defined]
     assert "To: ana@example.org" in message
     assert reference in message
     assert world.codes[0] not in message and world.codes[0].replace("-", "") not in message
-    assert "We also sent you an e-mail" in page
+
+
+def test_the_confirmation_mail_is_in_the_language_of_the_reply(
+    tmp_path: Path, smtp_sink: socketserver.ThreadingTCPServer
+) -> None:
+    app = make_app(
+        f"sqlite:///{tmp_path / 'mail.sqlite'}",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_sink.server_address[1],
+        TASK_QUEUE_IMMEDIATE=False,
+        TASK_QUEUE_URL="memory://",
+    )
+    with app.app_context():
+        world = make_world(n=1)
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    client.post("/reply", data={"code": world.codes[0]})
+    client.post("/reply/form", data=yes_form(world.jury_id, sittings(app, world.jury_id)))
+    with app.app_context():
+        assert db.session.scalars(sa.select(Reply.language)).one() == "nl"
+        tasks.run_pending()
+        db.engine.dispose()
+    [message] = smtp_sink.messages  # type: ignore[attr-defined]
+    assert "Subject: Uw antwoord aan de burgerjury" in message
 
 
 def test_a_mail_failure_does_not_lose_the_reply(tmp_path: Path) -> None:
-    app = make_app(f"sqlite:///{tmp_path / 'nomail.sqlite'}", MAIL_SERVER="127.0.0.1", MAIL_PORT=9)
+    app = make_app(
+        f"sqlite:///{tmp_path / 'nomail.sqlite'}",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=9,
+        TASK_QUEUE_IMMEDIATE=False,
+        TASK_QUEUE_URL="memory://",
+    )
     with app.app_context():
         world = make_world(n=1)
     client = app.test_client()
@@ -208,9 +244,28 @@ def test_a_mail_failure_does_not_lose_the_reply(tmp_path: Path) -> None:
         "/reply/form", data=yes_form(world.jury_id, sittings(app, world.jury_id))
     )
     assert response.headers["Location"] == "/reply/done"
-    assert "We also sent you an e-mail" not in client.get("/reply/done").get_data(as_text=True)
+    assert client.get("/reply/done").status_code == 200
     with app.app_context():
+        [queued] = [tasks.queue().dequeue()]
+        assert tasks.queue().execute(queued) is False
         assert db.session.scalar(sa.select(sa.func.count(Reply.id))) == 1
+        db.engine.dispose()
+
+
+def test_no_mail_is_queued_without_smtp(tmp_path: Path) -> None:
+    app = make_app(
+        f"sqlite:///{tmp_path / 'nosmtp.sqlite'}",
+        TASK_QUEUE_IMMEDIATE=False,
+        TASK_QUEUE_URL="memory://",
+    )
+    with app.app_context():
+        world = make_world(n=1)
+    client = app.test_client()
+    client.post("/reply", data={"code": world.codes[0]})
+    client.post("/reply/form", data=yes_form(world.jury_id, sittings(app, world.jury_id)))
+    assert "e-mail with this number" not in client.get("/reply/done").get_data(as_text=True)
+    with app.app_context():
+        assert tasks.queue().pending_count() == 0
         db.engine.dispose()
 
 

@@ -4,11 +4,14 @@ selection probabilities, and what the pages say while the jury is not drawn yet.
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
+from tests.webapp.selection_data import build_selection_world, select_and_draw
+from tests.webapp.staff_data import log_in_as
 from tests.webapp.test_quotas import census_app  # noqa: F401  (the fixture)
 from webapp.extensions import db
-from webapp.models import Jury
+from webapp.models import Jury, Member, MemberStatus
 from webapp.pool.services import pool
 from webapp.reports import services, sources
 
@@ -81,3 +84,38 @@ def test_the_histogram_counts_every_probability_once() -> None:
     assert [b.count for b in bins] == [1, 2, 1, 1, 1]
     assert sum(b.count for b in services.histogram([0.3] * 7)) == 7
     assert services.histogram([]) == []
+
+
+def test_the_report_reads_the_real_draw(app: Flask) -> None:
+    world = build_selection_world(app)
+    client = app.test_client()
+    log_in_as(client, world.organiser)
+    select_and_draw(app, client, world.jury_id)
+    with app.app_context():
+        jury = db.session.get_one(Jury, world.jury_id)
+        selected = sources.selected_references(jury)
+        assert selected is not None and len(selected) == 6  # the alternates are not counted
+        assert sources.confirmed_references(jury) == []
+        member = db.session.scalars(
+            sa.select(Member).filter_by(jury_id=jury.id, status=MemberStatus.SELECTED)
+        ).first()
+        member.status = MemberStatus.CONFIRMED
+        db.session.commit()
+        assert sources.confirmed_references(jury) == [member.reply.reference]
+        probabilities = sources.selection_probabilities(jury)
+        # One per volunteer, the panel's share of the 100 panels: they add up to the seats.
+        assert probabilities is not None and len(probabilities) == 24
+        assert sum(probabilities) == pytest.approx(6)
+    page = client.get(f"/staff/juries/{world.jury_id}/report").get_data(as_text=True)
+    assert "The jury has not been drawn yet" not in page
+    assert '<svg class="histogram"' in page and "Volunteers: 24." in page
+    public = app.test_client().get("/juries/city-jury/representation").get_data(as_text=True)
+    assert all(ref not in public for ref in selected)
+
+
+def test_before_the_draw_the_report_waits(app: Flask) -> None:
+    world = build_selection_world(app)
+    with app.app_context():
+        jury = db.session.get_one(Jury, world.jury_id)
+        assert sources.selected_references(jury) is None
+        assert sources.selection_probabilities(jury) is None

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp import lottery
+from webapp.categories.services import own_categories
 from webapp.config import SITTING_FORMAT
 from webapp.i18n import localised
 from webapp.models import Jury
@@ -132,6 +133,14 @@ def reply_form(jury: Jury, lang: str) -> lottery.ReplyForm:
             lottery.FormQuestion(_("Year of birth")),
             lottery.FormQuestion(_("Gender"), tuple(str(c.label) for c in GENDERS)),
             lottery.FormQuestion(_("District")),
+            # The jury's own questions (webapp/categories), as the online form asks them.
+            *(
+                lottery.FormQuestion(
+                    localised(c.question, lang) or localised(c.name, lang),
+                    tuple(localised(o["label"], lang) for o in c.options),
+                )
+                for c in own_categories(jury)
+            ),
             lottery.FormQuestion(_("E-mail address")),
             lottery.FormQuestion(_("Phone number")),
             lottery.FormQuestion(

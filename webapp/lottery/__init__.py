@@ -37,6 +37,7 @@ from webapp.lottery.letters import (
     new_code,
     read_printer_csv,
     write_letters_pdf,
+    write_outcome_letters,
     write_printer_csv,
 )
 from webapp.lottery.register import (
@@ -49,7 +50,7 @@ from webapp.lottery.register import (
     read_register_file,
     sample_values,
 )
-from webapp.lottery.selection import Infeasible, QuotaLike, SelectionFailed, relax
+from webapp.lottery.selection import Infeasible, QuotaLike, SelectionFailed, next_alternate, relax
 from webapp.lottery.transparent import (
     Committed,
     Drawn,
@@ -87,6 +88,7 @@ __all__ = [
     "invitation_rows",
     "new_code",
     "new_seed",
+    "next_alternate",
     "parse_weights",
     "quotas",
     "read_columns",
@@ -96,5 +98,6 @@ __all__ = [
     "sample_values",
     "verify",
     "write_letters_pdf",
+    "write_outcome_letters",
     "write_printer_csv",
 ]

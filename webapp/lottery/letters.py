@@ -12,7 +12,7 @@ import pandas as pd
 from sortition.codes import format_code
 from sortition.invitations.draw import InvitationDraw
 from sortition.letters import LANGUAGES as LETTER_LANGUAGES
-from sortition.letters import ReplyForm, mail_merge_csv, render_letters
+from sortition.letters import ReplyForm, default_template, mail_merge_csv, render_letters
 from sortition.tabular.cells import neutralise_cell, restore_frame
 from webapp.files import open_private
 from webapp.lottery.codes import code_hash, new_codes
@@ -101,6 +101,41 @@ def write_letters_pdf(
             variables=variables,
             address_columns=_address_columns(rows),
             reply_form=reply_form,
+        )
+
+
+def write_outcome_letters(
+    rows: Sequence[Mapping[str, str]],
+    *,
+    kind: str,
+    lang: str,
+    pdf: Path,
+    printer_csv: Path,
+    confirm_url: str,
+    variables: Mapping[str, str],
+) -> int:
+    """The letters about the draw's outcome for one ``kind`` (``selected``, ``alternate``:
+    rows with the member ``code``, its QR code opening ``confirm_url``; ``not_selected``: no
+    code) in ``lang``: the PDF and the printing house's CSV, both created owner-only. Rows:
+    ``addressee``, ``line_1`` ... ``line_N``, ``reference`` (and ``rank``, ``code``). Raises
+    the library's TemplateError for a missing variable or a letter too long for a page."""
+    language = lang if lang in LETTER_LANGUAGES else "en"
+    code = None if kind == "not_selected" else "code"
+    columns = _address_columns(rows)
+    with open_private(printer_csv, "w", encoding="utf-8-sig", newline="") as handle:
+        mail_merge_csv(
+            rows, reply_url=confirm_url, out=handle, address_columns=columns, code_column=code
+        )
+    with open_private(pdf) as handle:
+        return render_letters(
+            rows,
+            lang=language,
+            reply_url=confirm_url,
+            out=handle,
+            template=default_template(language, kind),
+            variables=variables,
+            address_columns=columns,
+            code_column=code,
         )
 
 

@@ -2,8 +2,9 @@
 in plain values: the smallest relaxation, bound by bound, and the volunteers who can be on no
 panel, each with a reason the web app words in the page's language.
 
-The engine words its own messages in English; the reasons here are structured instead, so that
-the web app can translate them.
+The engine words its own messages in English and gives each a code with its parameters; the
+reasons and problems here are those codes, which :mod:`webapp.quotas.wording` words in the
+page's language.
 """
 
 from __future__ import annotations
@@ -11,19 +12,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sortition.errors import Relaxation, SolverError
-from sortition.feasibility import check_feasibility
-from sortition.model import Person, Pool, Quotas
+from sortition.feasibility import Unselectable, UnselectableCode, check_feasibility
+from sortition.model import Person, Pool
 from webapp.lottery.selection import QuotaLike, to_quotas
 
 TIME_LIMIT = 10.0  # seconds per integer program: the check runs while the organiser waits
 
 
 class Why(StrEnum):
+    """The library's :class:`sortition.feasibility.UnselectableCode`, as the web app words it."""
+
     NO_QUOTA = "no_quota"  # their value has no quota while the category has quotas
     CLOSED = "closed"  # the maximum of their group is 0
     NO_PANEL = "no_panel"  # no valid panel includes anyone like them
+    NO_PANEL_HOUSEHOLD = "no_panel_household"  # nor beside their housemates
 
 
 # A quota as the web app holds it (for example webapp.pool.services.QuotaRow).
@@ -32,6 +37,9 @@ Bounds = QuotaLike
 
 @dataclass(frozen=True, slots=True)
 class Unplaceable:
+    """A volunteer on no panel: ``category`` and ``value`` name the group that is the reason
+    (no quota, or a maximum of 0), if one is."""
+
     person_id: str
     why: Why
     category: str | None = None
@@ -43,7 +51,8 @@ class Feasibility:
     feasible: bool
     suggestions: tuple[Relaxation, ...]  # the engine's smallest relaxation, bound by bound
     unplaceable: tuple[Unplaceable, ...]
-    engine_problems: tuple[str, ...]  # the engine's own findings (English), for the record
+    # The engine's findings as ``{code, params, message}`` (see webapp.quotas.wording).
+    engine_problems: tuple[dict[str, Any], ...]
     timed_out: bool = False
 
 
@@ -52,29 +61,38 @@ def check(
     bounds: Sequence[Bounds],
     panel_size: int,
     *,
+    households: Mapping[str, str | None] | None = None,
     time_limit: float = TIME_LIMIT,
 ) -> Feasibility:
     """Whether a panel of ``panel_size`` from ``people`` ((id, {category: value})) can meet
-    ``bounds``; if not, the smallest relaxation; and who can be on no panel, with why."""
-    pool = Pool(tuple(Person(pid, dict(features)) for pid, features in people))
+    ``bounds`` and the household rule (``households``: id -> household label; volunteers
+    sharing one are never both drawn); if not, the smallest relaxation; and who can be on no
+    panel, with why."""
+    homes = households or {}
+    pool = Pool(
+        tuple(Person(pid, dict(features), household=homes.get(pid)) for pid, features in people)
+    )
     quotas = to_quotas(bounds)
     try:
         report = check_feasibility(pool, quotas, panel_size, time_limit=time_limit)
     except SolverError:
         return Feasibility(False, (), (), (), timed_out=True)
-    unplaceable = tuple(_why(pool[u.person_id], quotas) for u in report.unselectable)
+    unplaceable = tuple(_why(pool[u.person_id], u) for u in report.unselectable)
     return Feasibility(
-        report.feasible, report.relaxations, unplaceable, tuple(str(p) for p in report.problems)
+        report.feasible,
+        report.relaxations,
+        unplaceable,
+        tuple(p.as_dict() for p in report.problems),
     )
 
 
-def _why(person: Person, quotas: Quotas) -> Unplaceable:
-    for category in quotas.categories:
-        value = person.features.get(category)
-        if value is None or value not in quotas.values(category):
-            return Unplaceable(person.id, Why.NO_QUOTA, category, value)
-    for category in quotas.categories:
-        value = person.features[category]
-        if quotas.get(category, value).max == 0:
-            return Unplaceable(person.id, Why.CLOSED, category, value)
-    return Unplaceable(person.id, Why.NO_PANEL)
+def _why(person: Person, found: Unselectable) -> Unplaceable:
+    """The library's code and parameters as the web app's :class:`Unplaceable`."""
+    code = UnselectableCode(found.code)
+    if code == UnselectableCode.NO_QUOTA:
+        category = str(found.params["categories"][0])
+        return Unplaceable(person.id, Why.NO_QUOTA, category, person.features.get(category))
+    if code == UnselectableCode.CLOSED:
+        category, value = found.params["groups"][0]
+        return Unplaceable(person.id, Why.CLOSED, str(category), str(value))
+    return Unplaceable(person.id, Why(str(code)))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sortition import InfeasibleQuotas, Person, Pool, Quota, Quotas
+from sortition.solver.draw import replacement
 
 
 class Volunteer(Protocol):
@@ -32,14 +33,15 @@ class QuotaLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Infeasible(Exception):
-    """The quotas cannot be met: ``lines`` in the engine's words, ``relaxations`` as dicts
-    ``{category, value, bound, current, suggested}``."""
+    """The quotas cannot be met: ``problems`` as dicts ``{code, params, message}`` (worded in
+    the page's language by :mod:`webapp.quotas.wording`; ``message`` is the engine's English),
+    ``relaxations`` as dicts ``{category, value, bound, current, suggested}``."""
 
-    lines: tuple[str, ...]
+    problems: tuple[dict[str, Any], ...]
     relaxations: tuple[dict[str, Any], ...]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"lines": list(self.lines), "relaxations": list(self.relaxations)}
+        return {"problems": list(self.problems), "relaxations": list(self.relaxations)}
 
 
 class SelectionFailed(Exception):
@@ -47,9 +49,15 @@ class SelectionFailed(Exception):
 
 
 def to_pool(people: Iterable[Volunteer]) -> Pool:
+    """The library's pool; a volunteer's ``household`` (when the object has one) keeps
+    housemates off the same panel."""
     return Pool(
         tuple(
-            Person(id=p.id, features={c: str(v) for c, v in p.features.items() if v is not None})
+            Person(
+                id=p.id,
+                features={c: str(v) for c, v in p.features.items() if v is not None},
+                household=getattr(p, "household", None),
+            )
             for p in people
         )
     )
@@ -61,7 +69,7 @@ def to_quotas(rows: Iterable[QuotaLike]) -> Quotas:
 
 def infeasible(exc: InfeasibleQuotas) -> Infeasible:
     return Infeasible(
-        lines=tuple(str(p) for p in exc.problems),
+        problems=tuple(p.as_dict() for p in exc.problems),
         relaxations=tuple(
             {
                 "category": r.category,
@@ -95,3 +103,28 @@ def relax(quotas: Sequence[QuotaLike], relaxations: Iterable[Mapping[str, Any]])
         )
         for q in quotas
     ]
+
+
+def next_alternate(
+    people: Iterable[Volunteer],
+    quotas: Iterable[QuotaLike],
+    *,
+    panel: Sequence[str],
+    dropout: str,
+    alternates: Sequence[str],
+) -> str | None:
+    """The alternate (id) to call for ``dropout`` of ``panel`` by the documented rule
+    (:func:`sortition.solver.draw.replacement`): the first in rank order with the dropout's
+    quota values whose housemates are not on the panel, else the first whose seat keeps every
+    quota, else the one sharing the most values; None when no alternate can sit."""
+    pool = to_pool(people)
+    known = set(pool.ids)
+    if dropout not in known:
+        return None
+    return replacement(
+        pool,
+        to_quotas(quotas),
+        panel=[p for p in panel if p in known],
+        dropout=dropout,
+        alternates=[a for a in alternates if a in known],
+    )

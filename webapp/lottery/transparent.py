@@ -46,14 +46,17 @@ class Committed:
 
 @dataclass(frozen=True, slots=True)
 class Drawn:
-    """The outcome of the draw: the panel number, the references and pseudonyms drawn, and
-    ``draw.json`` as published."""
+    """The outcome of the draw: the panel number, the references and pseudonyms drawn, the
+    alternates in calling order (references and pseudonyms; ranked from the same randomness,
+    see :mod:`sortition.audit.alternates`), and ``draw.json`` as published."""
 
     panel: int
     references: tuple[str, ...]
     pseudonyms: tuple[str, ...]
     record: str
     derivation: Mapping[str, Any]
+    alternates: tuple[str, ...] = ()
+    alternate_pseudonyms: tuple[str, ...] = ()
 
 
 @contextmanager
@@ -169,6 +172,8 @@ def draw_panel(
         pseudonyms=result.pseudonyms,
         record=result.record.decode("utf-8"),
         derivation={"normalised": d.normalised, "sha256": d.sha256, "panels": d.panels},
+        alternates=result.alternate_ids,
+        alternate_pseudonyms=result.alternates,
     )
 
 

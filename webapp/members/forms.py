@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms import Field, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, ValidationError
 
+from webapp.codes import CodeNotFound, find_invitation
 from webapp.models import CallOutcome
-from webapp.replies.forms import CodeForm
+from webapp.replies.forms import CODE_MESSAGES, CodeForm
 from webapp.selection.labels import CALL_LABELS
 
 
 class ConfirmForm(CodeForm):
-    """The member types the code from their letter and says whether they will serve."""
+    """The member types the code from their letter (the invitation's reply code, or the
+    member code of the letter about the draw) and says whether they will serve."""
 
     answer = RadioField(
         _l("Will you serve on the jury?"),
@@ -24,6 +26,12 @@ class ConfirmForm(CodeForm):
         ],
         validators=[InputRequired(_l("Choose yes or no."))],
     )
+
+    def validate_code(self, field: Field) -> None:
+        try:
+            self.invitation = find_invitation(field.data or "", member_codes=True)
+        except CodeNotFound as exc:
+            raise ValidationError(CODE_MESSAGES[exc.problem]) from None
 
 
 class CallForm(FlaskForm):  # type: ignore[misc]

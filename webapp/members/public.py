@@ -25,8 +25,17 @@ def confirm() -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit() and form.invitation is not None:
         member = services.member_for_invitation(form.invitation)
-        if member is None or member.status == "alternate":
+        if member is None:
             form.code.errors = [_l("Your code: this code belongs to nobody drawn for the jury.")]
+            return render_template("members/confirm.html", form=form)
+        if member.status == "alternate":
+            form.code.errors = [
+                _l(
+                    "Your code: you are alternate number %(rank)s. There is nothing to answer "
+                    "yet: if a seat opens, we will contact you.",
+                    rank=member.alternate_rank or "–",
+                )
+            ]
             return render_template("members/confirm.html", form=form)
         try:
             services.answer(member, form.answer.data, via="code")

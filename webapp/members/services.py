@@ -26,7 +26,7 @@ from webapp.models import (
     Reply,
     User,
 )
-from webapp.models.members import SEATED
+from webapp.models.members import OPEN_SEAT, SEATED
 
 
 class AnswerRefused(Exception):
@@ -51,9 +51,14 @@ def _reply_ids(jury: Jury, references: Iterable[str]) -> dict[str, int]:
     return {ref: reply_id for ref, reply_id in rows}
 
 
-def seat(jury: Jury, draw: Draw, references: Sequence[str]) -> None:
-    """The drawn panel takes its seats: new members, or (alternates among them) moved up."""
-    ids = _reply_ids(jury, references)
+def seat(
+    jury: Jury, draw: Draw, references: Sequence[str], *, alternates: Sequence[str] = ()
+) -> None:
+    """The drawn panel takes its seats: new members, or (alternates among them) moved up.
+    ``alternates`` (references, in calling order) become the jury's alternates, ranked 1, 2,
+    ...; alternates of an earlier draw who are not among them are no longer called (their
+    rows go: they never answered anything)."""
+    ids = _reply_ids(jury, [*references, *alternates])
     existing = {
         m.reply_id: m
         for m in db.session.scalars(
@@ -65,7 +70,26 @@ def seat(jury: Jury, draw: Draw, references: Sequence[str]) -> None:
         if member is None:
             member = Member(jury_id=jury.id, reply_id=ids[ref])
             db.session.add(member)
+        elif member.status == MemberStatus.ALTERNATE:
+            # Moved up: their letter and e-mail said "alternate"; the next ones say "drawn".
+            member.letter_sent_at = member.paper_letter_at = None
         member.status, member.alternate_rank = MemberStatus.SELECTED, None
+        member.draw_id, member.job_id = draw.id, draw.job_id
+    ranked = [ids[ref] for ref in alternates if ref in ids]
+    stale = sa.delete(Member).where(
+        Member.jury_id == jury.id,
+        Member.status == MemberStatus.ALTERNATE,
+        Member.reply_id.not_in(ranked),
+    )
+    db.session.execute(stale.execution_options(synchronize_session=False))
+    for rank, reply_id in enumerate(ranked, start=1):
+        member = existing.get(reply_id)
+        if member is None:
+            member = Member(jury_id=jury.id, reply_id=reply_id, status=MemberStatus.ALTERNATE)
+            db.session.add(member)
+        elif member.status != MemberStatus.ALTERNATE:
+            continue  # never reached: the lottery's pool holds no member
+        member.alternate_rank = rank
         member.draw_id, member.job_id = draw.id, draw.job_id
     db.session.flush()
 
@@ -230,3 +254,58 @@ def record_call(member: Member, outcome: CallOutcome, *, note: str, user: User) 
         MemberCall(member_id=member.id, outcome=outcome, note=note, called_by_id=user.id)
     )
     db.session.flush()
+
+
+class NoAlternate(Exception):
+    """No alternate can take this seat (none left, or none fits beside the panel)."""
+
+
+def seat_alternate(jury: Jury, dropout: Member) -> Member:
+    """The alternate who takes the seat of ``dropout`` (a member who declined or withdrew),
+    by the published calling order and the documented rule (see
+    :func:`webapp.lottery.next_alternate`); flushed. Raises :class:`AnswerRefused` when the
+    seat is not open (not declined or withdrawn, or taken by an alternate already) and
+    :class:`NoAlternate`."""
+    from webapp import lottery
+    from webapp.pool import services as pool_services
+
+    if dropout.status not in OPEN_SEAT or dropout.replaced_by_id is not None:
+        raise AnswerRefused(dropout.status)
+    everyone = members_of(jury)
+    ranked = sorted(
+        (m for m in everyone if m.status == MemberStatus.ALTERNATE and m.alternate_rank),
+        key=lambda m: m.alternate_rank or 0,
+    )
+    people, _left_out = pool_services.pool(jury)
+    chosen = lottery.next_alternate(
+        people,
+        pool_services.quota_rows(jury),
+        panel=[m.reply.reference for m in everyone if m.status in SEATED],
+        dropout=dropout.reply.reference,
+        alternates=[m.reply.reference for m in ranked],
+    )
+    alternate = next((m for m in ranked if m.reply.reference == chosen), None)
+    if alternate is None:
+        raise NoAlternate
+    moved = changed_rows(
+        sa.update(Member)
+        .where(Member.id == alternate.id, Member.status == MemberStatus.ALTERNATE)
+        .values(
+            status=MemberStatus.SELECTED,
+            alternate_rank=None,
+            letter_sent_at=None,
+            paper_letter_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    taken = changed_rows(
+        sa.update(Member)
+        .where(Member.id == dropout.id, Member.replaced_by_id.is_(None))
+        .values(replaced_by_id=alternate.id)
+        .execution_options(synchronize_session=False)
+    )
+    if not (moved and taken):
+        raise AnswerRefused(dropout.status)  # someone else seated them at the same moment
+    db.session.refresh(alternate)
+    db.session.refresh(dropout)
+    return alternate

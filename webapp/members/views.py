@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -11,7 +11,7 @@ from webapp import tasks
 from webapp.auth.access import jury_for_staff, organiser_required
 from webapp.extensions import db
 from webapp.mail import mail_configured
-from webapp.members import bp, mail, services
+from webapp.members import bp, mail, paper, services
 from webapp.members.forms import CallForm, LettersForm, WithdrawForm
 from webapp.models import CallOutcome, Jury, Member
 
@@ -38,6 +38,8 @@ def index(jury_id: int) -> str:
         withdraw_form=WithdrawForm(),
         letters_form=LettersForm(),
         mail_on=mail_configured(),
+        paper_state=paper.state(jury),
+        paper_files=paper.files(jury),
     )
 
 
@@ -84,6 +86,37 @@ def withdraw(jury_id: int) -> Response:
     return redirect(url_for(".index", jury_id=jury.id))
 
 
+@bp.post("/staff/juries/<int:jury_id>/members/seat-alternate")
+@organiser_required
+def seat_alternate(jury_id: int) -> Response:
+    """The next alternate (by the published order and rule) takes a declined or withdrawn
+    member's seat."""
+    jury = jury_for_staff(jury_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    dropout = _member(jury, form.member.data)
+    try:
+        alternate = services.seat_alternate(jury, dropout)
+    except services.AnswerRefused:
+        db.session.rollback()
+        flash(_("This seat is not open, or an alternate has taken it already."), "error")
+        return redirect(url_for(".index", jury_id=jury.id))
+    except services.NoAlternate:
+        db.session.rollback()
+        flash(_("No alternate can take this seat: draw a replacement instead."), "error")
+        return redirect(url_for(".index", jury_id=jury.id))
+    db.session.commit()
+    flash(
+        _(
+            "%(ref)s, an alternate, takes the seat. Ask them to confirm.",
+            ref=alternate.reply.reference,
+        ),
+        "success",
+    )
+    return redirect(url_for(".index", jury_id=jury.id))
+
+
 @bp.post("/staff/juries/<int:jury_id>/members/letters")
 @organiser_required
 def letters(jury_id: int) -> Response:
@@ -95,4 +128,55 @@ def letters(jury_id: int) -> Response:
         return redirect(url_for(".index", jury_id=jury.id))
     tasks.enqueue(mail.send_outcome_mails, jury.id)
     flash(_("The e-mails are being sent by the worker."), "success")
+    return redirect(url_for(".index", jury_id=jury.id))
+
+
+@bp.post("/staff/juries/<int:jury_id>/members/paper-letters")
+@organiser_required
+def paper_letters(jury_id: int) -> Response:
+    """Start a run of paper letters (the worker makes them)."""
+    jury = jury_for_staff(jury_id)
+    if not LettersForm().validate_on_submit():
+        abort(400)
+    try:
+        paper.start(jury)
+    except paper.Refused as refused:
+        if refused.reason == "making":
+            flash(_("The letters are being made already."), "error")
+        elif refused.reason == "nobody":
+            flash(_("Every member and volunteer with an address has had a letter."), "error")
+        else:
+            for missing in refused.missing:
+                flash(str(missing), "error")
+        return redirect(url_for(".index", jury_id=jury.id))
+    flash(
+        _("The letters are being made by the worker. Open this page again in a moment."), "success"
+    )
+    return redirect(url_for(".index", jury_id=jury.id))
+
+
+@bp.get("/staff/juries/<int:jury_id>/members/paper-letters/<name>")
+@organiser_required
+def paper_letter_file(jury_id: int, name: str) -> Response:
+    jury = jury_for_staff(jury_id)
+    path = paper.file_path(jury, name)
+    if path is None:
+        abort(404)
+    kind = "application/pdf" if name.endswith(".pdf") else "text/csv"
+    response = send_file(path, mimetype=kind, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/staff/juries/<int:jury_id>/members/paper-letters/sent")
+@organiser_required
+def paper_letters_sent(jury_id: int) -> Response:
+    """The letters are posted: their files (with clear codes) are deleted."""
+    jury = jury_for_staff(jury_id)
+    if not LettersForm().validate_on_submit():
+        abort(400)
+    if not paper.mark_sent(jury):
+        flash(_("The letters are still being made; try again when they are ready."), "error")
+    else:
+        flash(_("The letter files are deleted."), "success")
     return redirect(url_for(".index", jury_id=jury.id))

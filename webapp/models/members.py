@@ -41,7 +41,15 @@ class Member(db.Model):  # type: ignore[name-defined,misc]
     answered_via: Mapped[str | None] = mapped_column(String(10))
     answered_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    letter_sent_at: Mapped[datetime | None]
+    letter_sent_at: Mapped[datetime | None]  # the outcome e-mail
+    # The member code printed on the paper letter about the draw (an HMAC, never in clear, as
+    # reply codes are): it confirms like the reply code. Set when the letter is made.
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    paper_letter_at: Mapped[datetime | None]
+    # A member who declined or withdrew: the alternate who took the seat.
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
 
     reply: Mapped[Reply] = relationship()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 from collections import Counter
@@ -41,8 +42,27 @@ class CategoryFigures:
 
 @dataclass(frozen=True, slots=True)
 class Volunteer:
+    """A volunteer as the selection sees them: the reply reference, the value in every
+    category, and ``household``: a label shared by the volunteers whose invitations went to
+    the same address (None: no address known), so that two of them are never both drawn."""
+
     id: str
     features: Mapping[str, str | None]
+    household: str | None = None
+
+
+def household_key(address: Mapping[str, object] | None) -> str | None:
+    """The same label for the same address lines (case, spacing and punctuation aside; the
+    addressee does not count); None without address lines. A hash: no address leaves the
+    database this way."""
+    lines = address.get("lines") if isinstance(address, Mapping) else None
+    if not isinstance(lines, list):
+        return None
+    words = " ".join(str(line) for line in lines if line).casefold()
+    text = " ".join("".join(c if c.isalnum() else " " for c in words).split())
+    if not text:
+        return None
+    return "h" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def volunteers_and_replies(jury: Jury, *, year: int) -> list[tuple[bool, dict[str, str | None]]]:
@@ -195,20 +215,23 @@ def pool(jury: Jury, *, year: int | None = None) -> tuple[list[Volunteer], int]:
             Invitation.stratum,
             Reply.gender,
             Reply.birth_year,
+            Invitation.address,
         )
         .join(Invitation, Reply.invitation_id == Invitation.id)
         .where(Reply.jury_id == jury.id, Reply.answer == Answer.YES, Reply.consent.is_(True))
         .order_by(Reply.reference)
     ).all()
     people, left_out = [], 0
-    for id_, reference, district, stratum, gender, birth_year in rows:
+    for id_, reference, district, stratum, gender, birth_year, address in rows:
         features = _features(
             keys, mapping, district or stratum, gender, birth_year, year, own.get(id_)
         )
         if any(v is None for v in features.values()):
             left_out += 1
         else:
-            people.append(Volunteer(id=reference, features=features))
+            people.append(
+                Volunteer(id=reference, features=features, household=household_key(address))
+            )
     return people, left_out
 
 

@@ -17,6 +17,7 @@ from webapp.categories.services import categories_of, category_labels
 from webapp.extensions import db
 from webapp.models import Category, CategoryAnswer, Jury
 from webapp.pool.services import QuotaRow, Volunteer, quota_bounds
+from webapp.quotas.wording import problem_text, why_text
 
 UNPLACEABLE_SHOWN = 100
 
@@ -66,6 +67,7 @@ def check(jury: Jury, people: Sequence[Volunteer], rows: Sequence[QuotaRow]) -> 
         [(p.id, {k: str(v) for k, v in p.features.items()}) for p in people],
         rows,
         jury.panel_size,
+        households={p.id: p.household for p in people},
     )
     if found.timed_out:
         outcome.status = Status.TIMED_OUT
@@ -75,12 +77,12 @@ def check(jury: Jury, people: Sequence[Volunteer], rows: Sequence[QuotaRow]) -> 
     for s in found.suggestions:
         outcome.by_quota.setdefault((s.category, s.value), []).append(_suggestion(s))
     if not found.feasible and not (outcome.general or outcome.by_category or outcome.by_quota):
-        outcome.general += list(found.engine_problems) or [
+        outcome.general += [problem_text(p, labels) for p in found.engine_problems] or [
             _("No change to a single quota makes a panel possible.")
         ]
     outcome.unplaceable_count = len(found.unplaceable)
     outcome.unplaceable = [
-        (u.person_id, _why(u, labels)) for u in found.unplaceable[:UNPLACEABLE_SHOWN]
+        (u.person_id, why_text(u, labels)) for u in found.unplaceable[:UNPLACEABLE_SHOWN]
     ]
     return outcome
 
@@ -120,13 +122,28 @@ def _count_checks(
                 )
             )
     counts = Counter((c, str(v)) for p in people for c, v in p.features.items())
+    # One seat per household: volunteers at one address count once.
+    homes = {
+        (c, str(v), p.household or f"person:{p.id}") for p in people for c, v in p.features.items()
+    }
+    seats = Counter((c, v) for c, v, _home in homes)
     for r in rows:
-        if r.min > counts[(r.category, r.value)]:
-            outcome.by_quota.setdefault((r.category, r.value), []).append(
+        group = (r.category, r.value)
+        if r.min > counts[group]:
+            outcome.by_quota.setdefault(group, []).append(
                 _(
                     "Minimum %(min)d, but the pool has only %(n)d volunteers in this group.",
                     min=r.min,
-                    n=counts[(r.category, r.value)],
+                    n=counts[group],
+                )
+            )
+        elif r.min > seats[group]:
+            outcome.by_quota.setdefault(group, []).append(
+                _(
+                    "Minimum %(min)d, but only %(n)d volunteers in this group can sit together: "
+                    "volunteers who share an address are never both drawn.",
+                    min=r.min,
+                    n=seats[group],
                 )
             )
     outcome.by_category = {k: v for k, v in outcome.by_category.items() if v}
@@ -178,18 +195,3 @@ def _suggestion(s: lottery.Relaxation) -> str:
         old=s.current,
         new=s.suggested,
     )
-
-
-def _why(u: lottery.quotas.Unplaceable, labels: dict[str, str]) -> str:
-    category = labels.get(u.category or "", u.category or "")
-    if u.why == lottery.quotas.Why.NO_QUOTA:
-        return _(
-            "%(category)s: their group %(value)s has no quota.", category=category, value=u.value
-        )
-    if u.why == lottery.quotas.Why.CLOSED:
-        return _(
-            "%(category)s: the maximum of their group %(value)s is 0.",
-            category=category,
-            value=u.value,
-        )
-    return _("No panel that meets every quota has room for someone with their answers.")

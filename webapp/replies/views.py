@@ -17,7 +17,7 @@ from webapp.extensions import db, limiter
 from webapp.models import Channel, Invitation, Jury
 from webapp.replies import bp, visits
 from webapp.replies.forms import CodeForm, ReplyForm, sitting_labels
-from webapp.replies.mail import send_confirmation
+from webapp.replies.mail import queue_confirmation
 from webapp.replies.services import (
     AlreadyReplied,
     RepliesClosed,
@@ -96,7 +96,7 @@ def reply_form() -> str | Response:
         except RepliesClosed:
             return render_template("replies/closed.html", jury=jury)
         db.session.commit()
-        mailed = send_confirmation(reply, jury)
+        mailed = queue_confirmation(reply)
         session[SESSION_KEY] = {
             "visit": session[SESSION_KEY]["visit"],
             "mailed": mailed,

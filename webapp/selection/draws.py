@@ -112,7 +112,7 @@ def enter_randomness(draw: Draw, randomness: str) -> lottery.Drawn:
     if not changed:
         raise AlreadyDrawn
     db.session.refresh(draw)
-    members.seat(jury, draw, outcome.references)
+    members.seat(jury, draw, outcome.references, alternates=outcome.alternates)
     return outcome
 
 
@@ -131,3 +131,12 @@ def published_panel(draw: Draw) -> list[str]:
         return []
     selected: list[str] = json.loads(draw.record).get("selected", [])
     return selected
+
+
+def published_alternates(draw: Draw) -> list[str]:
+    """The pseudonyms of the alternates in calling order, as draw.json lists them (none for
+    a draw made before alternates were ranked)."""
+    if draw.record is None:
+        return []
+    alternates: list[str] = json.loads(draw.record).get("alternates", [])
+    return alternates

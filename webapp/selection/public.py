@@ -25,7 +25,11 @@ def _public_draw(slug: str, draw_id: int) -> tuple[Jury, Draw]:
 def public_draw(slug: str, draw_id: int) -> str:
     jury, draw = _public_draw(slug, draw_id)
     return render_template(
-        "selection/public_draw.html", jury=jury, draw=draw, panel=draws.published_panel(draw)
+        "selection/public_draw.html",
+        jury=jury,
+        draw=draw,
+        panel=draws.published_panel(draw),
+        alternates=draws.published_alternates(draw),
     )
 
 

@@ -13,10 +13,12 @@ from werkzeug.wrappers import Response
 
 from webapp import tasks
 from webapp.auth.access import jury_for_staff, organiser_required
+from webapp.categories.services import category_labels
 from webapp.extensions import db
 from webapp.members import services as members
 from webapp.models import Draw, JobKind, Jury, SelectionJob
 from webapp.pool import services as pool_services
+from webapp.quotas.wording import problems_html
 from webapp.selection import bp, draws, services
 from webapp.selection.forms import ActionForm, RandomnessForm, StartForm
 from webapp.selection.runner import run_selection
@@ -120,6 +122,8 @@ def job_page(jury_id: int, job_id: int) -> str:
         source=job.parameters.get("source", ""),
         panels=job.parameters.get("panels", draws.DEFAULT_PANELS),
     )
+    found = (job.error or {}).get("problems")
+    problems = found if isinstance(found, list) else []
     return render_template(
         "selection/job.html",
         jury=jury,
@@ -127,6 +131,7 @@ def job_page(jury_id: int, job_id: int) -> str:
         state=services.status(job),
         form=ActionForm(),
         relax_form=relax_form,
+        problems=problems_html([p for p in problems if isinstance(p, dict)], category_labels(jury)),
     )
 
 
@@ -185,4 +190,5 @@ def draw_page(jury_id: int, draw_id: int) -> str | Response:
         draw=draw,
         form=form,
         panel=draws.published_panel(draw),
+        alternates=draws.published_alternates(draw),
     )
