@@ -166,11 +166,12 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from webapp import backup, demo
-    from webapp.auth.cli import users_cli
+    from webapp.auth.cli import mfa_cli, users_cli
     from webapp.config import init_instance_command
     from webapp.privacy.cli import privacy_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(mfa_cli)
     app.cli.add_command(demo.demo_cli)
     app.cli.add_command(init_instance_command)
     app.cli.add_command(backup.backup_command)

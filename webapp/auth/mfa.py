@@ -106,3 +106,23 @@ def reset(user: User) -> None:
     user.totp_last_step = None
     user.recovery_hashes = []
     user.end_sessions()
+
+
+def rotate_stored_secrets() -> int:
+    """Encrypt every stored secret again under the first key of ``MFA_KEYS`` (after a new key
+    was put first); the old keys can then be removed. Returns how many secrets there were."""
+    import sqlalchemy as sa
+
+    from webapp.encryption import rotate
+    from webapp.extensions import db
+
+    users = sa.table("users", sa.column("id", sa.Integer), sa.column("totp_secret", sa.String))
+    rows = db.session.execute(
+        sa.select(users.c.id, users.c.totp_secret).where(users.c.totp_secret.is_not(None))
+    ).all()
+    for user_id, token in rows:
+        db.session.execute(
+            users.update().where(users.c.id == user_id).values(totp_secret=rotate(token))
+        )
+    db.session.commit()
+    return len(rows)
