@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.juries import bp as juries_bp
     from webapp.members import bp as members_bp
     from webapp.pool import bp as pool_bp
+    from webapp.privacy import bp as privacy_bp
     from webapp.progress import bp as progress_bp
     from webapp.proposals import bp as proposals_bp
     from webapp.quotas import bp as quotas_bp
@@ -162,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(members_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(sittings_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -198,6 +198,7 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
         ("caller", f"/staff/juries/{jury}/members/calls"),
         ("renew", f"/staff/juries/{jury}/renew"),
         ("proposals", f"/staff/juries/{jury}/proposals"),
+        ("erasure", f"/staff/juries/{jury}/erasure"),
         ("confirm", "/confirm"),
         ("representation", f"/juries/{demo['slug']}/representation"),
         ("proposals-board", f"/juries/{demo['slug']}/proposals"),

@@ -1,6 +1,6 @@
 """SQLAlchemy 2 typed models, one module per aggregate."""
 
-from webapp.models import proposals  # noqa: F401  (the proposal tables, known to Alembic)
+from webapp.models import privacy, proposals  # noqa: F401  (their tables, known to Alembic)
 from webapp.models.access import JuryMembership, SittingAssignment
 from webapp.models.categories import Category, CategoryAnswer
 from webapp.models.invitations import Invitation, InvitationBatch, InvitationStatus
