@@ -11,7 +11,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install browsers run serve demo test test-fast test-slow check audit bench clean translations translations-update
+.PHONY: install browsers run serve demo test test-fast test-slow check audit mutation bench clean translations translations-update
 
 install: $(STAMP) translations
 
@@ -90,6 +90,13 @@ check: install
 # it could not check them (e.g. the vulnerability service is unreachable): never a false "none".
 audit: install
 	$(PY) scripts/dependency_audit.py --skip-editable
+
+# Mutation testing (mutmut) of the critical modules, one at a time in a copy of the checkout,
+# each with the fast tests that cover it: scores in build/mutation/scores.json and docs/trust.md.
+# Long (several minutes a module): `make mutation MODULES="codes households"` runs some.
+MODULES ?=
+mutation: install
+	$(PY) scripts/mutation.py $(MODULES)
 
 # The peer (GPL-3, pins of its own) goes into a separate virtualenv with our package, never into
 # $(VENV); benchmarks/selection.py runs it side by side with ours when it is importable.
