@@ -28,11 +28,18 @@ WORK = ROOT / "build" / "mutation"
 
 # name: (the module mutated, the fast tests that cover it)
 MODULES: dict[str, tuple[str, list[str]]] = {
-    "codes": ("sortition/codes.py", ["tests/sortition/test_codes.py"]),
+    "codes": (
+        "sortition/codes.py",
+        ["tests/sortition/test_codes.py", "tests/sortition/test_codes_exact.py"],
+    ),
     "households": ("sortition/households.py", ["tests/sortition/test_households.py"]),
     "allocation": (
         "sortition/invitations/allocation.py",
-        ["tests/sortition/test_allocation.py", "tests/sortition/test_invitations.py"],
+        [
+            "tests/sortition/test_allocation.py",
+            "tests/sortition/test_allocation_exact.py",
+            "tests/sortition/test_invitations.py",
+        ],
     ),
     "draw": ("sortition/solver/draw.py", ["tests/sortition/test_draw.py"]),
     "feasibility": ("sortition/feasibility/__init__.py", ["tests/sortition/test_feasibility.py"]),
