@@ -47,7 +47,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "feasibility": ("sortition/feasibility/__init__.py", ["tests/sortition/test_feasibility.py"]),
     "tables": ("sortition/tables/allocate.py", ["tests/sortition/test_tables.py"]),
-    "transparent": ("sortition/transparent/lottery.py", ["tests/sortition/test_transparent.py"]),
+    "transparent": (
+        "sortition/transparent/lottery.py",
+        ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
+    ),
     "access": (
         "webapp/auth/access.py",
         # (test_auth.py's Redis tests keep their counts between mutmut's runs: not here)
