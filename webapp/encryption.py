@@ -20,6 +20,7 @@ A stolen database (or backup) without the configuration then holds no usable sec
 from __future__ import annotations
 
 import base64
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -32,7 +33,11 @@ from sqlalchemy import String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+log = logging.getLogger(__name__)
+
 _DERIVATION_INFO = b"kleroterion: TOTP secrets at rest"
+# What a secret reads as when no configured key decrypts it: no TOTP code ever matches it.
+UNREADABLE = "!unreadable"
 # A TOTP secret as pyotp makes it: base32. A Fernet token never matches (it holds lowercase
 # letters, digits 0, 1, 8, 9, "-", "_").
 _PLAIN_SECRET = re.compile(r"[A-Z2-7]+=*")
@@ -113,4 +118,13 @@ class EncryptedString(TypeDecorator[str]):
         return None if value is None else encrypt(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else decrypt(value)
+        if value is None:
+            return None
+        try:
+            return decrypt(value)
+        except EncryptionKeyError:
+            # Fail closed, without a 500: the account keeps a second factor that no code
+            # matches (never none, which would let the password alone enrol a new one), until
+            # the key is restored or an administrator resets it.
+            log.warning("a stored TOTP secret cannot be decrypted with any key of MFA_KEYS")
+            return UNREADABLE

@@ -19,7 +19,13 @@ from flask_migrate import downgrade, upgrade
 from tests.conftest import make_app
 from tests.webapp.staff_data import PASSWORD, make_user
 from webapp.config import write_instance_config
-from webapp.encryption import EncryptionKeyError, configured_keys, derived_key
+from webapp.encryption import (
+    UNREADABLE,
+    EncryptionKeyError,
+    configured_keys,
+    decrypt,
+    derived_key,
+)
 from webapp.extensions import db
 from webapp.models import Role, User
 
@@ -64,10 +70,19 @@ def test_the_secret_is_stored_encrypted_and_still_logs_in(tmp_path: Path) -> Non
             secret
         )
     assert _log_in_with_totp(app, secret)
-    # The same database with another key: the secret cannot be read.
+    # The same database with another key: the secret cannot be read, and no code (not even
+    # the right one) logs in; the account never falls back to enrolling a new factor.
     stranger = make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", MFA_KEYS=[SECOND])
-    with stranger.app_context(), pytest.raises(EncryptionKeyError, match="cannot be decrypted"):
-        db.session.query(User).filter_by(email="olga@example.org").one()
+    with stranger.app_context():
+        user = db.session.query(User).filter_by(email="olga@example.org").one()
+        assert user.totp_secret == UNREADABLE
+        with pytest.raises(EncryptionKeyError, match="cannot be decrypted"):
+            decrypt(stored)
+    client = stranger.test_client()
+    response = client.post("/staff/login", data={"email": "olga@example.org", "password": PASSWORD})
+    assert response.location.endswith("/staff/login/code")  # not the enrolment
+    answer = client.post("/staff/login/code", data={"code": pyotp.TOTP(secret).now()})
+    assert answer.status_code == 200 and client.get("/staff/").status_code == 302
 
 
 def test_without_mfa_keys_a_key_is_derived_from_the_secret_key(app: Flask) -> None:

@@ -18,6 +18,7 @@ import pyotp
 import segno
 from markupsafe import Markup
 
+from webapp.encryption import is_plain_secret
 from webapp.models import User
 
 ISSUER = "Kleroterion"
@@ -43,6 +44,8 @@ def matching_step(secret: str, code: str, *, after: int | None, now: float | Non
     clocks that drift), or -1. Steps up to ``after`` are refused: each code works once."""
     digits = "".join(ch for ch in code if not ch.isspace())
     if len(digits) != 6 or not digits.isascii() or not digits.isdigit():
+        return -1
+    if not is_plain_secret(secret):  # a secret no configured key decrypts (UNREADABLE)
         return -1
     totp = pyotp.TOTP(secret)
     current = int((time.time() if now is None else now) // totp.interval)
