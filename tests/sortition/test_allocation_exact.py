@@ -75,6 +75,9 @@ def test_the_errors_of_n_name_their_source() -> None:
             call()
         assert caught.value.problems[0].file == "register.csv"
     with pytest.raises(InputErrors) as caught:
+        exact_shares({"A": 3}, 4)
+    assert caught.value.problems[0].file == "allocation"
+    with pytest.raises(InputErrors) as caught:
         allocate({"A": 3}, 4)
     assert _problems(caught) == [
         ("allocation", None, None, "cannot send 4 letters: there are 3 households")
