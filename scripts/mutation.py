@@ -45,7 +45,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "sortition/solver/draw.py",
         ["tests/sortition/test_draw.py", "tests/sortition/test_draw_exact.py"],
     ),
-    "feasibility": ("sortition/feasibility/__init__.py", ["tests/sortition/test_feasibility.py"]),
+    "feasibility": (
+        "sortition/feasibility/__init__.py",
+        ["tests/sortition/test_feasibility.py", "tests/sortition/test_feasibility_exact.py"],
+    ),
     "tables": ("sortition/tables/allocate.py", ["tests/sortition/test_tables.py"]),
     "transparent": (
         "sortition/transparent/lottery.py",
