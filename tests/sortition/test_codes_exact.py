@@ -41,7 +41,7 @@ def test_zero_codes_is_an_empty_list_and_fewer_is_refused() -> None:
 
 
 def test_each_error_says_what_is_wrong() -> None:
-    with pytest.raises(CodeFormatError, match="^a reply code has 13 symbols, this one has 3$"):
+    with pytest.raises(CodeFormatError, match=r"^a reply code has 13 symbols, this one has 3$"):
         normalise_code("ABC")
     valid = normalise_code(generate_code())
     with pytest.raises(CodeFormatError, match=r"^a reply code cannot contain '\*'$"):
