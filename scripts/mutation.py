@@ -56,8 +56,9 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "access": (
         "webapp/auth/access.py",
-        # (test_auth.py's Redis tests keep their counts between mutmut's runs: not here)
-        ["tests/webapp/test_permissions.py", "tests/webapp/test_juries.py"],
+        # The unit test of each function (one app for the module), not the permission matrix
+        # through every route: that takes minutes per mutant on a shared machine.
+        ["tests/webapp/test_access_unit.py"],
     ),
 }
 
@@ -65,7 +66,7 @@ MUTMUT_CONFIG = """
 [tool.mutmut]
 source_paths = ["sortition", "webapp"]
 only_mutate = [{module!r}]
-pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:xdist", "-q", "-m", "not slow"]
+pytest_add_cli_args = ["-p", "no:randomly", "-q", "-m", "not slow and not postgres"]
 pytest_add_cli_args_test_selection = {tests!r}
 also_copy = ["migrations", "scripts", "benchmarks", "babel.cfg"]
 """
