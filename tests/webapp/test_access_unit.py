@@ -16,10 +16,10 @@ from flask_login import login_user, logout_user
 from werkzeug.exceptions import Forbidden, NotFound
 
 from tests.conftest import make_app
-from tests.webapp.staff_data import World, build_world, make_jury
+from tests.webapp.staff_data import World, build_world, make_jury, make_user
 from webapp.auth import access
 from webapp.extensions import db
-from webapp.models import Sitting, SittingAssignment, User
+from webapp.models import Role, Sitting, SittingAssignment, User
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +44,8 @@ def world_app() -> Iterator[tuple[Flask, World, int, int]]:
         db.session.flush()
         db.session.add(SittingAssignment(sitting_id=later.id, user_id=world.facilitator))
         make_jury("Aardvark jury", slug="aardvark")  # sorts first, nobody's member
+        # A facilitator assigned to nothing: another's assignment gives them no sitting.
+        app.config["IDLE_FACILITATOR"] = make_user(Role.FACILITATOR, "idle@example.org").id
         db.session.commit()
         yield app, world, other.id, later.id
 
@@ -94,6 +96,8 @@ def test_who_sees_which_sitting(world_app: tuple[Flask, World, int, int]) -> Non
             (w.facilitator, later, later),
             (w.facilitator, other, Forbidden),
             (w.facilitator, 9999, Forbidden),
+            (app.config["IDLE_FACILITATOR"], w.sitting, Forbidden),
+            (app.config["IDLE_FACILITATOR"], later, Forbidden),
         ]:
             _as(app, uid)
             if isinstance(outcome, int):
@@ -129,11 +133,16 @@ def test_the_role_decorators(world_app: tuple[Flask, World, int, int]) -> None:
         "admin": access.admin_required(lambda: "admin page"),
         "organiser": access.organiser_required(lambda: "organiser page"),
         "staff": access.staff_required(lambda: "staff page"),
+        # The decorator itself, as a new feature would build one (the three above are built
+        # when the module is imported).
+        "organiser-or-facilitator": access.roles_required(Role.ORGANISER, Role.FACILITATOR)(
+            lambda: "organiser-or-facilitator page"
+        ),
     }
     allowed = {
         w.admin: {"admin", "organiser", "staff"},
-        w.organiser: {"organiser", "staff"},
-        w.facilitator: {"staff"},
+        w.organiser: {"organiser", "staff", "organiser-or-facilitator"},
+        w.facilitator: {"staff", "organiser-or-facilitator"},
     }
     with app.test_request_context():
         for uid, may in allowed.items():
