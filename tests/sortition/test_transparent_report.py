@@ -81,3 +81,13 @@ def test_every_panel_is_checked_and_the_bad_one_named() -> None:
     message = str(caught.value)
     assert message.startswith("panel 2 of the transparent lottery: 3 seats, not 2; ")
     assert "not in the pool: x" in message
+
+
+def test_those_left_out_by_few_panels_are_counted() -> None:
+    # Two panels of 6 from 30 volunteers: at least 18 who had a chance have none after.
+    pool, quotas, k = random_instance(random.Random(3), n=30, k=6, households=3)
+    lottery = transparent_lottery(pool, quotas, k, panels=2, seed=11)
+    before, after = lottery.before, lottery.after
+    left_out = [p for p in pool.ids if after[p] == 0 and before[p] > 0]
+    assert len(left_out) >= 18
+    assert lottery.report.zero_after == len(left_out)
