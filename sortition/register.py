@@ -9,8 +9,10 @@ for it in the output.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,11 +91,32 @@ def read_table(path: str | Path) -> tuple[str, pd.DataFrame]:
         raise InputErrors([InputProblem(path.name, None, None, f"cannot read: {exc}")]) from exc
     if not data or data.isspace():
         raise InputErrors([InputProblem(path.name, None, None, "the file is empty")])
+    xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
     try:
-        frame = _parse(data, xlsx=path.suffix.lower() in (".xlsx", ".xlsm"))
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        frame = _parse(data, xlsx=xlsx)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, csv.Error) as exc:
         raise InputErrors([InputProblem(path.name, None, None, f"cannot read: {exc}")]) from exc
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
+        # A damaged workbook (or another file named .xlsx): openpyxl's own errors.
+        raise InputErrors(
+            [InputProblem(path.name, None, None, f"cannot read as a spreadsheet: {exc}")]
+        ) from exc
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas takes the extra cells of a first row longer than the header as an index.
+        raise InputErrors([_long_row(path.name, data, len(frame.columns))])
     return hashlib.sha256(data).hexdigest(), frame
+
+
+def _long_row(source: str, data: bytes, width: int) -> InputProblem:
+    """The first CSV row with more cells than the header names columns."""
+    text = data.decode("utf-8-sig", errors="replace")
+    header = text.split("\n", 1)[0]
+    sep = ";" if header.count(";") > header.count(",") else ","
+    for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=sep), 1):
+        if number > 1 and len(cells) > width:
+            message = f"this row has {len(cells)} cells but the header names only {width} columns"
+            return InputProblem(source, number, None, message)
+    return InputProblem(source, None, None, "a row has more cells than the header names columns")
 
 
 def _parse(data: bytes, *, xlsx: bool) -> pd.DataFrame:

@@ -139,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.members import bp as members_bp
     from webapp.payments import bp as payments_bp
     from webapp.pool import bp as pool_bp
+    from webapp.privacy import bp as privacy_bp
     from webapp.progress import bp as progress_bp
     from webapp.proposals import bp as proposals_bp
     from webapp.quotas import bp as quotas_bp
@@ -168,15 +169,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(survey_bp)
     app.register_blueprint(verdicts_bp)
     app.register_blueprint(payments_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def _register_commands(app: Flask) -> None:
     from webapp import backup, demo
-    from webapp.auth.cli import users_cli
+    from webapp.auth.cli import mfa_cli, users_cli
     from webapp.config import init_instance_command
     from webapp.privacy.cli import privacy_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(mfa_cli)
     app.cli.add_command(demo.demo_cli)
     app.cli.add_command(init_instance_command)
     app.cli.add_command(backup.backup_command)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import ClassVar
 
 import click
+from cryptography.fernet import Fernet
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -23,6 +24,8 @@ class Defaults:
     SECRET_KEY: str | None = None
     # Key of the HMAC under which reply codes are stored; never the code itself.
     CODE_HMAC_KEY: str | None = None
+    # Fernet keys of the TOTP secrets at rest, newest first; unset: one derived from SECRET_KEY.
+    MFA_KEYS: list[str] | str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     WTF_CSRF_ENABLED = True
@@ -90,6 +93,8 @@ INSTANCE_CONFIG = """\
 # Changing CODE_HMAC_KEY makes every reply code already sent unusable.
 SECRET_KEY = {secret_key!r}
 CODE_HMAC_KEY = {code_key!r}
+# Keys of the TOTP secrets stored in the database, newest first (see webapp/encryption.py).
+MFA_KEYS = [{mfa_key!r}]
 """
 
 
@@ -113,7 +118,11 @@ def write_instance_config(instance_path: str, *, demo: bool = False) -> bool:
     if os.path.exists(path):
         return False
     os.makedirs(instance_path, exist_ok=True)
-    text = INSTANCE_CONFIG.format(secret_key=secrets.token_hex(32), code_key=secrets.token_hex(32))
+    text = INSTANCE_CONFIG.format(
+        secret_key=secrets.token_hex(32),
+        code_key=secrets.token_hex(32),
+        mfa_key=Fernet.generate_key().decode(),
+    )
     if demo:
         text += DEMO_LETTER_SETTINGS
     # Created with owner-only permissions: it holds the keys.

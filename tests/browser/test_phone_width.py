@@ -242,6 +242,7 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
         ("payments-claim-new", f"/staff/juries/{jury}/payments/claims/new"),
         ("payments-run-new", f"/staff/juries/{jury}/payments/runs/new"),
         ("expenses", "/expenses"),
+        ("erasure", f"/staff/juries/{jury}/erasure"),
         ("confirm", "/confirm"),
         ("representation", f"/juries/{demo['slug']}/representation"),
         ("proposals-board", f"/juries/{demo['slug']}/proposals"),

@@ -125,6 +125,8 @@ MATRIX: dict[str, str] = {
     "pool.overview": JURY,
     "pool.pool_csv": JURY,
     "pool.quotas_csv": JURY,
+    "privacy.erasure": JURY,
+    "privacy.erasure_confirm": JURY,
     "progress.dashboard": JURY,
     "progress.juries": ORGANISERS,
     "proposals.board": PUBLIC,

@@ -41,3 +41,38 @@ def create_command(email: str, name: str, role: str, password_stdin: bool) -> No
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Created {role} account {user.id}.")
+
+
+mfa_cli = AppGroup("mfa", help="The keys under which TOTP secrets are stored.")
+
+
+@mfa_cli.command("new-key")
+@click.option(
+    "--derived",
+    is_flag=True,
+    help="Print the key derived from SECRET_KEY (used while MFA_KEYS is unset) instead.",
+)
+def new_key_command(derived: bool) -> None:
+    """Print a key for MFA_KEYS: put it first, keep the old keys after it, then `mfa rotate`."""
+    from cryptography.fernet import Fernet
+    from flask import current_app
+
+    from webapp.encryption import derived_key
+
+    if derived:
+        click.echo(derived_key(str(current_app.config["SECRET_KEY"])).decode())
+    else:
+        click.echo(Fernet.generate_key().decode())
+
+
+@mfa_cli.command("rotate")
+def rotate_command() -> None:
+    """Encrypt every stored TOTP secret again under the first key of MFA_KEYS."""
+    from webapp.auth.mfa import rotate_stored_secrets
+    from webapp.encryption import EncryptionKeyError
+
+    try:
+        count = rotate_stored_secrets()
+    except EncryptionKeyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{count} TOTP secrets encrypted under the first key of MFA_KEYS.")

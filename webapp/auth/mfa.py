@@ -18,6 +18,7 @@ import pyotp
 import segno
 from markupsafe import Markup
 
+from webapp.encryption import is_plain_secret
 from webapp.models import User
 
 ISSUER = "Kleroterion"
@@ -43,6 +44,8 @@ def matching_step(secret: str, code: str, *, after: int | None, now: float | Non
     clocks that drift), or -1. Steps up to ``after`` are refused: each code works once."""
     digits = "".join(ch for ch in code if not ch.isspace())
     if len(digits) != 6 or not digits.isascii() or not digits.isdigit():
+        return -1
+    if not is_plain_secret(secret):  # a secret no configured key decrypts (UNREADABLE)
         return -1
     totp = pyotp.TOTP(secret)
     current = int((time.time() if now is None else now) // totp.interval)
@@ -106,3 +109,23 @@ def reset(user: User) -> None:
     user.totp_last_step = None
     user.recovery_hashes = []
     user.end_sessions()
+
+
+def rotate_stored_secrets() -> int:
+    """Encrypt every stored secret again under the first key of ``MFA_KEYS`` (after a new key
+    was put first); the old keys can then be removed. Returns how many secrets there were."""
+    import sqlalchemy as sa
+
+    from webapp.encryption import rotate
+    from webapp.extensions import db
+
+    users = sa.table("users", sa.column("id", sa.Integer), sa.column("totp_secret", sa.String))
+    rows = db.session.execute(
+        sa.select(users.c.id, users.c.totp_secret).where(users.c.totp_secret.is_not(None))
+    ).all()
+    for user_id, token in rows:
+        db.session.execute(
+            users.update().where(users.c.id == user_id).values(totp_secret=rotate(token))
+        )
+    db.session.commit()
+    return len(rows)

@@ -1,8 +1,9 @@
 """SQLAlchemy 2 typed models, one module per aggregate."""
 
-from webapp.models import (
-    payments,  # noqa: F401  (stipends and expenses, known to Alembic)
-    proposals,  # noqa: F401  (the proposal tables, known to Alembic)
+from webapp.models import (  # noqa: F401  (their tables, known to Alembic)
+    payments,
+    privacy,
+    proposals,
 )
 from webapp.models.access import JuryMembership, SittingAssignment
 from webapp.models.categories import Category, CategoryAnswer

@@ -13,6 +13,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from webapp.encryption import EncryptedString
 from webapp.extensions import db, login_manager
 
 _hasher = PasswordHasher()
@@ -45,9 +46,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # Raised by logout and by a password change: a session cookie that carries an older number
     # no longer logs anybody in (the session lives in the signed cookie, so a copy would).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
-    # Multi-factor login: the TOTP secret (base32), the last time step accepted (a code is
-    # good once), and the SHA-256 hashes of the unused recovery codes.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Multi-factor login: the TOTP secret (base32; stored encrypted under MFA_KEYS, see
+    # webapp/encryption.py), the last time step accepted (a code is good once), and the
+    # SHA-256 hashes of the unused recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
     totp_last_step: Mapped[int | None]
     recovery_hashes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 

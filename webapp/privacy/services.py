@@ -10,7 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.models import Invitation, Jury, Member, MemberCall, PhaseKind, Reply
+from webapp.models import Invitation, Jury, Member, MemberCall, PhaseKind, Reply, User
+from webapp.models.privacy import Erasure
+from webapp.models.proposals import Proposal
 
 Eraser = Callable[[Sequence[int]], None]
 _erasers: list[Eraser] = []
@@ -103,6 +105,13 @@ def _erase_jury(jury: Jury) -> tuple[int, int]:
         .values(address=sa.null(), register_id=None)
         .execution_options(synchronize_session=False)
     )
+    # The public names of proposals' authors (imported from Decidim, CONSUL or a CSV file).
+    db.session.execute(
+        sa.update(Proposal)
+        .where(Proposal.jury_id == jury.id, Proposal.author_name.is_not(None))
+        .values(author_name=None)
+        .execution_options(synchronize_session=False)
+    )
     db.session.flush()
     return len(reply_ids), len(reply_ids) + unanswered.rowcount
 
@@ -128,3 +137,110 @@ def erase_person(reference: str) -> bool:
         return False
     erase_replies([reply_id])
     return True
+
+
+# --- erasure on request, from the staff page ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ErasurePreview:
+    """What an erasure on request would take away, shown to the staff before they confirm."""
+
+    reply: Reply | None
+    # (what, value) of each item of personal data the reply still holds
+    items: tuple[tuple[str, str], ...]
+    call_notes: int
+    proposals: tuple[Proposal, ...]
+
+    @property
+    def empty(self) -> bool:
+        return self.reply is None and not self.proposals
+
+    @property
+    def already_erased(self) -> bool:
+        return self.reply is not None and not self.items and not self.call_notes
+
+
+def normal_reference(text: str) -> str:
+    """A reference as typed or read out (``7kd2 m9qx``) in its stored form (``7KD2-M9QX``)."""
+    from webapp.replies.search import reference_prefix
+
+    return reference_prefix(text)
+
+
+def _reply_of_jury(jury: Jury, reference: str) -> Reply | None:
+    wanted = normal_reference(reference)
+    if not wanted:
+        return None
+    reply: Reply | None = db.session.scalar(
+        sa.select(Reply).where(Reply.jury_id == jury.id, Reply.reference == wanted)
+    )
+    return reply
+
+
+def _proposals_by(jury: Jury, author: str) -> list[Proposal]:
+    name = " ".join(author.split()).casefold()
+    if not name:
+        return []
+    candidates = db.session.scalars(
+        sa.select(Proposal)
+        .where(Proposal.jury_id == jury.id, Proposal.author_name.is_not(None))
+        .order_by(Proposal.id)
+    )
+    return [p for p in candidates if " ".join((p.author_name or "").split()).casefold() == name]
+
+
+def preview_erasure(
+    jury: Jury, *, reference: str, author: str, labels: dict[str, str]
+) -> ErasurePreview:
+    """What :func:`erase_on_request` would erase in ``jury``: the reply with that reference
+    (only in this jury) and the proposals whose author has that public name (spaces and case
+    aside). ``labels`` names the items in the page's language."""
+    reply = _reply_of_jury(jury, reference)
+    items: list[tuple[str, str]] = []
+    notes = 0
+    if reply is not None:
+        if reply.email:
+            items.append((labels["email"], reply.email))
+        if reply.phone:
+            items.append((labels["phone"], reply.phone))
+        if reply.birth_year is not None:
+            items.append((labels["birth_year"], str(reply.birth_year)))
+        needs = [*reply.support_needs, *([reply.support_other] if reply.support_other else [])]
+        if needs:
+            items.append((labels["support"], ", ".join(needs)))
+        if reply.availability:
+            items.append((labels["availability"], str(len(reply.availability))))
+        address = reply.invitation.address if reply.invitation is not None else None
+        if address:
+            lines = [str(address.get("addressee") or ""), *map(str, address.get("lines") or [])]
+            items.append((labels["address"], " / ".join(line for line in lines if line)))
+        notes = int(
+            db.session.scalar(
+                sa.select(sa.func.count(MemberCall.id))
+                .join(Member, MemberCall.member_id == Member.id)
+                .where(Member.reply_id == reply.id, MemberCall.note != "")
+            )
+            or 0
+        )
+    return ErasurePreview(reply, tuple(items), notes, tuple(_proposals_by(jury, author)))
+
+
+def erase_on_request(jury: Jury, *, reference: str, author: str, user: User) -> Erasure:
+    """Erase what :func:`preview_erasure` shows, and record it (who, when, how much: nothing
+    about the resident). Flushes; the caller commits."""
+    reply = _reply_of_jury(jury, reference)
+    if reply is not None:
+        erase_replies([reply.id])
+    proposals = _proposals_by(jury, author)
+    for proposal in proposals:
+        proposal.author_name = None
+    record = Erasure(
+        jury_id=jury.id,
+        user_id=user.id,
+        replies=0 if reply is None else 1,
+        proposals=len(proposals),
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record

@@ -114,7 +114,9 @@ def _row(
         )
     supports: int | None = None
     cleaned = supports_text.replace(".", "").replace(",", "").replace(" ", "")
-    if not cleaned.isdigit():
+    # isdecimal(), not isdigit(): "²³" are digits that int() refuses. Nine digits at most:
+    # the column is a 32-bit integer.
+    if not cleaned.isdecimal() or len(cleaned) > 9:
         problems.append(
             _l(
                 "%(file)s row %(row)s, column supports: %(value)s is not a whole number.",

@@ -152,7 +152,22 @@ def read_census_file(data: bytes, filename: str, jury: Jury) -> Shares:
         raise CensusFileError(
             [_("%(file)s: the file is not UTF-8 text. Save it as CSV (UTF-8).", file=filename)]
         ) from None
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:  # a cell longer than the csv module's limit, a stray quote
+        raise CensusFileError(
+            [
+                _(
+                    "%(file)s, row %(row)d: this row cannot be read as CSV (%(why)s).",
+                    file=filename,
+                    row=reader.line_num,
+                    why=str(exc),
+                )
+            ]
+        ) from None
     header = [h.strip().lower() for h in rows[0]] if rows else []
     missing = [c for c in ("category", "value", "percent") if c not in header]
     if missing:

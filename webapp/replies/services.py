@@ -154,10 +154,19 @@ def replace_reply(
     reply = existing_reply(invitation)
     if reply is None:
         return submit_reply(invitation, data, channel=channel, today=today, entered_by=entered_by)
+    # Lock the row first (counting the replacement in SQL), then read it afresh: a replacement
+    # from another tab at the same moment waits until ours commits, and then writes over a
+    # state it has read. Without the lock each request wrote only the columns that differ
+    # from the state it had read, and two replacements at once could leave a mix of both
+    # (the answer of one, the e-mail address of the other).
+    table = Reply.__table__
+    db.session.execute(
+        update(table).where(table.c.id == reply.id).values(version=table.c.version + 1)
+    )
+    db.session.refresh(reply)
     _fill(reply, data)
     reply.channel = channel
     reply.entered_by_id = entered_by.id if entered_by else None
-    reply.version = Reply.version + 1  # in SQL, so two tabs replacing at once both count
     db.session.flush()
     log.info("reply %s replaced for invitation %s (%s)", reply.id, invitation.id, channel)
     return reply

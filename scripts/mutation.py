@@ -1,0 +1,182 @@
+"""Mutation testing of the critical modules with mutmut (`make mutation`), one module at a time.
+
+Each module is mutated in a copy of the checkout (under ``build/mutation/<name>``; the
+checkout itself is never changed), with only the tests that cover it, as listed in
+``MODULES``. mutmut runs each mutant against the tests that reached the mutated function.
+The score per module (killed / (killed + survived), timeouts count as killed, mutants no test
+reaches as survived) is printed and
+written to ``build/mutation/scores.json``; the survivors are listed with ``--show``.
+
+    python scripts/mutation.py                  # every module
+    python scripts/mutation.py codes households # some of them
+    python scripts/mutation.py --show codes     # the surviving mutants of one, as diffs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "build" / "mutation"
+
+# name: (the module mutated, the fast tests that cover it)
+MODULES: dict[str, tuple[str, list[str]]] = {
+    "codes": (
+        "sortition/codes.py",
+        ["tests/sortition/test_codes.py", "tests/sortition/test_codes_exact.py"],
+    ),
+    "households": ("sortition/households.py", ["tests/sortition/test_households.py"]),
+    "allocation": (
+        "sortition/invitations/allocation.py",
+        [
+            "tests/sortition/test_allocation.py",
+            "tests/sortition/test_allocation_exact.py",
+            "tests/sortition/test_invitations.py",
+        ],
+    ),
+    "draw": (
+        "sortition/solver/draw.py",
+        ["tests/sortition/test_draw.py", "tests/sortition/test_draw_exact.py"],
+    ),
+    "feasibility": (
+        "sortition/feasibility/__init__.py",
+        ["tests/sortition/test_feasibility.py", "tests/sortition/test_feasibility_exact.py"],
+    ),
+    "tables": ("sortition/tables/allocate.py", ["tests/sortition/test_tables.py"]),
+    "transparent": (
+        "sortition/transparent/lottery.py",
+        ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
+    ),
+    "access": (
+        "webapp/auth/access.py",
+        # The unit test of each function (one app for the module), not the permission matrix
+        # through every route: that takes minutes per mutant on a shared machine.
+        ["tests/webapp/test_access_unit.py"],
+    ),
+}
+
+MUTMUT_CONFIG = """
+[tool.mutmut]
+source_paths = ["sortition", "webapp"]
+only_mutate = [{module!r}]
+pytest_add_cli_args = ["-p", "no:randomly", "-q", "-m", "not slow and not postgres"]
+pytest_add_cli_args_test_selection = {tests!r}
+also_copy = ["migrations", "scripts", "benchmarks", "babel.cfg"]
+"""
+
+
+def _copy_checkout(target: Path) -> None:
+    """The files of the checkout (tracked and new, not ignored ones) into ``target``."""
+    if target.exists():
+        shutil.rmtree(target)
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.split(b"\0")
+    for raw in listed:
+        if not raw:
+            continue
+        source = ROOT / raw.decode()
+        if not source.is_file():
+            continue
+        dest = target / raw.decode()
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, dest)
+    # The compiled catalogs are build products (git-ignored) that the web tests need.
+    for mo in (ROOT / "webapp" / "translations").glob("*/LC_MESSAGES/messages.mo"):
+        dest = target / mo.relative_to(ROOT)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(mo, dest)
+
+
+def run(name: str) -> dict[str, object]:
+    module, tests = MODULES[name]
+    target = WORK / name
+    _copy_checkout(target)
+    with (target / "pyproject.toml").open("a", encoding="utf-8") as handle:
+        handle.write(MUTMUT_CONFIG.format(module=module, tests=tests))
+    # mutmut runs the tests from target/mutants; it must be on the path from the start (a
+    # folder missing when Python starts is never looked in again).
+    (target / "mutants").mkdir()
+    env = dict(os.environ, PYTHONPATH=str(target / "mutants"))
+    mutmut = [sys.executable, "-m", "mutmut"]
+    started = time.monotonic()
+    log = (WORK / f"{name}.log").open("w", encoding="utf-8")
+    subprocess.run([*mutmut, "run"], cwd=target, env=env, stdout=log, stderr=subprocess.STDOUT)
+    subprocess.run(
+        [*mutmut, "export-cicd-stats"], cwd=target, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    stats_file = target / "mutants" / "mutmut-cicd-stats.json"
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    killed = int(stats.get("killed", 0)) + int(stats.get("timeout", 0))
+    # A mutant that no test reaches survives too.
+    survived = int(stats.get("survived", 0)) + int(stats.get("no_tests", 0))
+    total = killed + survived
+    result = {
+        "module": module,
+        "tests": tests,
+        "mutants": int(stats.get("total", 0)),
+        "killed": killed,
+        "survived": survived,
+        "no_tests": int(stats.get("no_tests", 0)),
+        "other": {k: v for k, v in stats.items() if k not in {"killed", "survived", "total"}},
+        "score": round(100 * killed / total, 1) if total else None,
+        "seconds": round(time.monotonic() - started),
+    }
+    return result
+
+
+def show(name: str) -> None:
+    target = WORK / name
+    env = dict(os.environ, PYTHONPATH=str(target / "mutants"))
+    listed = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results"],
+        cwd=target,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout
+    for line in listed.splitlines():
+        mutant = line.strip().split(":")[0]
+        if line.strip().endswith("survived") and mutant:
+            subprocess.run([sys.executable, "-m", "mutmut", "show", mutant], cwd=target, env=env)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", choices=[*MODULES, []], metavar="MODULE")
+    parser.add_argument("--show", action="store_true", help="show the surviving mutants")
+    args = parser.parse_args()
+    names = args.modules or list(MODULES)
+    if args.show:
+        for name in names:
+            show(name)
+        return 0
+    WORK.mkdir(parents=True, exist_ok=True)
+    scores_file = WORK / "scores.json"
+    for name in names:
+        result = run(name)
+        # Read again: another run (of other modules) may have written meanwhile.
+        scores = json.loads(scores_file.read_text()) if scores_file.exists() else {}
+        scores[name] = result
+        scores_file.write_text(json.dumps(scores, indent=2) + "\n")
+        print(
+            f"{name:12} {result['module']:38} killed {result['killed']:4} "
+            f"survived {result['survived']:4} score {result['score']}% "
+            f"({result['seconds']} s)",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
