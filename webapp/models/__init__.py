@@ -9,12 +9,23 @@ from webapp.models.members import CallOutcome, Member, MemberCall, MemberStatus
 from webapp.models.population import PopulationTarget
 from webapp.models.replies import Answer, Channel, Gender, Reply, ReplyVisit, SupportNeed
 from webapp.models.selection import Draw, JobKind, JobStatus, SelectionJob
-from webapp.models.sittings import Attendance
+from webapp.models.sittings import (
+    AgendaItem,
+    AgendaKind,
+    Attendance,
+    CalendarLink,
+    SittingDocument,
+    SittingReminder,
+    Venue,
+)
 from webapp.models.users import Role, User
 
 __all__ = [
+    "AgendaItem",
+    "AgendaKind",
     "Answer",
     "Attendance",
+    "CalendarLink",
     "CallOutcome",
     "Category",
     "CategoryAnswer",
@@ -40,6 +51,9 @@ __all__ = [
     "SelectionJob",
     "Sitting",
     "SittingAssignment",
+    "SittingDocument",
+    "SittingReminder",
     "SupportNeed",
     "User",
+    "Venue",
 ]
