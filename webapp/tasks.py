@@ -41,6 +41,7 @@ TASK_MODULES = (
     "webapp.selection.runner",
     "webapp.members.mail",
     "webapp.privacy.tasks",
+    "webapp.sittings.reminders",
 )
 
 
