@@ -56,7 +56,7 @@ def load_calendar(jury: Jury, first_day: date) -> None:
                 jury_id=jury.id,
                 source=ProposalSource.CSV,
                 external_id=external_id,
-                title=title,
+                title=titles,
                 supports=supports,
             )
         )
@@ -67,11 +67,11 @@ def load_calendar(jury: Jury, first_day: date) -> None:
     made = sittings.generate_series(
         jury, series, place="", venue=venue, proposals=sittings.suggested_proposals(jury)
     )
-    for kind, starts, minutes, title in AGENDA:
+    for kind, starts, minutes, titles in AGENDA:
         agenda.add_item(
             made[0],
             kind=kind,
             starts_at=datetime.combine(made[0].starts_at.date(), starts),
             minutes=minutes,
-            title=title,
+            title=titles,
         )
