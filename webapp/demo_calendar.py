@@ -56,7 +56,7 @@ def load_calendar(jury: Jury, first_day: date) -> None:
                 jury_id=jury.id,
                 source=ProposalSource.CSV,
                 external_id=external_id,
-                title=titles,
+                title=title,
                 supports=supports,
             )
         )
