@@ -43,15 +43,20 @@ class CheckboxesField(SelectMultipleField):  # type: ignore[misc]
     option_widget = widgets.CheckboxInput()
 
 
+def _none_is_zero(value: int | None) -> int:
+    """No venue chosen, or a sitting without one: 0 (the "no venue yet" choice)."""
+    return value or 0
+
+
 def _choices(form: FlaskForm, venues: Any, proposals: Any) -> None:
-    form.venue.choices = [SelectChoice(0, _l("No venue yet"))] + [
+    form.venue_id.choices = [SelectChoice(0, _l("No venue yet"))] + [
         SelectChoice(v.id, v.name) for v in venues
     ]
     form.proposals.choices = [SelectChoice(p.id, p.title) for p in proposals]
 
 
 def _place_or_venue(form: FlaskForm, field: StringField) -> None:
-    if not (field.data or "").strip() and not form.venue.data:
+    if not (field.data or "").strip() and not form.venue_id.data:
         raise ValidationError(_l("Give the place, or choose a venue."))
 
 
@@ -59,13 +64,13 @@ class SittingForm(FlaskForm):  # type: ignore[misc]
     """One sitting: added from the jury page, or edited (with its venue and proposals)."""
 
     starts_at = DateTimeLocalField(
-        _l("Starts at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired(), _year_in_range]
+        _l("Starts at"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), _year_in_range]
     )
     ends_at = DateTimeLocalField(
-        _l("Ends at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired(), _year_in_range]
+        _l("Ends at"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), _year_in_range]
     )
     place = StringField(_l("Place"), validators=[Length(max=200)])
-    venue = SelectField(_l("Venue"), coerce=int, validate_choice=True, default=0)
+    venue_id = SelectField(_l("Venue"), coerce=int, default=0, filters=[_none_is_zero])
     proposals = CheckboxesField(_l("Proposals on the agenda"), coerce=int)
 
     def __init__(self, *args: Any, venues: Any = (), proposals: Any = (), **kwargs: Any) -> None:
@@ -102,7 +107,7 @@ def _dates(text: str | None) -> list[date]:
 class SeriesForm(FlaskForm):  # type: ignore[misc]
     """A series of sittings: the same weekday and hours, every few weeks."""
 
-    first_day = DateField(_l("First sitting on"), validators=[DataRequired(), _year_in_range])
+    first_day = DateField(_l("First sitting on"), validators=[InputRequired(), _year_in_range])
     count = IntegerField(
         _l("Number of sittings"), default=8, validators=[InputRequired(), NumberRange(1, 60)]
     )
@@ -111,11 +116,11 @@ class SeriesForm(FlaskForm):  # type: ignore[misc]
         default=1,
         validators=[InputRequired(), NumberRange(1, 26)],
     )
-    starts = TimeField(_l("Each sitting starts at"), default=time(10), validators=[DataRequired()])
-    ends = TimeField(_l("Each sitting ends at"), default=time(17), validators=[DataRequired()])
+    starts = TimeField(_l("Each sitting starts at"), default=time(10), validators=[InputRequired()])
+    ends = TimeField(_l("Each sitting ends at"), default=time(17), validators=[InputRequired()])
     skip = TextAreaField(_l("Dates to skip, one per line (holidays)"))
     place = StringField(_l("Place"), validators=[Length(max=200)])
-    venue = SelectField(_l("Venue"), coerce=int, default=0)
+    venue_id = SelectField(_l("Venue"), coerce=int, default=0, filters=[_none_is_zero])
     proposals = CheckboxesField(_l("Proposals on the agenda"), coerce=int)
 
     def __init__(self, *args: Any, venues: Any = (), proposals: Any = (), **kwargs: Any) -> None:
@@ -166,7 +171,7 @@ class AgendaItemForm(FlaskForm):  # type: ignore[misc]
         choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()],
         default=AgendaKind.OTHER.value,
     )
-    starts = TimeField(_l("Starts at"), validators=[DataRequired()])
+    starts = TimeField(_l("Starts at"), validators=[InputRequired()])
     minutes = IntegerField(
         _l("Duration in minutes"), validators=[InputRequired(), NumberRange(1, 24 * 60)]
     )

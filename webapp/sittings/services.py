@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask import has_request_context
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
@@ -34,6 +35,9 @@ class SittingProblem(ValueError):
 
 
 def _when(moment: datetime) -> str:
+    """The moment as the pages show it; outside a request (a command) in ISO form."""
+    if not has_request_context():
+        return moment.strftime("%Y-%m-%d %H:%M")
     return str(format_datetime(moment, SITTING_FORMAT, rebase=False))
 
 

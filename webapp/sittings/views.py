@@ -89,7 +89,7 @@ def add_sitting(jury_id: int) -> tuple[str, int] | Response:
                 starts_at=form.starts_at.data,
                 ends_at=form.ends_at.data,
                 place=form.place.data or "",
-                venue=services.jury_venue(jury, form.venue.data),
+                venue=services.jury_venue(jury, form.venue_id.data),
                 proposals=services.proposals_by_id(jury, form.proposals.data or ()),
             )
         except services.SittingProblem as problem:
@@ -121,7 +121,7 @@ def add_series(jury_id: int) -> tuple[str, int] | Response:
                 jury,
                 series,
                 place=form.place.data or "",
-                venue=services.jury_venue(jury, form.venue.data),
+                venue=services.jury_venue(jury, form.venue_id.data),
                 proposals=services.proposals_by_id(jury, form.proposals.data or ()),
             )
         except services.SittingProblem as problem:
@@ -164,7 +164,6 @@ def edit_sitting(jury_id: int, sitting_id: int) -> str | Response:
     jury, sitting = _jury_sitting(jury_id, sitting_id)
     form = SittingForm(obj=sitting, **_form_args(jury))
     if not form.is_submitted():
-        form.venue.data = sitting.venue_id or 0
         form.proposals.data = [p.id for p in sitting.proposals]
     if form.validate_on_submit():
         try:
@@ -173,7 +172,7 @@ def edit_sitting(jury_id: int, sitting_id: int) -> str | Response:
                 starts_at=form.starts_at.data,
                 ends_at=form.ends_at.data,
                 place=form.place.data or "",
-                venue=services.jury_venue(jury, form.venue.data),
+                venue=services.jury_venue(jury, form.venue_id.data),
                 proposals=services.proposals_by_id(jury, form.proposals.data or ()),
             )
         except services.SittingProblem as problem:
