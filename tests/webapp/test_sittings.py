@@ -55,7 +55,7 @@ def test_eight_saturdays_are_planned_with_the_top_proposal_suggested(app: Flask)
     page = client.get(f"{jury_url}/calendar").data.decode()
     top = world.proposals[0]
     # The most supported proposal is ticked for a new series; the others are offered.
-    assert f'value="{top}" checked' in page or f'checked id="proposals-0" name="proposals"' in page
+    assert f'value="{top}" checked' in page or 'checked id="proposals-0" name="proposals"' in page
     assert page.count('name="proposals"') >= 6 and page.count("checked") == 2
     form = {
         "first_day": "2027-01-02",
