@@ -63,7 +63,8 @@ def test_a_document_is_stored_privately_and_reached_by_staff(app: Flask) -> None
     log_in_as(client, world.staff.other_organiser)
     assert _fetch(client, url)[0] == 403
     log_in_as(client, world.staff.organiser)
-    remove = f"/staff/juries/{world.staff.jury}/sittings/{world.staff.sitting}/documents/{document_id}/remove"
+    sitting = f"/staff/juries/{world.staff.jury}/sittings/{world.staff.sitting}"
+    remove = f"{sitting}/documents/{document_id}/remove"
     assert client.post(remove).status_code == 302
     assert _stored(app) == []
     assert _fetch(client, url)[0] == 404
