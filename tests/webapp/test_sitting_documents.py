@@ -23,7 +23,7 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 def _upload(client: FlaskClient, world: SittingWorld, name: str, content: bytes) -> str:
     url = f"/staff/juries/{world.staff.jury}/sittings/{world.staff.sitting}/documents"
-    data = {"title": "Reading", "file": (io.BytesIO(content), name)}
+    data = {"document_title": "Reading", "file": (io.BytesIO(content), name)}
     response = client.post(url, data=data, content_type="multipart/form-data")
     assert response.status_code in (302, 400), response.status_code
     return "" if response.status_code == 302 else response.data.decode()
@@ -87,7 +87,7 @@ def test_wrong_fake_empty_or_oversized_files_get_a_form_error(app: Flask) -> Non
         page = _upload(client, world, name, content)
         assert f"File: {message}" in page, name
     url = f"/staff/juries/{world.staff.jury}/sittings/{world.staff.sitting}/documents"
-    missing = client.post(url, data={"title": "x"}, content_type="multipart/form-data")
+    missing = client.post(url, data={"document_title": "x"}, content_type="multipart/form-data")
     assert "File: Please choose a file." in missing.data.decode()
     assert _stored(app) == []
     with app.app_context():

@@ -129,7 +129,7 @@ def test_members_open_their_page_with_their_code(app: Flask) -> None:
     upload = f"/staff/juries/{world.staff.jury}/sittings/{world.staff.sitting}/documents"
     staff.post(
         upload,
-        data={"title": "Reading for the day", "file": (io.BytesIO(PDF), "reading.pdf")},
+        data={"document_title": "Reading for the day", "file": (io.BytesIO(PDF), "reading.pdf")},
         content_type="multipart/form-data",
     )
     client = app.test_client()

@@ -121,7 +121,10 @@ def upload_document(jury_id: int, sitting_id: int) -> tuple[str, int] | Response
         upload = form.file.data
         try:
             documents.save_document(
-                sitting, upload.stream, filename=upload.filename or "", title=form.title.data or ""
+                sitting,
+                upload.stream,
+                filename=upload.filename or "",
+                title=form.document_title.data or "",
             )
         except SittingProblem as problem:
             db.session.rollback()

@@ -186,7 +186,7 @@ add_text_fields(
 
 
 class DocumentForm(FlaskForm):  # type: ignore[misc]
-    title = StringField(_l("Title of the document"), validators=[Length(max=200)])
+    document_title = StringField(_l("Title of the document"), validators=[Length(max=200)])
     file = FileField(_l("File"), validators=[FileRequired(_l("Please choose a file."))])
 
 

@@ -99,7 +99,7 @@ def my_document(document_id: int) -> Response:
     return send_file(
         documents.path_of(document),
         mimetype=document.content_type,
-        as_attachment=document.content_type != "application/pdf",
+        as_attachment=True,
         download_name=document.filename,
     )
 
