@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from tests.browser.conftest import LiveServer, check_accessibility
 from webapp.demo import LOGINS, PASSWORD
 from webapp.extensions import db
-from webapp.models import InvitationBatch, Jury, Sitting, User
+from webapp.models import AgendaItem, InvitationBatch, Jury, Sitting, User, Venue
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "phone"
@@ -35,6 +35,10 @@ NOT_PAGES = {
     "selection.job_status",  # JSON
     "selection.public_bundle",  # a zip file
     "selection.public_file",  # a CSV or JSON file of the bundle
+    "sittings.jury_feed",  # iCalendar
+    "sittings.member_feed",  # iCalendar
+    "sittings.staff_document",  # a document for the members
+    "sittings.my_document",
 }
 # Pages that need a state the demo does not have (a running selection, a draw, a second login,
 # an e-mail link): their own browser tests run them at 390 px (test_selection_browser,
@@ -59,6 +63,12 @@ AXE_PAGES = {
     "staff-form-errors",
     "pool",
     "users",
+    "calendar",
+    "venues",
+    "agenda",
+    "agenda-item",
+    "sitting",
+    "my-sittings",
 }
 MEASURE = """() => {
   const small = [];
@@ -87,7 +97,9 @@ def demo(live_server: LiveServer) -> dict[str, Any]:
             "codes": codes,
             "jury": jury.id,
             "slug": jury.slug,
-            "sitting": db.session.scalars(sa.select(Sitting.id)).first(),
+            "sitting": db.session.scalars(sa.select(Sitting.id).order_by(Sitting.id)).first(),
+            "venue": db.session.scalars(sa.select(Venue.id)).first(),
+            "item": db.session.scalars(sa.select(AgendaItem.id).order_by(AgendaItem.id)).first(),
             "batch": db.session.scalars(sa.select(InvitationBatch.id)).first(),
             "user": db.session.scalars(sa.select(User.id).filter_by(email=LOGINS[1][1])).one(),
         }
@@ -180,6 +192,13 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
         ("jury-targets", f"/staff/juries/{jury}/targets"),
         ("sitting-remove", f"/staff/juries/{jury}/sittings/{demo['sitting']}/remove"),
         ("sitting", f"/staff/sittings/{demo['sitting']}"),
+        ("calendar", f"/staff/juries/{jury}/calendar"),
+        ("sitting-edit", f"/staff/juries/{jury}/sittings/{demo['sitting']}/edit"),
+        ("agenda", f"/staff/juries/{jury}/sittings/{demo['sitting']}/agenda"),
+        ("agenda-item", f"/staff/juries/{jury}/sittings/{demo['sitting']}/agenda/{demo['item']}"),
+        ("venues", f"/staff/juries/{jury}/venues"),
+        ("venue", f"/staff/juries/{jury}/venues/{demo['venue']}"),
+        ("my-sittings", "/my-sittings"),
         ("pool", f"/staff/juries/{jury}/pool"),
         ("replies-list", f"/staff/juries/{jury}/replies"),
         ("replies-list-phone", f"/staff/juries/{jury}/replies?channel=phone&page=2"),
