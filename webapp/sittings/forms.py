@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -94,8 +95,10 @@ def _dates(text: str | None) -> list[date]:
         try:
             found.append(date.fromisoformat(line))
         except ValueError:
+            # gettext, not the lazy form: a lazy string counts as safe HTML, and this one
+            # holds what the organiser typed.
             raise ValidationError(
-                _l(
+                gettext(
                     "Line %(n)d: %(text)s is not a date; write it as 2026-05-23.",
                     n=n,
                     text=line[:20],
