@@ -89,6 +89,7 @@ MATRIX: dict[str, str] = {
     "sittings.my_document": PUBLIC,  # a member whose code was checked (session)
     "sittings.my_sittings": PUBLIC,  # the code from the letter opens it
     "sittings.reminder_settings": JURY,
+    "sittings.revoke_calendar_links": JURY,
     "sittings.remove_document": JURY,
     "sittings.remove_item": JURY,
     "sittings.send_reminders": JURY,

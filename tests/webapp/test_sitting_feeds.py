@@ -199,6 +199,14 @@ def test_a_members_feed_is_secret_and_revocable(app: Flask) -> None:
     _open_page(client, world.codes[0])
     client.post("/my-sittings/calendar/stop")
     assert public.get(new_url).status_code == 404
+    # Staff stop every member's address at once (after a leak, say).
+    client.post("/my-sittings/calendar")
+    staff = app.test_client()
+    log_in_as(staff, world.staff.organiser)
+    calendar_page = f"/staff/juries/{world.staff.jury}/calendar"
+    assert "1 member has a private calendar address." in staff.get(calendar_page).data.decode()
+    assert staff.post(f"{calendar_page}/links/revoke").status_code == 302
+    assert "0 members have a private calendar address." in (staff.get(calendar_page).data.decode())
     assert public.get("/calendar/short.ics").status_code == 404
     with app.app_context():
         assert db.session.scalars(sa.select(CalendarLink)).all() == []

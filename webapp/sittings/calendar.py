@@ -115,6 +115,23 @@ def revoke(member: Member) -> bool:
     return True
 
 
+def jury_links(jury: Jury) -> int:
+    """How many members of the jury have a calendar address."""
+    return len(
+        db.session.scalars(
+            sa.select(CalendarLink.id).join(Member).where(Member.jury_id == jury.id)
+        ).all()
+    )
+
+
+def revoke_all(jury: Jury) -> int:
+    """Stop every member's calendar address of the jury (after a leak, say); how many."""
+    ids = sa.select(Member.id).where(Member.jury_id == jury.id)
+    result = db.session.execute(sa.delete(CalendarLink).where(CalendarLink.member_id.in_(ids)))
+    db.session.flush()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def member_for_token(token: str) -> Member | None:
     if not 20 <= len(token) <= 64:
         return None

@@ -19,7 +19,7 @@ from webapp.auth.access import (
 from webapp.extensions import db
 from webapp.mail import mail_configured
 from webapp.models import Jury, Sitting, SittingReminder
-from webapp.sittings import bp, documents, reminders, services
+from webapp.sittings import bp, calendar, documents, reminders, services
 from webapp.sittings.agenda import KIND_LABELS
 from webapp.sittings.forms import (
     ConfirmActionForm,
@@ -62,6 +62,8 @@ def _calendar_page(
         series_form=series_form,
         settings_form=settings_form,
         feed_url=url_for("sittings.jury_feed", slug=jury.slug, _external=True),
+        member_links=calendar.jury_links(jury),
+        action_form=ConfirmActionForm(),
     )
     return page, status
 
@@ -147,6 +149,19 @@ def reminder_settings(jury_id: int) -> tuple[str, int] | Response:
     jury.reminder_days = form.reminder_days.data
     db.session.commit()
     flash(_("The reminder setting is saved."), "success")
+    return redirect(url_for("sittings.calendar_page", jury_id=jury.id))
+
+
+@bp.post("/staff/juries/<int:jury_id>/calendar/links/revoke")
+@organiser_required
+def revoke_calendar_links(jury_id: int) -> Response:
+    """Stop every member's private calendar address; members make a new one on their page."""
+    jury = jury_for_staff(jury_id)
+    if not ConfirmActionForm().validate_on_submit():
+        abort(400)
+    calendar.revoke_all(jury)
+    db.session.commit()
+    flash(_("The members' calendar addresses are stopped."), "success")
     return redirect(url_for("sittings.calendar_page", jury_id=jury.id))
 
 
