@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
+from tests.conftest import make_app
 from tests.webapp.sittings_data import MEMBERS, SittingWorld, build_sitting_world
 from tests.webapp.staff_data import log_in_as
 from webapp.extensions import db
@@ -210,3 +212,17 @@ def test_a_members_feed_is_secret_and_revocable(app: Flask) -> None:
     assert public.get("/calendar/short.ics").status_code == 404
     with app.app_context():
         assert db.session.scalars(sa.select(CalendarLink)).all() == []
+
+
+def test_guessing_codes_on_the_members_page_is_slowed_down(tmp_path: Path) -> None:
+    app = make_app(
+        f"sqlite:///{tmp_path / 'limit.sqlite'}",
+        RATELIMIT_ENABLED=True,
+        CODE_ENTRY_RATE_LIMIT="3 per minute",
+    )
+    client = app.test_client()
+    answers = [client.post("/my-sittings", data={"code": "ABCD-EFGH-JKMN-P"}) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert "you tried too many times" in answers[-1].data.decode()
+    with app.app_context():
+        db.engine.dispose()

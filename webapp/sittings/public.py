@@ -88,6 +88,15 @@ def my_sittings() -> str | Response:
     return render_template("sittings/my_sittings_code.html", form=form)
 
 
+@bp.errorhandler(429)
+def too_many_tries(_error: Exception) -> tuple[str, int]:
+    form = CodeForm(formdata=None)
+    form.code.errors = [
+        _l("Your code: you tried too many times. Please wait a few minutes and try again.")
+    ]
+    return render_template("sittings/my_sittings_code.html", form=form), 429
+
+
 @bp.get("/my-sittings/documents/<int:document_id>")
 def my_document(document_id: int) -> Response:
     member = _member()
