@@ -28,6 +28,7 @@ from webapp.models import (
     Reply,
     Sitting,
 )
+from webapp.privacy import erase_replies
 from webapp.sittings import agenda, services
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -201,6 +202,13 @@ def test_a_members_feed_is_secret_and_revocable(app: Flask) -> None:
     _open_page(client, world.codes[0])
     client.post("/my-sittings/calendar/stop")
     assert public.get(new_url).status_code == 404
+    # Erasing the resident's personal data stops their address too.
+    client.post("/my-sittings/calendar")
+    with app.app_context():
+        token = db.session.scalars(sa.select(CalendarLink.token)).one()
+        erase_replies([db.session.get_one(Member, world.member_ids[0]).reply_id])
+        db.session.commit()
+    assert public.get(f"/calendar/{token}.ics").status_code == 404
     # Staff stop every member's address at once (after a leak, say).
     client.post("/my-sittings/calendar")
     staff = app.test_client()

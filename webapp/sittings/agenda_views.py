@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -36,6 +36,7 @@ def _page(
         document_form=document_form or DocumentForm(formdata=None),
         action_form=ConfirmActionForm(),
         kind_labels=agenda.KIND_LABELS,
+        max_size=documents.size_text(int(current_app.config["MAX_DOCUMENT_BYTES"])),
     )
     return page, status
 

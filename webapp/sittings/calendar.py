@@ -8,7 +8,7 @@ Sitting times are naive local times; the feed gives them the municipality's zone
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from icalendar import Calendar, Event
 from webapp.extensions import db
 from webapp.i18n import localised
 from webapp.models import CalendarLink, Jury, Member, MemberStatus, Sitting
+from webapp.privacy import register_eraser
 from webapp.sittings.agenda import KIND_LABELS
 
 PRODID = "-//Kleroterion//Sittings//EN"
@@ -137,3 +138,14 @@ def member_for_token(token: str) -> Member | None:
         return None
     link = db.session.scalar(sa.select(CalendarLink).filter_by(token=token))
     return link.member if link is not None else None
+
+
+@register_eraser
+def erase_links(reply_ids: Sequence[int]) -> None:
+    """Erasure of residents' personal data: their private calendar addresses stop."""
+    members = sa.select(Member.id).where(Member.reply_id.in_(reply_ids))
+    db.session.execute(
+        sa.delete(CalendarLink)
+        .where(CalendarLink.member_id.in_(members))
+        .execution_options(synchronize_session=False)
+    )

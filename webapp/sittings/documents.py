@@ -38,6 +38,12 @@ TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
 CHUNK = 64 * 1024
 
 
+def size_text(size: int) -> str:
+    """A limit in whole MB, or in KB below one MB."""
+    mb = 1024 * 1024
+    return f"{size // mb} MB" if size >= mb else f"{max(size // 1024, 1)} KB"
+
+
 def documents_dir() -> Path:
     folder = current_app.config.get("DOCUMENTS_DIR") or Path(current_app.instance_path, "documents")
     return private_dir(Path(folder))
@@ -109,13 +115,7 @@ def save_document(
                 size += len(chunk)
                 if size > limit:
                     raise SittingProblem(
-                        "file",
-                        str(
-                            _l(
-                                "This file is larger than %(mb)d MB.",
-                                mb=limit // (1024 * 1024),
-                            )
-                        ),
+                        "file", str(_l("This file is larger than %(size)s.", size=size_text(limit)))
                     )
                 digest.update(chunk)
                 out.write(chunk)
