@@ -33,13 +33,6 @@ def _form_args(jury: Jury) -> dict[str, object]:
     return {"venues": services.venues_of(jury), "proposals": services.jury_proposals(jury)}
 
 
-def _suggest(jury: Jury, *forms: SittingForm | SeriesForm) -> None:
-    suggested = [p.id for p in services.suggested_proposals(jury)]
-    for form in forms:
-        if not form.is_submitted():
-            form.proposals.data = suggested
-
-
 def _calendar_page(
     jury: Jury,
     *,
@@ -48,13 +41,19 @@ def _calendar_page(
     settings_form: ReminderSettingsForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
+    """The calendar with its three forms: the one given (posted, with its errors) as it
+    came back, the others fresh with their defaults (the top proposal ticked, the next
+    Saturday as the first day of a series)."""
     args = _form_args(jury)
-    sitting_form = sitting_form or SittingForm(formdata=None, **args)
-    series_form = series_form or SeriesForm(formdata=None, **args)
-    settings_form = settings_form or ReminderSettingsForm(formdata=None, obj=jury)
-    if series_form.first_day.data is None and not series_form.is_submitted():
+    suggested = [p.id for p in services.suggested_proposals(jury)]
+    if sitting_form is None:
+        sitting_form = SittingForm(formdata=None, **args)
+        sitting_form.proposals.data = suggested
+    if series_form is None:
+        series_form = SeriesForm(formdata=None, **args)
+        series_form.proposals.data = suggested
         series_form.first_day.data = services.next_saturday(reminders.local_now().date())
-    _suggest(jury, sitting_form, series_form)
+    settings_form = settings_form or ReminderSettingsForm(formdata=None, obj=jury)
     page = render_template(
         "sittings/calendar.html",
         jury=jury,
