@@ -127,3 +127,19 @@ def test_no_reminders_when_switched_off_past_or_without_mail(
         assert reminders.send_due_reminders() == 0
         assert db.session.scalars(sa.select(SittingReminder)).all() == []
         db.engine.dispose()
+
+
+def test_the_worker_runs_the_reminders_daily(tmp_path: Path) -> None:
+    app = make_app(
+        f"sqlite:///{tmp_path / 'queue.sqlite'}",
+        TASK_QUEUE_IMMEDIATE=False,
+        TASK_QUEUE_URL="memory://",
+    )
+    huey = app.extensions["huey"]
+    [task] = [t for t in huey._registry.periodic_tasks if t.name == "send_due_reminders"]
+    # Once a day, at 03:17 local time (webapp.tasks.DAILY).
+    assert task.validate_datetime(datetime(2027, 1, 2, 3, 17))
+    assert not task.validate_datetime(datetime(2027, 1, 2, 3, 18))
+    assert not task.validate_datetime(datetime(2027, 1, 2, 10, 17))
+    with app.app_context():
+        db.engine.dispose()
