@@ -14,6 +14,7 @@ from tests.webapp.sittings_data import SittingWorld, build_sitting_world
 from tests.webapp.staff_data import build_world, log_in_as
 from webapp.extensions import db
 from webapp.models import AgendaKind, Jury, Sitting, Venue
+from webapp.models.proposals import Proposal, ProposalStatus
 from webapp.sittings import agenda, services
 
 
@@ -78,6 +79,12 @@ def test_eight_saturdays_are_planned_with_the_top_proposal_suggested(app: Flask)
     with app.app_context():
         first = db.session.get_one(Sitting, new[0].id)
         assert [p.id for p in first.proposals] == [top]
+        # The proposal's traffic light moves on; the others stay received.
+        assert first.proposals[0].status == ProposalStatus.ON_AGENDA
+        statuses = db.session.scalars(
+            sa.select(Proposal.status).where(Proposal.id.in_(world.proposals[1:]))
+        ).all()
+        assert set(statuses) == {ProposalStatus.RECEIVED}
     listed = client.get(f"{jury_url}/calendar").data.decode()
     assert listed.count("Library") >= 8
 

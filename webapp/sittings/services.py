@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.config import SITTING_FORMAT
 from webapp.extensions import db
 from webapp.models import Jury, Reply, Sitting, Venue
-from webapp.models.proposals import Proposal
+from webapp.models.proposals import Proposal, ProposalStatus
 
 SATURDAY = 5  # date.weekday()
 # A series longer than this is a typing mistake (a jury meets for months, not decades).
@@ -89,8 +89,16 @@ def add_sitting(
         proposals=list(proposals),
     )
     db.session.add(sitting)
+    _on_agenda(proposals)
     db.session.flush()
     return sitting
+
+
+def _on_agenda(proposals: Sequence[Proposal]) -> None:
+    """Residents following a proposal see it move on: received -> on the agenda."""
+    for proposal in proposals:
+        if proposal.status == ProposalStatus.RECEIVED:
+            proposal.status = ProposalStatus.ON_AGENDA
 
 
 def series_dates(
@@ -197,6 +205,7 @@ def update_sitting(
     sitting.venue = venue
     sitting.place = (place or (venue.name if venue else "")).strip()
     sitting.proposals = list(proposals)
+    _on_agenda(proposals)
     db.session.flush()
 
 
