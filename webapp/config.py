@@ -84,6 +84,9 @@ class Defaults:
     # Where the letters PDF and printer's CSV wait (holding clear codes) until marked sent.
     LETTERS_DIR: str | None = None  # default: instance/letters
     UPLOADS_DIR: str | None = None  # default: instance/uploads (registers between the steps)
+    # Documents for the members of a sitting (webapp/sittings/documents.py).
+    DOCUMENTS_DIR: str | None = None  # default: instance/documents
+    MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
     SESSION_COOKIE_SECURE = False  # set True (KLEROTERION_SESSION_COOKIE_SECURE) behind HTTPS
     REMEMBER_COOKIE_SECURE = False
 

@@ -1,6 +1,7 @@
 """``flask --app webapp demo load [--if-empty]``: a demo municipality in a few seconds.
 
-One jury with phases around today, three sittings, a fourth category of its own (education,
+One jury with phases around today, eight Saturday sittings at a venue with an agenda
+(webapp/demo_calendar.py), a fourth category of its own (education,
 with its question in three languages), population targets, a register of 20,000
 residents in eight districts, a drawn batch of 1,500 letters and a few hundred replies spread
 over districts, ages and genders (some declines, some on paper or by phone), and a completed
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import random
 import tempfile
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from flask.cli import AppGroup
 from webapp import demo_codes, lottery
 from webapp.auth.services import assign_sitting, create_user
 from webapp.categories import services as categories
+from webapp.demo_calendar import load_calendar
 from webapp.extensions import db
 from webapp.invitations import paper
 from webapp.invitations import services as invitations
@@ -277,14 +279,7 @@ def _jury(organiser: User, today: date) -> Jury:
         PhaseKind.REPORT: (today + timedelta(days=121), today + timedelta(days=150)),
     }
     juries.set_phases(jury, spans)
-    for week in (5, 9, 13):
-        day = today + timedelta(weeks=week)
-        juries.add_sitting(
-            jury,
-            starts_at=datetime.combine(day, time(10)),
-            ends_at=datetime.combine(day, time(17)),
-            place="Palacio de Cibeles",
-        )
+    load_calendar(jury, today + timedelta(days=31))
     targets = [juries.Target("district", d, round(s * 100, 1)) for d, (s, _r) in DISTRICTS.items()]
     targets += [juries.Target("gender", "female", 51.5), juries.Target("gender", "male", 47.5)]
     targets += [juries.Target("gender", "other", 1.0)]

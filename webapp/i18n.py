@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, session
+from flask import Blueprint, current_app, has_request_context, redirect, request, session
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
@@ -20,6 +20,8 @@ bp = Blueprint("i18n", __name__)
 
 def select_locale() -> str | None:
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a command or a task: force_locale chooses, else default
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     chosen = session.get("lang")
     if chosen in languages:
         return str(chosen)

@@ -43,6 +43,7 @@ TASK_MODULES = (
     "webapp.members.paper",
     "webapp.replies.mail",
     "webapp.privacy.tasks",
+    "webapp.sittings.reminders",
 )
 
 

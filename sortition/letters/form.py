@@ -14,7 +14,9 @@ and a test reads the positions back from a rendered page):
 - the return address: in the window of a DIN 5008 envelope (as the letter's address), so the
   folded form goes back in a window envelope;
 - the tick boxes: squares of ``tick_size``, their left edges ``left`` from the left edge of
-  the page (and ``left + width / 2`` for the second column), from ``form_body_top`` down.
+  the page (and ``left + width / 2`` for the second column; a list of three options or more
+  takes three or four columns, ``width / 3`` or ``width / 4`` apart, when its options fit),
+  from ``form_body_top`` down.
 """
 
 from __future__ import annotations
@@ -134,7 +136,7 @@ class FormPage:
         w.font("B", lay.form_font_size)
         top = w.paragraph(lay.left, top, question.text, lay.width, height=height) + 0.5
         w.font("", lay.form_font_size)
-        columns = 2 if self._fits_two(question.options) else 1
+        columns = self._columns(question.options)
         column_width = lay.width / columns
         for start in range(0, len(question.options), columns):
             row_end = top + lay.tick_size
@@ -150,8 +152,13 @@ class FormPage:
             top = row_end + lay.tick_gap
         return top + lay.form_gap
 
-    def _fits_two(self, options: Sequence[str]) -> bool:
+    def _columns(self, options: Sequence[str]) -> int:
+        """As many columns (up to four) as the widest option allows; a pair such as yes/no
+        keeps to two. Eight sitting dates then take two or three rows, not eight."""
         lay = self.writer.layout
-        room = lay.width / 2 - lay.tick_size - 4
         measure = self.writer.pdf.get_string_width
-        return all(measure(printable(o)) <= room for o in options)
+        widest = max((measure(printable(o)) for o in options), default=0.0)
+        for columns in (4, 3, 2) if len(options) > 2 else (2,):
+            if widest <= lay.width / columns - lay.tick_size - 4:
+                return columns
+        return 1

@@ -18,7 +18,16 @@ import sqlalchemy as sa
 from tests.browser.conftest import LiveServer, check_accessibility
 from webapp.demo import LOGINS, PASSWORD
 from webapp.extensions import db
-from webapp.models import Draw, InvitationBatch, Jury, SelectionJob, Sitting, User
+from webapp.models import (
+    AgendaItem,
+    Draw,
+    InvitationBatch,
+    Jury,
+    SelectionJob,
+    Sitting,
+    User,
+    Venue,
+)
 from webapp.models.proposals import Proposal
 
 pytestmark = pytest.mark.browser
@@ -41,6 +50,10 @@ NOT_PAGES = {
     "payments.run_xml",
     "sittings.attendance_csv",  # a CSV file
     "members.paper_letter_file",  # a PDF or CSV of the paper letters
+    "sittings.jury_feed",  # iCalendar
+    "sittings.member_feed",  # iCalendar
+    "sittings.staff_document",  # a document for the members
+    "sittings.my_document",
 }
 # Pages that need a state the demo does not have (a running selection, a second login,
 # an e-mail link): their own browser tests run them at 390 px (test_selection_browser,
@@ -83,6 +96,12 @@ AXE_PAGES = {
     "check-in",
     "attendance",
     "table-plan",
+    "calendar",
+    "venues",
+    "agenda",
+    "agenda-item",
+    "sitting",
+    "my-sittings",
 }
 MEASURE = """() => {
   const small = [];
@@ -111,7 +130,9 @@ def demo(live_server: LiveServer) -> dict[str, Any]:
             "codes": codes,
             "jury": jury.id,
             "slug": jury.slug,
-            "sitting": db.session.scalars(sa.select(Sitting.id)).first(),
+            "sitting": db.session.scalars(sa.select(Sitting.id).order_by(Sitting.id)).first(),
+            "venue": db.session.scalars(sa.select(Venue.id)).first(),
+            "item": db.session.scalars(sa.select(AgendaItem.id).order_by(AgendaItem.id)).first(),
             "batch": db.session.scalars(sa.select(InvitationBatch.id)).first(),
             # The demo's completed members' draw (webapp/demo.py).
             "draw": db.session.scalars(sa.select(Draw.id)).one(),
@@ -213,6 +234,13 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
         ("check-in", f"/staff/sittings/{demo['sitting']}/check-in"),
         ("attendance", f"/staff/sittings/{demo['sitting']}/attendance"),
         ("table-plan", f"/staff/juries/{jury}/sittings/{demo['sitting']}/tables"),
+        ("calendar", f"/staff/juries/{jury}/calendar"),
+        ("sitting-edit", f"/staff/juries/{jury}/sittings/{demo['sitting']}/edit"),
+        ("agenda", f"/staff/juries/{jury}/sittings/{demo['sitting']}/agenda"),
+        ("agenda-item", f"/staff/juries/{jury}/sittings/{demo['sitting']}/agenda/{demo['item']}"),
+        ("venues", f"/staff/juries/{jury}/venues"),
+        ("venue", f"/staff/juries/{jury}/venues/{demo['venue']}"),
+        ("my-sittings", "/my-sittings"),
         ("pool", f"/staff/juries/{jury}/pool"),
         ("replies-list", f"/staff/juries/{jury}/replies"),
         ("replies-list-phone", f"/staff/juries/{jury}/replies?channel=phone&page=2"),

@@ -68,7 +68,10 @@ def test_demo_load_fills_an_empty_database_once(demo_app: Flask) -> None:
         (jury,) = db.session.scalars(sa.select(Jury)).all()
 
         assert jury.current_phase(date.today()).kind == PhaseKind.REPLIES
-        assert len(jury.sittings) == 3
+        assert len(jury.sittings) == 8
+        assert {s.starts_at.weekday() for s in jury.sittings} == {5}  # Saturdays
+        assert all(s.venue is not None and s.proposals for s in jury.sittings)
+        assert [i.kind for i in jury.sittings[0].agenda][-1] == "plenary_vote"
         invitations = db.session.scalar(sa.select(sa.func.count()).select_from(Invitation))
         assert invitations == LETTERS
         replies = db.session.scalars(sa.select(Reply)).all()

@@ -182,7 +182,7 @@ def test_sittings_are_added_checked_and_removed(app: Flask) -> None:
     bad = client.post(url, data={**good, "ends_at": "2027-05-01T09:00", "place": ""})
     page = bad.data.decode()
     assert "Ends at: The end must be after the start." in page
-    assert "Place: This field is required." in page
+    assert "Place: Give the place, or choose a venue." in page
     with app.app_context():
         sittings = db.session.scalars(sa.select(Sitting).filter_by(jury_id=world.jury)).all()
         assert sorted(s.place for s in sittings) == ["City hall", "Library"]

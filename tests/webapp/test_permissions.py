@@ -75,7 +75,28 @@ MATRIX: dict[str, str] = {
     "invitations.mark_sent": JURY,
     "invitations.remake_letters": JURY,
     "invitations.report": JURY,
+    "sittings.add_series": JURY,
     "sittings.add_sitting": JURY,
+    "sittings.agenda_page": JURY,
+    "sittings.calendar_page": JURY,
+    "sittings.edit_item": JURY,
+    "sittings.edit_sitting": JURY,
+    "sittings.edit_venue": JURY,
+    "sittings.jury_feed": PUBLIC,  # public sittings: times and places, no personal data
+    "sittings.leave_my_sittings": PUBLIC,
+    "sittings.member_feed": PUBLIC,  # behind the member's secret token
+    "sittings.my_calendar_link": PUBLIC,  # a member whose code was checked (session)
+    "sittings.my_document": PUBLIC,  # a member whose code was checked (session)
+    "sittings.my_sittings": PUBLIC,  # the code from the letter opens it
+    "sittings.reminder_settings": JURY,
+    "sittings.revoke_calendar_links": JURY,
+    "sittings.remove_document": JURY,
+    "sittings.remove_item": JURY,
+    "sittings.send_reminders": JURY,
+    "sittings.staff_document": SITTING,
+    "sittings.stop_calendar_link": PUBLIC,
+    "sittings.upload_document": JURY,
+    "sittings.venues": JURY,
     "juries.create": ORGANISERS,
     "juries.edit": JURY,
     "juries.overview": JURY,

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     StringField,
@@ -138,31 +137,3 @@ def _validate_phases(self: FlaskForm, extra_validators: Any = None) -> bool:
             ends.errors = [*ends.errors, _l("The last day cannot be before the first day.")]
             ok = False
     return ok
-
-
-FIRST_YEAR, LAST_YEAR = 2000, 2199  # sittings outside are typing mistakes
-
-
-class SittingForm(FlaskForm):  # type: ignore[misc]
-    starts_at = DateTimeLocalField(
-        _l("Starts at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
-    )
-    ends_at = DateTimeLocalField(
-        _l("Ends at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
-    )
-    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
-
-    def validate_starts_at(self, field: DateTimeLocalField) -> None:
-        if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
-            raise ValidationError(
-                _l(
-                    "Please give a year from %(first)s to %(last)s.",
-                    first=FIRST_YEAR,
-                    last=LAST_YEAR,
-                )
-            )
-
-    def validate_ends_at(self, field: DateTimeLocalField) -> None:
-        self.validate_starts_at(field)
-        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
-            raise ValidationError(_l("The end must be after the start."))

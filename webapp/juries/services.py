@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -17,9 +17,7 @@ from webapp.models import (
     Phase,
     PhaseKind,
     PopulationTarget,
-    Reply,
     Role,
-    Sitting,
     User,
 )
 
@@ -110,50 +108,6 @@ def set_phases(jury: Jury, dates: Mapping[PhaseKind, tuple[date, date] | None]) 
             jury.phases.append(phase)
         phase.starts_on, phase.ends_on = span
     db.session.flush()
-
-
-def add_sitting(jury: Jury, *, starts_at: datetime, ends_at: datetime, place: str) -> Sitting:
-    sitting = Sitting(jury=jury, starts_at=starts_at, ends_at=ends_at, place=place.strip())
-    db.session.add(sitting)
-    db.session.flush()
-    return sitting
-
-
-@dataclass(frozen=True, slots=True)
-class SittingAnswers:
-    """How many residents answered whether they can come to a sitting, and how many can."""
-
-    answered: int
-    can_come: int
-
-
-def _replies_answering(jury: Jury, sitting_id: int) -> list[Reply]:
-    replies = db.session.scalars(sa.select(Reply).where(Reply.jury_id == jury.id))
-    return [r for r in replies if str(sitting_id) in (r.availability or {})]
-
-
-def sitting_answers(jury: Jury, sitting_id: int) -> SittingAnswers:
-    replies = _replies_answering(jury, sitting_id)
-    can_come = sum(1 for r in replies if r.availability[str(sitting_id)])
-    return SittingAnswers(answered=len(replies), can_come=can_come)
-
-
-def jury_sitting(jury: Jury, sitting_id: int) -> Sitting | None:
-    sitting = db.session.get(Sitting, sitting_id)
-    return sitting if sitting is not None and sitting.jury_id == jury.id else None
-
-
-def remove_sitting(jury: Jury, sitting_id: int) -> bool:
-    """Delete one of the jury's sittings, and the residents' answers about coming to it;
-    False if it is not one of the jury's sittings."""
-    sitting = jury_sitting(jury, sitting_id)
-    if sitting is None:
-        return False
-    for reply in _replies_answering(jury, sitting_id):
-        reply.availability = {k: v for k, v in reply.availability.items() if k != str(sitting_id)}
-    db.session.delete(sitting)
-    db.session.flush()
-    return True
 
 
 def targets_of(jury: Jury) -> list[PopulationTarget]:

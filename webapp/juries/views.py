@@ -12,7 +12,7 @@ from webapp import lottery
 from webapp.auth.access import jury_for_staff, organiser_required
 from webapp.extensions import db
 from webapp.juries import bp, services, texts
-from webapp.juries.forms import PHASE_LABELS, JuryForm, SittingForm, phase_form_class
+from webapp.juries.forms import PHASE_LABELS, JuryForm, phase_form_class
 from webapp.models import Gender, Jury, PhaseKind
 
 
@@ -75,7 +75,6 @@ def overview(jury_id: int) -> str:
     return render_template(
         "juries/overview.html",
         jury=jury,
-        sitting_form=SittingForm(),
         phase_labels=PHASE_LABELS,
         targets=services.targets_of(jury),
     )

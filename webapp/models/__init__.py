@@ -13,7 +13,15 @@ from webapp.models.members import CallOutcome, Member, MemberCall, MemberStatus
 from webapp.models.population import PopulationTarget
 from webapp.models.replies import Answer, Channel, Gender, Reply, ReplyVisit, SupportNeed
 from webapp.models.selection import Draw, JobKind, JobStatus, SelectionJob
-from webapp.models.sittings import Attendance
+from webapp.models.sittings import (
+    AgendaItem,
+    AgendaKind,
+    Attendance,
+    CalendarLink,
+    SittingDocument,
+    SittingReminder,
+    Venue,
+)
 from webapp.models.survey import SurveyAnswer, SurveyInvitation, SurveyTaker
 from webapp.models.tables import Breakout, Seat, TablePlan
 from webapp.models.users import Role, User
@@ -30,11 +38,14 @@ from webapp.models.verdicts import (
 )
 
 __all__ = [
+    "AgendaItem",
+    "AgendaKind",
     "Answer",
     "Attendance",
     "Ballot",
     "BallotCast",
     "Breakout",
+    "CalendarLink",
     "CallOutcome",
     "Category",
     "CategoryAnswer",
@@ -65,12 +76,15 @@ __all__ = [
     "SelectionJob",
     "Sitting",
     "SittingAssignment",
+    "SittingDocument",
+    "SittingReminder",
     "SupportNeed",
     "SurveyAnswer",
     "SurveyInvitation",
     "SurveyTaker",
     "TablePlan",
     "User",
+    "Venue",
     "VerdictRules",
     "VoteMethod",
     "VoteState",

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
+
+if TYPE_CHECKING:
+    from webapp.models.proposals import Proposal
+    from webapp.models.sittings import AgendaItem, SittingDocument, Venue
 
 
 class PhaseKind(StrEnum):
@@ -49,6 +53,8 @@ class Jury(db.Model):  # type: ignore[name-defined,misc]
     # those of earlier years) may not be drawn again.
     renews_id: Mapped[int | None] = mapped_column(ForeignKey("juries.id", ondelete="SET NULL"))
     exclusion_years: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Confirmed members get an e-mail this many days before each sitting (0: no reminders).
+    reminder_days: Mapped[int] = mapped_column(default=3, server_default="3")
 
     phases: Mapped[list[Phase]] = relationship(
         back_populates="jury", cascade="all, delete-orphan", order_by="Phase.starts_on"
@@ -78,7 +84,12 @@ class Phase(db.Model):  # type: ignore[name-defined,misc]
 
 
 class Sitting(db.Model):  # type: ignore[name-defined,misc]
-    """A meeting of the jury (not `Session`, which clashes with flask.session and db.session)."""
+    """A meeting of the jury (not `Session`, which clashes with flask.session and db.session).
+
+    Times are naive local wall-clock times in the municipality's time zone
+    (``BABEL_DEFAULT_TIMEZONE``): shown as entered, given their zone only in calendar feeds.
+    ``place`` is the short name shown everywhere; ``venue`` (webapp/models/sittings.py) holds
+    the address and the accessibility notes."""
 
     __tablename__ = "sittings"
 
@@ -87,5 +98,21 @@ class Sitting(db.Model):  # type: ignore[name-defined,misc]
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     place: Mapped[str] = mapped_column(String(200), default="")
+    venue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("venues.id", ondelete="SET NULL"), index=True
+    )
 
     jury: Mapped[Jury] = relationship(back_populates="sittings")
+    venue: Mapped[Venue | None] = relationship()
+    # The proposal(s) the sitting deliberates on (table sitting_proposals).
+    proposals: Mapped[list[Proposal]] = relationship(
+        secondary="sitting_proposals", order_by="Proposal.id"
+    )
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        back_populates="sitting",
+        cascade="all, delete-orphan",
+        order_by="(AgendaItem.starts_at, AgendaItem.id)",
+    )
+    documents: Mapped[list[SittingDocument]] = relationship(
+        back_populates="sitting", cascade="all, delete-orphan", order_by="SittingDocument.id"
+    )

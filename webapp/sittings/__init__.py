@@ -1,9 +1,15 @@
-"""Sittings: the meetings of a jury (dates, and the page of one sitting for its staff and
-facilitators), with what happens at them."""
+"""Sittings: the meetings of a jury (the calendar, venues, the proposals and the agenda of
+each, documents for members, calendar feeds and reminders), with what happens at them."""
 
 from flask import Blueprint
 
 bp = Blueprint("sittings", __name__)
 
-# The route modules register on bp.
-from webapp.sittings import attendance, table_plan, views  # noqa: E402,F401
+from webapp.sittings import (  # noqa: E402,F401  (routes register on bp)
+    agenda_views,
+    attendance,
+    public,
+    table_plan,
+    venue_views,
+    views,
+)

@@ -13,10 +13,10 @@ from werkzeug.wrappers import Response
 from webapp.auth.access import jury_for_staff, organiser_required
 from webapp.categories.services import category_keys, category_labels
 from webapp.extensions import db
-from webapp.juries.services import jury_sitting
 from webapp.models import Jury, Sitting, TablePlan
 from webapp.sittings import bp, checkin, plans, seating
 from webapp.sittings.attendance_forms import MoveForm, PlanForm, mixing, plan_form
+from webapp.sittings.services import jury_sitting
 
 
 def _scope(jury_id: int, sitting_id: int) -> tuple[Jury, Sitting]:
