@@ -166,7 +166,9 @@ def test_nash_by_column_generation_agrees_with_the_relaxed_split(
     pool, quotas, k = random_instance(random.Random(11), n=90, k=15, households=8)
     split_first = select_panel(pool, quotas, k, algorithm="nash", seed=1)
     assert split_first.report.lp_gap < 1e-6
-    monkeypatch.setattr(nash_module, "relaxed_nash", lambda model, active, deadline: None)
+    monkeypatch.setattr(
+        nash_module, "relaxed_nash", lambda model, active, deadline, near=None: None
+    )
     by_columns = select_panel(pool, quotas, k, algorithm="nash", seed=1)
     assert by_columns.report.lp_gap > split_first.report.lp_gap
 
