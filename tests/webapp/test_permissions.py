@@ -180,6 +180,8 @@ MATRIX: dict[str, str] = {
     "replies.staff_list": JURY,
     "replies.staff_replace": JURY,
     "replies.start_replacement": PUBLIC,
+    "reports.proposal": PUBLIC,  # the report on a proposal: numbers and texts, no names
+    "reports.proposal_pdf": PUBLIC,
     "reports.public": PUBLIC,
     "reports.staff": JURY,
     "selection.cancel": JURY,
