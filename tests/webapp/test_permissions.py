@@ -112,6 +112,8 @@ MATRIX: dict[str, str] = {
     "sittings.check_in": SITTING,
     "sittings.check_in_tap": SITTING,
     "sittings.check_in_times": SITTING,
+    "sittings.my_table": SITTING,  # only the table the user leads: else back to the sitting
+    "sittings.sitting_outcomes": JURY,
     "sittings.attendance": SITTING,
     "sittings.attendance_csv": SITTING,
     "sittings.table_plan": JURY,
