@@ -26,6 +26,7 @@ from webapp.models import (
 )
 from webapp.models.proposals import Proposal
 from webapp.proposals import lifecycle
+from webapp.sittings import outcomes
 from webapp.verdicts import services
 
 AMENDED = {
@@ -37,6 +38,12 @@ RESPONSE = {
     "en": "The council plants the trees next spring.",
     "nl": "De gemeente plant de bomen komend voorjaar.",
     "es": "El ayuntamiento planta los árboles la próxima primavera.",
+}
+OUTCOME = {
+    "summary": "Trees yes, but where the roots have room.",
+    "for": "Shade in summer.",
+    "against": "Roots lift the paving.",
+    "amendments": "Along the river instead of the square.",
 }
 NAMES = ["Anneke Jansen", "Pedro Álvarez", "Jo de Vries", "Mia Ng", "Sara Öztürk"]
 
@@ -87,6 +94,18 @@ def _decide(app: Flask, w: VerdictWorld) -> None:
                     title=title,
                 )
             )
+        db.session.flush()
+        round_ = next(i for i in sitting.agenda if i.kind == AgendaKind.TABLE_ROUND)
+        fields = outcomes.Fields(
+            summary=OUTCOME["summary"],
+            arguments_for=OUTCOME["for"],
+            arguments_against=OUTCOME["against"],
+            amendments=OUTCOME["amendments"],
+            votes_for=3,
+            votes_against=1,
+            votes_abstain=0,
+        )
+        outcomes.save(sitting, 1, round_, fields, base_version=0, present=4, user=None)
         jury = db.session.get_one(Jury, w.jury_id)
         vote = services.create_vote(
             jury, proposal=proposal, sitting=sitting, method=VoteMethod.TALLY
@@ -155,14 +174,14 @@ def test_the_report_and_its_pdf_explain_the_decision(
     page = client.get(_url(app, world))
     assert page.status_code == 200
     assert f'lang="{lang}"' in page.text
-    for word in ["More trees in the park", *words]:
+    for word in ["More trees in the park", *words, *OUTCOME.values()]:
         assert word in page.text, word
     assert "<td>6</td>" in page.text and "<td>1</td>" in page.text
     assert f"/juries/{_slug(app, world)}/proposals/{world.proposal_id}/report.pdf" in page.text
     response = client.get(_url(app, world, ".pdf"))
     assert response.status_code == 200
     text = _flat(_pdf_text(response.data))
-    for word in ["More trees in the park", *words]:
+    for word in ["More trees in the park", *words, *OUTCOME.values()]:
         assert _flat(word) in text, word
     outcome = {"en": "Send it on, amended", "nl": None, "es": None}[lang]
     if outcome:

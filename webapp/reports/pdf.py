@@ -97,7 +97,12 @@ class _Report(FPDF):
         )
 
 
-SIZES = {"h1": (18, "B", 9.0), "h2": (14, "B", 7.0), "h3": (12, "B", 6.0)}
+SIZES = {
+    "h1": (18, "B", 9.0),
+    "h2": (14, "B", 7.0),
+    "h3": (12, "B", 6.0),
+    "h4": (11, "B", 5.5),
+}
 
 
 def render(blocks: list[Block], *, lang: str, title: str) -> bytes:
@@ -199,6 +204,33 @@ def report_blocks(report: ProposalReport) -> list[Block]:
     out.append(Block("h2", _("The tables' outcomes")))
     if not report.outcomes:
         out.append(Block("p", _("No table outcomes are recorded yet.")))
+    for facts_ in report.sittings:
+        if facts_.outcomes:
+            when = format_datetime(facts_.sitting.starts_at, SITTING_FORMAT, rebase=False)
+            out.append(Block("h3", when))
+        for v in facts_.outcomes:
+            if v.agenda_item_id is None:
+                item = _("The whole sitting")
+            else:
+                kind = str(AGENDA_LABELS[v.item_kind]) if v.item_kind else ""
+                item = localised(v.item_title, jury.language) or kind
+                if v.item_starts_at:
+                    item = f"{_time(v.item_starts_at)} {item}"
+            out.append(Block("h4", f"{_('Table %(number)s', number=v.table_number)} - {item}"))
+            for label, text in (
+                (_("Summary"), v.summary),
+                (_("Arguments for"), v.arguments_for),
+                (_("Arguments against"), v.arguments_against),
+                (_("Suggested amendments"), v.amendments),
+            ):
+                if text.strip():
+                    out.append(Block("p", f"{label}: {text}"))
+            if (v.votes_for, v.votes_against, v.votes_abstain) != (None, None, None):
+                straw = (
+                    f"{_('Straw vote')}: {_('For')} {v.votes_for or 0}, "
+                    f"{_('Against')} {v.votes_against or 0}, {_('Abstain')} {v.votes_abstain or 0}"
+                )
+                out.append(Block("p", straw))
 
     out.append(Block("h2", _("The plenary vote")))
     if not report.counted:

@@ -34,6 +34,7 @@ from webapp.models.proposals import Proposal
 from webapp.models.sittings import sitting_proposals
 from webapp.pool.services import ordered_values, reply_features
 from webapp.proposals import lifecycle
+from webapp.sittings.outcomes import OutcomeView, outcomes_of_sitting
 from webapp.verdicts.counting import Result
 from webapp.verdicts.services import result_of
 
@@ -70,6 +71,7 @@ class SittingFacts:
     agenda: tuple[AgendaItem, ...]
     heard: tuple[AgendaItem, ...]
     past: bool
+    outcomes: tuple[OutcomeView, ...] = ()  # every table's outcome at the sitting, no names
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +86,13 @@ class ProposalReport:
     proposal: Proposal
     facts: JuryFacts
     sittings: tuple[SittingFacts, ...]
-    outcomes: tuple[Any, ...]  # the tables' outcomes (no names)
     votes: tuple[VoteFacts, ...]
     steps: tuple[lifecycle.Step, ...]
     to_come: tuple[str, ...] = field(default=())
+
+    @property
+    def outcomes(self) -> tuple[OutcomeView, ...]:
+        return tuple(o for s in self.sittings for o in s.outcomes)
 
     @property
     def counted(self) -> tuple[VoteFacts, ...]:
@@ -97,13 +102,11 @@ class ProposalReport:
 def build(jury: Jury, proposal: Proposal, *, now: datetime) -> ProposalReport:
     sittings = _sittings(jury, proposal, now)
     votes = _votes(proposal)
-    outcomes = _outcomes(proposal, [s.sitting for s in sittings])
     report = ProposalReport(
         jury=jury,
         proposal=proposal,
         facts=_jury_facts(jury),
         sittings=tuple(sittings),
-        outcomes=tuple(outcomes),
         votes=tuple(votes),
         steps=tuple(lifecycle.traffic_light(proposal)),
     )
@@ -186,14 +189,10 @@ def _sittings(jury: Jury, proposal: Proposal, now: datetime) -> list[SittingFact
             agenda=tuple(s.agenda),
             heard=tuple(i for i in s.agenda if i.kind in HEARD),
             past=s.starts_at <= now,
+            outcomes=tuple(o for o in outcomes_of_sitting(s) if not o.empty),
         )
         for s in found
     ]
-
-
-def _outcomes(proposal: Proposal, sittings: list[Sitting]) -> list[Any]:
-    """The tables' outcomes at these sittings (recorded by the facilitators)."""
-    return []
 
 
 def _votes(proposal: Proposal) -> list[VoteFacts]:
