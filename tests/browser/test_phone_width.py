@@ -54,6 +54,7 @@ NOT_PAGES = {
     "sittings.member_feed",  # iCalendar
     "sittings.staff_document",  # a document for the members
     "sittings.my_document",
+    "reports.proposal_pdf",  # the report on a proposal as a PDF
 }
 # Pages that need a state the demo does not have (a running selection, a second login,
 # an e-mail link): their own browser tests run them at 390 px (test_selection_browser,
@@ -89,6 +90,7 @@ AXE_PAGES = {
     "survey",
     "survey-results",
     "proposal-public",
+    "proposal-report",
     "payments",
     "payments-settings",
     "payments-claim-new",
@@ -280,6 +282,7 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
         ("survey-results", f"/staff/sittings/{demo['sitting']}/survey"),
         ("proposal-public", f"/juries/{demo['slug']}/proposals/{demo['proposal']}"),
         ("proposal-response", f"/staff/juries/{jury}/proposals/{demo['proposal']}/response"),
+        ("proposal-report", f"/juries/{demo['slug']}/proposals/{demo['proposal']}/report"),
     ]:
         walk.go(name, path)
 
