@@ -259,5 +259,7 @@ def test_the_proposal_page_and_the_jury_page_link_to_the_report(
     slug = _slug(app, world)
     report = f"/juries/{slug}/proposals/{world.proposal_id}/report"
     assert report in client.get(f"/juries/{slug}/proposals/{world.proposal_id}").text
+    assert report not in client.get(f"/juries/{slug}").text  # not taken up yet
     _decide(app, world)
-    assert report in client.get(f"/juries/{slug}").text
+    jury_page = client.get(f"/juries/{slug}").text
+    assert jury_page.count(f'href="{report}"') == 2  # the list of reports, and the verdict
