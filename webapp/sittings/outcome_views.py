@@ -14,6 +14,7 @@ from typing import Any
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.auth.access import organiser_required, sitting_for_staff, staff_required
@@ -102,7 +103,7 @@ def error_message(error: outcomes.OutcomeError, present: int, cast: int) -> str:
     return str(_("This text is too long: at most %(max)s characters.", max=outcomes.MAX_TEXT))
 
 
-CONFLICT = (
+CONFLICT = _l(
     "Someone else changed this item since you started. Both texts are shown: keep yours, "
     "take theirs, or merge them by hand and save."
 )
@@ -151,7 +152,7 @@ def _page(
         present=present,
         rows=rows,
         kind_labels=KIND_LABELS,
-        conflict_message=_(CONFLICT),
+        conflict_message=str(CONFLICT),
     ), status
 
 
@@ -204,7 +205,7 @@ def my_table(sitting_id: int) -> Any:
         db.session.rollback()
         theirs = _current_json(conflict.current)
         if _wants_json():
-            return jsonify(ok=False, conflict=True, current=theirs, message=_(CONFLICT)), 409
+            return jsonify(ok=False, conflict=True, current=theirs, message=str(CONFLICT)), 409
         return _page(
             sitting,
             table,
@@ -212,7 +213,7 @@ def my_table(sitting_id: int) -> Any:
                 key: {
                     "fields": fields,
                     "version": theirs["version"],
-                    "error": _(CONFLICT),
+                    "error": str(CONFLICT),
                     "theirs": conflict.current.fields if conflict.current else outcomes.Fields(),
                 }
             },
