@@ -41,9 +41,7 @@ def build_tables(app: Flask) -> Tables:
         second = make_user(Role.FACILITATOR, "fac2@example.org")
         db.session.add(SittingAssignment(sitting_id=w.sitting, user_id=second.id))
         members = add_members(w.jury, w.batch, 10)
-        plan = TablePlan(
-            sitting_id=w.sitting, source="present", table_size=5, tables=2, seed="1"
-        )
+        plan = TablePlan(sitting_id=w.sitting, source="present", table_size=5, tables=2, seed="1")
         db.session.add(plan)
         db.session.flush()
         db.session.add_all(

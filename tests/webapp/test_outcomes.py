@@ -15,7 +15,7 @@ from tests.conftest import make_app
 from tests.webapp.outcomes_data import Tables, build_tables
 from tests.webapp.staff_data import log_in_as
 from webapp.extensions import db
-from webapp.models import AgendaItem, Sitting, TablePlan, TableOutcome, User
+from webapp.models import AgendaItem, Sitting, TableOutcome, TablePlan, User
 from webapp.sittings import outcomes
 
 
@@ -43,7 +43,7 @@ JSON = {"Accept": "application/json"}
 
 
 def test_present_counts_seated_and_checked_in(tables: tuple[Flask, Tables]) -> None:
-    app, t = tables
+    app, _t = tables
     with app.app_context():
         plan = db.session.scalar(sa.select(TablePlan))
         assert plan is not None
@@ -103,11 +103,23 @@ def test_save_versions_and_conflicts(tables: tuple[Flask, Tables]) -> None:
             outcomes.check(outcomes.Fields(summary="x" * (outcomes.MAX_TEXT + 1)), 4)
         # The whole sitting is one more record per table, unique like the others.
         outcomes.save(
-            sitting, 1, None, outcomes.Fields(summary="All day"), base_version=0, present=4, user=user
+            sitting,
+            1,
+            None,
+            outcomes.Fields(summary="All day"),
+            base_version=0,
+            present=4,
+            user=user,
         )
         with pytest.raises(outcomes.Conflict):
             outcomes.save(
-                sitting, 1, None, outcomes.Fields(summary="Twice"), base_version=0, present=4, user=user
+                sitting,
+                1,
+                None,
+                outcomes.Fields(summary="Twice"),
+                base_version=0,
+                present=4,
+                user=user,
             )
         db.session.rollback()
 
@@ -117,7 +129,9 @@ def test_outcomes_of_sitting_in_agenda_order_without_names(tables: tuple[Flask, 
     fac = _client(app, t.world.facilitator)
     second = _client(app, t.second)
     assert fac.post(_url(t), data=_form("whole", summary="Day one")).status_code == 302
-    assert fac.post(_url(t), data=_form(t.round, summary="Lights", votes_for="3")).status_code == 302
+    assert (
+        fac.post(_url(t), data=_form(t.round, summary="Lights", votes_for="3")).status_code == 302
+    )
     assert second.post(_url(t), data=_form(t.round, summary="Benches")).status_code == 302
     assert second.post(_url(t), data=_form(t.plenary, summary="")).status_code == 302  # empty
     with app.app_context():
@@ -151,7 +165,7 @@ def test_the_facilitator_sees_only_their_table(tables: tuple[Flask, Tables]) -> 
     assert "Secret of table two" not in text
     assert "4 members present at this table" in text
     assert text.index("Parks at night") < text.index("The vote")  # the table round first
-    assert 'id="item-%d"' % t.brk not in text  # no outcome for a break
+    assert f'id="item-{t.brk}"' not in text  # no outcome for a break
     # An organiser leads no table: sent to the sitting with a message; a POST is 404.
     org = _client(app, t.world.organiser)
     away = org.get(_url(t))
@@ -246,7 +260,7 @@ def test_form_posts_without_script(tables: tuple[Flask, Tables]) -> None:
     assert "From the other phone" in text and "From this phone" in text
     assert "Saved by someone else" in text
     # The page now carries their version: saving again keeps this phone's text.
-    assert f'name="version" value="2"' in text
+    assert 'name="version" value="2"' in text
     kept = fac.post(_url(t), data=_form(t.round, 2, summary="Merged by hand"))
     assert kept.status_code == 302
     with app.app_context():

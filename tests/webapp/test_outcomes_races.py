@@ -58,7 +58,9 @@ def _clients(app: Flask, t: Tables) -> list[FlaskClient]:
     return clients
 
 
-def _save(client: FlaskClient, url: str, item: int, version: int, text: str) -> Callable[[], tuple[int, str]]:
+def _save(
+    client: FlaskClient, url: str, item: int, version: int, text: str
+) -> Callable[[], tuple[int, str]]:
     def call() -> tuple[int, str]:
         response = client.post(
             url,
@@ -84,7 +86,9 @@ def test_parallel_saves_from_one_version(any_db_app: Flask) -> None:
             row = db.session.scalar(sa.select(TableOutcome))
             base = row.version if row is not None else 0  # round 0: nobody made it yet
         texts = [f"round {round_} phone {i}" for i in range(PARALLEL)]
-        answers = _at_once([_save(c, url, t.round, base, s) for c, s in zip(clients, texts)])
+        answers = _at_once(
+            [_save(c, url, t.round, base, s) for c, s in zip(clients, texts, strict=True)]
+        )
         codes = Counter(code for code, _text in answers)
         assert codes == {200: 1, 409: PARALLEL - 1}, answers
         with app.app_context():

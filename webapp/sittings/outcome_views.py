@@ -14,8 +14,8 @@ from typing import Any
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from webapp.auth.access import organiser_required, sitting_for_staff, staff_required
 from webapp.extensions import db
@@ -59,34 +59,51 @@ def _number(name: str) -> int | None:
         raise outcomes.OutcomeError(name, "not a number") from None
 
 
-def _posted() -> outcomes.Fields:
-    texts = {n: (request.form.get(n) or "").replace("\r\n", "\n") for n in outcomes.TEXT_FIELDS}
-    votes = {n: _number(n) for n in outcomes.VOTE_FIELDS}
-    return outcomes.Fields(**texts, **votes)  # type: ignore[arg-type]
+def _text(name: str) -> str:
+    return (request.form.get(name) or "").replace("\r\n", "\n")
 
 
 def _posted_texts() -> outcomes.Fields:
     """What was posted, as far as it can be read (for showing it back with an error)."""
-    texts = {n: (request.form.get(n) or "").replace("\r\n", "\n") for n in outcomes.TEXT_FIELDS}
-    return outcomes.Fields(**texts)
+    return outcomes.Fields(
+        summary=_text("summary"),
+        arguments_for=_text("arguments_for"),
+        arguments_against=_text("arguments_against"),
+        amendments=_text("amendments"),
+    )
+
+
+def _posted() -> outcomes.Fields:
+    texts = _posted_texts()
+    return outcomes.Fields(
+        summary=texts.summary,
+        arguments_for=texts.arguments_for,
+        arguments_against=texts.arguments_against,
+        amendments=texts.amendments,
+        votes_for=_number("votes_for"),
+        votes_against=_number("votes_against"),
+        votes_abstain=_number("votes_abstain"),
+    )
 
 
 def error_message(error: outcomes.OutcomeError, present: int, cast: int) -> str:
     if error.message == "more than present":
-        return _(
-            "The straw vote counts %(cast)s, but %(present)s members are present at this "
-            "table: for, against and abstain together may not be more.",
-            cast=cast,
-            present=present,
+        return str(
+            _(
+                "The straw vote counts %(cast)s, but %(present)s members are present at this "
+                "table: for, against and abstain together may not be more.",
+                cast=cast,
+                present=present,
+            )
         )
     if error.message == "negative":
-        return _("A number of votes cannot be below zero.")
+        return str(_("A number of votes cannot be below zero."))
     if error.message == "not a number":
-        return _("Write the number of votes as a whole number, like 3.")
-    return _("This text is too long: at most %(max)s characters.", max=outcomes.MAX_TEXT)
+        return str(_("Write the number of votes as a whole number, like 3."))
+    return str(_("This text is too long: at most %(max)s characters.", max=outcomes.MAX_TEXT))
 
 
-CONFLICT = (
+CONFLICT = _l(
     "Someone else changed this item since you started. Both texts are shown: keep yours, "
     "take theirs, or merge them by hand and save."
 )
@@ -135,7 +152,7 @@ def _page(
         present=present,
         rows=rows,
         kind_labels=KIND_LABELS,
-        conflict_message=_(CONFLICT),
+        conflict_message=str(CONFLICT),
     ), status
 
 
@@ -188,7 +205,7 @@ def my_table(sitting_id: int) -> Any:
         db.session.rollback()
         theirs = _current_json(conflict.current)
         if _wants_json():
-            return jsonify(ok=False, conflict=True, current=theirs, message=_(CONFLICT)), 409
+            return jsonify(ok=False, conflict=True, current=theirs, message=str(CONFLICT)), 409
         return _page(
             sitting,
             table,
@@ -196,7 +213,7 @@ def my_table(sitting_id: int) -> Any:
                 key: {
                     "fields": fields,
                     "version": theirs["version"],
-                    "error": _(CONFLICT),
+                    "error": str(CONFLICT),
                     "theirs": conflict.current.fields if conflict.current else outcomes.Fields(),
                 }
             },
@@ -208,7 +225,9 @@ def my_table(sitting_id: int) -> Any:
     if _wants_json():
         return jsonify(ok=True, version=saved.version, saved_at=saved_at, message=message)
     flash(message, "success")
-    return redirect(url_for(".my_table", sitting_id=sitting.id) + f"#item-{request.form.get('item')}")
+    return redirect(
+        url_for(".my_table", sitting_id=sitting.id) + f"#item-{request.form.get('item')}"
+    )
 
 
 @bp.get("/staff/juries/<int:jury_id>/sittings/<int:sitting_id>/outcomes")
