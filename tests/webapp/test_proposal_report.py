@@ -80,7 +80,11 @@ def _decide(app: Flask, w: VerdictWorld) -> None:
         start = sitting.starts_at
         for minutes, kind, title in [
             (0, AgendaKind.WELCOME, {}),
-            (30, AgendaKind.PROPOSER, {"en": "The proposer explains", "nl": "De indiener legt uit"}),
+            (
+                30,
+                AgendaKind.PROPOSER,
+                {"en": "The proposer explains", "nl": "De indiener legt uit"},
+            ),
             (60, AgendaKind.EXPERTS, {"en": "A city ecologist", "nl": "Een ecoloog van de stad"}),
             (120, AgendaKind.TABLE_ROUND, {}),
             (240, AgendaKind.PLENARY_VOTE, {}),
@@ -161,7 +165,16 @@ def test_before_the_verdict_the_report_says_what_is_to_come(
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("en", ["Send it on, amended", "Abstentions", AMENDED["en"], RESPONSE["en"], "A city ecologist"]),
+        (
+            "en",
+            [
+                "Send it on, amended",
+                "Abstentions",
+                AMENDED["en"],
+                RESPONSE["en"],
+                "A city ecologist",
+            ],
+        ),
         ("nl", ["Onthoudingen", AMENDED["nl"], RESPONSE["nl"], "Een ecoloog van de stad"]),
         ("es", ["Abstenciones", AMENDED["es"], RESPONSE["es"]]),
     ],
@@ -244,8 +257,13 @@ def test_hidden_and_other_juries_proposals_are_not_found(
         other = db.session.scalar(sa.select(Jury).where(Jury.id != world.jury_id))
         assert other is not None
         other_slug = other.slug
-    assert client.get(f"/juries/{other_slug}/proposals/{world.proposal_id}/report").status_code == 404
-    assert client.get(f"/juries/{other_slug}/proposals/{world.proposal_id}/report.pdf").status_code == 404
+    assert (
+        client.get(f"/juries/{other_slug}/proposals/{world.proposal_id}/report").status_code == 404
+    )
+    assert (
+        client.get(f"/juries/{other_slug}/proposals/{world.proposal_id}/report.pdf").status_code
+        == 404
+    )
     with app.app_context():
         db.session.get_one(Proposal, world.proposal_id).hidden = True
         db.session.commit()

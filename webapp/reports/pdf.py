@@ -23,12 +23,13 @@ from fpdf import FPDF
 
 from webapp.config import SITTING_FORMAT
 from webapp.i18n import localised
+from webapp.models import AgendaKind
 from webapp.proposals.forms import STATUS_LABELS
 from webapp.reports.proposal import ProposalReport
 from webapp.selection.labels import KIND_LABELS as DRAW_LABELS
 from webapp.sittings.agenda import KIND_LABELS as AGENDA_LABELS
 from webapp.verdicts.counting import Result
-from webapp.verdicts.labels import LABELS
+from webapp.verdicts.labels import OPTION_LABELS, OUTCOME_LABELS
 
 ENCODING = "windows-1252"
 CACHE_SIZE = 64
@@ -92,9 +93,7 @@ class _Report(FPDF):
         self.set_font("helvetica", "", 9)
         self.cell(0, 6, printable(self.footer_text), align="L")
         self.set_x(self.l_margin)
-        self.cell(
-            0, 6, _("Page %(n)s of %(total)s", n=self.page_no(), total="{nb}"), align="R"
-        )
+        self.cell(0, 6, _("Page %(n)s of %(total)s", n=self.page_no(), total="{nb}"), align="R")
 
 
 SIZES = {
@@ -210,13 +209,13 @@ def report_blocks(report: ProposalReport) -> list[Block]:
             out.append(Block("h3", when))
         for v in facts_.outcomes:
             if v.agenda_item_id is None:
-                item = _("The whole sitting")
+                about = _("The whole sitting")
             else:
-                kind = str(AGENDA_LABELS[v.item_kind]) if v.item_kind else ""
-                item = localised(v.item_title, jury.language) or kind
+                kind = str(AGENDA_LABELS[AgendaKind(v.item_kind)]) if v.item_kind else ""
+                about = localised(v.item_title, jury.language) or kind
                 if v.item_starts_at:
-                    item = f"{_time(v.item_starts_at)} {item}"
-            out.append(Block("h4", f"{_('Table %(number)s', number=v.table_number)} - {item}"))
+                    about = f"{_time(v.item_starts_at)} {about}"
+            out.append(Block("h4", f"{_('Table %(number)s', number=v.table_number)} - {about}"))
             for label, text in (
                 (_("Summary"), v.summary),
                 (_("Arguments for"), v.arguments_for),
@@ -235,14 +234,14 @@ def report_blocks(report: ProposalReport) -> list[Block]:
     out.append(Block("h2", _("The plenary vote")))
     if not report.counted:
         out.append(Block("p", _("The plenary has not voted on it yet.")))
-    for item in report.counted:
-        vote, result = item.vote, item.result
+    for counted in report.counted:
+        vote, result = counted.vote, counted.result
         assert result is not None
         when = format_datetime(vote.sitting.starts_at, SITTING_FORMAT, rebase=False)
         out.append(Block("h3", _("Voted at the sitting of %(date)s.", date=when)))
-        out.append(Block("p", str(LABELS["outcome"][result.outcome])))
+        out.append(Block("p", str(OUTCOME_LABELS[result.outcome])))
         for option, n in result.count.votes.items():
-            out.append(Block("li", f"{LABELS['option'][option]}: {n}"))
+            out.append(Block("li", f"{OPTION_LABELS[option]}: {n}"))
         out.append(Block("li", f"{_('Abstentions')}: {result.count.abstentions}"))
         out.append(Block("h3", _("How the result was reached")))
         out.extend(Block("li", line) for line in arithmetic(result))
@@ -262,7 +261,7 @@ def report_blocks(report: ProposalReport) -> list[Block]:
                 _(
                     "The jury's verdict, %(date)s: %(outcome)s.",
                     date=format_date(proposal.verdict_at, "long"),
-                    outcome=LABELS["option"][proposal.verdict_outcome],
+                    outcome=OPTION_LABELS[proposal.verdict_outcome],
                 ),
             )
         )
@@ -272,9 +271,7 @@ def report_blocks(report: ProposalReport) -> list[Block]:
     if report.to_come:
         out.append(Block("h2", _("Still to come")))
         out.extend(Block("li", note) for note in report.to_come)
-    link = url_for(
-        "reports.proposal", slug=jury.slug, proposal_id=proposal.id, _external=True
-    )
+    link = url_for("reports.proposal", slug=jury.slug, proposal_id=proposal.id, _external=True)
     out.append(Block("small", _("This report online: %(link)s", link=link)))
     return out
 
@@ -283,7 +280,11 @@ def arithmetic(result: Result) -> list[str]:
     """The steps of the count, in the words of the verdicts' result on the web pages."""
     c, r = result.count, result.rules
     lines = [
-        _("Seated members: %(seated)d. Present at the sitting: %(present)d.", seated=c.seated, present=c.present),
+        _(
+            "Seated members: %(seated)d. Present at the sitting: %(present)d.",
+            seated=c.seated,
+            present=c.present,
+        ),
         _(
             "Took part: %(n)d (%(votes)d votes for an option and %(abstentions)d abstentions).",
             n=c.taking_part,
@@ -295,14 +296,16 @@ def arithmetic(result: Result) -> list[str]:
         quorum = _("Quorum: %(required)d members must take part.", required=result.quorum_required)
     elif r.quorum_kind == "seated_share":
         quorum = _(
-            "Quorum: %(pct)d%% of the %(base)d seated members, rounded up: %(required)d must take part.",
+            "Quorum: %(pct)d%% of the %(base)d seated members, rounded up: "
+            "%(required)d must take part.",
             pct=r.quorum_value,
             base=result.quorum_base,
             required=result.quorum_required,
         )
     else:
         quorum = _(
-            "Quorum: %(pct)d%% of the %(base)d members present, rounded up: %(required)d must take part.",
+            "Quorum: %(pct)d%% of the %(base)d members present, rounded up: "
+            "%(required)d must take part.",
             pct=r.quorum_value,
             base=result.quorum_base,
             required=result.quorum_required,
@@ -315,26 +318,28 @@ def arithmetic(result: Result) -> list[str]:
     if result.quorum_met:
         if r.majority == "simple":
             rule = _(
-                "Majority: more than half of the %(n)d votes for an option (abstentions do not count): %(needed)d votes needed.",
+                "Majority: more than half of the %(n)d votes for an option (abstentions do not "
+                "count): %(needed)d votes needed.",
                 n=c.for_options,
                 needed=result.majority_required,
             )
         else:
             rule = _(
-                "Majority: two thirds of the %(n)d votes for an option, rounded up (abstentions do not count): %(needed)d votes needed.",
+                "Majority: two thirds of the %(n)d votes for an option, rounded up (abstentions "
+                "do not count): %(needed)d votes needed.",
                 n=c.for_options,
                 needed=result.majority_required,
             )
         if result.carried:
             said = _(
                 "“%(option)s” has %(votes)d: it carries.",
-                option=LABELS["option"][result.carried],
+                option=OPTION_LABELS[result.carried],
                 votes=c.votes[result.carried],
             )
         elif result.leader:
             said = _(
                 "The most votes, %(votes)d, went to “%(option)s”: not enough.",
-                option=LABELS["option"][result.leader],
+                option=OPTION_LABELS[result.leader],
                 votes=c.votes[result.leader],
             )
         else:

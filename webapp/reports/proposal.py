@@ -202,9 +202,7 @@ def _votes(proposal: Proposal) -> list[VoteFacts]:
         .where(PlenaryVote.proposal_id == proposal.id)
         .order_by(Sitting.starts_at, PlenaryVote.id)
     )
-    return [
-        VoteFacts(v, result_of(v) if v.state == VoteState.CLOSED else None) for v in votes
-    ]
+    return [VoteFacts(v, result_of(v) if v.state == VoteState.CLOSED else None) for v in votes]
 
 
 # -- what is still to come -----------------------------------------------------------------
@@ -222,7 +220,9 @@ def _to_come(report: ProposalReport, now: datetime) -> list[str]:
             _("The jury discusses it at its sitting of %(date)s.", date=format_date(first, "long"))
         )
     if report.sittings and not report.outcomes:
-        notes.append(_("The tables' outcomes are published here once the facilitators record them."))
+        notes.append(
+            _("The tables' outcomes are published here once the facilitators record them.")
+        )
     if not report.counted:
         pending = [v for v in report.votes if v.vote.state != VoteState.CLOSED]
         if pending:
@@ -243,5 +243,10 @@ def _to_come(report: ProposalReport, now: datetime) -> list[str]:
                 )
             )
     elif proposal.verdict_at is None:
-        notes.append(_("After the verdict, the municipality answers the jury and the answer is published here."))
+        notes.append(
+            _(
+                "After the verdict, the municipality answers the jury and the answer is "
+                "published here."
+            )
+        )
     return notes
