@@ -281,3 +281,19 @@ def test_the_proposal_page_and_the_jury_page_link_to_the_report(
     _decide(app, world)
     jury_page = client.get(f"/juries/{slug}").text
     assert jury_page.count(f'href="{report}"') == 2  # the list of reports, and the verdict
+
+
+def test_a_verdict_recorded_without_a_count_and_the_response_to_come(
+    app: Flask, client: FlaskClient, world: VerdictWorld
+) -> None:
+    with app.app_context():
+        proposal = db.session.get_one(Proposal, world.proposal_id)
+        lifecycle.verdict_reached(proposal, Option.REJECTED, datetime(2026, 3, 7, 16, 0))
+        db.session.commit()
+    page = client.get(_url(app, world)).text
+    assert "The count of the vote is not recorded in this app." in page
+    assert "Rejected" in page
+    assert "The municipality&#39;s response is due by" in page
+    assert "The plenary has not voted on it yet." not in page
+    text = _flat(_pdf_text(client.get(_url(app, world, ".pdf")).data))
+    assert "Rejected" in text and "The municipality's response is due by" in text

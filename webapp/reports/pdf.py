@@ -25,6 +25,7 @@ from webapp.config import SITTING_FORMAT
 from webapp.i18n import localised
 from webapp.models import AgendaKind
 from webapp.proposals.forms import STATUS_LABELS
+from webapp.proposals.lifecycle import OUTCOME_LABELS as VERDICT_OUTCOMES
 from webapp.reports.proposal import ProposalReport
 from webapp.selection.labels import KIND_LABELS as DRAW_LABELS
 from webapp.sittings.agenda import KIND_LABELS as AGENDA_LABELS
@@ -185,7 +186,9 @@ def report_blocks(report: ProposalReport) -> list[Block]:
             out.append(Block("li", f"{category.label}: {groups}"))
 
     out.append(Block("h2", _("Sittings and whom the jury heard")))
-    if not report.sittings:
+    if not report.sittings and proposal.verdict_at:
+        out.append(Block("p", _("No sitting is recorded in this app for this proposal.")))
+    elif not report.sittings:
         out.append(Block("p", _("The proposal is not on the agenda of a sitting yet.")))
     for facts_ in report.sittings:
         sitting = facts_.sitting
@@ -232,7 +235,9 @@ def report_blocks(report: ProposalReport) -> list[Block]:
                 out.append(Block("p", straw))
 
     out.append(Block("h2", _("The plenary vote")))
-    if not report.counted:
+    if not report.counted and proposal.verdict_at:
+        out.append(Block("p", _("The count of the vote is not recorded in this app.")))
+    elif not report.counted:
         out.append(Block("p", _("The plenary has not voted on it yet.")))
     for counted in report.counted:
         vote, result = counted.vote, counted.result
@@ -261,7 +266,7 @@ def report_blocks(report: ProposalReport) -> list[Block]:
                 _(
                     "The jury's verdict, %(date)s: %(outcome)s.",
                     date=format_date(proposal.verdict_at, "long"),
-                    outcome=OPTION_LABELS[proposal.verdict_outcome],
+                    outcome=VERDICT_OUTCOMES[proposal.verdict_outcome],
                 ),
             )
         )

@@ -209,21 +209,27 @@ def _votes(proposal: Proposal) -> list[VoteFacts]:
 
 
 def _to_come(report: ProposalReport, now: datetime) -> list[str]:
+    """What has not happened yet, in the order it comes. Once the verdict is given, only the
+    municipality's response can still be to come."""
     from flask_babel import format_date
 
     proposal, notes = report.proposal, []
-    if not report.sittings:
-        notes.append(_("The proposal is not on the agenda of a sitting yet."))
-    elif not any(s.past for s in report.sittings):
-        first = report.sittings[0].sitting.starts_at
-        notes.append(
-            _("The jury discusses it at its sitting of %(date)s.", date=format_date(first, "long"))
-        )
-    if report.sittings and not report.outcomes:
-        notes.append(
-            _("The tables' outcomes are published here once the facilitators record them.")
-        )
-    if not report.counted:
+    decided = proposal.verdict_at is not None
+    if not decided:
+        if not report.sittings:
+            notes.append(_("The proposal is not on the agenda of a sitting yet."))
+        elif not any(s.past for s in report.sittings):
+            first = report.sittings[0].sitting.starts_at
+            notes.append(
+                _(
+                    "The jury discusses it at its sitting of %(date)s.",
+                    date=format_date(first, "long"),
+                )
+            )
+        if report.sittings and not report.outcomes:
+            notes.append(
+                _("The tables' outcomes are published here once the facilitators record them.")
+            )
         pending = [v for v in report.votes if v.vote.state != VoteState.CLOSED]
         if pending:
             notes.append(
@@ -232,21 +238,19 @@ def _to_come(report: ProposalReport, now: datetime) -> list[str]:
                     date=format_date(pending[0].vote.sitting.starts_at, "long"),
                 )
             )
-        else:
+        elif not report.counted:
             notes.append(_("The plenary has not voted on it yet."))
-    if proposal.verdict_at is not None and proposal.response_published_at is None:
-        if proposal.response_due_on is not None:
-            notes.append(
-                _(
-                    "The municipality's response is due by %(date)s.",
-                    date=format_date(proposal.response_due_on, "long"),
-                )
-            )
-    elif proposal.verdict_at is None:
         notes.append(
             _(
                 "After the verdict, the municipality answers the jury and the answer is "
                 "published here."
+            )
+        )
+    elif proposal.response_published_at is None and proposal.response_due_on is not None:
+        notes.append(
+            _(
+                "The municipality's response is due by %(date)s.",
+                date=format_date(proposal.response_due_on, "long"),
             )
         )
     return notes
