@@ -297,3 +297,18 @@ def test_a_verdict_recorded_without_a_count_and_the_response_to_come(
     assert "The plenary has not voted on it yet." not in page
     text = _flat(_pdf_text(client.get(_url(app, world, ".pdf")).data))
     assert "Rejected" in text and "The municipality's response is due by" in text
+
+
+def test_the_report_on_sqlite_and_postgresql(any_db_app: Flask) -> None:
+    app = any_db_app
+    with app.app_context():
+        w = build_verdict_world(seated=10, present=8, slug="report-db")
+    _decide(app, w)
+    client = app.test_client()
+    page = client.get(_url(app, w))
+    assert page.status_code == 200
+    assert AMENDED["en"] in page.text and OUTCOME["summary"] in page.text
+    text = _flat(_pdf_text(client.get(_url(app, w, ".pdf")).data))
+    assert "Send it on, amended: 6" in text
+    for email in w.emails:
+        assert email not in page.text and email not in text
