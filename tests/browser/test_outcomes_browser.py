@@ -49,7 +49,7 @@ def phones(browser: Any) -> Iterator[Any]:
         ctx.close()
 
 
-def _stored(live: LiveServer, table: int, item: int) -> TableOutcome | None:
+def _stored(live: LiveServer, table: int, item: int | None) -> TableOutcome | None:
     with live.app.app_context():
         db.session.remove()
         return db.session.scalar(
@@ -57,7 +57,7 @@ def _stored(live: LiveServer, table: int, item: int) -> TableOutcome | None:
         )
 
 
-def _state(page: Any, item: int) -> Any:
+def _state(page: Any, item: int | str) -> Any:
     return page.locator(f"#item-{item} .save-state")
 
 
@@ -153,3 +153,26 @@ def test_two_facilitators_offline_and_a_conflict(
     assert two.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     for page in (one, two, three):
         assert not page.blocked, page.blocked
+
+    # Offline, typed, and the page closed before the connection came back: opened again, the
+    # text kept on the phone is put back and sent.
+    one_ctx.set_offline(True)
+    one.fill("#summary-whole", "The table agreed on lights, not on the cost.")
+    _state(one, "whole").filter(has_text="Offline: kept on this phone").wait_for()
+    one.close()
+    early = _stored(live_server, 1, None)
+    assert early is None, (early.summary, early.version, early.agenda_item_id, early.item_key)
+    one_ctx.set_offline(False)
+    again = one_ctx.new_page()
+    again.goto(url)
+    _state(again, "whole").filter(has_text="Saved at").wait_for()
+    assert again.input_value("#summary-whole") == "The table agreed on lights, not on the cost."
+    whole = _stored(live_server, 1, None)
+    assert whole is not None and whole.summary == "The table agreed on lights, not on the cost."
+    # Only what was written was sent: no empty records for the items nobody touched.
+    with live_server.app.app_context():
+        db.session.remove()
+        made = {
+            (r.table_number, r.agenda_item_id) for r in db.session.scalars(sa.select(TableOutcome))
+        }
+    assert made == {(1, t.round), (2, t.round), (1, None)}

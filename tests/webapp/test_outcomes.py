@@ -287,3 +287,19 @@ def test_staff_page_lists_every_table(tables: tuple[Flask, Tables]) -> None:
         f"/staff/juries/{t.world.other_jury}/sittings/{t.world.sitting}/outcomes"
     )
     assert empty.status_code == 403
+
+
+def test_an_item_with_outcomes_stays_on_the_agenda(tables: tuple[Flask, Tables]) -> None:
+    app, t = tables
+    _client(app, t.world.facilitator).post(_url(t), data=_form(t.round, summary="Kept"))
+    org = _client(app, t.world.organiser)
+    base = f"/staff/juries/{t.world.jury}/sittings/{t.world.sitting}/agenda"
+    refused = org.post(f"{base}/{t.round}/remove", follow_redirects=True)
+    assert "stays on the agenda" in refused.get_data(as_text=True)
+    # An item no table wrote anything for goes as before.
+    assert org.post(f"{base}/{t.plenary}/remove").status_code == 302
+    with app.app_context():
+        left = {i.id for i in db.session.get_one(Sitting, t.world.sitting).agenda}
+        assert left == {t.round, t.brk}
+        row = db.session.scalar(sa.select(TableOutcome))
+        assert row is not None and row.summary == "Kept"

@@ -264,3 +264,11 @@ def save(
     saved = current(sitting, table_number, item)
     assert saved is not None
     return saved
+
+
+def item_has_outcomes(item_id: int) -> bool:
+    """Whether a table recorded anything for the agenda item (it is then kept, not removed)."""
+    rows = db.session.scalars(
+        sa.select(TableOutcome).where(TableOutcome.agenda_item_id == item_id)
+    ).all()
+    return any(not view(r).empty for r in rows)

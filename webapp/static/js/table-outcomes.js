@@ -32,7 +32,8 @@
   }
 
   function keyOf(form) {
-    return store + "-" + form.elements.item.value;
+    // Not form.elements.item: that is the collection's item() method, not the field.
+    return store + "-" + form.elements.namedItem("item").value;
   }
 
   function values(form) {
