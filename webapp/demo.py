@@ -39,6 +39,7 @@ from webapp.invitations import services as invitations
 from webapp.juries import services as juries
 from webapp.members import services as members
 from webapp.models import (
+    AgendaKind,
     Answer,
     CategoryAnswer,
     Draw,
@@ -52,6 +53,8 @@ from webapp.models import (
     PhaseKind,
     Reply,
     Role,
+    Sitting,
+    TablePlan,
     User,
 )
 from webapp.payments.demo import load_demo_payments
@@ -59,7 +62,7 @@ from webapp.proposals.demo import add_demo_proposals
 from webapp.replies.services import new_reference
 from webapp.selection import draws, runner
 from webapp.selection import services as selection_services
-from webapp.sittings import checkin, plans
+from webapp.sittings import checkin, outcomes, plans
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -194,7 +197,37 @@ def first_sitting(jury: Jury, organiser: User) -> None:
         checkin.check_in(sitting, member, at=at, user=organiser)
     modes = {key: "strict" for key in categories.category_keys(jury)}
     settings = plans.Settings(plans.Source.CONFIRMED, table_size=7, categories=modes, seed=2026)
-    plans.make(sitting, settings, user=organiser)
+    plan = plans.make(sitting, settings, user=organiser)
+    _table_outcome(sitting, plan)
+
+
+def _table_outcome(sitting: Sitting, plan: TablePlan | None) -> None:
+    """What the facilitator's table wrote at the table round (the other tables have not
+    written yet), with a straw vote that fits the members present at it."""
+    round_ = next((i for i in sitting.agenda if i.kind == AgendaKind.TABLE_ROUND), None)
+    if plan is None or round_ is None or not plan.breakouts:
+        return
+    table = next((b for b in plan.breakouts if b.facilitator_id), plan.breakouts[0])
+    present = outcomes.present_at_table(plan, table.number)
+    votes_for = (present + 1) // 2
+    outcomes.save(
+        sitting,
+        table.number,
+        round_,
+        outcomes.Fields(
+            summary="La mesa apoya más sombra en las plazas, empezando por los barrios con "
+            "menos árboles.",
+            arguments_for="Los veranos son más calurosos; los mayores no salen a mediodía.",
+            arguments_against="El coste del riego; las obras cierran la plaza meses.",
+            amendments="Plantar primero junto a los colegios y los centros de mayores.",
+            votes_for=votes_for,
+            votes_against=present - votes_for,
+            votes_abstain=0,
+        ),
+        base_version=0,
+        present=present,
+        user=table.facilitator,
+    )
 
 
 DEMO_PANELS = 100  # a real draw uses 1,000; 100 keeps `demo load` within a few seconds

@@ -37,10 +37,12 @@ from webapp.models import (
     Member,
     PhaseKind,
     Reply,
+    TablePlan,
     User,
 )
 from webapp.pool.services import pool, quota_rows
 from webapp.selection import draws
+from webapp.sittings import outcomes
 
 
 @pytest.fixture
@@ -72,6 +74,14 @@ def test_demo_load_fills_an_empty_database_once(demo_app: Flask) -> None:
         assert {s.starts_at.weekday() for s in jury.sittings} == {5}  # Saturdays
         assert all(s.venue is not None and s.proposals for s in jury.sittings)
         assert [i.kind for i in jury.sittings[0].agenda][-1] == "plenary_vote"
+        # One table of the first sitting wrote its outcome of the table round, and its straw
+        # vote fits the members present at it.
+        (outcome,) = outcomes.outcomes_of_sitting(jury.sittings[0])
+        assert outcome.item_kind == "table_round" and outcome.summary
+        plan = db.session.scalar(sa.select(TablePlan))
+        assert plan is not None
+        present = outcomes.present_at_table(plan, outcome.table_number)
+        assert outcome.fields.votes_cast == present
         invitations = db.session.scalar(sa.select(sa.func.count()).select_from(Invitation))
         assert invitations == LETTERS
         replies = db.session.scalars(sa.select(Reply)).all()

@@ -112,6 +112,8 @@ MATRIX: dict[str, str] = {
     "sittings.check_in": SITTING,
     "sittings.check_in_tap": SITTING,
     "sittings.check_in_times": SITTING,
+    "sittings.my_table": SITTING,  # only the table the user leads: else back to the sitting
+    "sittings.sitting_outcomes": JURY,
     "sittings.attendance": SITTING,
     "sittings.attendance_csv": SITTING,
     "sittings.table_plan": JURY,
@@ -180,6 +182,8 @@ MATRIX: dict[str, str] = {
     "replies.staff_list": JURY,
     "replies.staff_replace": JURY,
     "replies.start_replacement": PUBLIC,
+    "reports.proposal": PUBLIC,  # the report on a proposal: numbers and texts, no names
+    "reports.proposal_pdf": PUBLIC,
     "reports.public": PUBLIC,
     "reports.staff": JURY,
     "selection.cancel": JURY,

@@ -11,6 +11,7 @@ from webapp.extensions import db
 from webapp.juries import bp
 from webapp.juries.forms import PHASE_LABELS
 from webapp.models import Jury
+from webapp.models.proposals import Proposal, ProposalStatus
 from webapp.selection.draws import draws_of
 from webapp.verdicts.labels import LABELS as VERDICT_LABELS
 from webapp.verdicts.services import public_results
@@ -28,5 +29,21 @@ def public_page(slug: str) -> str:
         today=today,
         draws=draws_of(jury),
         verdicts=public_results(jury),
+        reported=_reported(jury),
         verdict_labels=VERDICT_LABELS,
+    )
+
+
+def _reported(jury: Jury) -> list[Proposal]:
+    """The proposals the jury took up (on its agenda or further), each with its public report."""
+    return list(
+        db.session.scalars(
+            sa.select(Proposal)
+            .where(
+                Proposal.jury_id == jury.id,
+                Proposal.hidden.is_(False),
+                Proposal.status != ProposalStatus.RECEIVED,
+            )
+            .order_by(Proposal.id)
+        )
     )

@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed models, one module per aggregate."""
 
 from webapp.models import (  # noqa: F401  (their tables, known to Alembic)
+    outcomes,
     payments,
     privacy,
     proposals,
@@ -10,6 +11,7 @@ from webapp.models.categories import Category, CategoryAnswer
 from webapp.models.invitations import Invitation, InvitationBatch, InvitationStatus
 from webapp.models.juries import Jury, Phase, PhaseKind, Sitting
 from webapp.models.members import CallOutcome, Member, MemberCall, MemberStatus
+from webapp.models.outcomes import TableOutcome
 from webapp.models.population import PopulationTarget
 from webapp.models.replies import Answer, Channel, Gender, Reply, ReplyVisit, SupportNeed
 from webapp.models.selection import Draw, JobKind, JobStatus, SelectionJob
@@ -82,6 +84,7 @@ __all__ = [
     "SurveyAnswer",
     "SurveyInvitation",
     "SurveyTaker",
+    "TableOutcome",
     "TablePlan",
     "User",
     "Venue",

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-from webapp.reports import views  # noqa: E402,F401  (routes register on bp)
+from webapp.reports import proposal_views, views  # noqa: E402,F401  (routes register on bp)

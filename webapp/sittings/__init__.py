@@ -8,6 +8,7 @@ bp = Blueprint("sittings", __name__)
 from webapp.sittings import (  # noqa: E402,F401  (routes register on bp)
     agenda_views,
     attendance,
+    outcome_views,
     public,
     table_plan,
     venue_views,

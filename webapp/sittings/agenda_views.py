@@ -10,7 +10,7 @@ from webapp.auth.access import organiser_required
 from webapp.extensions import db
 from webapp.juries import texts
 from webapp.models import AgendaItem, AgendaKind, Jury, Sitting
-from webapp.sittings import agenda, bp, documents
+from webapp.sittings import agenda, bp, documents, outcomes
 from webapp.sittings.forms import AgendaItemForm, ConfirmActionForm, DocumentForm
 from webapp.sittings.services import SittingProblem
 from webapp.sittings.views import _jury_sitting
@@ -106,6 +106,9 @@ def remove_item(jury_id: int, sitting_id: int, item_id: int) -> Response:
     jury, sitting = _jury_sitting(jury_id, sitting_id)
     if not ConfirmActionForm().validate_on_submit():
         abort(400)
+    if outcomes.item_has_outcomes(item_id) and agenda.sitting_item(sitting, item_id):
+        flash(_("Tables recorded outcomes for this item, so it stays on the agenda."), "error")
+        return redirect(url_for("sittings.agenda_page", jury_id=jury.id, sitting_id=sitting.id))
     if not agenda.remove_item(sitting, item_id):
         abort(404)
     db.session.commit()
