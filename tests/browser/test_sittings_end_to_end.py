@@ -142,11 +142,12 @@ def test_the_whole_chain_of_issue_13(live_server: LiveServer, page: Any, browser
     page.goto(proposals_url)
     row = page.locator(".proposal-table tbody tr", has_text="Shade trees on the market square")
     assert "On the jury's agenda" in row.inner_text()
+    row.locator("a", has_text="Sitting of 7 Jun 2031").click()  # to the sitting's page
+    page.wait_for_url(f"**/staff/sittings/{sitting_id}")
     with live_server.app.app_context():
         assert db.session.get_one(Proposal, imported["decidim"]).status == ProposalStatus.ON_AGENDA
 
     # 3. The sitting's page leads to everything done at and after it.
-    page.goto(f"{url}/staff/sittings/{sitting_id}")
     _check(page)
     assert "Shade trees on the market square" in page.inner_text("main")
     page.click("main >> text=Agenda and documents")
