@@ -5,17 +5,23 @@ sitting's back."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import make_app
+from tests.webapp.attendance_data import add_members
+from tests.webapp.payments_data import IBAN_ES, IBAN_NL
+from tests.webapp.proposals_data import platform_server
 from tests.webapp.staff_data import World, build_world, log_in_as
 from webapp.extensions import db
 from webapp.models import Sitting
+from webapp.models.payments import BankAccount
 from webapp.models.proposals import Proposal, ProposalSource, ProposalStatus
 
 
@@ -95,3 +101,97 @@ def test_a_proposal_on_a_sitting_is_not_taken_off_the_agenda(
     client.post(url, data={"status": "received"})
     with app.app_context():
         assert db.session.get_one(Proposal, proposal_id).status == ProposalStatus.RECEIVED
+
+
+# Bad input across the parts: a proposal already imported and put on a sitting, a member's
+# account already stored; a failed import or a wrong IBAN names what is wrong and loses none
+# of it.
+
+
+def _on_the_sitting(app: Flask, w: World) -> list[tuple[str, str, int | None, str]]:
+    with app.app_context():
+        sitting = db.session.get_one(Sitting, w.sitting)
+        return [(p.source, p.external_id, p.supports, p.status) for p in sitting.proposals]
+
+
+def _refused(client: FlaskClient, url: str, data: dict[str, str], message: str) -> None:
+    answer = client.post(url, data=data)
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 400, url
+    start = text.find("error-summary")
+    assert message in text and "Nothing was imported or changed" in text, text[start : start + 800]
+
+
+def test_failed_imports_keep_the_proposal_on_its_sitting(
+    world: tuple[Flask, World, int],
+) -> None:
+    app, w, _proposal = world
+    client = _client(app, w.organiser)
+    with platform_server() as platform:
+        decidim = {
+            "decidim-api_url": f"{platform.url}/decidim/api",
+            "decidim-process_id": "12",
+            "decidim-component_id": "31",
+            "decidim-limit": "1",
+        }
+        base = f"/staff/juries/{w.jury}/proposals"
+        assert client.post(f"{base}/decidim", data=decidim).status_code == 302
+        with app.app_context():
+            sitting = db.session.get_one(Sitting, w.sitting)
+            sitting.proposals = list(
+                db.session.scalars(sa.select(Proposal).filter_by(jury_id=w.jury))
+            )
+            for p in sitting.proposals:
+                p.status = ProposalStatus.ON_AGENDA
+            db.session.commit()
+        before = _on_the_sitting(app, w)
+        assert len(before) == 2
+        _refused(
+            client,
+            f"{base}/consul",
+            {"consul-api_url": f"{platform.url}/not-json", "consul-limit": "3"},
+            f"{platform.url}/not-json is not JSON",
+        )
+        _refused(
+            client,
+            f"{base}/decidim",
+            decidim | {"decidim-api_url": f"{platform.url}/server-error"},
+            "HTTP error 502",
+        )
+        assert _on_the_sitting(app, w) == before
+        gone_url = f"{platform.url}/consul/graphql"
+    # The platform has stopped: connection refused.
+    _refused(
+        client,
+        f"{base}/consul",
+        {"consul-api_url": gone_url, "consul-limit": "3"},
+        f"Could not reach {gone_url}",
+    )
+    assert _on_the_sitting(app, w) == before
+    csv = client.post(
+        f"{base}/csv",
+        data={"csv-file": (io.BytesIO(b"title,summary,link\nA,B,\n"), "mine.csv")},
+        content_type="multipart/form-data",
+    )
+    assert csv.status_code == 400
+    assert "mine.csv has no column supports" in csv.get_data(as_text=True)
+    assert _on_the_sitting(app, w) == before
+    page = client.get(f"/staff/sittings/{w.sitting}").get_data(as_text=True)
+    assert "Shade trees on the market square" in page
+
+
+def test_a_wrong_iban_keeps_the_stored_account(world: tuple[Flask, World, int]) -> None:
+    app, w, _proposal = world
+    with app.app_context():
+        [member] = add_members(w.jury, w.batch, 1)
+        db.session.commit()
+    client = _client(app, w.organiser)
+    url = f"/staff/juries/{w.jury}/payments/members/{member}"
+    assert client.post(url, data={"holder": "Ana", "iban": IBAN_ES}).status_code == 302
+    wrong = client.post(url, data={"holder": "Ana", "iban": IBAN_NL[:-1] + "1"})
+    assert wrong.status_code == 400
+    assert "IBAN: The check digits do not match" in wrong.get_data(as_text=True)
+    with app.app_context():
+        [account] = db.session.scalars(sa.select(BankAccount)).all()
+        assert account.member_id == member
+    assert "•••• 1332" in client.get(url).get_data(as_text=True)
