@@ -115,8 +115,9 @@ def test_the_whole_chain_of_issue_13(live_server: LiveServer, page: Any, browser
     assert "Shade trees on the market square" in table
     _check(page)
     with live_server.app.app_context():
-        imported = {
-            p.source: p.id for p in db.session.scalars(sa.select(Proposal).filter_by(jury_id=jury))
+        imported: dict[str, int] = {
+            str(p.source): p.id
+            for p in db.session.scalars(sa.select(Proposal).filter_by(jury_id=jury))
         }
     assert set(imported) == {"decidim", "consul"}
 
@@ -273,7 +274,7 @@ def test_the_whole_chain_of_issue_13(live_server: LiveServer, page: Any, browser
     for body in (jury_feed, member_feed):
         feed = Calendar.from_ical(body)
         events = feed.walk("VEVENT")
-        starts = [e.decoded("DTSTART") for e in events if e.decoded("DTSTART").year == 2031]
-        assert [(s.month, s.day, s.hour) for s in starts] == [(6, 7, 10)]
+        begins = [e.decoded("DTSTART") for e in events if e.decoded("DTSTART").year == 2031]
+        assert [(b.month, b.day, b.hour) for b in begins] == [(6, 7, 10)]
         [event] = [e for e in events if e.decoded("DTSTART").year == 2031]
         assert "Town hall, room 2" in str(event.get("LOCATION"))

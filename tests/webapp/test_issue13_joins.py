@@ -20,7 +20,7 @@ from tests.webapp.payments_data import IBAN_ES, IBAN_NL
 from tests.webapp.proposals_data import platform_server
 from tests.webapp.staff_data import World, build_world, log_in_as
 from webapp.extensions import db
-from webapp.models import Sitting
+from webapp.models import Attendance, Sitting
 from webapp.models.payments import BankAccount
 from webapp.models.proposals import Proposal, ProposalSource, ProposalStatus
 
@@ -195,3 +195,34 @@ def test_a_wrong_iban_keeps_the_stored_account(world: tuple[Flask, World, int]) 
         [account] = db.session.scalars(sa.select(BankAccount)).all()
         assert account.member_id == member
     assert "•••• 1332" in client.get(url).get_data(as_text=True)
+
+
+def test_a_sitting_with_check_ins_is_not_removed(world: tuple[Flask, World, int]) -> None:
+    """Removing it would take the attendance, and so the stipends (perhaps paid), with it."""
+    app, w, _proposal = world
+    with app.app_context():
+        [member] = add_members(w.jury, w.batch, 1)
+        sitting = db.session.get_one(Sitting, w.sitting)
+        db.session.add(
+            Attendance(sitting_id=w.sitting, member_id=member, arrived_at=sitting.starts_at)
+        )
+        db.session.commit()
+    client = _client(app, w.organiser)
+    url = f"/staff/juries/{w.jury}/sittings/{w.sitting}/remove"
+    ask = client.get(url).get_data(as_text=True)
+    assert "1 member was checked in at this sitting: it cannot be removed" in ask
+    assert "Yes, remove this sitting" not in ask
+    answer = client.post(url, follow_redirects=True)
+    assert answer.status_code == 200
+    assert "it cannot be removed, because attendance earns the stipend" in answer.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.get(Sitting, w.sitting) is not None
+        assert db.session.scalars(sa.select(Attendance)).one().member_id == member
+        # Without check-ins it can go.
+        db.session.execute(sa.delete(Attendance))
+        db.session.commit()
+    assert client.post(url).status_code == 302
+    with app.app_context():
+        assert db.session.get(Sitting, w.sitting) is None

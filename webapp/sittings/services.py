@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.config import SITTING_FORMAT
 from webapp.extensions import db
-from webapp.models import Jury, Reply, Sitting, Venue
+from webapp.models import Attendance, Jury, Reply, Sitting, Venue
 from webapp.models.proposals import Proposal, ProposalStatus
 
 SATURDAY = 5  # date.weekday()
@@ -231,6 +231,16 @@ def sitting_answers(jury: Jury, sitting_id: int) -> SittingAnswers:
     replies = _replies_answering(jury, sitting_id)
     can_come = sum(1 for r in replies if r.availability[str(sitting_id)])
     return SittingAnswers(answered=len(replies), can_come=can_come)
+
+
+def checked_in(sitting: Sitting) -> int:
+    """How many members were checked in at ``sitting`` (their stipends hang on it)."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(Attendance.id)).where(Attendance.sitting_id == sitting.id)
+        )
+        or 0
+    )
 
 
 def remove_sitting(jury: Jury, sitting_id: int) -> bool:

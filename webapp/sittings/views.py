@@ -29,6 +29,16 @@ from webapp.sittings.forms import (
 )
 
 
+def _kept_for_attendance(n: int) -> str:
+    return ngettext(
+        "%(num)d member was checked in at this sitting: it cannot be removed, because "
+        "attendance earns the stipend. Change its times or place instead.",
+        "%(num)d members were checked in at this sitting: it cannot be removed, because "
+        "attendance earns the stipend. Change its times or place instead.",
+        n,
+    )
+
+
 def _form_args(jury: Jury) -> dict[str, object]:
     return {"venues": services.venues_of(jury), "proposals": services.jury_proposals(jury)}
 
@@ -205,13 +215,19 @@ def remove_sitting(jury_id: int, sitting_id: int) -> str | Response:
     """GET asks for confirmation (it says how many residents' answers hang on the sitting);
     the confirmation page POSTs."""
     jury, sitting = _jury_sitting(jury_id, sitting_id)
+    checked_in = services.checked_in(sitting)
     if request.method == "GET":
         return render_template(
             "sittings/remove_sitting.html",
             jury=jury,
             sitting=sitting,
             answers=services.sitting_answers(jury, sitting_id),
+            checked_in=checked_in,
         )
+    if checked_in:
+        # Their attendance earns their stipends (and may have been paid): it is kept.
+        flash(_kept_for_attendance(checked_in), "error")
+        return redirect(url_for("sittings.sitting", sitting_id=sitting.id))
     files = documents.files_of(sitting)
     services.remove_sitting(jury, sitting_id)
     db.session.commit()
