@@ -30,12 +30,14 @@ from webapp.sittings.forms import (
 
 
 def _kept_for_attendance(n: int) -> str:
-    return ngettext(
-        "%(num)d member was checked in at this sitting: it cannot be removed, because "
-        "attendance earns the stipend. Change its times or place instead.",
-        "%(num)d members were checked in at this sitting: it cannot be removed, because "
-        "attendance earns the stipend. Change its times or place instead.",
-        n,
+    return str(
+        ngettext(
+            "%(num)d member was checked in at this sitting: it cannot be removed, because "
+            "attendance earns the stipend. Change its times or place instead.",
+            "%(num)d members were checked in at this sitting: it cannot be removed, because "
+            "attendance earns the stipend. Change its times or place instead.",
+            n,
+        )
     )
 
 
