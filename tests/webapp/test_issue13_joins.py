@@ -6,6 +6,7 @@ sitting's back."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -226,3 +227,34 @@ def test_a_sitting_with_check_ins_is_not_removed(world: tuple[Flask, World, int]
     assert client.post(url).status_code == 302
     with app.app_context():
         assert db.session.get(Sitting, w.sitting) is None
+
+
+def test_editing_a_sitting_keeps_its_hidden_proposal(world: tuple[Flask, World, int]) -> None:
+    """A proposal hidden from the public board (moderation) stays on the sitting it is on when
+    the sitting's times are changed; it was dropped unseen, as it was not among the choices."""
+    app, w, proposal_id = world
+    with app.app_context():
+        db.session.get_one(Proposal, proposal_id).hidden = True
+        db.session.commit()
+    client = _client(app, w.organiser)
+    url = f"/staff/juries/{w.jury}/sittings/{w.sitting}/edit"
+    form = client.get(url).get_data(as_text=True)
+    assert re.search(rf'<input checked[^>]*name="proposals"[^>]*value="{proposal_id}"', form)
+    data = {
+        "starts_at": "2026-05-02T11:00",
+        "ends_at": "2026-05-02T17:00",
+        "place": "City hall",
+        "venue_id": "0",
+        "proposals": str(proposal_id),
+    }
+    assert client.post(url, data=data).status_code == 302
+    with app.app_context():
+        sitting = db.session.get_one(Sitting, w.sitting)
+        assert sitting.starts_at.hour == 11
+        assert [p.id for p in sitting.proposals] == [proposal_id]
+    # Unticked, it comes off; hidden, it is not offered for another sitting.
+    unticked = {k: v for k, v in data.items() if k != "proposals"}
+    assert client.post(url, data=unticked).status_code == 302
+    with app.app_context():
+        assert db.session.get_one(Sitting, w.sitting).proposals == []
+    assert f'value="{proposal_id}"' not in client.get(url).get_data(as_text=True)

@@ -256,13 +256,18 @@ def remove_sitting(jury: Jury, sitting_id: int) -> bool:
     return True
 
 
-def jury_proposals(jury: Jury) -> list[Proposal]:
+def jury_proposals(jury: Jury, *, keep: Collection[Proposal] = ()) -> list[Proposal]:
     """The jury's proposals that are not moderated away, most supported first (a count the
-    platform hides comes last)."""
+    platform hides comes last); with those in ``keep`` (a sitting's own) even if hidden, so
+    that editing the sitting does not drop them unseen."""
+    kept = [p.id for p in keep]
     return list(
         db.session.scalars(
             sa.select(Proposal)
-            .where(Proposal.jury_id == jury.id, Proposal.hidden.is_(False))
+            .where(
+                Proposal.jury_id == jury.id,
+                sa.or_(Proposal.hidden.is_(False), Proposal.id.in_(kept)),
+            )
             .order_by(Proposal.supports.is_(None), Proposal.supports.desc(), Proposal.id)
         )
     )
@@ -273,9 +278,12 @@ def suggested_proposals(jury: Jury) -> list[Proposal]:
     return jury_proposals(jury)[:1]
 
 
-def proposals_by_id(jury: Jury, ids: Collection[int]) -> list[Proposal]:
-    """The jury's proposals among ``ids`` (another jury's ids are ignored)."""
-    return [p for p in jury_proposals(jury) if p.id in set(ids)]
+def proposals_by_id(
+    jury: Jury, ids: Collection[int], *, keep: Collection[Proposal] = ()
+) -> list[Proposal]:
+    """The jury's proposals among ``ids`` (another jury's ids are ignored; hidden ones only
+    if in ``keep``)."""
+    return [p for p in jury_proposals(jury, keep=keep) if p.id in set(ids)]
 
 
 # Venues

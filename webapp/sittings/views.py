@@ -41,8 +41,12 @@ def _kept_for_attendance(n: int) -> str:
     )
 
 
-def _form_args(jury: Jury) -> dict[str, object]:
-    return {"venues": services.venues_of(jury), "proposals": services.jury_proposals(jury)}
+def _form_args(jury: Jury, sitting: Sitting | None = None) -> dict[str, object]:
+    keep = sitting.proposals if sitting is not None else ()
+    return {
+        "venues": services.venues_of(jury),
+        "proposals": services.jury_proposals(jury, keep=keep),
+    }
 
 
 def _calendar_page(
@@ -188,7 +192,8 @@ def _jury_sitting(jury_id: int, sitting_id: int) -> tuple[Jury, Sitting]:
 @organiser_required
 def edit_sitting(jury_id: int, sitting_id: int) -> str | Response:
     jury, sitting = _jury_sitting(jury_id, sitting_id)
-    form = SittingForm(obj=sitting, **_form_args(jury))
+    kept = list(sitting.proposals)
+    form = SittingForm(obj=sitting, **_form_args(jury, sitting))
     if not form.is_submitted():
         form.proposals.data = [p.id for p in sitting.proposals]
     if form.validate_on_submit():
@@ -199,7 +204,7 @@ def edit_sitting(jury_id: int, sitting_id: int) -> str | Response:
                 ends_at=form.ends_at.data,
                 place=form.place.data or "",
                 venue=services.jury_venue(jury, form.venue_id.data),
-                proposals=services.proposals_by_id(jury, form.proposals.data or ()),
+                proposals=services.proposals_by_id(jury, form.proposals.data or (), keep=kept),
             )
         except services.SittingProblem as problem:
             db.session.rollback()
