@@ -176,6 +176,9 @@ def test_the_whole_chain_of_issue_13(live_server: LiveServer, page: Any, browser
         page.locator("#people li.person", has_text=name).locator("button.tap").click()
         page.wait_for_selector(f"#checkin-summary:has-text('{n} of 6 checked in')")
     _fits(page)
+    page.click("main >> text=The attendance list")
+    assert page.locator("table.attendance tbody tr").count() >= 4
+    _check(page)
 
     # 5. The table plan from the members present.
     page.goto(f"{url}/staff/sittings/{sitting_id}")
@@ -200,6 +203,7 @@ def test_the_whole_chain_of_issue_13(live_server: LiveServer, page: Any, browser
     base = f"{url}/staff/juries/{jury}/payments"
     page.wait_for_url(base)
     page.goto(f"{base}/settings")
+    _check(page)
     page.fill("#stipend", "65")
     page.fill("#debtor_name", "Gemeente Teststad")
     page.fill("#debtor_iban", DEBTOR_IBAN)
