@@ -149,8 +149,8 @@ def test_a_sitting_goes_only_after_confirmation(app: Flask) -> None:
     client = app.test_client()
     log_in_as(client, organiser)
     url = f"/staff/juries/{world.jury_id}/sittings/{sitting_id}/remove"
-    overview = client.get(f"/staff/juries/{world.jury_id}").get_data(as_text=True)
-    assert f'href="{url}"' in overview  # a link to the question, not a button that deletes
+    calendar = client.get(f"/staff/juries/{world.jury_id}/calendar").get_data(as_text=True)
+    assert f'href="{url}"' in calendar  # a link to the question, not a button that deletes
     asked = client.get(url).get_data(as_text=True)
     assert "2 residents said whether they can come to this sitting (1 can come)." in asked
     with app.app_context():
