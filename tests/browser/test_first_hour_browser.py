@@ -134,21 +134,21 @@ def test_an_empty_reply_lists_every_missing_answer_at_once(
 
 REMOVE = {
     "nl": (
-        "Deze bijeenkomst verwijderen…",
+        "Verwijderen…",
         "2 inwoners hebben gezegd",
         "Nee, laten staan",
         "Ja, deze bijeenkomst verwijderen",
         "De bijeenkomst is verwijderd.",
     ),
     "es": (
-        "Eliminar esta sesión…",
+        "Quitar…",
         "2 vecinos han dicho",
         "No, mantenerla",
         "Sí, eliminar esta sesión",
         "Se ha eliminado la sesión.",
     ),
     "en": (
-        "Remove this sitting…",
+        "Remove…",
         "2 residents said whether they can come",
         "No, keep it",
         "Yes, remove this sitting",
@@ -182,7 +182,8 @@ def test_removing_a_sitting_asks_first_and_says_what_hangs_on_it(
         db.session.commit()
     organiser(live_server, w.jury_id, page, lang)
     link, count, keep, remove, done = REMOVE[lang]
-    page.goto(f"{live_server.url}/staff/juries/{w.jury_id}")
+    calendar = f"{live_server.url}/staff/juries/{w.jury_id}/calendar"  # where the link is
+    page.goto(calendar)
     page.get_by_role("link", name=link).first.click()
     page.wait_for_url(f"**/sittings/{sitting_id}/remove")
     assert count in page.locator("main").inner_text()
@@ -191,9 +192,10 @@ def test_removing_a_sitting_asks_first_and_says_what_hangs_on_it(
     page.wait_for_url(f"**/staff/juries/{w.jury_id}")
     with live_server.app.app_context():
         assert db.session.get(Sitting, sitting_id) is not None  # nothing happened
+    page.goto(calendar)
     page.get_by_role("link", name=link).first.click()
     page.get_by_role("button", name=remove).click()
-    page.wait_for_url(f"**/staff/juries/{w.jury_id}")
+    page.wait_for_url(calendar)
     assert done in page.locator(".flashes").inner_text()
     with live_server.app.app_context():
         assert db.session.get(Sitting, sitting_id) is None
