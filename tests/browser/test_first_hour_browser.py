@@ -182,8 +182,8 @@ def test_removing_a_sitting_asks_first_and_says_what_hangs_on_it(
         db.session.commit()
     organiser(live_server, w.jury_id, page, lang)
     link, count, keep, remove, done = REMOVE[lang]
-    # The sittings are removed from the jury's calendar page (one "Remove…" link per date).
-    page.goto(f"{live_server.url}/staff/juries/{w.jury_id}/calendar")
+    calendar = f"{live_server.url}/staff/juries/{w.jury_id}/calendar"  # where the link is
+    page.goto(calendar)
     page.get_by_role("link", name=link).first.click()
     page.wait_for_url(f"**/sittings/{sitting_id}/remove")
     assert count in page.locator("main").inner_text()
@@ -192,10 +192,10 @@ def test_removing_a_sitting_asks_first_and_says_what_hangs_on_it(
     page.wait_for_url(f"**/staff/juries/{w.jury_id}")
     with live_server.app.app_context():
         assert db.session.get(Sitting, sitting_id) is not None  # nothing happened
-    page.goto(f"{live_server.url}/staff/juries/{w.jury_id}/calendar")
+    page.goto(calendar)
     page.get_by_role("link", name=link).first.click()
     page.get_by_role("button", name=remove).click()
-    page.wait_for_url(f"**/staff/juries/{w.jury_id}/calendar")
+    page.wait_for_url(calendar)
     assert done in page.locator(".flashes").inner_text()
     with live_server.app.app_context():
         assert db.session.get(Sitting, sitting_id) is None

@@ -364,8 +364,16 @@ def test_removing_the_sitting_removes_its_plan_and_attendance(
         f"/staff/sittings/{w.sitting}/check-in/tap", data={"member": members[0], "action": "in"}
     )
     _make(client, w)
-    removed = client.post(f"/staff/juries/{w.jury}/sittings/{w.sitting}/remove")
-    assert removed.status_code == 302
+    url = f"/staff/juries/{w.jury}/sittings/{w.sitting}/remove"
+    # While a member is checked in, the sitting (their stipend's ground) is not removed.
+    refused = client.post(url)
+    assert refused.location.endswith(f"/staff/sittings/{w.sitting}")
+    assert _plan(app, w.sitting) is not None
+    client.post(
+        f"/staff/sittings/{w.sitting}/check-in/tap", data={"member": members[0], "action": "undo"}
+    )
+    removed = client.post(url)
+    assert removed.status_code == 302 and removed.location.endswith("/calendar")
     with app.app_context():
         from webapp.models import Attendance, Breakout
 

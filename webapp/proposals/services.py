@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.models.juries import Jury
+from webapp.models.juries import Jury, Sitting
 from webapp.models.proposals import Proposal, ProposalBoard, ProposalSource, ProposalStatus
+from webapp.models.sittings import sitting_proposals
 from webapp.proposals.graphql import Imported
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,20 @@ def proposal_of(jury: Jury, proposal_id: int) -> Proposal | None:
     return db.session.scalar(
         sa.select(Proposal).where(Proposal.id == proposal_id, Proposal.jury_id == jury.id)
     )
+
+
+def sittings_of(jury: Jury) -> dict[int, list[Sitting]]:
+    """The sittings each of the jury's proposals is on (by proposal id), earliest first."""
+    rows = db.session.execute(
+        sa.select(sitting_proposals.c.proposal_id, Sitting)
+        .join(Sitting, Sitting.id == sitting_proposals.c.sitting_id)
+        .where(Sitting.jury_id == jury.id)
+        .order_by(Sitting.starts_at, Sitting.id)
+    )
+    found: dict[int, list[Sitting]] = {}
+    for proposal_id, sitting in rows:
+        found.setdefault(proposal_id, []).append(sitting)
+    return found
 
 
 def set_status(proposal: Proposal, status: ProposalStatus) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import httpx
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from webapp.auth.access import jury_for_staff, organiser_required
+from webapp.config import SITTING_FORMAT
 from webapp.extensions import db
 from webapp.models.juries import Jury
 from webapp.models.proposals import Proposal, ProposalSource, ProposalStatus
@@ -61,6 +62,7 @@ def _page(
         errors=errors or [],
         votes_hidden=votes_hidden,
         status_labels=STATUS_LABELS,
+        on_sittings=services.sittings_of(jury),
     )
 
 
@@ -175,6 +177,18 @@ def set_status(jury_id: int, proposal_id: int) -> Response:
         abort(400)
     if not form.validate_on_submit():
         abort(400)
+    held = services.sittings_of(jury).get(proposal.id, [])
+    if status == ProposalStatus.RECEIVED and held:
+        # Its sittings would still show it to the members: they are changed first.
+        flash(
+            _(
+                "%(title)s is on the sitting of %(date)s: take it off that sitting first.",
+                title=proposal.title,
+                date=format_datetime(held[0].starts_at, SITTING_FORMAT, rebase=False),
+            ),
+            "error",
+        )
+        return redirect(url_for(".index", jury_id=jury.id))
     services.set_status(proposal, status)
     db.session.commit()
     flash(

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.config import SITTING_FORMAT
 from webapp.extensions import db
-from webapp.models import Jury, Reply, Sitting, Venue
+from webapp.models import Attendance, Jury, Reply, Sitting, Venue
 from webapp.models.proposals import Proposal, ProposalStatus
 
 SATURDAY = 5  # date.weekday()
@@ -233,6 +233,16 @@ def sitting_answers(jury: Jury, sitting_id: int) -> SittingAnswers:
     return SittingAnswers(answered=len(replies), can_come=can_come)
 
 
+def checked_in(sitting: Sitting) -> int:
+    """How many members were checked in at ``sitting`` (their stipends hang on it)."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(Attendance.id)).where(Attendance.sitting_id == sitting.id)
+        )
+        or 0
+    )
+
+
 def remove_sitting(jury: Jury, sitting_id: int) -> bool:
     """Delete one of the jury's sittings, and the residents' answers about coming to it;
     False if it is not one of the jury's sittings."""
@@ -246,13 +256,18 @@ def remove_sitting(jury: Jury, sitting_id: int) -> bool:
     return True
 
 
-def jury_proposals(jury: Jury) -> list[Proposal]:
+def jury_proposals(jury: Jury, *, keep: Collection[Proposal] = ()) -> list[Proposal]:
     """The jury's proposals that are not moderated away, most supported first (a count the
-    platform hides comes last)."""
+    platform hides comes last); with those in ``keep`` (a sitting's own) even if hidden, so
+    that editing the sitting does not drop them unseen."""
+    kept = [p.id for p in keep]
     return list(
         db.session.scalars(
             sa.select(Proposal)
-            .where(Proposal.jury_id == jury.id, Proposal.hidden.is_(False))
+            .where(
+                Proposal.jury_id == jury.id,
+                sa.or_(Proposal.hidden.is_(False), Proposal.id.in_(kept)),
+            )
             .order_by(Proposal.supports.is_(None), Proposal.supports.desc(), Proposal.id)
         )
     )
@@ -263,9 +278,12 @@ def suggested_proposals(jury: Jury) -> list[Proposal]:
     return jury_proposals(jury)[:1]
 
 
-def proposals_by_id(jury: Jury, ids: Collection[int]) -> list[Proposal]:
-    """The jury's proposals among ``ids`` (another jury's ids are ignored)."""
-    return [p for p in jury_proposals(jury) if p.id in set(ids)]
+def proposals_by_id(
+    jury: Jury, ids: Collection[int], *, keep: Collection[Proposal] = ()
+) -> list[Proposal]:
+    """The jury's proposals among ``ids`` (another jury's ids are ignored; hidden ones only
+    if in ``keep``)."""
+    return [p for p in jury_proposals(jury, keep=keep) if p.id in set(ids)]
 
 
 # Venues

@@ -29,8 +29,24 @@ from webapp.sittings.forms import (
 )
 
 
-def _form_args(jury: Jury) -> dict[str, object]:
-    return {"venues": services.venues_of(jury), "proposals": services.jury_proposals(jury)}
+def _kept_for_attendance(n: int) -> str:
+    return str(
+        ngettext(
+            "%(num)d member was checked in at this sitting: it cannot be removed, because "
+            "attendance earns the stipend. Change its times or place instead.",
+            "%(num)d members were checked in at this sitting: it cannot be removed, because "
+            "attendance earns the stipend. Change its times or place instead.",
+            n,
+        )
+    )
+
+
+def _form_args(jury: Jury, sitting: Sitting | None = None) -> dict[str, object]:
+    keep = sitting.proposals if sitting is not None else ()
+    return {
+        "venues": services.venues_of(jury),
+        "proposals": services.jury_proposals(jury, keep=keep),
+    }
 
 
 def _calendar_page(
@@ -176,7 +192,8 @@ def _jury_sitting(jury_id: int, sitting_id: int) -> tuple[Jury, Sitting]:
 @organiser_required
 def edit_sitting(jury_id: int, sitting_id: int) -> str | Response:
     jury, sitting = _jury_sitting(jury_id, sitting_id)
-    form = SittingForm(obj=sitting, **_form_args(jury))
+    kept = list(sitting.proposals)
+    form = SittingForm(obj=sitting, **_form_args(jury, sitting))
     if not form.is_submitted():
         form.proposals.data = [p.id for p in sitting.proposals]
     if form.validate_on_submit():
@@ -187,7 +204,7 @@ def edit_sitting(jury_id: int, sitting_id: int) -> str | Response:
                 ends_at=form.ends_at.data,
                 place=form.place.data or "",
                 venue=services.jury_venue(jury, form.venue_id.data),
-                proposals=services.proposals_by_id(jury, form.proposals.data or ()),
+                proposals=services.proposals_by_id(jury, form.proposals.data or (), keep=kept),
             )
         except services.SittingProblem as problem:
             db.session.rollback()
@@ -205,13 +222,19 @@ def remove_sitting(jury_id: int, sitting_id: int) -> str | Response:
     """GET asks for confirmation (it says how many residents' answers hang on the sitting);
     the confirmation page POSTs."""
     jury, sitting = _jury_sitting(jury_id, sitting_id)
+    checked_in = services.checked_in(sitting)
     if request.method == "GET":
         return render_template(
             "sittings/remove_sitting.html",
             jury=jury,
             sitting=sitting,
             answers=services.sitting_answers(jury, sitting_id),
+            checked_in=checked_in,
         )
+    if checked_in:
+        # Their attendance earns their stipends (and may have been paid): it is kept.
+        flash(_kept_for_attendance(checked_in), "error")
+        return redirect(url_for("sittings.sitting", sitting_id=sitting.id))
     files = documents.files_of(sitting)
     services.remove_sitting(jury, sitting_id)
     db.session.commit()
