@@ -130,6 +130,8 @@ def reply_form(jury: Jury, lang: str) -> lottery.ReplyForm:
                 _("Do you want to take part in the citizens' jury?"),
                 (_("Yes, I want to take part"), _("No")),
             ),
+            # One line for both names (first name first: the table cards use it).
+            lottery.FormQuestion(_("Your first name and last name")),
             lottery.FormQuestion(_("Year of birth")),
             lottery.FormQuestion(_("Gender"), tuple(str(c.label) for c in GENDERS)),
             lottery.FormQuestion(_("District")),
