@@ -51,6 +51,8 @@ def test_changing_the_language_keeps_the_answers(
     enter_code(page, w.codes[0])
     page.wait_for_url("**/reply/form")
     page.check("#answer-0")
+    page.fill("#first_name", "Ana")
+    page.fill("#last_name", "García López")
     page.fill("#birth_year", "1980")
     page.check("#gender-2")
     page.fill("#email", "ana@example.org")
@@ -107,10 +109,12 @@ def test_an_empty_reply_lists_every_missing_answer_at_once(
     assert summary.locator("h2").inner_text() == heading
     links = summary.locator("a")
     targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    # The answer, the year of birth, the gender, a way to reach them, the statements and the
-    # agreement: six at once (the district comes filled in from the register).
+    # The answer, the names, the year of birth, the gender, a way to reach them, the
+    # statements and the agreement: eight at once (the district comes from the register).
     assert targets == [
         "#answer-0",
+        "#first_name",
+        "#last_name",
         "#birth_year",
         "#gender-0",
         "#email",
