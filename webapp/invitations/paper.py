@@ -144,7 +144,7 @@ def reply_form(jury: Jury, lang: str) -> lottery.ReplyForm:
                 for c in own_categories(jury)
             ),
             lottery.FormQuestion(_("E-mail address")),
-            lottery.FormQuestion(_("Phone number")),
+            lottery.FormQuestion(_("Phone number"), beside=True),  # beside the e-mail address
             lottery.FormQuestion(
                 f"{_('Dates you can come')} ({place})" if place else _("Dates you can come"),
                 tuple(dates),
