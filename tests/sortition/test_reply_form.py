@@ -192,7 +192,7 @@ def test_a_letter_without_sender_or_contact_is_an_error(tmp_path: Path, name: st
 
 
 def test_a_question_beside_the_one_before_shares_its_row(tmp_path: Path) -> None:
-    """"Telefoon" beside "E-mailadres": both labels on one row, each rule half a row wide,
+    """A phone line beside the e-mail line: both labels on one row, each rule half a row wide,
     and the rest of the form moves up by a row."""
     questions = list(FORM.questions)
     at = next(i for i, q in enumerate(questions) if q.text == "E-mailadres") + 1

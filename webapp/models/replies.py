@@ -87,8 +87,8 @@ class Reply(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def full_name(self) -> str:
-        """"First Last" as given; empty when the reply has no name (a "no", an old reply or
-        an erased one). Staff pages fall back on :func:`shown_name`."""
+        """The name as given, first name first; empty when the reply has none (a "no", an
+        old reply or an erased one). Staff pages then show :attr:`addressee`."""
         return full_name(self.first_name, self.last_name)
 
     @property
@@ -96,7 +96,9 @@ class Reply(db.Model):  # type: ignore[name-defined,misc]
         """The letter's addressee: the only name staff have for a reply from before names
         were asked (it may be another person of the household, so pages say so)."""
         address = self.invitation.address if self.invitation is not None else None
-        return str((address or {}).get("addressee") or "").strip() if isinstance(address, dict) else ""
+        return (
+            str((address or {}).get("addressee") or "").strip() if isinstance(address, dict) else ""
+        )
 
 
 def full_name(first: str | None, last: str | None) -> str:

@@ -20,7 +20,7 @@ from webapp.payments.views import field_error
 
 
 def _member_label(member: Member) -> str:
-    """"First Last (REF)" in the list of members; the reference alone for an old reply."""
+    """A member as "First Last (REF)"; the reference alone for an old reply."""
     name = member.reply.full_name or member.reply.addressee
     return f"{name} ({member.reply.reference})" if name else member.reply.reference
 

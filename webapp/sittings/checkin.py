@@ -25,8 +25,8 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp import lottery
 from webapp.extensions import db
-from webapp.models.replies import full_name
 from webapp.models import Attendance, Invitation, Member, MemberStatus, Reply, Sitting, User
+from webapp.models.replies import full_name
 
 
 class State(StrEnum):
