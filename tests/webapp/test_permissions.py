@@ -178,6 +178,7 @@ MATRIX: dict[str, str] = {
     "replies.staff_code": JURY,
     "replies.staff_form": JURY,
     "replies.staff_list": JURY,
+    "replies.staff_find_by_name": JURY,
     "replies.staff_replace": JURY,
     "replies.start_replacement": PUBLIC,
     "reports.public": PUBLIC,

@@ -278,3 +278,37 @@ def test_names_never_reach_public_pages(app: Flask) -> None:
             page = response.get_data(as_text=True)
             assert [n for n in names if n in page] == [], url
     assert walked >= 3
+
+
+def test_staff_find_replies_by_name_without_it_in_the_url(
+    app: Flask, client: FlaskClient, world: ReplyWorld
+) -> None:
+    sittings = _sittings(app, world.jury_id)
+    for code, first, last in zip(
+        world.codes,
+        ["María José", "Pieter", "Ana"],
+        ["Núñez", "van den Berg", "García"],
+        strict=True,
+    ):
+        resident = app.test_client()
+        form = yes_form(world.jury_id, sittings, first_name=first, last_name=last)
+        assert _reply_online(resident, code, form) == ""
+    with app.app_context():
+        user_id = make_user("org@example.org", Role.ORGANISER, jury_id=world.jury_id)
+    log_in_as(client, user_id)
+    url = f"/staff/juries/{world.jury_id}/replies/by-name"
+    found = client.post(url, data={"name": "maria NUNEZ"})
+    text = found.get_data(as_text=True)
+    assert found.status_code == 200 and "1 reply found." in text
+    assert "María José Núñez" in text and "Pieter" not in text
+    assert "nunez" not in url.lower()  # the name goes in the body, never in a URL
+    assert 'method="post"' in text and 'action="/staff/juries/' in text
+    empty = client.post(url, data={"name": ""})
+    assert empty.status_code == 400 and "Name: please type a name" in empty.get_data(as_text=True)
+    assert "0 replies found." in client.post(url, data={"name": "zzz"}).get_data(as_text=True)
+    # The other jury's organiser finds nothing here.
+    with app.app_context():
+        other = make_user("other@example.org", Role.ORGANISER)
+    stranger = app.test_client()
+    log_in_as(stranger, other)
+    assert stranger.post(url, data={"name": "maria"}).status_code in (403, 404)
