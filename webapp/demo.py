@@ -410,6 +410,86 @@ def _replies(jury: Jury, rng: random.Random, today: date, organiser: User) -> No
     db.session.flush()
 
 
+# Names for the demo's volunteers (Madrid's and Rotterdam's residents alike), so that the
+# check-in desk, table cards and members pages show people rather than references.
+FIRST_NAMES = {
+    "female": (
+        "María",
+        "Carmen",
+        "Lucía",
+        "Ana",
+        "Laura",
+        "Marta",
+        "Sofía",
+        "Elena",
+        "Paula",
+        "Noa",
+        "Fatima",
+        "Sanne",
+        "Anouk",
+        "Lotte",
+        "Femke",
+        "Inge",
+        "Yasmina",
+        "Ximena",
+    ),
+    "male": (
+        "José",
+        "Antonio",
+        "Manuel",
+        "Javier",
+        "David",
+        "Pablo",
+        "Hugo",
+        "Álvaro",
+        "Sergio",
+        "Daan",
+        "Bram",
+        "Joris",
+        "Pieter",
+        "Mohamed",
+        "Youssef",
+        "Thijs",
+        "Íñigo",
+        "Luis",
+    ),
+}
+LAST_NAMES = (
+    "García López",
+    "Fernández",
+    "González Ruiz",
+    "Rodríguez",
+    "Martínez Sánchez",
+    "Pérez",
+    "Gómez",
+    "Martín",
+    "Jiménez Díaz",
+    "Hernández",
+    "Muñoz",
+    "Álvarez",
+    "de Vries",
+    "van den Berg",
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "de Jong",
+    "El Amrani",
+    "Smit",
+    "van Dijk",
+    "Mulder",
+    "Ibáñez",
+    "Núñez del Río",
+)
+
+
+def demo_name(invitation_id: int, gender: str | None) -> tuple[str, str]:
+    """A plausible first and last name, the same for an invitation at every load (its own
+    random stream, so that the demo's other draws do not shift)."""
+    rng = random.Random(f"name-{invitation_id}")
+    firsts = FIRST_NAMES.get(gender or "") or FIRST_NAMES[rng.choice(list(FIRST_NAMES))]
+    return rng.choice(firsts), rng.choice(LAST_NAMES)
+
+
 def _reply(
     rng: random.Random,
     invitation_id: int,
@@ -427,6 +507,12 @@ def _reply(
     )
     volunteers = rng.random() < 0.75
     age = min(90, 16 + int(rng.triangular(0, 70, 40)))
+    gender = (
+        rng.choices(["female", "male", "non_binary", "undisclosed"], weights=[54, 43, 2, 1])[0]
+        if volunteers
+        else None
+    )
+    first, last = demo_name(invitation_id, gender) if volunteers else (None, None)
     return {
         "invitation_id": invitation_id,
         "jury_id": jury.id,
@@ -434,11 +520,9 @@ def _reply(
         "channel": channel,
         "answer": "yes" if volunteers else "no",
         "birth_year": today.year - age if volunteers else None,
-        "gender": rng.choices(
-            ["female", "male", "non_binary", "undisclosed"], weights=[54, 43, 2, 1]
-        )[0]
-        if volunteers
-        else None,
+        "first_name": first,
+        "last_name": last,
+        "gender": gender,
         "district": district,
         "email": f"resident{invitation_id}@example.org" if volunteers else None,
         "availability": {s: rng.random() < 0.85 for s in sittings} if volunteers else {},

@@ -36,6 +36,10 @@ class FormQuestion:
 
     text: str
     options: tuple[str, ...] = ()
+    # A line question drawn in the right half of the row of the line question before it
+    # (both then get half the width), so that two short answers such as an e-mail address
+    # and a phone number take one row. Ignored when either label is too wide for half a row.
+    beside: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,25 +118,51 @@ class FormPage:
             top = w.line(lay.window_x, top, line, height=5)
         top = lay.form_body_top
         w.stroke(0.3)
-        for question in form.questions:
+        questions = list(form.questions)
+        i = 0
+        while i < len(questions):
+            question = questions[i]
+            after = questions[i + 1] if i + 1 < len(questions) else None
+            if after is not None and after.beside and self._pair_fits(question, after):
+                half = lay.width / 2
+                end = self.line_question(top, question, lay.left, half - 3)
+                top = max(end, self.line_question(top, after, lay.left + half, half))
+                i += 2
+                continue
             top = self.question(top, question)
+            i += 1
         return top
+
+    def _pair_fits(self, first: FormQuestion, second: FormQuestion) -> bool:
+        """Two line questions fit on one row when each label leaves room to write."""
+        if first.options or second.options:
+            return False
+        w, lay = self.writer, self.writer.layout
+        w.font("B", lay.form_font_size)
+        widest = max(w.pdf.get_string_width(printable(q.text)) for q in (first, second))
+        return widest <= lay.width / 2 * 0.45
+
+    def line_question(self, top: float, question: FormQuestion, left: float, width: float) -> float:
+        """A label and a rule to write on, from ``left`` across ``width``."""
+        w, lay = self.writer, self.writer.layout
+        height = lay.form_line_height
+        w.font("B", lay.form_font_size)
+        label_width = w.pdf.get_string_width(printable(question.text))
+        if label_width > width * 0.45:
+            top = w.paragraph(left, top, question.text, width, height=height)
+            start = left
+        else:
+            w.line(left, top, question.text, height=height)
+            start = left + label_width + 3
+        rule = top + height - 0.5 if start > left else top + height + 2
+        w.pdf.line(start, rule, left + width, rule)
+        return rule + lay.form_gap
 
     def question(self, top: float, question: FormQuestion) -> float:
         w, lay = self.writer, self.writer.layout
         height = lay.form_line_height
         if not question.options:
-            w.font("B", lay.form_font_size)
-            label_width = w.pdf.get_string_width(printable(question.text))
-            if label_width > lay.width * 0.45:
-                top = w.paragraph(lay.left, top, question.text, lay.width, height=height)
-                start = lay.left
-            else:
-                w.line(lay.left, top, question.text, height=height)
-                start = lay.left + label_width + 3
-            rule = top + height - 0.5 if start > lay.left else top + height + 2
-            w.pdf.line(start, rule, lay.left + lay.width, rule)
-            return rule + lay.form_gap
+            return self.line_question(top, question, lay.left, lay.width)
         w.font("B", lay.form_font_size)
         top = w.paragraph(lay.left, top, question.text, lay.width, height=height) + 0.5
         w.font("", lay.form_font_size)

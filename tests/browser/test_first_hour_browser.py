@@ -51,6 +51,8 @@ def test_changing_the_language_keeps_the_answers(
     enter_code(page, w.codes[0])
     page.wait_for_url("**/reply/form")
     page.check("#answer-0")
+    page.fill("#first_name", "Ana")
+    page.fill("#last_name", "García López")
     page.fill("#birth_year", "1980")
     page.check("#gender-2")
     page.fill("#email", "ana@example.org")
@@ -85,6 +87,11 @@ EMPTY_ERRORS = {
     "nl": ("Kijk uw antwoorden na", "Uw antwoord: kies ja of nee."),
     "es": ("Revise sus respuestas", "Su respuesta: elija sí o no."),
 }
+FIRST_NAME_ERROR = {
+    "nl": "Voornaam: vul uw voornaam in.",
+    "es": "Nombre: escriba su nombre.",
+    "en": "First name: please write your first name.",
+}
 YEAR_ERROR = {
     "en": "Year of birth: please write 4 numbers, like 1980.",
     "nl": "Geboortejaar: schrijf 4 cijfers, zoals 1980.",
@@ -107,10 +114,12 @@ def test_an_empty_reply_lists_every_missing_answer_at_once(
     assert summary.locator("h2").inner_text() == heading
     links = summary.locator("a")
     targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    # The answer, the year of birth, the gender, a way to reach them, the statements and the
-    # agreement: six at once (the district comes filled in from the register).
+    # The answer, the names, the year of birth, the gender, a way to reach them, the
+    # statements and the agreement: eight at once (the district comes from the register).
     assert targets == [
         "#answer-0",
+        "#first_name",
+        "#last_name",
         "#birth_year",
         "#gender-0",
         "#email",
@@ -118,12 +127,13 @@ def test_an_empty_reply_lists_every_missing_answer_at_once(
         "#consent",
     ]
     assert links.first.inner_text() == answer_error
-    assert links.nth(1).inner_text() == YEAR_ERROR[lang]
+    assert links.nth(1).inner_text() == FIRST_NAME_ERROR[lang]
+    assert links.nth(3).inner_text() == YEAR_ERROR[lang]
     # Each message stands next to its field too, tied to it for screen readers.
     assert page.locator("#birth_year-error").inner_text().strip().endswith(YEAR_ERROR[lang])
     assert "birth_year-error" in (page.get_attribute("#birth_year", "aria-describedby") or "")
     check_accessibility(page)
-    links.nth(3).click()
+    links.nth(5).click()
     assert page.evaluate("document.activeElement.id") == "email"
     # A "no" then needs nothing else.
     page.check("#answer-1")

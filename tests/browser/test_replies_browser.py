@@ -44,6 +44,8 @@ def enter_code(page: Any, code: str) -> None:
 
 def fill_yes(page: Any) -> None:
     page.check("#answer-0")
+    page.fill("#first_name", "Ana")
+    page.fill("#last_name", "García López")
     page.fill("#birth_year", "1980")
     page.check("#gender-0")
     page.select_option("#district", "Sur")
@@ -131,7 +133,7 @@ def test_form_errors_are_summarised_and_linked(live_server: LiveServer, page: An
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "form-errors-phone.png"), full_page=True)
     summary.locator("a").first.click()
-    assert page.evaluate("document.activeElement.id") == "birth_year"
+    assert page.evaluate("document.activeElement.id") == "first_name"
 
 
 def test_two_tabs_store_one_reply(live_server: LiveServer, context: Any) -> None:

@@ -189,3 +189,39 @@ def test_a_form_that_does_not_fit_its_page_is_an_error(tmp_path: Path) -> None:
 def test_a_letter_without_sender_or_contact_is_an_error(tmp_path: Path, name: str) -> None:
     with pytest.raises(TemplateError, match=rf"\${name} is empty"):
         render(tmp_path, 1, variables={**VARIABLES, name: " "})
+
+
+def test_a_question_beside_the_one_before_shares_its_row(tmp_path: Path) -> None:
+    """A phone line beside the e-mail line: both labels on one row, each rule half a row wide,
+    and the rest of the form moves up by a row."""
+    questions = list(FORM.questions)
+    at = next(i for i, q in enumerate(questions) if q.text == "E-mailadres") + 1
+    apart = dataclasses.replace(
+        FORM, questions=(*questions[:at], FormQuestion("Telefoon"), *questions[at:])
+    )
+    beside = dataclasses.replace(
+        FORM, questions=(*questions[:at], FormQuestion("Telefoon", beside=True), *questions[at:])
+    )
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    pages = [render(tmp_path / d, 1, reply_form=f)[0][1] for d, f in (("a", apart), ("b", beside))]
+
+    def rules(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
+        return [b for b in paths_mm(page) if b[3] < 1 and b[2] > 20]
+
+    def lowest_tick(page: pdfium.PdfPage) -> float:
+        return max(b[1] for b in paths_mm(page) if 3 < b[2] < 6 and 3 < b[3] < 6)
+
+    apart_rules, beside_rules = rules(pages[0]), rules(pages[1])
+    assert len(apart_rules) == len(beside_rules)
+    # Two rules on one row (the same height), side by side.
+    rows: dict[float, list[tuple[float, float, float, float]]] = {}
+    for rule in beside_rules:
+        rows.setdefault(round(rule[1], 1), []).append(rule)
+    pair = next(r for r in rows.values() if len(r) == 2)
+    left, right = sorted(pair)
+    assert left[0] + left[2] < right[0]
+    text = pages[1].get_textpage().get_text_range()
+    assert "E-mailadres" in text and "Telefoon" in text
+    # What follows moved up by about a row.
+    assert lowest_tick(pages[1]) < lowest_tick(pages[0]) - 4

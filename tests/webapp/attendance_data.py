@@ -31,8 +31,11 @@ def add_members(
     status: MemberStatus = MemberStatus.CONFIRMED,
     seed: int = 1,
     names: list[str] | None = None,
+    reply_names: list[tuple[str, str]] | None = None,
 ) -> list[int]:
-    """``n`` members with a name, a gender, a district and a year of birth; their ids."""
+    """``n`` members with a name, a gender, a district and a year of birth; their ids. The
+    name is the letter's addressee; ``reply_names`` (first, last) are the names the members
+    gave on their replies (none otherwise, as for a reply from before names were asked)."""
     rng = random.Random(seed)
     start = db.session.query(Invitation).count()
     ids = []
@@ -58,6 +61,8 @@ def add_members(
             gender=rng.choice([Gender.FEMALE, Gender.MALE]),
             district=DISTRICTS[k % 4],
             consent=True,
+            first_name=reply_names[i][0] if reply_names else None,
+            last_name=reply_names[i][1] if reply_names else None,
         )
         db.session.add(reply)
         db.session.flush()

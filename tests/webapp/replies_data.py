@@ -107,6 +107,8 @@ def yes_form(jury_id: int, sitting_ids: list[int], **changes: Any) -> dict[str, 
     """A complete, valid "yes" reply; ``changes`` override fields (None removes one)."""
     data: dict[str, Any] = {
         "answer": "yes",
+        "first_name": "Ana",
+        "last_name": "García López",
         "birth_year": "1980",
         "gender": "female",
         "district": "Sur",

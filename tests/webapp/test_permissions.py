@@ -180,6 +180,7 @@ MATRIX: dict[str, str] = {
     "replies.staff_code": JURY,
     "replies.staff_form": JURY,
     "replies.staff_list": JURY,
+    "replies.staff_find_by_name": JURY,
     "replies.staff_replace": JURY,
     "replies.start_replacement": PUBLIC,
     "reports.proposal": PUBLIC,  # the report on a proposal: numbers and texts, no names

@@ -37,20 +37,22 @@ def dump(app: Flask) -> str:
 
 def traces(reply: Reply) -> list[str]:
     """What would identify or contact this resident."""
-    found = [reply.email, reply.phone, (reply.invitation.address or {}).get("addressee")]
+    found = [reply.first_name, reply.last_name, reply.email, reply.phone]
+    found.append((reply.invitation.address or {}).get("addressee"))
     found += (reply.invitation.address or {}).get("lines", [])
     # A house number alone ("14") is no trace: it stands anywhere in a dump.
     return [t for t in found if t and len(t) >= 5]
 
 
 def _volunteer(jury: Jury) -> Reply:
-    """A volunteer of the demo, given a phone number that appears nowhere else."""
+    """A volunteer of the demo, given a name and a phone number that appear nowhere else."""
     reply = db.session.scalars(
         sa.select(Reply)
         .where(Reply.jury_id == jury.id, Reply.email.is_not(None))
         .order_by(Reply.id)
     ).first()
     reply.phone = "+34 600 918 273"
+    reply.first_name, reply.last_name = "Zoraida", "Quintanilla Oyarzábal"
     db.session.commit()
     return reply
 
@@ -70,7 +72,7 @@ def test_expired_jury_leaves_no_trace(any_db_app: Flask, caplog: pytest.LogCaptu
         jury = db.session.scalars(sa.select(Jury)).one()
         reply = _volunteer(jury)
         secrets = traces(reply)
-        assert len(secrets) >= 4
+        assert len(secrets) >= 6
         before = _districts(jury)
         report = next(p for p in jury.phases if p.kind == PhaseKind.REPORT)
         report.starts_on = date.today() - timedelta(days=jury.retention_days + 30)
@@ -89,7 +91,12 @@ def test_expired_jury_leaves_no_trace(any_db_app: Flask, caplog: pytest.LogCaptu
         assert _districts(jury) == before  # the aggregates stay
         left = db.session.scalar(
             sa.select(sa.func.count()).where(
-                sa.or_(Reply.email.is_not(None), Reply.phone.is_not(None))
+                sa.or_(
+                    Reply.email.is_not(None),
+                    Reply.phone.is_not(None),
+                    Reply.first_name.is_not(None),
+                    Reply.last_name.is_not(None),
+                )
             )
         )
         assert left == 0
@@ -119,9 +126,11 @@ def test_one_person_is_erased_on_request(app: Flask) -> None:
         jury = db.session.scalars(sa.select(Jury)).one()
         reply = _volunteer(jury)
         # Other residents share the street and maybe the name: e-mail and phone are this one's.
-        reference, secrets, other = reply.reference, [reply.email, reply.phone], reply.id + 1
+        secrets = [reply.email, reply.phone, reply.first_name, reply.last_name]
+        reference, other = reply.reference, reply.id + 1
         other_email = db.session.get(Reply, other).email
-        assert other_email
+        other_name = db.session.get(Reply, other).full_name
+        assert other_email and other_name
     assert runner.invoke(args=["privacy", "erase", "--reference", "NOPE"]).exit_code != 0
     done = runner.invoke(args=["privacy", "erase", "--reference", reference])
     assert done.exit_code == 0, done.output
@@ -129,6 +138,9 @@ def test_one_person_is_erased_on_request(app: Flask) -> None:
     assert [s for s in secrets if s in text] == []
     with app.app_context():
         assert db.session.get(Reply, other).email == other_email  # nobody else
+        assert db.session.get(Reply, other).full_name == other_name
+        erased = db.session.scalar(sa.select(Reply).filter_by(reference=reference))
+        assert (erased.first_name, erased.last_name) == (None, None)
     with app.app_context():
         assert erase_person(reference)  # twice is harmless
 

@@ -130,6 +130,8 @@ def reply_form(jury: Jury, lang: str) -> lottery.ReplyForm:
                 _("Do you want to take part in the citizens' jury?"),
                 (_("Yes, I want to take part"), _("No")),
             ),
+            # One line for both names (first name first: the table cards use it).
+            lottery.FormQuestion(_("Your first name and last name")),
             lottery.FormQuestion(_("Year of birth")),
             lottery.FormQuestion(_("Gender"), tuple(str(c.label) for c in GENDERS)),
             lottery.FormQuestion(_("District")),
@@ -142,7 +144,7 @@ def reply_form(jury: Jury, lang: str) -> lottery.ReplyForm:
                 for c in own_categories(jury)
             ),
             lottery.FormQuestion(_("E-mail address")),
-            lottery.FormQuestion(_("Phone number")),
+            lottery.FormQuestion(_("Phone number"), beside=True),  # beside the e-mail address
             lottery.FormQuestion(
                 f"{_('Dates you can come')} ({place})" if place else _("Dates you can come"),
                 tuple(dates),

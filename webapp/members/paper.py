@@ -189,7 +189,10 @@ def _make(jury: Jury, here: Path, written: list[Path]) -> int:
     for reply, member in _recipients(jury):
         invitation = db.session.get_one(Invitation, reply.invitation_id)
         address = invitation.address or {}
-        row = {"addressee": str(address.get("addressee") or ""), "reference": reply.reference}
+        # The letter goes to the person who replied, by the name they gave (the register's
+        # addressee may be someone else in the household); an old reply keeps the addressee.
+        addressee = reply.full_name or str(address.get("addressee") or "")
+        row = {"addressee": addressee, "reference": reply.reference}
         row.update({f"line_{n}": line for n, line in enumerate(_lines(address), start=1)})
         kind = "not_selected"
         if member is not None:

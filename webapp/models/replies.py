@@ -52,6 +52,11 @@ class Reply(db.Model):  # type: ignore[name-defined,misc]
     reference: Mapped[str] = mapped_column(String(20), unique=True)  # shown on the confirmation
     channel: Mapped[Channel] = mapped_column(String(10))
     answer: Mapped[Answer] = mapped_column(String(3))
+    # The name the resident gives (a "no" gives none; replies from before names were asked
+    # have none either). First name: what the table card shows and what people call them;
+    # last name: the rest ("van der Berg", "García López"), for the check-in desk and staff.
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
     birth_year: Mapped[int | None]
     gender: Mapped[Gender | None] = mapped_column(String(20))
     district: Mapped[str | None] = mapped_column(String(120))
@@ -79,6 +84,25 @@ class Reply(db.Model):  # type: ignore[name-defined,misc]
     @property
     def volunteers(self) -> bool:
         return self.answer == Answer.YES
+
+    @property
+    def full_name(self) -> str:
+        """The name as given, first name first; empty when the reply has none (a "no", an
+        old reply or an erased one). Staff pages then show :attr:`addressee`."""
+        return full_name(self.first_name, self.last_name)
+
+    @property
+    def addressee(self) -> str:
+        """The letter's addressee: the only name staff have for a reply from before names
+        were asked (it may be another person of the household, so pages say so)."""
+        address = self.invitation.address if self.invitation is not None else None
+        return (
+            str((address or {}).get("addressee") or "").strip() if isinstance(address, dict) else ""
+        )
+
+
+def full_name(first: str | None, last: str | None) -> str:
+    return " ".join(part.strip() for part in (first, last) if part and part.strip())
 
 
 class ReplyVisit(db.Model):  # type: ignore[name-defined,misc]

@@ -19,9 +19,15 @@ from webapp.payments.forms import ClaimForm, DecisionForm
 from webapp.payments.views import field_error
 
 
+def _member_label(member: Member) -> str:
+    """A member as "First Last (REF)"; the reference alone for an old reply."""
+    name = member.reply.full_name or member.reply.addressee
+    return f"{name} ({member.reply.reference})" if name else member.reply.reference
+
+
 def _claim_choices(jury: Jury, form: ClaimForm) -> None:
     form.member.choices = [("", _("Choose a member"))] + [
-        (str(m.id), m.reply.reference) for m in ledger.payable_members(jury)
+        (str(m.id), _member_label(m)) for m in ledger.payable_members(jury)
     ]
     form.sitting.choices = [("", _("No particular sitting"))] + [
         (str(s.id), s.starts_at.strftime("%Y-%m-%d %H:%M")) for s in jury.sittings

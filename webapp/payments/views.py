@@ -99,6 +99,9 @@ def member(jury_id: int, member_id: int) -> Response | tuple[str, int]:
         flash(_("The bank account is saved."), "success")
         return redirect(url_for(".member", jury_id=jury.id, member_id=member.id))
     row = ledger.balances(jury, member=member)[member.id]
+    if request.method == "GET" and row.account is None:
+        # The holder is most often the member: the name from the reply, to be corrected.
+        form.holder.data = member.reply.full_name[:70]
     return render_template(
         "payments/member.html",
         jury=jury,

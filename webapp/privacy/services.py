@@ -61,6 +61,8 @@ def erase_replies(reply_ids: Sequence[int]) -> None:
         sa.update(Reply)
         .where(Reply.id.in_(reply_ids))
         .values(
+            first_name=None,
+            last_name=None,
             email=None,
             phone=None,
             birth_year=None,
@@ -84,6 +86,8 @@ def erase_replies(reply_ids: Sequence[int]) -> None:
 def _erase_jury(jury: Jury) -> tuple[int, int]:
     # Only replies that still hold personal data: the daily run finds nothing to do twice.
     personal = sa.or_(
+        Reply.first_name.is_not(None),
+        Reply.last_name.is_not(None),
         Reply.email.is_not(None),
         Reply.phone.is_not(None),
         Reply.birth_year.is_not(None),
@@ -200,6 +204,8 @@ def preview_erasure(
     items: list[tuple[str, str]] = []
     notes = 0
     if reply is not None:
+        if reply.full_name:
+            items.append((labels["name"], reply.full_name))
         if reply.email:
             items.append((labels["email"], reply.email))
         if reply.phone:

@@ -59,6 +59,7 @@ class ConfirmForm(FlaskForm):  # type: ignore[misc]
 
 def _labels() -> dict[str, str]:
     return {
+        "name": _("Name"),
         "email": _("E-mail address"),
         "phone": _("Phone number"),
         "birth_year": _("Year of birth"),

@@ -7,6 +7,7 @@ Every message names its field and is marked for translation, in plain language.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -78,6 +79,7 @@ SUPPORT = [
     SelectChoice(SupportNeed.DIET.value, _l("Special food")),
     SelectChoice(SupportNeed.OTHER.value, _l("Something else")),
 ]
+NAME_LENGTH = 100  # each of first and last name (the columns' size)
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{5,24}$")
 YEAR = re.compile(r"[0-9]{4}")
 
@@ -164,6 +166,8 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
         ],
         validate_choice=False,
     )
+    first_name = StringField(_l("First name"), validators=[IfYes()])
+    last_name = StringField(_l("Last name"), validators=[IfYes()])
     birth_year = StringField(_l("Year of birth"), validators=[IfYes()])
     gender = RadioField(_l("Gender"), choices=GENDERS, validate_choice=False, validators=[IfYes()])
     district = SelectField(_l("District"), validate_choice=False, validators=[IfYes()])
@@ -209,6 +213,18 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
     def validate_answer(self, field: Field) -> None:
         if field.data not in (Answer.YES, Answer.NO):
             raise ValidationError(_l("Your answer: please choose yes or no."))
+
+    def validate_first_name(self, field: Field) -> None:
+        field.data = clean_name(field.data)
+        if not field.data:
+            raise ValidationError(_l("First name: please write your first name."))
+        check_name(field.data, _l("First name"))
+
+    def validate_last_name(self, field: Field) -> None:
+        field.data = clean_name(field.data)
+        if not field.data:
+            raise ValidationError(_l("Last name: please write your last name."))
+        check_name(field.data, _l("Last name"))
 
     def validate_birth_year(self, field: Field) -> None:
         text = (field.data or "").strip()
@@ -278,6 +294,8 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
         return ReplyData(
             answer=Answer.YES,
             language=language,
+            first_name=clean_name(self.first_name.data),
+            last_name=clean_name(self.last_name.data),
             birth_year=int(self.birth_year.data),
             gender=Gender(self.gender.data),
             district=self.district.data,
@@ -330,6 +348,25 @@ def _with_own_questions(
     ]
     at = next((i + 1 for i, (name, _f) in enumerate(unbound) if name == "district"), len(unbound))
     return [*unbound[:at], *fields, *unbound[at:]]
+
+
+def clean_name(text: str | None) -> str:
+    """A name as typed, in one normal form (NFC: "é" typed two ways is one name), with runs of
+    spaces made one and none around it. Letters of every script, apostrophes, hyphens and
+    dots are all kept: names are what people say they are."""
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def check_name(name: str, label: Any) -> None:
+    """A name fits its column and holds no invisible control characters."""
+    if len(name) > NAME_LENGTH:
+        raise ValidationError(
+            _l("%(field)s: please use at most %(count)s letters.", field=label, count=NAME_LENGTH)
+        )
+    if any(unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") for c in name):
+        raise ValidationError(
+            _l("%(field)s: please use only letters, spaces and marks like - or '.", field=label)
+        )
 
 
 def sitting_labels(jury: Jury) -> list[str]:

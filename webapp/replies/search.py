@@ -2,12 +2,14 @@
 them by answer and channel, a page at a time.
 
 Nothing personal goes into the URL: the search is a GET form on the reference (a random
-number, no personal data), the answer and the channel only. The list shows no contact details.
+number, no personal data), the answer and the channel only; a search by name is a POST form
+(the name stays out of URLs and logs). The list shows names, no contact details.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -16,12 +18,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from webapp.auth.access import jury_for_staff, organiser_required
 from webapp.extensions import db
 from webapp.models import Answer, Channel, Reply, User
+from webapp.models.replies import full_name
 from webapp.replies import bp
+from webapp.sittings.checkin import folded
 
 PER_PAGE = 50
 # References are read out on the phone: look-alikes read as the digits they stand for (as in
@@ -57,6 +61,38 @@ class ReplySearchForm(FlaskForm):  # type: ignore[misc]
         ],
         default="",
     )
+
+
+class NameSearchForm(FlaskForm):  # type: ignore[misc]
+    """Find replies by the resident's name (POST: a name never goes into a URL)."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[
+            InputRequired(_l("Name: please type a name or a part of it.")),
+            Length(max=100),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+def by_name(jury_id: int, text: str) -> list[Reply]:
+    """The jury's replies whose name holds every word of ``text`` (accents and case aside),
+    newest first; at most a page. Names are compared in Python: SQLite and PostgreSQL fold
+    accents differently, and a jury has a few thousand replies at most."""
+    words = folded(text).split()
+    rows = db.session.execute(
+        sa.select(Reply.id, Reply.first_name, Reply.last_name)
+        .where(Reply.jury_id == jury_id, Reply.first_name.is_not(None))
+        .order_by(Reply.created_at.desc(), Reply.id.desc())
+    ).all()
+    ids = [
+        reply_id
+        for reply_id, first, last in rows
+        if words and all(w in folded(full_name(first, last)) for w in words)
+    ][:PER_PAGE]
+    found = {r.id: r for r in db.session.scalars(sa.select(Reply).where(Reply.id.in_(ids)))}
+    return [found[i] for i in ids]
 
 
 def reference_prefix(text: str) -> str:
@@ -109,7 +145,35 @@ def staff_list(jury_id: int) -> str:
         "replies/staff_list.html",
         jury=jury,
         form=form,
+        name_form=NameSearchForm(formdata=None),
         page=page,
         names=staff_names(list(page.items)),
         search_args=args,
     )
+
+
+@dataclass
+class Found:
+    """The replies found by name, shaped as the list's page (one page, no links)."""
+
+    items: list[Reply]
+    total: int
+    pages: int = 1
+
+
+@bp.post("/staff/juries/<int:jury_id>/replies/by-name")
+@organiser_required
+def staff_find_by_name(jury_id: int) -> tuple[str, int]:
+    jury = jury_for_staff(jury_id)
+    name_form = NameSearchForm()
+    items = by_name(jury.id, name_form.name.data or "") if name_form.validate() else []
+    return render_template(
+        "replies/staff_list.html",
+        jury=jury,
+        form=ReplySearchForm(formdata=None),
+        name_form=name_form,
+        page=Found(items, len(items)),
+        names=staff_names(items),
+        search_args={},
+        by_name=True,
+    ), (200 if not name_form.errors else 400)

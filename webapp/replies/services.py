@@ -49,6 +49,8 @@ class ReplyData:
 
     answer: Answer
     language: str
+    first_name: str | None = None
+    last_name: str | None = None
     birth_year: int | None = None
     gender: Gender | None = None
     district: str | None = None
@@ -187,6 +189,8 @@ def _mark_replied(invitation: Invitation) -> None:
 def _fill(reply: Reply, data: ReplyData) -> None:
     reply.answer = data.answer
     reply.language = data.language
+    reply.first_name = data.first_name
+    reply.last_name = data.last_name
     reply.birth_year = data.birth_year
     reply.gender = data.gender
     reply.district = data.district

@@ -31,6 +31,12 @@ GENDER_CHOICES = {Gender.UNDISCLOSED.value: _l("Prefers not to say")}
 def _errors(form: ReplyForm) -> dict[str, object]:
     """Resident's message (as shown now) -> the staff's."""
     return {
+        str(_l("First name: please write your first name.")): _l(
+            "First name: please write the resident's first name."
+        ),
+        str(_l("Last name: please write your last name.")): _l(
+            "Last name: please write the resident's last name."
+        ),
         str(_l("Your answer: please choose yes or no.")): _l(
             "Answer: please choose yes or no, as the resident said."
         ),

@@ -107,7 +107,7 @@ def check_in_tap(sitting_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     member = _member(sitting, form.member.data)
-    name = checkin.names([member.id]).get(member.id, ("", ""))[0]
+    name = checkin.names([member.id]).get(member.id, checkin.NOBODY).name
     if form.action.data == "in":
         at = checkin.tap_time(sitting, checkin.local_now())
         fresh = checkin.check_in(sitting, member, at=at, user=current_user)
@@ -133,7 +133,7 @@ def check_in_times(sitting_id: int) -> Any:
     if not form.member.validate(form):
         abort(400)
     member = _member(sitting, form.member.data)
-    name = checkin.names([member.id]).get(member.id, ("", ""))[0]
+    name = checkin.names([member.id]).get(member.id, checkin.NOBODY).name
     if not form.validate_on_submit():
         errors = [e for field in (form.arrived, form.left) for e in field.errors]
         message = _("Times of %(name)s: %(error)s", name=name, error=" ".join(map(str, errors)))

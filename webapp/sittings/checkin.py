@@ -2,7 +2,8 @@
 sitting, whoever taps first), late arrivals and early departures, and the attendance list.
 
 Functions flush; the request commits. Times are naive local times, like the sitting's own.
-A member's name comes from the letter (the invitation's addressee); where the register gave
+A member's name is the one they gave on their reply (first name on the table cards); a reply
+from before names were asked falls back on the letter's addressee, and where the register gave
 none, or it has been erased, the reply reference stands in for it.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -24,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp import lottery
 from webapp.extensions import db
 from webapp.models import Attendance, Invitation, Member, MemberStatus, Reply, Sitting, User
+from webapp.models.replies import full_name
 
 
 class State(StrEnum):
@@ -51,6 +54,7 @@ class Person:
     left_at: datetime | None
     late: bool
     left_early: bool
+    given: str = ""  # the first name from the reply ("" for an old reply: the name's first word)
 
     @property
     def present(self) -> bool:
@@ -58,7 +62,7 @@ class Person:
 
     @property
     def first_name(self) -> str:
-        return first_name(self.name)
+        return self.given or first_name(self.name)
 
     @property
     def state(self) -> State:
@@ -100,20 +104,30 @@ def at_time(sitting: Sitting, clock: time) -> datetime:
     return datetime.combine(sitting.starts_at.date(), clock.replace(second=0, microsecond=0))
 
 
-def names(member_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """{member id: (name, reply reference)}."""
+class Named(NamedTuple):
+    name: str  # "First Last", else the letter's addressee, else the reference
+    reference: str
+    given: str  # the first name from the reply, "" without one
+
+
+def names(member_ids: Iterable[int]) -> dict[int, Named]:
+    """{member id: (name, reply reference, first name)}."""
     ids = list(member_ids)
     rows = db.session.execute(
-        sa.select(Member.id, Reply.reference, Invitation.address)
+        sa.select(Member.id, Reply.reference, Reply.first_name, Reply.last_name, Invitation.address)
         .join(Reply, Member.reply_id == Reply.id)
         .join(Invitation, Reply.invitation_id == Invitation.id)
         .where(Member.id.in_(ids))
     ).all()
     found = {}
-    for member_id, reference, address in rows:
+    for member_id, reference, first, last, address in rows:
         addressee = (address or {}).get("addressee") if isinstance(address, dict) else None
-        found[member_id] = (str(addressee or "").strip() or reference, reference)
+        name = full_name(first, last) or str(addressee or "").strip() or reference
+        found[member_id] = Named(name, reference, (first or "").strip())
     return found
+
+
+NOBODY = Named("", "", "")
 
 
 def people(sitting: Sitting) -> list[Person]:
@@ -134,7 +148,7 @@ def people(sitting: Sitting) -> list[Person]:
     known = names(m.id for m in members)
     found = []
     for member in members:
-        name, reference = known.get(member.id, ("", ""))
+        name, reference, given = known.get(member.id, NOBODY)
         row = rows.get(member.id)
         found.append(
             Person(
@@ -146,6 +160,7 @@ def people(sitting: Sitting) -> list[Person]:
                 left_at=row.left_at if row else None,
                 late=bool(row and row.arrived_at > sitting.starts_at),
                 left_early=bool(row and row.left_at and row.left_at < sitting.ends_at),
+                given=given,
             )
         )
     return sorted(found, key=lambda p: (folded(p.name), p.reference))

@@ -62,8 +62,10 @@ def facilitator_table(sitting: Sitting, user: User) -> TableView | None:
 def _absent_person(member_id: int) -> checkin.Person:
     """A seated member no longer expected (withdrawn since): shown, not dropped silently."""
     member = db.session.get_one(Member, member_id)
-    name, reference = checkin.names([member_id]).get(member_id, ("", ""))
-    return checkin.Person(member_id, name, reference, member.status, None, None, False, False)
+    name, reference, given = checkin.names([member_id]).get(member_id, checkin.NOBODY)
+    return checkin.Person(
+        member_id, name, reference, member.status, None, None, False, False, given=given
+    )
 
 
 def cards(plan: TablePlan) -> list[Card]:

@@ -119,7 +119,7 @@ def move_member(jury_id: int, sitting_id: int) -> Response:
         flash(_("Choose a table to move the member to."), "error")
         return back
     member_id, number = int(form.member.data), form.table.data
-    name = checkin.names([member_id]).get(member_id, ("", ""))[0]
+    name = checkin.names([member_id]).get(member_id, checkin.NOBODY).name
     try:
         if number == 0:
             plans.unseat(plan, member_id)
