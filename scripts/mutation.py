@@ -49,7 +49,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "sortition/feasibility/__init__.py",
         ["tests/sortition/test_feasibility.py", "tests/sortition/test_feasibility_exact.py"],
     ),
-    "tables": ("sortition/tables/allocate.py", ["tests/sortition/test_tables.py"]),
+    "tables": (
+        "sortition/tables/allocate.py",
+        ["tests/sortition/test_tables.py", "tests/sortition/test_tables_allocate.py"],
+    ),
     "transparent": (
         "sortition/transparent/lottery.py",
         ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
