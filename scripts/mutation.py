@@ -53,6 +53,16 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "sortition/tables/allocate.py",
         ["tests/sortition/test_tables.py", "tests/sortition/test_tables_allocate.py"],
     ),
+    "tables-measures": ("sortition/tables/measures.py", ["tests/sortition/test_tables_parts.py"]),
+    "tables-fair": ("sortition/tables/fair.py", ["tests/sortition/test_tables_parts.py"]),
+    "tables-rules": (
+        "sortition/tables/rules.py",
+        ["tests/sortition/test_tables_parts.py", "tests/sortition/test_tables.py"],
+    ),
+    "tables-facilitators": (
+        "sortition/tables/facilitators.py",
+        ["tests/sortition/test_tables_parts.py"],
+    ),
     "transparent": (
         "sortition/transparent/lottery.py",
         ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
