@@ -363,3 +363,63 @@ def test_facilitator_repeats_are_counted_in_the_report() -> None:
     assert result.report.facilitator_repeats == facilitator_repeats_by_hand(result) > 0
     numbers = [[b.number for b in sitting] for sitting in result.sittings]
     assert numbers == [[1, 2]] * 3
+
+
+# --- where the search stops (the target of `_search`) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "values", "sittings", "seed"),
+    [(8, "xxxxyyyy", 3, 0), (8, "xxxxyyyy", 3, 2), (6, "", 4, 1)],
+)
+def test_the_search_stops_exactly_at_a_positive_bound(
+    n: int, values: str, sittings: int, seed: int
+) -> None:
+    members = jury(n, g=list(values)) if values else jury(n)
+    categories = ["g"] if values else []
+    start = allocate_tables(
+        members, sittings=sittings, tables=2, categories=categories, seed=seed, steps=0
+    )
+    result = allocate_tables(members, sittings=sittings, tables=2, categories=categories, seed=seed)
+    bound = result.report.lower_bound
+    assert bound > 0
+    assert start.report.repeated_pairs > bound  # the search had work to do
+    assert result.report.repeated_pairs == bound  # it did not stop above the bound
+    assert 0 < result.report.iterations < 100  # and stopped there, not at its patience
+
+
+@pytest.mark.parametrize("seed", [0, 1, 5])
+def test_a_long_history_does_not_move_where_the_search_stops(seed: int) -> None:
+    # the same three tables held 201 times: the history's own repeats and spread are large
+    # parts of the cost; the target must count them exactly to stop at 0 new repeats
+    members = jury(9)
+    ids = [m.id for m in members]
+    held = [ids[0:3], ids[3:6], ids[6:9]]
+    start = allocate_tables(members, sittings=1, tables=3, history=[held] * 201, seed=seed, steps=0)
+    result = allocate_tables(members, sittings=1, tables=3, history=[held] * 201, seed=seed)
+    assert start.report.repeated_pairs > 0
+    assert result.report.repeated_pairs == result.report.lower_bound == 0
+    assert 0 < result.report.iterations < 100
+
+
+def test_the_search_reports_its_progress_every_500_steps() -> None:
+    calls: list[tuple[str, float | None]] = []
+    members = jury(30, g=list("xy" * 15))
+    allocate_tables(
+        members,
+        sittings=4,
+        tables=5,
+        categories=["g"],
+        seed=1,
+        steps=520,
+        progress=lambda message, fraction: calls.append((message, fraction)),
+    )
+    steps = [(m, f) for m, f in calls if m.startswith("Tables: step ")]
+    assert [m.split(",")[0] for m, _ in steps] == ["Tables: step 500"]
+    assert steps[0][1] == pytest.approx(500 / 520)
+
+
+def test_a_table_left_empty_at_the_end_is_no_packing_problem() -> None:
+    # two present at three tables: table 3 stays empty (the check counts all three tables)
+    result = allocate_tables(jury(4), sittings=[["m00", "m01"]], tables=3, seed=1)
+    assert [len(b.members) for b in result.sittings[0]] == [1, 1, 0]
