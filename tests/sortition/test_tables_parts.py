@@ -179,6 +179,31 @@ def test_unknown_members_in_every_rule_are_named() -> None:
     ]
 
 
+def test_every_pair_with_an_unknown_member_is_named() -> None:
+    rules = Rules(keep_apart=(("m0", "x1"), ("x2", "m1")))
+    assert reasons(check_rules(rules, ids=IDS, tables=3, present=[IDS])) == [
+        "keep apart m0, x1: x1 is not a jury member",
+        "keep apart x2, m1: x2 is not a jury member",
+    ]
+
+
+def test_unknown_members_stop_the_conflict_checks() -> None:
+    # x4 and m0 are fixed to the same table; x4 is unknown, so that is the only problem
+    rules = Rules(keep_apart=(("m0", "x4"),), fixed=(("m0", 1), ("x4", 1)))
+    assert reasons(check_rules(rules, ids=IDS, tables=3, present=[IDS])) == [
+        "keep apart m0, x4: x4 is not a jury member",
+        "x4 fixed to table 1: x4 is not a jury member",
+    ]
+
+
+def test_other_problems_do_not_stop_the_conflict_checks() -> None:
+    rules = Rules(keep_apart=(("m0", "m0"), ("m1", "m2")), fixed=(("m1", 1), ("m2", 1)))
+    assert reasons(check_rules(rules, ids=IDS, tables=3, present=[IDS])) == [
+        "keep apart m0, m0: names the same member twice",
+        "keep apart m1, m2: both are fixed to table 1",
+    ]
+
+
 def test_a_pair_naming_one_member_twice() -> None:
     problems = check_rules(Rules(keep_apart=(("m0", "m0"),)), ids=IDS, tables=3, present=[IDS])
     assert "keep apart m0, m0: names the same member twice" in reasons(problems)
