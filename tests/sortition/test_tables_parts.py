@@ -60,6 +60,7 @@ def test_bounds_array_per_sitting_and_table() -> None:
     sizes = np.array([[3, 2], [2, 1]], dtype=np.int64)
     low, high = bounds_array(values, present, sizes, 3)
     assert low.shape == high.shape == (2, 2, 3)
+    assert low.dtype == high.dtype == np.int64  # whole counts, compared with bincounts
     # sitting 1: 3 x, 2 y of 5; table of 3: 1.8 and 1.2; table of 2: 1.2 and 0.8
     assert low[0].tolist() == [[1, 1, 0], [1, 0, 0]]
     assert high[0].tolist() == [[2, 2, 0], [2, 1, 0]]
