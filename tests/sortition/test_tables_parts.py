@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from fractions import Fraction
-from itertools import combinations
+from itertools import combinations, permutations, product
 
 import numpy as np
 import pytest
@@ -367,3 +367,49 @@ def test_later_rounds_improve_an_early_choice() -> None:
         for p3 in (("F", None), ("G", None))
     )
     assert facilitator_repeats(seating, plan) == brute
+
+
+def best_by_brute_force(seating: list[list[list[str]]], facilitators: list[str]) -> int:
+    def plans(sitting: list[list[str]]) -> list[list[str | None]]:
+        k = min(len(sitting), len(facilitators))
+        out = []
+        for tables in permutations(range(len(sitting)), k):
+            for chosen in permutations(facilitators, k):
+                plan: list[str | None] = [None] * len(sitting)
+                for t, f in zip(tables, chosen, strict=True):
+                    plan[t] = f
+                out.append(plan)
+        return out
+
+    return min(repeats_by_hand(seating, list(p)) for p in product(*(plans(s) for s in seating)))
+
+
+ROUNDS_NEEDED = [
+    # first pass 3 repeats, one round 2, more rounds 1 (the best)
+    ([[["a", "b"], ["c"]], [["a", "c"], ["b"]], [["a"], ["b", "c"]], [["c"], ["b", "a"]]], 1),
+    # 5, 4, then 3 (the best)
+    (
+        [
+            [["c", "e", "d"], ["b", "f", "a"]],
+            [["f", "d", "e", "b"], ["a", "c"]],
+            [["b", "a", "f", "e"], ["c", "d"]],
+            [["a", "f", "d", "c"], ["b", "e"]],
+        ],
+        3,
+    ),
+]
+
+
+@pytest.mark.parametrize(("seating", "best"), ROUNDS_NEEDED)
+def test_rounds_go_on_until_nothing_changes(
+    seating: list[list[list[str]]], best: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert best_by_brute_force(seating, ["F"]) == best
+    plan = rotate_facilitators(seating, ["F"])
+    assert facilitator_repeats(seating, plan) == repeats_by_hand(seating, plan) == best
+    assert all(p.count("F") == 1 for p in plan)
+    # one round is not enough here: the rounds must go on while they change something
+    import sortition.tables.facilitators as module
+
+    monkeypatch.setattr(module, "ROUNDS", 1)
+    assert facilitator_repeats(seating, rotate_facilitators(seating, ["F"])) > best
