@@ -352,9 +352,9 @@ def test_the_report_agrees_with_measures_and_bound_recomputed() -> None:
     assert 0.0 < report.seconds < 120.0
     assert report.iterations <= 200
     assert report.stopped_by_time is False
-    for sitting in result.sittings:
-        assert [b.number for b in sitting] == [1, 2, 3]
-        assert sorted(b.facilitator or "" for b in sitting if b.members) == ["", "F", "G"]
+    for breakouts in result.sittings:
+        assert [b.number for b in breakouts] == [1, 2, 3]
+        assert sorted(b.facilitator or "" for b in breakouts if b.members) == ["", "F", "G"]
 
 
 def test_facilitator_repeats_are_counted_in_the_report() -> None:
