@@ -67,6 +67,18 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "sortition/transparent/lottery.py",
         ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
     ),
+    "transparent-rounding": (
+        "sortition/transparent/rounding.py",
+        ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
+    ),
+    "transparent-people": (
+        "sortition/transparent/people.py",
+        ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
+    ),
+    "transparent-replacement": (
+        "sortition/transparent/replacement.py",
+        ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
+    ),
     "access": (
         "webapp/auth/access.py",
         # The unit test of each function (one app for the module), not the permission matrix
