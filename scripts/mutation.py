@@ -77,7 +77,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "transparent-replacement": (
         "sortition/transparent/replacement.py",
-        ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
+        [
+            "tests/sortition/test_transparent.py",
+            "tests/sortition/test_transparent_report.py",
+            "tests/sortition/test_replacement.py",
+        ],
     ),
     "access": (
         "webapp/auth/access.py",
