@@ -69,7 +69,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "transparent-rounding": (
         "sortition/transparent/rounding.py",
-        ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
+        [
+            "tests/sortition/test_transparent.py",
+            "tests/sortition/test_transparent_report.py",
+            "tests/sortition/test_transparent_rounding.py",
+        ],
     ),
     "transparent-people": (
         "sortition/transparent/people.py",
