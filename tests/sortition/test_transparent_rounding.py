@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sortition.transparent.rounding import dependent_rounding, largest_remainder
+from sortition.transparent.rounding import (
+    TypeLottery,
+    best_rounding,
+    dependent_rounding,
+    improve,
+    largest_remainder,
+)
 
 weights = st.lists(st.integers(1, 50), min_size=1, max_size=8).map(
     lambda w: np.asarray(w, dtype=np.float64)
@@ -78,3 +84,50 @@ def test_dependent_rounding_of_whole_shares_is_exact() -> None:
     w = np.array([2.0, 3.0, 5.0])
     for seed in range(5):
         assert dependent_rounding(w, 10, rng=random.Random(seed)).tolist() == [2, 3, 5]
+
+
+def test_type_lottery_before_and_max_loss_by_hand() -> None:
+    lottery = TypeLottery.of([[1, 1], [0, 2]], [0.55, 0.45], [2, 2])
+    assert lottery.before.tolist() == pytest.approx([0.275, 0.725])
+    # counts 6, 4: type 0 holds 6 seats (3 each), type 1 holds 6 + 8 = 14 (7 each)
+    assert lottery.max_loss([6, 4], 10) == pytest.approx(max(0.275 - 0.3, 0.725 - 0.7))
+    # counts 10, 0: type 1 holds 10 (5 each): loses 0.225
+    assert lottery.max_loss([10, 0], 10) == pytest.approx(0.225)
+
+
+@pytest.mark.parametrize("m", [0, -3])
+def test_best_rounding_needs_at_least_one_panel(m: int) -> None:
+    lottery = TypeLottery.of([[1, 0], [0, 1]], [0.5, 0.5], [1, 1])
+    with pytest.raises(ValueError, match=rf"^the number of panels must be at least 1, not {m}$"):
+        best_rounding(lottery, m, rng=random.Random(1), time_limit=5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(1, 20), min_size=2, max_size=5),
+    st.integers(1, 30),
+    st.integers(0, 1000),
+)
+def test_improve_never_makes_the_largest_loss_worse(raw: list[int], m: int, seed: int) -> None:
+    # compositions: one seat of each of three types, in every way two seats can go
+    compositions = [[2, 0, 0], [0, 2, 0], [0, 0, 2], [1, 1, 0], [1, 0, 1]][: len(raw)]
+    lottery = TypeLottery.of(compositions, [float(x) / sum(raw) for x in raw], [2, 3, 4])
+    start = largest_remainder(lottery.weights, m)
+    better = improve(lottery, start, m, rng=random.Random(seed), moves=50)
+    assert int(better.sum()) == m
+    assert (better >= 0).all()
+    assert lottery.max_loss(better, m) <= lottery.max_loss(start, m) + 1e-12
+    assert start.tolist() == largest_remainder(lottery.weights, m).tolist()  # not changed
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 20), min_size=2, max_size=5), st.integers(1, 25))
+def test_best_rounding_is_no_worse_than_the_naive_rounding(raw: list[int], m: int) -> None:
+    compositions = [[2, 0, 0], [0, 2, 0], [0, 0, 2], [1, 1, 0], [1, 0, 1]][: len(raw)]
+    lottery = TypeLottery.of(compositions, [float(x) / sum(raw) for x in raw], [2, 3, 4])
+    rounding = best_rounding(lottery, m, rng=random.Random(1), time_limit=5)
+    assert sum(rounding.counts) == m
+    assert rounding.max_loss == pytest.approx(lottery.max_loss(rounding.counts, m))
+    naive = lottery.max_loss(largest_remainder(lottery.weights, m), m)
+    assert rounding.max_loss <= naive + 1e-12
+    assert rounding.lower_bound <= rounding.max_loss + 1e-9
