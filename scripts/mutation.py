@@ -77,7 +77,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "transparent-people": (
         "sortition/transparent/people.py",
-        ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
+        [
+            "tests/sortition/test_transparent.py",
+            "tests/sortition/test_transparent_report.py",
+            "tests/sortition/test_transparent_people.py",
+        ],
     ),
     "transparent-replacement": (
         "sortition/transparent/replacement.py",
