@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import pytest
+
 from sortition.model import Quota, Quotas
 from sortition.transparent.people import deal_panels, frequencies, panel_problems
 
@@ -70,3 +72,15 @@ def test_a_person_three_times_is_seated_twice_too() -> None:
         ("c", "c", "c", "a"), k=4, quotas=QUOTAS, features=FEATURES, households=HOMES
     )
     assert problems == ["seated twice: c"]
+
+
+def test_counts_for_another_number_of_compositions_are_refused() -> None:
+    with pytest.raises(ValueError):
+        deal_panels([["a", "b"]], [[1], [2]], [3], rng=random.Random(1))
+
+
+def test_every_stranger_is_named() -> None:
+    problems = panel_problems(
+        ("a", "c", "zz", "yy"), k=4, quotas=QUOTAS, features=FEATURES, households=HOMES
+    )
+    assert problems == ["not in the pool: yy, zz"]
