@@ -49,10 +49,47 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "sortition/feasibility/__init__.py",
         ["tests/sortition/test_feasibility.py", "tests/sortition/test_feasibility_exact.py"],
     ),
-    "tables": ("sortition/tables/allocate.py", ["tests/sortition/test_tables.py"]),
+    "tables": (
+        "sortition/tables/allocate.py",
+        ["tests/sortition/test_tables.py", "tests/sortition/test_tables_allocate.py"],
+    ),
+    "tables-measures": ("sortition/tables/measures.py", ["tests/sortition/test_tables_parts.py"]),
+    "tables-fair": ("sortition/tables/fair.py", ["tests/sortition/test_tables_parts.py"]),
+    "tables-rules": (
+        "sortition/tables/rules.py",
+        ["tests/sortition/test_tables_parts.py", "tests/sortition/test_tables.py"],
+    ),
+    "tables-facilitators": (
+        "sortition/tables/facilitators.py",
+        ["tests/sortition/test_tables_parts.py"],
+    ),
     "transparent": (
         "sortition/transparent/lottery.py",
         ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
+    ),
+    "transparent-rounding": (
+        "sortition/transparent/rounding.py",
+        [
+            "tests/sortition/test_transparent.py",
+            "tests/sortition/test_transparent_report.py",
+            "tests/sortition/test_transparent_rounding.py",
+        ],
+    ),
+    "transparent-people": (
+        "sortition/transparent/people.py",
+        [
+            "tests/sortition/test_transparent.py",
+            "tests/sortition/test_transparent_report.py",
+            "tests/sortition/test_transparent_people.py",
+        ],
+    ),
+    "transparent-replacement": (
+        "sortition/transparent/replacement.py",
+        [
+            "tests/sortition/test_transparent.py",
+            "tests/sortition/test_transparent_report.py",
+            "tests/sortition/test_replacement.py",
+        ],
     ),
     "access": (
         "webapp/auth/access.py",
