@@ -16,6 +16,7 @@ from tests.webapp.staff_data import log_in_as
 from tests.webapp.verdicts_data import VerdictWorld, build_verdict_world
 from webapp.extensions import db
 from webapp.models import (
+    Attendance,
     Ballot,
     BallotCast,
     Jury,
@@ -136,6 +137,49 @@ def test_tally_checked_against_the_members_present(app: Flask, world: VerdictWor
         )
         proposal = db.session.get_one(Proposal, world.proposal_id)
         assert proposal.status == ProposalStatus.VERDICT and proposal.updated_at == vote.closed_at
+
+
+def test_a_member_who_left_early_is_not_present(app: Flask, world: VerdictWorld) -> None:
+    """Present means checked in and not gone, as at the tables: the member who left neither
+    votes on a phone nor counts towards the tally's limit (found by the end-to-end test)."""
+    with app.app_context():
+        row = db.session.scalars(
+            sa.select(Attendance).filter_by(member_id=world.present_ids[0])
+        ).one()
+        row.left_at = row.arrived_at
+        db.session.commit()
+    staff = _staff(app, world)
+    tally = _new_vote(staff, world, "tally")
+    too_many = staff.post(
+        f"/staff/juries/{world.jury_id}/verdicts/{tally}/tally",
+        data={"city_vote": "0", "amended": "8", "rejected": "0", "abstentions": "0"},
+    )
+    assert too_many.status_code == 400
+    assert "The tally counts 8 ballots, but only 7 members are present." in too_many.text
+    with app.app_context():
+        second = Proposal(
+            jury_id=world.jury_id, source="board", external_id="p-left", title="Benches"
+        )
+        db.session.add(second)
+        db.session.commit()
+        second_id = second.id
+    response = staff.post(
+        f"/staff/juries/{world.jury_id}/verdicts/new",
+        data={"proposal": second_id, "sitting": world.sitting_id, "method": "phones"},
+    )
+    phones = int(response.location.rsplit("/", 1)[1])
+    url = f"/staff/juries/{world.jury_id}/verdicts/{phones}"
+    staff.post(f"{url}/open")
+    assert "Votes cast so far: 0 of 7 present." in staff.get(url).text
+    gone = _member(app, world.codes[0])
+    refused = gone.post(
+        "/vote/ballot",
+        data={"vote": phones, f"v{phones}-choice": "amended"},
+        follow_redirects=True,
+    )
+    assert "You are not checked in at this sitting." in refused.text
+    with app.app_context():
+        assert db.session.get_one(PlenaryVote, phones).casts == 0
 
 
 def test_no_quorum_is_no_decision_and_leaves_the_proposal(app: Flask, world: VerdictWorld) -> None:

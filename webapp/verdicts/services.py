@@ -98,13 +98,16 @@ def _number(query: sa.Select[Any]) -> int:
 
 
 def _present_query(sitting_id: int) -> sa.Select[Any]:
-    """Seated members checked in at the sitting (an attendance row with ``arrived_at``)."""
+    """Seated members checked in at the sitting and not gone (an attendance row with
+    ``arrived_at`` and no ``left_at``): the same "present" as the table plan and the table
+    outcomes count, so a member who left early neither votes nor counts for the quorum."""
     return (
         sa.select(Attendance.member_id)
         .join(Member, Member.id == Attendance.member_id)
         .where(
             Attendance.sitting_id == sitting_id,
             Attendance.arrived_at.is_not(None),
+            Attendance.left_at.is_(None),
             Member.status.in_(list(SEATED)),
         )
     )
