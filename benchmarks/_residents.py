@@ -84,6 +84,8 @@ class Resident:
         answers: dict[str, str | list[str]] = {
             "csrf_token": _token(form),
             "answer": "yes",
+            "first_name": "Resident",
+            "last_name": self.code[-4:],
             "birth_year": "1975",
             "gender": "undisclosed",
             "district": "Centro",
