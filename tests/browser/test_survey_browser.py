@@ -40,6 +40,7 @@ def test_members_answer_the_survey_on_a_phone_and_a_desktop(
         page.fill("#code", world["codes"][n])
         page.click("main form button[type=submit]")
         page.wait_for_selector("text=Say how much you agree")
+        page.wait_for_load_state()  # the stylesheet too: the boxes are measured with it
         measured = page.evaluate(MEASURE)
         assert measured["width"] <= width and measured["boxes"] == 25
         assert measured["small"] == []  # every radio button at least 24 x 24 px
