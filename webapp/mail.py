@@ -10,8 +10,15 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from webapp.config import LANGUAGES
+
 # What a failed delivery raises: callers log it with ids only and go on.
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
+
+
+def mail_language(lang: str | None) -> str:
+    """The language to write a mail in: ``lang`` when the app speaks it, else English."""
+    return lang if lang in LANGUAGES else "en"
 
 
 def mail_configured() -> bool:

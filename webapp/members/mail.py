@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from webapp import tasks
 from webapp.extensions import db
-from webapp.mail import MAIL_ERRORS, mail_configured, message, smtp
+from webapp.mail import MAIL_ERRORS, mail_configured, mail_language, message, smtp
 from webapp.members import services
 from webapp.models import Answer, Jury, Member, MemberStatus, Reply
 
@@ -47,7 +47,7 @@ def _recipients(jury: Jury) -> list[tuple[Reply, Member | None]]:
 
 def _message(jury: Jury, reply: Reply, member: Member | None) -> EmailMessage:
     status = member.status if member else None
-    with force_locale(reply.language if reply.language in ("nl", "es", "en") else "en"):
+    with force_locale(mail_language(reply.language)):
         if status in (MemberStatus.SELECTED, MemberStatus.CONFIRMED):
             subject = _("You have been drawn for %(jury)s", jury=jury.name)
         elif status == MemberStatus.ALTERNATE:

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from webapp import tasks
 from webapp.extensions import db
 from webapp.i18n import localised
-from webapp.mail import MAIL_ERRORS, mail_configured, message, smtp
+from webapp.mail import MAIL_ERRORS, mail_configured, mail_language, message, smtp
 from webapp.models import Answer, Jury, Reply
 from webapp.models.access import JuryMembership
 from webapp.models.proposals import Proposal, ProposalFeedback
@@ -78,7 +78,7 @@ def _staff_link(proposal: Proposal) -> str:
 
 
 def _message(proposal: Proposal, jury: Jury, reply: Reply, stage: str) -> EmailMessage:
-    lang = reply.language if reply.language in ("nl", "es", "en") else "en"
+    lang = mail_language(reply.language)
     with force_locale(lang):
         if stage == "verdict":
             subject = _("The jury's verdict on %(title)s", title=proposal.title[:80])
@@ -157,7 +157,7 @@ def tell_staff_response_due(proposal: Proposal, today: date) -> bool:
         return False
     due = proposal.response_due_on
     assert due is not None
-    with force_locale(jury.language if jury.language in ("nl", "es", "en") else "en"):
+    with force_locale(mail_language(jury.language)):
         subject = _("Response due: %(title)s", title=proposal.title[:80])
         body = render_template(
             "proposals/response_due_mail.txt",

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp import tasks
 from webapp.extensions import db
-from webapp.mail import MAIL_ERRORS, mail_configured, message, smtp
+from webapp.mail import MAIL_ERRORS, mail_configured, mail_language, message, smtp
 from webapp.models import Attendance, Jury, Member, Reply, Sitting
 from webapp.models.members import SEATED, MemberStatus
 from webapp.models.survey import SurveyAnswer, SurveyInvitation, SurveyTaker
@@ -187,7 +187,7 @@ def _participants(sitting: Sitting) -> list[Member]:
 
 
 def _invitation_mail(sitting: Sitting, jury: Jury, reply: Reply) -> EmailMessage:
-    lang = reply.language if reply.language in ("nl", "es", "en") else "en"
+    lang = mail_language(reply.language)
     base = str(current_app.config.get("PUBLIC_BASE_URL", "")).rstrip("/")
     with force_locale(lang):
         subject = _("How was the sitting of %(jury)s?", jury=jury.name)
