@@ -33,10 +33,13 @@ ANSWERS = {"spoke": "5", "understood": "4", "fair": "5", "listened": "3", "overa
 
 
 def _world(app: Flask, volunteers: int = 6) -> dict[str, Any]:
-    """Members R-000..R-003 confirmed, R-004 an alternate, R-005 declined; a sitting that
-    ended yesterday and one next month."""
+    """All but the last two volunteers are confirmed members (R-000..R-003 by default), then
+    an alternate and one who declined; a sitting that ended yesterday and one next month."""
     world = build_selection_world(app, volunteers=volunteers)
-    statuses = [MemberStatus.CONFIRMED] * 4 + [MemberStatus.ALTERNATE, MemberStatus.DECLINED]
+    statuses = [MemberStatus.CONFIRMED] * (volunteers - 2) + [
+        MemberStatus.ALTERNATE,
+        MemberStatus.DECLINED,
+    ]
     with app.app_context():
         replies = db.session.scalars(
             sa.select(Reply).where(Reply.jury_id == world.jury_id).order_by(Reply.id)
@@ -209,14 +212,14 @@ def _post(
         out.append(repr(exc))
 
 
-@pytest.mark.parametrize("rounds", [4])
-def test_parallel_submits_store_one_answer(any_db_app: Flask, rounds: int) -> None:
-    parallel = 16
+def test_parallel_submits_store_one_answer(any_db_app: Flask) -> None:
+    """32 parallel submits of one member's answers, 20 rounds (20 members), as issue 10 asks."""
+    parallel, rounds = 32, 20
     app = make_app(
         any_db_app.config["SQLALCHEMY_DATABASE_URI"],
         SQLALCHEMY_ENGINE_OPTIONS={"pool_size": parallel, "max_overflow": 4},
     )
-    world = _world(app)
+    world = _world(app, volunteers=rounds + 2)
     outcomes: Counter[str] = Counter()
     for n in range(rounds):
         ticket = _ticket(app.test_client(), world["codes"][n])
