@@ -10,6 +10,7 @@ written to ``build/mutation/scores.json``; the survivors are listed with ``--sho
     python scripts/mutation.py                  # every module
     python scripts/mutation.py codes households # some of them
     python scripts/mutation.py --show codes     # the surviving mutants of one, as diffs
+    python scripts/mutation.py --require 90 households codes  # exit 1 below 90% (CI does this)
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "feasibility": (
         "sortition/feasibility/__init__.py",
+        ["tests/sortition/test_feasibility.py", "tests/sortition/test_feasibility_exact.py"],
+    ),
+    "feasibility-programs": (
+        "sortition/feasibility/programs.py",
         ["tests/sortition/test_feasibility.py", "tests/sortition/test_feasibility_exact.py"],
     ),
     "tables": (
@@ -135,9 +140,9 @@ def _copy_checkout(target: Path) -> None:
         shutil.copy2(mo, dest)
 
 
-def run(name: str) -> dict[str, object]:
+def run(name: str, work: Path = WORK) -> dict[str, object]:
     module, tests = MODULES[name]
-    target = WORK / name
+    target = work / name
     _copy_checkout(target)
     with (target / "pyproject.toml").open("a", encoding="utf-8") as handle:
         handle.write(MUTMUT_CONFIG.format(module=module, tests=tests))
@@ -147,7 +152,7 @@ def run(name: str) -> dict[str, object]:
     env = dict(os.environ, PYTHONPATH=str(target / "mutants"))
     mutmut = [sys.executable, "-m", "mutmut"]
     started = time.monotonic()
-    log = (WORK / f"{name}.log").open("w", encoding="utf-8")
+    log = (work / f"{name}.log").open("w", encoding="utf-8")
     subprocess.run([*mutmut, "run"], cwd=target, env=env, stdout=log, stderr=subprocess.STDOUT)
     subprocess.run(
         [*mutmut, "export-cicd-stats"], cwd=target, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -172,8 +177,8 @@ def run(name: str) -> dict[str, object]:
     return result
 
 
-def show(name: str) -> None:
-    target = WORK / name
+def show(name: str, work: Path = WORK) -> None:
+    target = work / name
     env = dict(os.environ, PYTHONPATH=str(target / "mutants"))
     listed = subprocess.run(
         [sys.executable, "-m", "mutmut", "results"],
@@ -192,16 +197,27 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", choices=[*MODULES, []], metavar="MODULE")
     parser.add_argument("--show", action="store_true", help="show the surviving mutants")
+    parser.add_argument(
+        "--require",
+        type=float,
+        metavar="PERCENT",
+        help="exit 1 when a module's score (killed of killed and survived) is below PERCENT",
+    )
+    parser.add_argument(
+        "--work", type=Path, default=WORK, help=f"where the copies go (default {WORK})"
+    )
     args = parser.parse_args()
     names = args.modules or list(MODULES)
     if args.show:
         for name in names:
-            show(name)
+            show(name, args.work)
         return 0
-    WORK.mkdir(parents=True, exist_ok=True)
-    scores_file = WORK / "scores.json"
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    scores_file = work / "scores.json"
+    below = []
     for name in names:
-        result = run(name)
+        result = run(name, work)
         # Read again: another run (of other modules) may have written meanwhile.
         scores = json.loads(scores_file.read_text()) if scores_file.exists() else {}
         scores[name] = result
@@ -212,6 +228,12 @@ def main() -> int:
             f"({result['seconds']} s)",
             flush=True,
         )
+        score = result["score"]
+        if args.require is not None and (not isinstance(score, float) or score < args.require):
+            below.append(f"{name} ({score}%)")
+    if below:
+        print(f"below {args.require}%: {', '.join(below)}", file=sys.stderr)
+        return 1
     return 0
 
 
