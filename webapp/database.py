@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,11 @@ from sqlalchemy import event
 
 from webapp.extensions import db
 from webapp.files import touch_private
+
+
+def utcnow() -> datetime:
+    """Now in UTC, without a time zone: how the database stores every time."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def install_sqlite_pragmas(app: Flask) -> None:

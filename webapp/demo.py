@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 import tempfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from flask.cli import AppGroup
 from webapp import demo_codes, lottery
 from webapp.auth.services import assign_sitting, create_user
 from webapp.categories import services as categories
+from webapp.database import utcnow
 from webapp.demo_calendar import load_calendar
 from webapp.extensions import db
 from webapp.invitations import paper
@@ -502,9 +503,7 @@ def _reply(
     channel = rng.choices(["online", "paper", "phone"], weights=[70, 20, 10])[0]
     # Replies came in over the two weeks since the letters, most of them early on (UTC, as
     # the database stores times), so that the staff dashboard has days to show.
-    received = datetime.now(UTC).replace(tzinfo=None) - timedelta(
-        days=rng.triangular(0, 14, 13), minutes=rng.randrange(600)
-    )
+    received = utcnow() - timedelta(days=rng.triangular(0, 14, 13), minutes=rng.randrange(600))
     volunteers = rng.random() < 0.75
     age = min(90, 16 + int(rng.triangular(0, 70, 40)))
     gender = (

@@ -13,7 +13,7 @@ import secrets
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from webapp import lottery
+from webapp.database import utcnow
 from webapp.extensions import db
 from webapp.files import open_private, private_dir
 from webapp.invitations import letters, paper
@@ -232,7 +233,7 @@ def run_draw(
         letters.write_letters(
             letter_rows, out_dir=letters_dir(batch), lang=request.language, jury=jury
         )
-        batch.letters_made_at = datetime.now(UTC).replace(tzinfo=None)
+        batch.letters_made_at = utcnow()
     db.session.flush()
     current_app.logger.info("jury %s: batch %s drew %s invitations", jury.id, batch.id, len(rows))
     return batch
@@ -268,7 +269,7 @@ def mark_sent(batch: InvitationBatch) -> None:
     if pdf_state(batch) == letters.PdfState.MAKING:
         raise StillMaking(str(batch.id))
     shutil.rmtree(letters_dir(batch), ignore_errors=True)
-    batch.letters_sent_at = datetime.now(UTC).replace(tzinfo=None)
+    batch.letters_sent_at = utcnow()
     db.session.flush()
 
 

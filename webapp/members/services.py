@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 
-from webapp.database import changed_rows
+from webapp.database import changed_rows, utcnow
 from webapp.extensions import db
 from webapp.models import (
     CallOutcome,
@@ -38,7 +38,7 @@ class AnswerRefused(Exception):
 
 
 def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return utcnow()
 
 
 def _reply_ids(jury: Jury, references: Iterable[str]) -> dict[str, int]:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from webapp import tasks
+from webapp.database import utcnow
 from webapp.extensions import db
 from webapp.models.juries import Jury
 from webapp.models.proposals import (
@@ -144,7 +145,7 @@ def warn_of_responses_due() -> int:
     response falls due soon (or is overdue); the staff dashboard shows it every day."""
     from webapp.proposals.feedback import tell_staff_response_due
 
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utcnow()
     told = 0
     for proposal in responses_due(now.date()):
         if proposal.response_warned_at is not None:

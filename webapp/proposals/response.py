@@ -3,7 +3,7 @@ implemented, tell everyone who took part, and set the days the municipality has.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from webapp import tasks
 from webapp.auth.access import jury_for_staff, organiser_required
+from webapp.database import utcnow
 from webapp.extensions import db
 from webapp.juries.texts import fill_texts, text_fields, texts_of
 from webapp.mail import mail_configured
@@ -21,7 +22,7 @@ from webapp.proposals.forms import EmptyForm, ResponseForm, ResponseSettingsForm
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return utcnow()
 
 
 def _proposal(jury: Jury, proposal_id: int) -> Proposal:

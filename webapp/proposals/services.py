@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from webapp.database import utcnow
 from webapp.extensions import db
 from webapp.models.juries import Jury, Sitting
 from webapp.models.proposals import Proposal, ProposalBoard, ProposalSource, ProposalStatus
@@ -42,7 +42,7 @@ def store_imported(jury: Jury, source: ProposalSource, items: Iterable[Imported]
             )
         )
     }
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utcnow()
     added = 0
     for item in items:
         row = existing.get(item.external_id)

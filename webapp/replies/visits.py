@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from webapp.database import utcnow
 from webapp.extensions import db
 from webapp.models import Invitation, ReplyVisit
 
@@ -48,7 +49,7 @@ def invitation_of(token: object) -> Invitation | None:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)  # stored naive, in UTC
+    return utcnow()  # stored naive, in UTC
 
 
 def _oldest() -> datetime:

@@ -3,12 +3,11 @@ Public (no login); a hidden proposal, or one of another jury, is not found."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 from flask import Response, abort, render_template, request
 from flask_babel import get_locale
 
+from webapp.database import utcnow
 from webapp.extensions import db
 from webapp.models import Jury
 from webapp.proposals import services as proposals
@@ -25,7 +24,7 @@ def _report(slug: str, proposal_id: int) -> ProposalReport:
     proposal = proposals.proposal_of(jury, proposal_id)
     if proposal is None or proposal.hidden:
         abort(404)
-    return build(jury, proposal, now=datetime.now(UTC).replace(tzinfo=None))
+    return build(jury, proposal, now=utcnow())
 
 
 @bp.get("/juries/<slug>/proposals/<int:proposal_id>/report")

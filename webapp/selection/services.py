@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 
-from webapp.database import changed_rows
+from webapp.database import changed_rows, utcnow
 from webapp.extensions import db
 from webapp.models import JobKind, JobStatus, Jury, SelectionJob, User
 from webapp.models.selection import ACTIVE
@@ -32,7 +32,7 @@ class JobAlreadyActive(Exception):
 
 
 def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return utcnow()
 
 
 def active_job(jury: Jury) -> SelectionJob | None:

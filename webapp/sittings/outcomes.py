@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from webapp.database import utcnow
 from webapp.extensions import db
 from webapp.models import AgendaItem, AgendaKind, Attendance, Seat, Sitting, TablePlan, User
 from webapp.models.outcomes import WHOLE_SITTING, TableOutcome
@@ -113,7 +114,7 @@ class OutcomeView:
 
 
 def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return utcnow()
 
 
 def _fields(row: TableOutcome) -> Fields:

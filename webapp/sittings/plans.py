@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from webapp.categories.services import category_keys
+from webapp.database import utcnow
 from webapp.extensions import db
 from webapp.lottery import tables as bridge
 from webapp.models import (
@@ -53,7 +54,7 @@ class PlanChanged(Exception):
 
 
 def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return utcnow()
 
 
 def plan_of(sitting: Sitting, *, lock: bool = False) -> TablePlan | None:

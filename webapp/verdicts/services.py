@@ -13,13 +13,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from webapp.database import changed_rows
+from webapp.database import changed_rows, utcnow
 from webapp.extensions import db
 from webapp.models import (
     Attendance,
@@ -62,7 +62,7 @@ class AlreadyVoted(VerdictError):
 
 
 def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return utcnow()
 
 
 # -- rules ---------------------------------------------------------------------------------
