@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -42,6 +42,9 @@ from sortition.solver.types import Composition, TypeModel
 BoolArray = npt.NDArray[np.bool_]
 # What the algorithms tell the caller as they go: a message and the fraction done (or None).
 Progress = Callable[[str, float | None], None]
+# Asked after each step with the panels and weights so far and the mass left: True ends the
+# split there (the caller needs less than the whole point, see sortition.solver.maximin).
+Enough = Callable[[Sequence[Composition], Sequence[float], float], bool]
 
 # A row or bound is tight when the point is within this many seats of it.
 TIGHT = 1e-9
@@ -223,6 +226,7 @@ def split(
     progress: Callable[[float], None] | None = None,
     mip_solver: MipSolver = MipSolver.HIGHS,
     patience: int | None = None,
+    enough: Enough | None = None,
 ) -> Split:
     """Split the point ``seats`` of Q into valid panels (see the module docstring).
 
@@ -232,7 +236,8 @@ def split(
     pool, stay with HiGHS (CBC takes one only when HiGHS ends without an answer): CBC would
     start a process for each. With ``patience`` the split gives up (and reports the mass
     left) once its face LPs outnumber twice its steps by more than ``patience``: the point
-    splits badly, and the caller has another."""
+    splits badly, and the caller has another. With ``enough`` the split also ends (and
+    reports the mass left) as soon as ``enough`` says the panels found so far will do."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     upper = np.asarray(model.seat_limits, dtype=np.float64)
     rows = _Rows(model)
@@ -268,6 +273,8 @@ def split(
         x = np.clip((x - eps * panel) / (1.0 - eps), 0.0, upper)
         if progress is not None:
             progress(min(1.0, math.log(mass) / math.log(MASS_FLOOR)))
+        if enough is not None and enough(compositions, weights, mass):
+            break
     return Split(tuple(compositions), tuple(weights), max(0.0, mass))
 
 
@@ -281,6 +288,7 @@ def split_announced(
     progress: Progress,
     mip_solver: MipSolver,
     patience: int | None = None,
+    enough: Enough | None = None,
 ) -> Split:
     """The split of the relaxation's optimum ``seats`` (:func:`split`), its
     start and its advance told to ``progress`` under the algorithm's ``name``."""
@@ -293,4 +301,5 @@ def split_announced(
         progress=lambda fraction: progress(f"{name}: splitting into panels", fraction),
         mip_solver=mip_solver,
         patience=patience,
+        enough=enough,
     )

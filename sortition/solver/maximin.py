@@ -2,30 +2,85 @@
 
 It is the first level of :mod:`sortition.solver.leximin`, with the same tiers: the first LP of
 the relaxation gives the optimum of the relaxation and a point reaching it, which is split into
-panels (:func:`sortition.solver.leximin.split_relaxed`); when that split is slow or falls
-short, the relaxation's LEXIMIN point (a MAXIMIN point too) is split instead; when that falls
-short, column generation until no panel improves the dual, then one decomposition LP that keeps
-every type at or above the optimum. Among the many maximin lotteries it returns the one these
-steps find; unlike LEXIMIN it makes no promise about anyone above the minimum.
+panels (:func:`sortition.solver.caratheodory.split`); when that split is slow or falls short,
+the relaxation's LEXIMIN point (a MAXIMIN point too) is split instead; when that falls short,
+column generation until no panel improves the dual, then one decomposition LP that keeps every
+type at or above the optimum. Among the many maximin lotteries it returns the one these steps
+find; unlike LEXIMIN it makes no promise about anyone above the minimum.
+
+MAXIMIN needs less than the whole point: only the minimum has to be reached, so a split ends
+as soon as the best mix of the panels found so far (one LP, :func:`_Enough.check`) comes
+within ``SHORT`` of the optimum, long before the mass left to split is round-off.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+
+import numpy as np
 
 from sortition.errors import SolverError
-from sortition.solver.caratheodory import Progress
+from sortition.solver.caratheodory import Progress, split_announced
 from sortition.solver.highs import Deadline, MipSolver
-from sortition.solver.leximin import LEVEL_SLACK, converge_level, split_relaxed, start
-from sortition.solver.lottery import Lottery, decompose
+from sortition.solver.leximin import LEVEL_SLACK, converge_level, start
+from sortition.solver.lottery import Lottery, decompose, type_probabilities
 from sortition.solver.relaxed import relaxed_leximin
 from sortition.solver.types import Composition, TypeModel
 
-# The first LP's optimum is a vertex of the relaxation; on many quota categories its faces
-# seldom round to panels (on the generated assembly pool 4.7 face LPs a step, against 1.3 for
-# the LEXIMIN point). Once the split's face LPs outnumber twice its steps by PATIENCE, MAXIMIN
-# splits the relaxation's LEXIMIN point instead, which is a MAXIMIN point too.
+# The first LP's optimum is a vertex of the relaxation; on many quota categories its later
+# faces seldom round to panels (on the generated assembly pool 4 to 9 face LPs a step after
+# the first 250 steps, against 1.2 for the LEXIMIN point). Once the split's face LPs
+# outnumber twice its steps by PATIENCE, its panels are checked, and when they fall short
+# MAXIMIN splits the relaxation's LEXIMIN point instead, which is a MAXIMIN point too.
 PATIENCE = 60
+# A mix of the panels found counts as MAXIMIN when its minimum is this close to the
+# relaxation's optimum (every lottery's minimum is at most that optimum); LEXIMIN's own
+# tolerance is 1e-8 (sortition.solver.leximin.REACH_TOLERANCE).
+SHORT = 5e-9
+# The panels are checked (one LP over them) once the mass left to split falls below
+# FIRST_CHECK, then each time it falls by CHECK_FACTOR more. On the generated assembly pool
+# the best mix of the vertex's panels is about 0.02 times the mass left below the optimum,
+# so the first check passes near a mass of 2.5e-7, some 200 of its 437 steps.
+FIRST_CHECK = 3e-7
+CHECK_FACTOR = 0.1
+
+
+class _Enough:
+    """Whether the panels of a split already mix to the relaxation's max-min ``value``, asked
+    by the split after each step (see :data:`sortition.solver.caratheodory.Enough`); the
+    lottery found, if any, in ``lottery``."""
+
+    def __init__(self, model: TypeModel, value: float, *, deadline: Deadline) -> None:
+        self.model, self.value, self.deadline = model, value, deadline
+        self.next = FIRST_CHECK
+        self.checked = -1
+        self.lottery: Lottery | None = None
+        self.checks = 0
+        # Types that cannot sit (probability 0 in every lottery) do not bind the minimum.
+        self.floors = [0.0 if model.selectable(t) else -1.0 for t in range(len(model))]
+        self.selectable = np.asarray([model.selectable(t) for t in range(len(model))])
+
+    def __call__(
+        self, compositions: Sequence[Composition], weights: Sequence[float], mass: float
+    ) -> bool:
+        if mass > self.next:
+            return False
+        self.next = mass * CHECK_FACTOR
+        return self.check(compositions)
+
+    def check(self, compositions: Sequence[Composition]) -> bool:
+        """One LP: the mix of ``compositions`` with the largest minimum; True (and
+        ``lottery`` set) when that minimum is within ``SHORT`` of ``value``."""
+        if len(compositions) == self.checked or not compositions:
+            return self.lottery is not None
+        self.checked = len(compositions)
+        self.checks += 1
+        merged, weights = decompose(self.model, compositions, self.floors, deadline=self.deadline)
+        probabilities = np.asarray(type_probabilities(self.model, merged, weights))
+        if float(probabilities[self.selectable].min()) >= self.value - SHORT:
+            self.lottery = Lottery(merged, weights, self.value, 1)
+        return self.lottery is not None
 
 
 def maximin(
@@ -42,19 +97,29 @@ def maximin(
     found: tuple[Composition, ...] = ()
     for first_level_only in (True, False):
         relaxed = relaxed_leximin(model, deadline=deadline, first_level_only=first_level_only)
-        lottery, more = split_relaxed(
+        if relaxed is None or not any(model.selectable(t) for t in range(len(model))):
+            continue
+        value = min(float(relaxed.levels[t]) for t in range(len(model)) if model.selectable(t))
+        enough = _Enough(model, value, deadline=deadline)
+        parts = split_announced(
             "MAXIMIN",
             model,
-            relaxed,
+            relaxed.seats,
             rng=rng,
             deadline=deadline,
             progress=progress,
             mip_solver=mip_solver,
             patience=PATIENCE if first_level_only else None,
+            enough=enough,
         )
-        found += more
-        if lottery is not None:
-            return lottery
+        found += parts.compositions
+        if enough.check(parts.compositions) and enough.lottery is not None:
+            progress(
+                f"MAXIMIN: the relaxation's optimum reached by {len(parts.compositions)} panels",
+                1.0,
+            )
+            return enough.lottery
+        progress("MAXIMIN: the split fell short", None)
     lp, oracle = start(model, rng=rng, deadline=deadline, mip_solver=mip_solver, found=found)
     try:
         value, _ = converge_level(lp, oracle, deadline=deadline)

@@ -47,6 +47,29 @@ def test_maximin_and_nash_agree_with_leximin(city: tuple, leximin: SelectionResu
     assert nash.report.min_probability <= leximin.report.min_probability + 1e-9
 
 
+def test_maximin_ends_its_split_once_the_minimum_is_reached(
+    city: tuple, leximin: SelectionResult
+) -> None:
+    """MAXIMIN needs only the minimum: its split of the first LP's optimum ends as soon as the
+    best mix of the panels found reaches the relaxation's max-min (within 5e-9), while the
+    mass left to split is still far above the round-off where a whole split ends."""
+    messages: list[tuple[str, float | None]] = []
+    result = select_panel(
+        *city,
+        algorithm="maximin",
+        seed=1,
+        time_limit=120,
+        progress=lambda m, f: messages.append((m, f)),
+    )
+    assert any("optimum reached by" in m for m, _ in messages)
+    assert not any("fell short" in m for m, _ in messages)
+    split = [f for m, f in messages if m == "MAXIMIN: splitting into panels" and f is not None]
+    # The fraction is log(mass left) / log(1e-10): a whole split ends at 1.
+    assert split and max(split) < 0.9
+    assert result.report.lp_gap <= 1e-8
+    assert result.report.min_probability == pytest.approx(leximin.report.min_probability, abs=1e-8)
+
+
 @pytest.mark.slow
 def test_the_split_gives_the_leximin_of_the_levels(
     city: tuple, leximin: SelectionResult, monkeypatch: pytest.MonkeyPatch

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Sequence
 
 import highspy
 import numpy as np
@@ -17,7 +18,7 @@ from sortition.solver.caratheodory import split
 from sortition.solver.draw import replacement
 from sortition.solver.highs import Deadline, MipResult, MipSolver
 from sortition.solver.relaxed import RelaxedPoint, relaxed_leximin
-from sortition.solver.types import TypeModel, group_types
+from sortition.solver.types import Composition, TypeModel, group_types
 from tests.sortition.instances import is_valid, random_instance
 
 REPORT_KEYS = {
@@ -279,6 +280,33 @@ def test_the_relaxed_point_splits_into_valid_panels(
         assert model.violations(composition) == []
     mix = np.asarray(parts.weights) @ np.asarray(parts.compositions, dtype=np.float64)
     assert np.max(np.abs(mix - relaxed.seats)) < 1e-8
+
+
+def test_a_split_stops_when_enough_says_so() -> None:
+    """``enough`` is asked after every step with the panels, weights and mass so far; the
+    split ends at the first True and reports the mass it leaves unsplit."""
+    pool, quotas, k = random_instance(
+        random.Random(2), n=150, k=20, households=10, slack=0, categories=THREE_CATEGORIES
+    )
+    model = group_types(pool, quotas, k)
+    relaxed = relaxed_leximin(model, deadline=Deadline.after(None))
+    assert relaxed is not None
+    asked: list[tuple[int, float]] = []
+
+    def enough(compositions: Sequence[Composition], weights: Sequence[float], mass: float) -> bool:
+        assert len(weights) == len(compositions)
+        assert mass == pytest.approx(1.0 - sum(weights), abs=1e-12)
+        asked.append((len(compositions), mass))
+        return len(compositions) == 3
+
+    whole = split(model, relaxed.seats, rng=random.Random(1), deadline=Deadline.after(None))
+    parts = split(
+        model, relaxed.seats, rng=random.Random(1), deadline=Deadline.after(None), enough=enough
+    )
+    assert len(whole.compositions) > 3
+    assert [n for n, _ in asked] == [1, 2, 3]
+    assert parts.compositions == whole.compositions[:3]
+    assert parts.left == pytest.approx(asked[-1][1]) and parts.left > 1e-3
 
 
 def test_column_generation_completes_a_split_that_stops_early(
