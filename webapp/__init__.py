@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from flask_babel import lazy_gettext
 
 from webapp import headers
 from webapp.config import Defaults
 from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+from webapp.i18n import lazy_gettext
 
 ENV_PREFIX = "KLEROTERION_"
 

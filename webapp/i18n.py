@@ -9,13 +9,33 @@ question, an answer option) are stored per language as a mapping ``{"en": ..., "
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, has_request_context, redirect, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
+from flask_babel.speaklater import LazyString
+from markupsafe import escape
 from werkzeug.wrappers import Response
 
 bp = Blueprint("i18n", __name__)
+
+
+class _EscapedLazyString(LazyString):  # type: ignore[misc]
+    """flask-babel's lazy string, escaped when a template or a form label renders it.
+
+    flask-babel's own ``__html__`` returns the text as it is, so Jinja and WTForms take it as
+    safe markup: a lazy message that interpolates a field label, a file name or an answer from
+    another platform would go out unescaped. None of our messages holds markup of its own.
+    """
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """``flask_babel.lazy_gettext`` (translated when used), escaped when rendered."""
+    return _EscapedLazyString(gettext, string, **variables)
 
 
 def select_locale() -> str | None:

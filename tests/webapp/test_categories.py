@@ -270,3 +270,20 @@ def test_answers_pool_and_check_on_both_databases(any_db_app: Flask) -> None:
         _fill_category_answers(reply, {})
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CategoryAnswer)) == 2
+
+
+def test_an_organisers_question_with_markup_is_escaped_in_the_error(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The "please choose one answer" error interpolates the question into a lazy message;
+    flask-babel's lazy strings render as markup, so the question went out unescaped."""
+    with app.app_context():
+        world = make_world(n=2)
+        category = add_education(world.jury_id)
+        category.question = {**QUESTION, "en": "<b id=injected>Schooling</b>?"}
+        db.session.commit()
+    client.post("/reply", data={"code": world.codes[0]})
+    form = yes_form(world.jury_id, _sittings(app, world.jury_id))
+    missing = client.post("/reply/form", data=form).get_data(as_text=True)
+    assert "&lt;b id=injected&gt;Schooling&lt;/b&gt;?: please choose one answer." in missing
+    assert "<b id=injected>" not in missing

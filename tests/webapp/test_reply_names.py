@@ -151,7 +151,7 @@ def test_staff_key_in_a_name_worded_for_staff(
     sittings = _sittings(app, world.jury_id)
     page = client.post(f"{base}/form", data=yes_form(world.jury_id, sittings, first_name=""))
     text = page.get_data(as_text=True)
-    assert "First name: please write the resident's first name." in text
+    assert "First name: please write the resident&#39;s first name." in text  # escaped
     assert 'autocomplete="given-name"' not in text  # the staff's browser suggests nothing
     hostile = "<script>alert(1)</script>"
     form = yes_form(world.jury_id, sittings, first_name="Ana", last_name=hostile)

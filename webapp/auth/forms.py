@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from webapp.auth.services import MIN_PASSWORD_LENGTH
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Role
 
 

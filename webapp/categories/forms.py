@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
 from webapp.categories.services import CategoryText, OptionText
+from webapp.i18n import lazy_gettext as _l
 
 LANGUAGE_NAMES = {"nl": _l("Dutch"), "es": _l("Spanish"), "en": _l("English")}
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

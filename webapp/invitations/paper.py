@@ -17,11 +17,11 @@ from babel import Locale
 from flask import current_app
 from flask_babel import force_locale, format_datetime, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from webapp import lottery
 from webapp.categories.services import own_categories
 from webapp.config import SITTING_FORMAT
+from webapp.i18n import lazy_gettext as _l
 from webapp.i18n import localised
 from webapp.models import Jury
 from webapp.replies.forms import GENDERS, SUPPORT

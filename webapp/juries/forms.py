@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from webapp.i18n import lazy_gettext as _l
 from webapp.juries.texts import LANGUAGE_NAMES, add_text_fields, lines_of, texts_of
 from webapp.models import Gender, PhaseKind
 

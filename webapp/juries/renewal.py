@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from webapp.auth.access import jury_for_staff, organiser_required
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.juries import bp, services
 from webapp.models import Jury, JuryMembership, User
 

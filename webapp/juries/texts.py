@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field
 
 from webapp.config import LANGUAGES
+from webapp.i18n import lazy_gettext as _l
 
 # Each language in its own name: an organiser finds their language whatever the page's.
 LANGUAGE_NAMES = {"nl": "Nederlands", "es": "Español", "en": "English"}

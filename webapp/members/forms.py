@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from webapp.codes import CodeNotFound, find_invitation
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import CallOutcome
 from webapp.replies.forms import CODE_MESSAGES, CodeForm
 from webapp.selection.labels import CALL_LABELS

@@ -4,10 +4,10 @@ Rate-limited like the reply page, the code never in a URL."""
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, session, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from webapp.extensions import db, limiter
+from webapp.i18n import lazy_gettext as _l
 from webapp.members import bp, services
 from webapp.members.forms import ConfirmForm
 from webapp.models import Jury

@@ -19,11 +19,11 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from schwifty import BIC, IBAN
 from schwifty import exceptions as iban_errors
 
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Member, User
 from webapp.models.payments import BankAccount
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from webapp.extensions import db
 from webapp.files import open_private, private_dir
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Jury, Member, Sitting, User
 from webapp.models.payments import ClaimStatus, ExpenseClaim, ExpenseKind
 

@@ -3,7 +3,6 @@ every error names its field (the form macros put the label before it)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -22,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.i18n import lazy_gettext as _l
 from webapp.models.payments import ExpenseKind
 from webapp.payments import accounts
 from webapp.payments.claims import ClaimProblem, parse_cents

@@ -4,10 +4,10 @@ letter: no login. Rate-limited like the other code pages; the code never goes in
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, session, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from webapp.extensions import db, limiter
+from webapp.i18n import lazy_gettext as _l
 from webapp.members.services import member_for_invitation
 from webapp.models import Jury
 from webapp.models.payments import ExpenseKind

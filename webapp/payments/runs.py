@@ -12,11 +12,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sepaxml import SepaTransfer
 from sepaxml.validation import ValidationError as SepaValidationError
 
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.lottery.letters import csv_cell
 from webapp.models import Jury, User
 from webapp.models.payments import ClaimStatus, ExpenseClaim, Payment, PaymentRun, PaymentSettings

@@ -10,7 +10,6 @@ import logging
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.auth.access import jury_for_staff, organiser_required
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Jury, User
 from webapp.models.privacy import Erasure
 from webapp.privacy import bp

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from flask_babel import lazy_gettext as _l
 
+from webapp.i18n import lazy_gettext as _l
 from webapp.proposals.graphql import (
     Fetched,
     Imported,

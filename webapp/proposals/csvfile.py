@@ -14,8 +14,8 @@ from typing import IO, Any
 
 import pandas as pd
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
+from webapp.i18n import lazy_gettext as _l
 from webapp.proposals.graphql import Imported, ImportFailed
 
 REQUIRED = ("title", "supports")

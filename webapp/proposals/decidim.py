@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from webapp.i18n import lazy_gettext as _l
 from webapp.proposals.graphql import (
     Fetched,
     Imported,

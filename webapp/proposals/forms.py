@@ -4,7 +4,6 @@ field and is translated."""
 from __future__ import annotations
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, ValidationError
 
 from webapp.codes import CodeNotFound, CodeProblem, find_invitation
+from webapp.i18n import lazy_gettext as _l
 from webapp.juries.texts import add_text_fields, texts_of
 from webapp.models.invitations import Invitation
 from webapp.models.proposals import ProposalStatus

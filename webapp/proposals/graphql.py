@@ -11,7 +11,8 @@ from typing import Any
 
 import httpx
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+
+from webapp.i18n import lazy_gettext as _l
 
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 

@@ -16,11 +16,11 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from webapp import tasks
 from webapp.database import utcnow
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.models.juries import Jury
 from webapp.models.proposals import (
     Proposal,

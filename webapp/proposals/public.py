@@ -6,11 +6,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from webapp.auth import limits
 from webapp.extensions import db, limiter
+from webapp.i18n import lazy_gettext as _l
 from webapp.mail import mail_configured
 from webapp.models.juries import Jury
 from webapp.models.proposals import Proposal, ProposalBoard

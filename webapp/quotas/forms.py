@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import IntegerField, StringField, ValidationError
 from wtforms.validators import InputRequired, NumberRange
 
+from webapp.i18n import lazy_gettext as _l
 from webapp.quotas.census import CensusCategory, Shares, parse_percent, sum_problems
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from webapp.i18n import lazy_gettext as _l
 from webapp.replies import bp
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from flask_babel import format_date, format_time
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -30,6 +29,7 @@ from wtforms.widgets import CheckboxInput
 
 from webapp.categories.services import option_choices, own_categories
 from webapp.codes import CodeNotFound, CodeProblem, find_invitation
+from webapp.i18n import lazy_gettext as _l
 from webapp.i18n import localised
 from webapp.models import Answer, Category, Channel, Gender, Invitation, Jury, SupportNeed
 from webapp.replies.services import ReplyData

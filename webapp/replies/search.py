@@ -14,7 +14,6 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -22,6 +21,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from webapp.auth.access import jury_for_staff, organiser_required
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Answer, Channel, Reply, User
 from webapp.models.replies import full_name
 from webapp.replies import bp

@@ -4,9 +4,9 @@ rules); only labels and messages change. Fields not named here keep their wordin
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Answer, Gender
 from webapp.replies.forms import GENDERS, ReplyForm
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, session, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from webapp.auth import limits
 from webapp.extensions import db, limiter
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Channel, Invitation, Jury
 from webapp.replies import bp, visits
 from webapp.replies.forms import CodeForm, ReplyForm, sitting_labels

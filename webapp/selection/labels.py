@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import CallOutcome, JobKind, JobStatus, MemberStatus
 
 JOB_LABELS = {

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
-
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import AgendaItem, AgendaKind, Sitting
 from webapp.sittings.services import SittingProblem
 

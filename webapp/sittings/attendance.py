@@ -12,11 +12,11 @@ from typing import Any
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.auth.access import sitting_for_staff, staff_required
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Sitting
 from webapp.sittings import bp, checkin
 from webapp.sittings.attendance_forms import CheckInForm, SearchForm, TimesForm

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db
 from webapp.files import open_private, private_dir
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Sitting, SittingDocument
 from webapp.sittings.services import SittingProblem
 

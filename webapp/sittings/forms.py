@@ -6,7 +6,6 @@ from datetime import date, time
 from typing import Any
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -25,6 +24,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from webapp.i18n import lazy_gettext as _l
 from webapp.juries.texts import add_text_fields
 from webapp.models import AgendaKind
 from webapp.sittings.agenda import KIND_LABELS

@@ -14,11 +14,11 @@ from typing import Any
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.auth.access import organiser_required, sitting_for_staff, staff_required
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import AgendaItem, Breakout, Sitting
 from webapp.sittings import bp, outcomes, plans
 from webapp.sittings.agenda import KIND_LABELS

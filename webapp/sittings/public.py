@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, send_file, session, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from webapp.extensions import db, limiter
+from webapp.i18n import lazy_gettext as _l
 from webapp.members import services as members
 from webapp.models import Jury, Member, SittingDocument
 from webapp.models.members import SEATED

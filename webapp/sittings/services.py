@@ -13,10 +13,10 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import has_request_context
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
 
 from webapp.config import SITTING_FORMAT
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Attendance, Jury, Reply, Sitting, Venue
 from webapp.models.proposals import Proposal, ProposalStatus
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from webapp.i18n import lazy_gettext as _l
 from webapp.replies.forms import CodeForm
 from webapp.survey.services import QUESTIONS, SCALE
 

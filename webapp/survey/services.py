@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from webapp import tasks
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.mail import MAIL_ERRORS, mail_configured, mail_language, message, smtp
 from webapp.models import Attendance, Jury, Member, Reply, Sitting
 from webapp.models.members import SEATED, MemberStatus

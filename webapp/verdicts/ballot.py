@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from webapp.auth import limits
 from webapp.extensions import db, limiter
+from webapp.i18n import lazy_gettext as _l
 from webapp.members.services import member_for_invitation
 from webapp.models import Jury, Member, PlenaryVote
 from webapp.models.members import SEATED

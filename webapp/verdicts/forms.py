@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
+from webapp.i18n import lazy_gettext as _l
 from webapp.juries.texts import add_text_fields
 from webapp.models import Majority, Option, QuorumKind, VoteMethod
 from webapp.replies.forms import CodeForm
