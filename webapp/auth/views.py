@@ -127,6 +127,13 @@ def account() -> str | Response:
 @bp.errorhandler(429)
 def too_many_logins(_error: Exception) -> tuple[str, int]:
     limits.record_failure()
+    if request.endpoint == "auth.recovery_codes":
+        from webapp.auth.forms import RenewCodesForm
+        from webapp.auth.recovery import render_codes_page
+
+        renew = RenewCodesForm(formdata=None)
+        renew.password.errors = [_("Too many tries. Please wait a few minutes and try again.")]
+        return render_codes_page(renew, status=429)
     form = LoginForm(formdata=None)
     form.password.errors = [_("Too many tries. Please wait a few minutes and try again.")]
     return render_template("auth/login.html", form=form), 429
