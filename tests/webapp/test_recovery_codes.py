@@ -48,7 +48,9 @@ def _enrolled(app: Flask) -> tuple[FlaskClient, str, list[str]]:
 
 def _hashes(app: Flask) -> list[str]:
     with app.app_context():
-        return list(db.session.query(User).filter_by(email="olga@example.org").one().recovery_hashes)
+        return list(
+            db.session.query(User).filter_by(email="olga@example.org").one().recovery_hashes
+        )
 
 
 def _logs_in_with(app: Flask, code: str) -> FlaskClient | None:
@@ -146,9 +148,7 @@ def test_the_page_is_in_dutch_and_spanish(app: Flask) -> None:
     client.post("/language", data={"lang": "nl", "next": "/"})
     assert "U hebt 10 ongebruikte herstelcodes." in client.get(PAGE).get_data(as_text=True)
     client.post("/language", data={"lang": "es", "next": "/"})
-    assert "Tiene 10 códigos de recuperación sin usar." in client.get(PAGE).get_data(
-        as_text=True
-    )
+    assert "Tiene 10 códigos de recuperación sin usar." in client.get(PAGE).get_data(as_text=True)
 
 
 def test_wrong_tries_use_up_the_account_budget(tmp_path: Path) -> None:

@@ -107,6 +107,4 @@ def test_a_restored_backup_from_before_the_import_keeps_the_author_erased(
     assert author not in dump(app)
     with app.app_context():
         erased = db.session.scalars(sa.select(Proposal).where(Proposal.author_name.is_(None)))
-        assert [p.author_erased_at is not None for p in erased if p.external_id == "412"] == [
-            True
-        ]
+        assert [p.author_erased_at is not None for p in erased if p.external_id == "412"] == [True]

@@ -80,7 +80,10 @@ def recovery_codes() -> tuple[str, int]:
             form.password.errors = [_("Your password: this is not your password.")]
         if not code_right:
             form.code.errors = [
-                _("Code: this code is not right, or it was used already. Type the 6 numbers the app shows now.")
+                _(
+                    "Code: this code is not right, or it was used already. "
+                    "Type the 6 numbers the app shows now."
+                )
             ]
         return render_codes_page(form)
     codes = mfa.new_recovery_codes(user)  # the old ones stop working with this commit

@@ -33,6 +33,7 @@ from webapp.models import Jury
 
 log = logging.getLogger(__name__)
 
+LEDGER_NAME = "erasure-ledger.jsonl"
 REPLIES = "replies"  # erased on request (by reference)
 JURY = "jury"  # a jury's personal data at retention end
 PROPOSAL_AUTHORS = "proposal-authors"  # author names erased on request
@@ -45,7 +46,7 @@ class LedgerError(RuntimeError):
 
 def ledger_path() -> Path:
     configured = current_app.config.get("ERASURE_LEDGER")
-    return Path(configured) if configured else Path(current_app.instance_path) / "erasure-ledger.jsonl"
+    return Path(configured) if configured else Path(current_app.instance_path) / LEDGER_NAME
 
 
 def record(kind: str, ids: Sequence[int], *, keys: Sequence[Sequence[object]] = ()) -> None:
