@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from webapp.auth import bp, limits
 from webapp.auth.access import assigned_sittings, staff_required, visible_juries
 from webapp.auth.forms import LoginForm, PasswordForm
+from webapp.auth.recovery import LOW
 from webapp.auth.services import authenticate
 from webapp.extensions import db, limiter
 from webapp.i18n import _same_site
@@ -121,7 +122,7 @@ def account() -> str | Response:
             session[SESSION_VERSION_KEY] = current_user.session_version
             flash(_("Your password is changed. You are logged out everywhere else."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("auth/account.html", form=form, low=LOW)
 
 
 @bp.errorhandler(429)
