@@ -1,7 +1,7 @@
 """A re-import from Decidim or CONSUL does not bring back an author name erased on request,
 though the platform still shows it (the recorded answers, served from 127.0.0.1): the name is
 nowhere in the database afterwards, even after a restore of a backup made before the
-import."""
+import; past the jury's retention no author name is imported at all."""
 
 from __future__ import annotations
 
@@ -108,3 +108,29 @@ def test_a_restored_backup_from_before_the_import_keeps_the_author_erased(
     with app.app_context():
         erased = db.session.scalars(sa.select(Proposal).where(Proposal.author_name.is_(None)))
         assert [p.author_erased_at is not None for p in erased if p.external_id == "412"] == [True]
+
+
+def test_past_the_retention_an_import_keeps_no_author_name(
+    app: Flask, client: FlaskClient, staff: int, platform: PlatformState
+) -> None:
+    from datetime import date, timedelta
+
+    from webapp.models import Jury, Phase, PhaseKind
+
+    with app.app_context():
+        jury = db.session.get_one(Jury, staff)
+        ended = date.today() - timedelta(days=jury.retention_days + 1)
+        db.session.add(
+            Phase(
+                jury_id=staff,
+                kind=PhaseKind.REPORT,
+                starts_on=ended - timedelta(days=7),
+                ends_on=ended,
+            )
+        )
+        db.session.commit()
+    _import(client, staff, platform, "decidim")
+    with app.app_context():
+        rows = list(db.session.scalars(sa.select(Proposal)))
+        assert len(rows) == 3 and all(p.author_name is None for p in rows)
+    assert "Marta G." not in dump(app)

@@ -15,6 +15,7 @@ from webapp.models.juries import Jury, Sitting
 from webapp.models.proposals import Proposal, ProposalBoard, ProposalSource, ProposalStatus
 from webapp.models.sittings import sitting_proposals
 from webapp.privacy import ledger
+from webapp.privacy.services import expiry_date
 from webapp.proposals.graphql import Imported
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,10 @@ def store_imported(jury: Jury, source: ProposalSource, items: Iterable[Imported]
     }
     now = datetime.now(UTC).replace(tzinfo=None)
     # Erased before a restore of an older backup: the row may have lost its mark, the ledger
-    # (outside the database) still has it.
+    # (outside the database) still has it. Past the jury's retention no name is kept at all.
     erased = ledger.erased_external_ids(jury.id, str(source))
+    expires = expiry_date(jury)
+    expired = expires is not None and expires < now.date()
     added = 0
     for item in items:
         row = existing.get(item.external_id)
@@ -67,7 +70,7 @@ def store_imported(jury: Jury, source: ProposalSource, items: Iterable[Imported]
         row.reference = item.reference
         row.state = item.state
         row.published_at = item.published_at
-        if row.author_erased_at is None and item.external_id in erased:
+        if row.author_erased_at is None and (expired or item.external_id in erased):
             row.author_erased_at = now
         row.author_name = None if row.author_erased_at is not None else item.author_name
         row.link = item.link
