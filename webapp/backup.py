@@ -8,6 +8,11 @@
 
 A backup holds personal data: the file is created with mode 600, and it is never written over.
 Stop the web server and the worker before a restore (docs/deployment.md).
+
+A restore then applies again every erasure of the erasure ledger (:mod:`webapp.privacy.ledger`,
+a file outside the database), so that a backup made before an erasure does not bring the
+erased back. ``flask backup --prune-older-than DAYS`` deletes the backups in the target's
+folder older than DAYS (backups keep personal data: keep them no longer than the retention).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -108,6 +114,25 @@ def restore(source: Path) -> str:
     return "postgresql"
 
 
+def prune(folder: Path, *, older_than_days: int, suffix: str, keep: Path) -> list[Path]:
+    """Delete the backups in ``folder`` (files ending in ``suffix`` that start like an SQLite
+    or PostgreSQL backup) last changed more than ``older_than_days`` ago; never ``keep``.
+    Returns the deleted files."""
+    cutoff = time.time() - older_than_days * 86400
+    deleted = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.suffix != suffix or path.resolve() == keep.resolve():
+            continue
+        if path.stat().st_mtime >= cutoff:
+            continue
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+        if head.startswith(SQLITE_MAGIC) or head.startswith(PG_MAGIC):
+            path.unlink()
+            deleted.append(path)
+    return deleted
+
+
 def _sqlite_copy(source: str, target: str) -> None:
     """SQLite's online backup: a consistent copy even while others write."""
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
@@ -125,14 +150,24 @@ def _run(command: list[str]) -> None:
 
 @click.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--prune-older-than",
+    "days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Then delete the backups in TARGET's folder (same file ending) older than DAYS days.",
+)
 @with_appcontext
-def backup_command(target: Path) -> None:
+def backup_command(target: Path, days: int | None) -> None:
     """Write a backup of the database to TARGET (a new file, mode 600)."""
     try:
         kind = backup(target)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Backed up the {kind} database to {target}.")
+    if days is not None:
+        gone = prune(target.parent, older_than_days=days, suffix=target.suffix, keep=target)
+        click.echo(f"Deleted {len(gone)} backups older than {days} days.")
 
 
 @click.command("restore")
@@ -148,3 +183,26 @@ def restore_command(source: Path, yes: bool) -> None:
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Restored the {kind} database from {source}.")
+    click.echo(_reapply_erasures())
+
+
+def _reapply_erasures() -> str:
+    from webapp.privacy import ledger
+
+    try:
+        done = ledger.reapply()
+        db.session.commit()
+    except ledger.LedgerError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"the erasures were not applied again: {exc}") from None
+    except sa.exc.SQLAlchemyError as exc:
+        db.session.rollback()
+        raise click.ClickException(
+            "the erasures were not applied again (is the restored database's schema older? "
+            "run `flask --app webapp db upgrade`, then `flask --app webapp privacy reapply`): "
+            f"{type(exc).__name__}"
+        ) from None
+    return (
+        f"Applied {done.erasures} erasures of the ledger again ({done.replies} replies, "
+        f"{done.juries} juries at retention end, {done.proposals} proposal authors)."
+    )

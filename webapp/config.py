@@ -87,6 +87,9 @@ class Defaults:
     # Documents for the members of a sitting (webapp/sittings/documents.py).
     DOCUMENTS_DIR: str | None = None  # default: instance/documents
     MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+    # The erasure ledger (webapp/privacy/ledger.py): ids of every erasure, re-applied by
+    # `flask restore`. Keep it out of the database's backups and restores.
+    ERASURE_LEDGER: str | None = None  # default: instance/erasure-ledger.jsonl
     SESSION_COOKIE_SECURE = False  # set True (KLEROTERION_SESSION_COOKIE_SECURE) behind HTTPS
     REMEMBER_COOKIE_SECURE = False
 

@@ -107,6 +107,7 @@ AXE_PAGES = {
     "agenda-item",
     "sitting",
     "my-sittings",
+    "recovery-codes",
 }
 MEASURE = """() => {
   const small = [];
@@ -255,6 +256,7 @@ def test_no_page_scrolls_sideways_and_every_box_is_big_enough(
         ("users", "/staff/admin/users"),
         ("user", f"/staff/admin/users/{demo['user']}"),
         ("account", "/staff/account"),
+        ("recovery-codes", "/staff/account/recovery-codes"),
         ("categories", f"/staff/juries/{jury}/categories"),
         ("category-new", f"/staff/juries/{jury}/categories/new"),
         ("category", f"/staff/juries/{jury}/categories/1"),  # the demo's education

@@ -56,6 +56,7 @@ MATRIX: dict[str, str] = {
     "auth.enrol": PUBLIC,  # the password step was passed; no session yet
     "auth.login": PUBLIC,
     "auth.logout": STAFF,
+    "auth.recovery_codes": STAFF,
     "auth.remove_membership": ADMIN,
     "auth.reset_second_factor": ADMIN,
     "auth.second_factor": PUBLIC,  # the password step was passed; no session yet

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from webapp.auth import admin, second_factor, views  # noqa: E402,F401  (the routes register on bp)
+from webapp.auth import admin, recovery, second_factor, views  # noqa: E402,F401  (the routes)

@@ -82,3 +82,18 @@ class PasswordForm(FlaskForm):  # type: ignore[misc]
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
     )
+
+
+class RenewCodesForm(FlaskForm):  # type: ignore[misc]
+    """New recovery codes: the password and a current code from the app, again."""
+
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        _l("Code from the authenticator app"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )

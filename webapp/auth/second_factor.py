@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import current_app, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from webapp.auth import bp, limits, mfa
 from webapp.auth.forms import SecondFactorForm
+from webapp.auth.recovery import LOW
 from webapp.auth.views import PENDING_KEY, complete_login
 from webapp.extensions import db, limiter
 from webapp.models import User
@@ -63,13 +65,31 @@ def second_factor() -> str | Response:
     form = SecondFactorForm()
     if form.validate_on_submit():
         code = form.code.data or ""
-        if mfa.verify_totp(user, code) or mfa.use_recovery_code(user, code):
+        by_app = mfa.verify_totp(user, code)
+        if by_app or mfa.use_recovery_code(user, code):
             db.session.commit()
             next_url = (session.get(PENDING_KEY) or {}).get("next")
-            return complete_login(user, second_factor=True, next_url=next_url)
+            done = complete_login(user, second_factor=True, next_url=next_url)
+            if not by_app:
+                _recovery_code_used(user)
+            return done
         limits.record_failure()
         form.code.errors = [_("Code: this code is not right, or it was used already.")]
     return render_template("auth/second_factor.html", form=form)
+
+
+def _recovery_code_used(user: User) -> None:
+    """Say how many recovery codes are left (after the login's new session: it keeps this)."""
+    left = len(user.recovery_hashes or [])
+    current_app.logger.info("user %s logged in with a recovery code, %s left", user.id, left)
+    message = ngettext(
+        "You logged in with a recovery code. You have %(num)d unused recovery code left.",
+        "You logged in with a recovery code. You have %(num)d unused recovery codes left.",
+        left,
+    )
+    if left <= LOW:
+        message += " " + _("Make new ones now, on your account page.")
+    flash(message, "warning" if left <= LOW else "info")
 
 
 @bp.route("/staff/login/enrol", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from webapp.auth import bp, limits
 from webapp.auth.access import assigned_sittings, staff_required, visible_juries
 from webapp.auth.forms import LoginForm, PasswordForm
+from webapp.auth.recovery import LOW
 from webapp.auth.services import authenticate
 from webapp.extensions import db, limiter
 from webapp.i18n import _same_site
@@ -121,12 +122,19 @@ def account() -> str | Response:
             session[SESSION_VERSION_KEY] = current_user.session_version
             flash(_("Your password is changed. You are logged out everywhere else."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("auth/account.html", form=form, low=LOW)
 
 
 @bp.errorhandler(429)
 def too_many_logins(_error: Exception) -> tuple[str, int]:
     limits.record_failure()
+    if request.endpoint == "auth.recovery_codes":
+        from webapp.auth.forms import RenewCodesForm
+        from webapp.auth.recovery import render_codes_page
+
+        renew = RenewCodesForm(formdata=None)
+        renew.password.errors = [_("Too many tries. Please wait a few minutes and try again.")]
+        return render_codes_page(renew, status=429)
     form = LoginForm(formdata=None)
     form.password.errors = [_("Too many tries. Please wait a few minutes and try again.")]
     return render_template("auth/login.html", form=form), 429

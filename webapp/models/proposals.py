@@ -61,6 +61,9 @@ class Proposal(db.Model):  # type: ignore[name-defined,misc]
     state: Mapped[str | None] = mapped_column(String(60))  # the platform's own state
     published_at: Mapped[datetime | None]
     author_name: Mapped[str | None] = mapped_column(String(200))  # the public name only
+    # Set when the name was erased (on request or at retention end): a re-import from the
+    # platform, which still shows the name, keeps it erased.
+    author_erased_at: Mapped[datetime | None]
     # A board proposal's author (their letter), to tell them the outcome; erased with it.
     author_invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitations.id", ondelete="SET NULL")

@@ -37,3 +37,20 @@ def erase_command(reference: str) -> None:
         raise click.ClickException("No reply has that reference.")
     db.session.commit()
     click.echo("Erased.")
+
+
+@privacy_cli.command("reapply")
+def reapply_command() -> None:
+    """Apply every erasure of the erasure ledger again (flask restore does it by itself)."""
+    from webapp.privacy import ledger
+
+    try:
+        done = ledger.reapply()
+    except ledger.LedgerError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    log.info("applied %d erasures of the ledger again", done.erasures)
+    click.echo(
+        f"Applied {done.erasures} erasures of the ledger again ({done.replies} replies, "
+        f"{done.juries} juries at retention end, {done.proposals} proposal authors)."
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +13,7 @@ from webapp.extensions import db
 from webapp.models import Invitation, Jury, Member, MemberCall, PhaseKind, Reply, User
 from webapp.models.privacy import Erasure
 from webapp.models.proposals import Proposal
+from webapp.privacy import ledger
 
 Eraser = Callable[[Sequence[int]], None]
 _erasers: list[Eraser] = []
@@ -83,7 +84,32 @@ def erase_replies(reply_ids: Sequence[int]) -> None:
     db.session.flush()
 
 
-def _erase_jury(jury: Jury) -> tuple[int, int]:
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def erase_proposal_authors(proposal_ids: Sequence[int]) -> int:
+    """Erase the authors' public names of these proposals and mark them erased, so that a
+    re-import keeps them erased. Returns how many still had a name."""
+    if not proposal_ids:
+        return 0
+    named: sa.CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        sa.update(Proposal)
+        .where(Proposal.id.in_(proposal_ids), Proposal.author_name.is_not(None))
+        .values(author_name=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(
+        sa.update(Proposal)
+        .where(Proposal.id.in_(proposal_ids), Proposal.author_erased_at.is_(None))
+        .values(author_erased_at=_now())
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.flush()
+    return int(named.rowcount)
+
+
+def erase_jury(jury: Jury) -> tuple[int, int, int]:
     # Only replies that still hold personal data: the daily run finds nothing to do twice.
     personal = sa.or_(
         Reply.first_name.is_not(None),
@@ -109,27 +135,27 @@ def _erase_jury(jury: Jury) -> tuple[int, int]:
         .values(address=sa.null(), register_id=None)
         .execution_options(synchronize_session=False)
     )
-    # The public names of proposals' authors (imported from Decidim, CONSUL or a CSV file).
-    db.session.execute(
-        sa.update(Proposal)
-        .where(Proposal.jury_id == jury.id, Proposal.author_name.is_not(None))
-        .values(author_name=None)
-        .execution_options(synchronize_session=False)
+    # The public names of proposals' authors (imported from Decidim, CONSUL or a CSV file),
+    # marked erased so that a re-import does not bring them back.
+    proposals = erase_proposal_authors(
+        list(db.session.scalars(sa.select(Proposal.id).where(Proposal.jury_id == jury.id)))
     )
     db.session.flush()
-    return len(reply_ids), len(reply_ids) + unanswered.rowcount
+    return len(reply_ids), len(reply_ids) + unanswered.rowcount, proposals
 
 
 def erase_expired(*, today: date) -> ErasureReport:
-    """Erase the personal data of every jury whose retention period ended before ``today``."""
+    """Erase the personal data of every jury whose retention period ended before ``today``.
+    Each jury where something was erased goes into the erasure ledger."""
     erased, replies, invitations = [], 0, 0
     for jury in db.session.scalars(sa.select(Jury).order_by(Jury.id)):
         expires = expiry_date(jury)
         if expires is not None and expires < today:
-            r, i = _erase_jury(jury)
-            if r or i:
+            r, i, p = erase_jury(jury)
+            if r or i or p:
                 erased.append(jury.id)
             replies, invitations = replies + r, invitations + i
+    ledger.record(ledger.JURY, erased)
     return ErasureReport(tuple(erased), replies, invitations)
 
 
@@ -140,6 +166,7 @@ def erase_person(reference: str) -> bool:
     if reply_id is None:
         return False
     erase_replies([reply_id])
+    ledger.record(ledger.REPLIES, [reply_id])
     return True
 
 
@@ -238,9 +265,14 @@ def erase_on_request(jury: Jury, *, reference: str, author: str, user: User) -> 
     reply = _reply_of_jury(jury, reference)
     if reply is not None:
         erase_replies([reply.id])
+        ledger.record(ledger.REPLIES, [reply.id])
     proposals = _proposals_by(jury, author)
-    for proposal in proposals:
-        proposal.author_name = None
+    erase_proposal_authors([p.id for p in proposals])
+    ledger.record(
+        ledger.PROPOSAL_AUTHORS,
+        [p.id for p in proposals],
+        keys=[(jury.id, str(p.source), p.external_id) for p in proposals],
+    )
     record = Erasure(
         jury_id=jury.id,
         user_id=user.id,

@@ -14,6 +14,8 @@ from webapp.extensions import db
 from webapp.models.juries import Jury, Sitting
 from webapp.models.proposals import Proposal, ProposalBoard, ProposalSource, ProposalStatus
 from webapp.models.sittings import sitting_proposals
+from webapp.privacy import ledger
+from webapp.privacy.services import expiry_date
 from webapp.proposals.graphql import Imported
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,8 @@ def store_imported(jury: Jury, source: ProposalSource, items: Iterable[Imported]
     """Insert new proposals and update those already stored (same source and external id).
 
     The status the jury gave a proposal (on the agenda, verdict ...) and its moderation are
-    kept: only what the platform says is updated.
+    kept: only what the platform says is updated. An author name erased on request or at
+    retention end (``author_erased_at``) stays erased, though the platform still shows it.
     """
     items = list(items)
     existing = {
@@ -43,6 +46,11 @@ def store_imported(jury: Jury, source: ProposalSource, items: Iterable[Imported]
         )
     }
     now = utcnow()
+    # Erased before a restore of an older backup: the row may have lost its mark, the ledger
+    # (outside the database) still has it. Past the jury's retention no name is kept at all.
+    erased = ledger.erased_external_ids(jury.id, str(source))
+    expires = expiry_date(jury)
+    expired = expires is not None and expires < now.date()
     added = 0
     for item in items:
         row = existing.get(item.external_id)
@@ -62,7 +70,9 @@ def store_imported(jury: Jury, source: ProposalSource, items: Iterable[Imported]
         row.reference = item.reference
         row.state = item.state
         row.published_at = item.published_at
-        row.author_name = item.author_name
+        if row.author_erased_at is None and (expired or item.external_id in erased):
+            row.author_erased_at = now
+        row.author_name = None if row.author_erased_at is not None else item.author_name
         row.link = item.link
         row.updated_at = now
     db.session.flush()
