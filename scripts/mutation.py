@@ -52,7 +52,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "feasibility-programs": (
         "sortition/feasibility/programs.py",
-        ["tests/sortition/test_feasibility.py", "tests/sortition/test_feasibility_exact.py"],
+        [
+            "tests/sortition/test_feasibility.py",
+            "tests/sortition/test_feasibility_exact.py",
+            "tests/sortition/test_feasibility_programs.py",
+        ],
     ),
     "tables": (
         "sortition/tables/allocate.py",

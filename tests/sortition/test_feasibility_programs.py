@@ -1,0 +1,103 @@
+"""The feasibility programs against brute force on small pools: who can sit on no valid panel
+(`unselectable_types`), which types sit one swap away from a panel (`_Swaps.reachable`), and
+the minimal relaxation's total change."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sortition.feasibility import check_feasibility
+from sortition.feasibility.programs import _Swaps, is_feasible, unselectable_types
+from sortition.model import Person, Pool, Quota, Quotas
+from sortition.solver.types import group_types
+
+CATEGORIES = {"g": ("f", "m", "x"), "a": ("young", "old")}
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> tuple[Pool, Quotas, int]:
+    n = draw(st.integers(2, 8))
+    people = []
+    for i in range(n):
+        features = {c: draw(st.sampled_from(values)) for c, values in CATEGORIES.items()}
+        household = draw(st.sampled_from([None, None, "h1", "h2"]))
+        people.append(Person(f"p{i}", features, household))
+    k = draw(st.integers(1, min(4, n)))
+    quotas = []
+    for category, values in CATEGORIES.items():
+        for value in values:
+            if value == "x" and draw(st.booleans()):
+                continue  # a value without a quota: nobody with it can sit
+            low = draw(st.integers(0, 2))
+            quotas.append(Quota(category, value, low, low + draw(st.integers(0, 3))))
+    return Pool(tuple(people)), Quotas(tuple(quotas)), k
+
+
+def _valid(panel: tuple[Person, ...], quotas: Quotas) -> bool:
+    households = [p.household for p in panel if p.household is not None]
+    if len(households) != len(set(households)):
+        return False
+    bounds = {(q.category, q.value): q for q in quotas}
+    for person in panel:
+        if any((c, v) not in bounds for c, v in person.features.items()):
+            return False
+    return all(
+        q.min <= sum(p.features[q.category] == q.value for p in panel) <= q.max for q in quotas
+    )
+
+
+def _panels(pool: Pool, quotas: Quotas, k: int) -> list[tuple[Person, ...]]:
+    return [c for c in combinations(pool.people, k) if _valid(c, quotas)]
+
+
+@settings(max_examples=120, deadline=None)
+@given(instances())
+def test_the_unselectable_are_those_on_no_valid_panel(case: tuple[Pool, Quotas, int]) -> None:
+    pool, quotas, k = case
+    panels = _panels(pool, quotas, k)
+    report = check_feasibility(pool, quotas, k)
+    assert report.feasible == bool(panels)
+    if not panels:
+        return
+    seated = {p.id for panel in panels for p in panel}
+    assert [u.person_id for u in report.unselectable] == [
+        pid for pid in pool.ids if pid not in seated
+    ]
+    # The program alone (types that look selectable), in type numbers.
+    model = group_types(pool, quotas, k)
+    assert is_feasible(model, time_limit=None)
+    dead = unselectable_types(model, time_limit=None)
+    expected = [
+        t for t in range(len(model)) if model.selectable(t) and not set(model.members[t]) & seated
+    ]
+    assert dead == expected
+
+
+@settings(max_examples=120, deadline=None)
+@given(instances(), st.data())
+def test_one_swap_reaches_exactly_the_types_brute_force_finds(
+    case: tuple[Pool, Quotas, int], data: st.DataObject
+) -> None:
+    pool, quotas, k = case
+    panels = _panels(pool, quotas, k)
+    if not panels:
+        return
+    panel = data.draw(st.sampled_from(panels))
+    model = group_types(pool, quotas, k)
+    type_of = {pid: t for t, members in enumerate(model.members) for pid in members}
+    seats = np.zeros(len(model), dtype=np.int64)
+    for person in panel:
+        seats[type_of[person.id]] += 1
+    found = _Swaps(model).reachable(seats)
+    # Brute force: the panel's types, and every type of a person who can replace one member.
+    expected = {type_of[p.id] for p in panel}
+    for leaving in panel:
+        rest = tuple(p for p in panel if p is not leaving)
+        for joining in pool.people:
+            if joining not in panel and _valid((*rest, joining), quotas):
+                expected.add(type_of[joining.id])
+    assert set(np.flatnonzero(found)) == expected
