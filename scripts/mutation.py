@@ -65,15 +65,15 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "tables-search": (
         "sortition/tables/search.py",
-        ["tests/sortition/test_tables.py", "tests/sortition/test_tables_allocate.py"],
+        ["tests/sortition/test_tables_search.py", "tests/sortition/test_tables_allocate.py"],
     ),
     "tables-start": (
         "sortition/tables/start.py",
-        ["tests/sortition/test_tables.py", "tests/sortition/test_tables_allocate.py"],
+        ["tests/sortition/test_tables_start.py", "tests/sortition/test_tables.py"],
     ),
     "tables-bound": (
         "sortition/tables/bound.py",
-        ["tests/sortition/test_tables.py", "tests/sortition/test_tables_allocate.py"],
+        ["tests/sortition/test_tables_bound.py", "tests/sortition/test_tables.py"],
     ),
     "transparent": (
         "sortition/transparent/lottery.py",

@@ -123,6 +123,7 @@ def test_the_plane_seats_only_those_present_at_the_sizes_of_the_sitting() -> Non
         assert assign is not None
         for s, here in enumerate(present):
             assert sorted(np.flatnonzero(assign[s] >= 0).tolist()) == here
+            assert (assign[s][~problem.present[s]] == -1).all()
         assert sizes_of(assign, 3) == problem.sizes.tolist()
 
 
@@ -172,6 +173,7 @@ def test_greedy_seats_everyone_present_once_at_the_sizes(
     assert assign.shape == (len(present), n)
     for s, here in enumerate(present):
         assert sorted(np.flatnonzero(assign[s] >= 0).tolist()) == here
+        assert (assign[s][~problem.present[s]] == -1).all()  # -1: absent
     assert sizes_of(assign, tables) == problem.sizes.tolist()
 
 
