@@ -246,10 +246,11 @@ def best_table(
     free: list[int],
     met: np.ndarray | None = None,
     counts: list[np.ndarray] | None = None,
+    sitting: int = 0,
 ) -> int:
     return _best_table(
         problem,
-        0,
+        sitting,
         members,
         np.array(row, dtype=np.int64),
         np.array(free, dtype=np.int64),
@@ -325,3 +326,44 @@ def test_best_table_keeps_a_value_within_its_ceiling() -> None:
     assert best_table(problem=problem, members=(5,), row=row, free=[1, 2], counts=counts) == 1
     counts = [np.array([[0, 0, 1], [1, 0, 1]], dtype=np.int64)]
     assert best_table(problem=problem, members=(5,), row=row, free=[2, 2], counts=counts) == 0
+
+
+def test_best_table_counts_only_the_units_own_rules_and_meetings() -> None:
+    # 0 (at table 0) is kept apart from 4 and met 5 before; neither is the unit (3)
+    rules = Rules(keep_apart=(("m00", "m04"),))
+    history = [[[0, 5], [1, 2]]]
+    problem, _ = problem_of(6, tables=2, sittings=1, rules=rules, history=history)
+    row = [0, 1, -1, -1, -1, -1]
+    assert best_table(problem=problem, members=(3,), row=row, free=[2, 2]) == 0
+
+
+def test_best_table_fills_a_value_up_to_its_ceiling_before_a_repeat() -> None:
+    # second sitting of 5: tables of 2 and 3, where x (2 of 5) may be 0-1 and 0-2 a table
+    problem, _ = problem_of(5, tables=2, sittings=2, values="xxyzw", history=[[[1, 2]]])
+    assert problem.sizes[1].tolist() == [2, 3]
+    row = [-1, -1, 1, 0, -1]
+    counts = [np.zeros((2, 5), dtype=np.int64)]
+    # x at table 0 reaches its ceiling (free); table 1 holds 2, whom 1 met: a repeat
+    assert (
+        best_table(problem=problem, members=(1,), row=row, free=[1, 2], counts=counts, sitting=1)
+        == 0
+    )
+    # a second x at table 0 would be over: the repeat is cheaper
+    x = problem.categories[0].labels.index("x")
+    counts[0][0, x] = 1
+    assert (
+        best_table(problem=problem, members=(1,), row=row, free=[1, 2], counts=counts, sitting=1)
+        == 1
+    )
+    # at the first sitting the larger table is table 0: x fits there at no cost either
+    assert problem.sizes[0].tolist() == [3, 2]
+    counts[0][0, x] = 0
+    row = [-1, -1, 0, 1, -1]
+    assert best_table(problem=problem, members=(1,), row=row, free=[2, 1], counts=counts) == 1
+
+
+def test_evening_out_counts_each_table_it_fills() -> None:
+    # three moves from table 0: two to table 1, then table 1 is full and table 2 gets one
+    row = np.zeros(5, dtype=np.int64)
+    _even_out(row, np.array([2, 2, 1], dtype=np.int64), np.random.default_rng(0))
+    assert np.bincount(row, minlength=3).tolist() == [2, 2, 1]
