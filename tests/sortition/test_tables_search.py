@@ -286,6 +286,18 @@ def test_a_tabu_move_is_skipped_unless_it_beats_the_best(side: str) -> None:
     assert search.cost == pytest.approx(cost + best)
 
 
+def test_a_tabu_move_that_only_ties_the_best_stays_out() -> None:
+    # every swap costs nothing; all but one are tabu; the cost equals the best so far, so
+    # only a strictly better swap could overrule the tabu list
+    problem = problem_of(6, tables=2, sittings=1)
+    assign = np.array([[0, 1, 0, 1, 0, 1]])
+    search = TabuSearch(problem, assign, rng=cast(np.random.Generator, Pick()))
+    search.tabu[0, :, :] = 5.0
+    search.tabu[0, 4, 1] = search.tabu[0, 5, 0] = 0.0  # 4 may go to table 1, 5 to table 0
+    assert search._step(1, search.cost)
+    assert search.assign.tolist() == [[0, 1, 0, 1, 1, 0]]
+
+
 def test_a_step_with_nothing_movable_does_nothing() -> None:
     problem = problem_of(4, tables=2, sittings=1, together=((0, 1), (2, 3)))
     assign = np.array([[0, 0, 1, 1]])
@@ -499,5 +511,32 @@ def test_a_kick_makes_its_swaps_and_recomputes_the_cost() -> None:
     search._kick(2)
     # the second sitting is skipped, the first gets its swap: 4 and 5 trade tables
     assert search.assign.tolist() == [[0, 0, 1, 1, 1, 0], [0, 0, 1, 1, -1, -1]]
-    assert search.cost == search.total_cost()
+    fresh = TabuSearch(problem, search.assign, rng=np.random.default_rng(0))
+    assert np.array_equal(search.pairs, fresh.pairs)
+    assert np.array_equal(search.z, fresh.z)
+    assert search.cost == fresh.cost
     assert not search.tabu.any()
+
+
+class Script:
+    """A stand-in for the generator that answers from a script (-1: the last choice)."""
+
+    def __init__(self, answers: list[int]) -> None:
+        self.answers = answers
+
+    def integers(self, high: int) -> int:
+        answer = self.answers.pop(0)
+        return high - 1 if answer == -1 else answer
+
+
+@pytest.mark.parametrize(
+    ("pick", "second"),
+    [(0, [1, 0, 0, 1]), (-1, [0, 1, 1, 0])],
+)
+def test_a_kick_swaps_at_the_sitting_drawn_only(pick: int, second: list[int]) -> None:
+    problem = problem_of(4, tables=2, sittings=3)
+    assign = np.array([[0, 0, 1, 1], [0, 1, 0, 1], [0, 0, 1, 1]])
+    search = TabuSearch(problem, assign, rng=cast(np.random.Generator, Script([1, pick])))
+    search._kick(1)
+    # at the second sitting the first allowed swap is 0 with 1, the last 3 with 2
+    assert search.assign.tolist() == [[0, 0, 1, 1], second, [0, 0, 1, 1]]
