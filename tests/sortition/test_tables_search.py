@@ -350,9 +350,18 @@ def test_a_start_good_enough_is_returned_at_once() -> None:
         deadline=None,
         good_enough=lambda state: seen.append(state.cost) is None,
     )
-    assert outcome.iterations == 0 and not outcome.stopped_by_time
+    assert outcome.iterations == 0 and outcome.stopped_by_time is False
     assert np.array_equal(outcome.assign, assign)
     assert len(seen) == 1
+
+
+def test_one_step_is_one_swap() -> None:
+    problem = problem_of(6, tables=2, sittings=2, values={"g": ("xxxyyy", Mixing.STRICT)})
+    assign = start_of(problem, 3)
+    search = TabuSearch(problem, assign, rng=np.random.default_rng(0))
+    outcome = search.run(iterations=1, deadline=None, good_enough=lambda _: False)
+    assert outcome.iterations == 1 and outcome.stopped_by_time is False
+    assert int((search.assign != assign).sum()) == 2
 
 
 def recorded(search: TabuSearch) -> list[tuple[int, float]]:
