@@ -58,9 +58,7 @@ def by_hand(
     size_array = np.array(sizes, dtype=np.int64)
     labels = tuple(sorted(set(values)))
     codes = np.array([labels.index(v) for v in values], dtype=np.int64)
-    category = make_category(
-        "g", labels, codes, strict=True, present=here, sizes=size_array
-    )
+    category = make_category("g", labels, codes, strict=True, present=here, sizes=size_array)
     problem = Problem(
         ids=tuple(f"m{i}" for i in range(n)),
         tables=size_array.shape[1],

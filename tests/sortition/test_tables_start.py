@@ -3,8 +3,6 @@ evening tables out to their sizes, and the greedy start's order and choice of ta
 
 from __future__ import annotations
 
-from itertools import combinations
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -63,9 +61,7 @@ def test_the_whole_plane_meets_every_pair_exactly_once(q: int) -> None:
 
 @settings(max_examples=30, deadline=None)
 @given(st.sampled_from([3, 4, 5]), st.data())
-def test_fewer_sittings_and_members_seat_everyone_at_the_sizes(
-    q: int, data: st.DataObject
-) -> None:
+def test_fewer_sittings_and_members_seat_everyone_at_the_sizes(q: int, data: st.DataObject) -> None:
     # everyone seated at the sizes of the problem; with q*q members no pair meets twice
     n = data.draw(st.integers(q + 1, q * q))
     sittings = data.draw(st.integers(1, q + 1))
@@ -256,7 +252,9 @@ def best_table(
         np.array(free, dtype=np.int64),
         counts
         if counts is not None
-        else [np.zeros((problem.tables, len(c.labels)), dtype=np.int64) for c in problem.categories],
+        else [
+            np.zeros((problem.tables, len(c.labels)), dtype=np.int64) for c in problem.categories
+        ],
         met if met is not None else problem.history.copy(),
     )
 
