@@ -219,6 +219,37 @@ def test_a_range_no_schedule_can_meet_gives_zero() -> None:
     assert repeat_lower_bound(problem) == 0
 
 
+def test_a_profile_of_one_pair_takes_its_meeting() -> None:
+    # x x y at one table: the one x-x pair meets at every sitting (the share says so)
+    assert repeat_lower_bound(problem_of(3, tables=1, sittings=1, values={"g": "xxy"})) == 0
+    assert repeat_lower_bound(problem_of(3, tables=1, sittings=2, values={"g": "xxy"})) == 3
+
+
+def test_a_profile_without_pairs_takes_no_meetings() -> None:
+    # g and h split the members alike (x x y y), so no pair shares g without sharing h;
+    # g's shares (set by hand) put both x at table 0, h's one of each value a table: no
+    # schedule meets both, so the LP is infeasible and the bound says nothing
+    problem, g = by_hand("xxyy", [[2, 2]])
+    h = Category("h", g.labels, g.values, g.weight, g.low, g.high)
+    low = np.array([[[2, 0], [0, 1]]], dtype=np.int64)
+    high = np.array([[[2, 1], [0, 1]]], dtype=np.int64)
+    g = Category("g", g.labels, g.values, g.weight, low, high)
+    assert _same_value_range(problem, g) == (1, 1)
+    assert _same_value_range(problem, h) == (0, 0)
+    problem = Problem(
+        ids=problem.ids,
+        tables=problem.tables,
+        present=problem.present,
+        sizes=problem.sizes,
+        history=problem.history,
+        apart=problem.apart,
+        categories=(g, h),
+        pinned=problem.pinned,
+    )
+    assert _pairs_by_profile(problem, [g, h]) == ([4, 0, 0, 2], [0, 0, 0, 0])
+    assert repeat_lower_bound(problem) == 0
+
+
 # --- the profiles -----------------------------------------------------------------------------
 
 
