@@ -168,6 +168,18 @@ def test_the_same_value_range_by_hand() -> None:
     assert _same_value_range(problem, category) == (4, 8)
 
 
+def test_the_bound_takes_the_cheapest_count_in_the_range() -> None:
+    # tables of 4 and 2 with x x y y y y: 7 meetings a sitting, 2 to 4 of them between
+    # pairs sharing a value (7 such pairs, 8 others)
+    problem, _ = by_hand("xxyyyy", [[4, 2]] * 2)
+    assert repeat_lower_bound(problem) == 0  # 6 or 7 sharing, 8 or 7 not: none repeats
+    problem, _ = by_hand("xxyyyy", [[4, 2]] * 3)
+    # 21 meetings, s of them sharing a value (6 <= s <= 12): max(0, s - 7) + (21 - s - 8)
+    # repeats, 6 at the fewest (at s = 7 to 12); the most sharing (s = 12) would give 6 too,
+    # the fewest (s = 6) 7
+    assert repeat_lower_bound(problem) == 6
+
+
 def test_the_same_value_range_of_those_present() -> None:
     # at the second sitting only x x y y come, at tables of 2: one of each a table, no
     # same-value meeting

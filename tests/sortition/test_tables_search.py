@@ -263,10 +263,13 @@ def test_a_tabu_move_is_skipped_unless_it_beats_the_best(side: str) -> None:
     cost = search.cost
     d, ok = search.deltas(slice(0, 1))
     best = float(np.where(ok, d, np.inf).min())
-    # make every best swap tabu for one of its two members, until step 2
-    for bs, bx, by in np.argwhere(ok & (d <= best + 1e-9)):
-        mover, table = (bx, search.assign[bs, by]) if side == "x" else (by, search.assign[bs, bx])
-        search.tabu[bs, mover, table] = 2.0
+    # make every best swap tabu for one side only, until step 2: the x at table 0 (0, 1,
+    # 2) may not go to table 1, or the y at table 1 (4, 5, 6) may not go to table 0
+    assert search.assign[0].tolist() == [0, 0, 0, 1, 1, 1, 1, 0]
+    if side == "x":
+        search.tabu[0, [0, 1, 2], 1] = 2.0
+    else:
+        search.tabu[0, [4, 5, 6], 0] = 2.0
     saved = search.assign.copy(), search.tabu.copy()
     # at step 1, with the best cost far below, the tabu swaps are out
     assert search._step(1, cost - 1e9)
@@ -281,6 +284,19 @@ def test_a_tabu_move_is_skipped_unless_it_beats_the_best(side: str) -> None:
     search.tabu[:] = saved[1]
     assert search._step(2, cost - 1e9)
     assert search.cost == pytest.approx(cost + best)
+
+
+def test_a_tabu_move_better_by_a_little_beats_the_best() -> None:
+    # a soft category (weight 0.01): each swap puts both tables within their shares, all
+    # are tabu, and the best so far is the present cost: a gain of 0.04 overrules the tabu
+    problem = problem_of(4, tables=2, sittings=1, values={"h": ("aabb", Mixing.SOFT)})
+    assign = np.array([[0, 0, 1, 1]])
+    search = TabuSearch(problem, assign, rng=cast(np.random.Generator, Pick()))
+    cost = search.cost
+    assert cost == pytest.approx(0.04)
+    search.tabu[:] = 9.0
+    assert search._step(1, cost)
+    assert search.cost == pytest.approx(0.0, abs=1e-12)
 
 
 def test_a_tabu_move_that_only_ties_the_best_stays_out() -> None:
@@ -433,6 +449,22 @@ def test_without_a_better_schedule_it_restarts_then_gives_up(n: int, stall: int,
     assert all(np.array_equal(r, resets[0]) for r in resets)  # the best: still the start
     assert outcome.iterations == 3 * stall + 1
     assert not outcome.stopped_by_time
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_the_run_gives_up_three_stalls_after_its_last_new_best(seed: int) -> None:
+    # 12 members: a stall is 200 steps, the patience 600
+    problem = problem_of(12, tables=3, sittings=3, values={"g": ("xxxxyyyyzzzz", Mixing.SOFT)})
+    search = TabuSearch(problem, start_of(problem, seed), rng=np.random.default_rng(seed))
+    best = search.cost
+    steps = recorded(search)
+    outcome = search.run(iterations=5000, deadline=None, good_enough=lambda _: False)
+    last = 0
+    for number, cost in steps:
+        if cost < best - 1e-9:
+            best, last = cost, number
+    assert last > 0  # the search found a better schedule
+    assert outcome.iterations == last + 600 + 1
 
 
 def test_the_run_stops_at_the_deadline_every_sixteen_steps() -> None:
