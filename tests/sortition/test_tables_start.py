@@ -190,6 +190,15 @@ def test_greedy_mixes_by_the_ceiling_of_the_share(seed: int) -> None:
     assert sorted("xxxxyyyy"[i] for i in np.flatnonzero(assign[0] == 0)) == list("xxyy")
 
 
+def test_greedy_counts_only_those_at_one_table_as_met() -> None:
+    # 9 members at 3 tables: the second sitting can avoid every pair of the first, and the
+    # greedy start does when it knows exactly who met
+    problem, units = problem_of(9, tables=3, sittings=2)
+    for seed in range(10):
+        assign = greedy_start(problem, units, rng=np.random.default_rng(seed))
+        assert meeting_counts(problem, assign).max() == 1.0
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_greedy_avoids_earlier_meetings_and_the_history(seed: int) -> None:
     # three sittings of 4 at 2 tables: the three ways to pair them, no pair twice
