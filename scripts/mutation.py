@@ -72,6 +72,18 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "sortition/tables/facilitators.py",
         ["tests/sortition/test_tables_parts.py"],
     ),
+    "tables-search": (
+        "sortition/tables/search.py",
+        ["tests/sortition/test_tables_search.py", "tests/sortition/test_tables_allocate.py"],
+    ),
+    "tables-start": (
+        "sortition/tables/start.py",
+        ["tests/sortition/test_tables_start.py", "tests/sortition/test_tables.py"],
+    ),
+    "tables-bound": (
+        "sortition/tables/bound.py",
+        ["tests/sortition/test_tables_bound.py", "tests/sortition/test_tables.py"],
+    ),
     "transparent": (
         "sortition/transparent/lottery.py",
         ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],
