@@ -5,12 +5,15 @@ schedule written back and read again."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sortition.cli import main
 from sortition.errors import InputErrors
 from sortition.tables.files import (
     facilitator_table,
@@ -325,3 +328,50 @@ def test_an_empty_schedule_has_its_columns() -> None:
     assert schedule_table(empty).empty
     assert list(facilitator_table(empty).columns) == ["sitting", "table", "facilitator"]
     assert facilitator_table(empty).empty
+
+
+# --- through the command --------------------------------------------------------------------
+
+
+def test_the_command_names_a_superscript_sitting_and_exits_1(tmp_path: Path) -> None:
+    members = write(tmp_path / "members.csv", "id\na\nb\n")
+    present = write(tmp_path / "present.csv", "sitting,id\n²,a\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "tables", str(members), "--id-column", "id", "--tables", "1", "--sittings", "2",
+            "--present", str(present), "--out", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: 1 problem in the input files:\n"
+        f"{present}, row 2, column 'sitting': '²' is not a whole number from 1 to 2\n"
+    )
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["input_errors"] == [
+        {
+            "file": str(present),
+            "row": 2,
+            "column": "sitting",
+            "message": "'²' is not a whole number from 1 to 2",
+        }
+    ]
+    assert not (out / "tables.csv").exists()
+
+
+def test_the_command_reads_its_own_tables_back_as_history(tmp_path: Path) -> None:
+    # ids that look like formulas: tables.csv writes them with an apostrophe
+    members = write(tmp_path / "members.csv", "id\n-a\n=b\n+c\n@d\n")
+    args = ["tables", str(members), "--id-column", "id", "--tables", "2", "--seed", "3"]
+    first = CliRunner().invoke(main, [*args, "--sittings", "1", "--out", str(tmp_path / "1")])
+    assert first.exit_code == 0, first.output
+    assert "'-a" in (tmp_path / "1" / "tables.csv").read_text(encoding="utf-8")
+    history = str(tmp_path / "1" / "tables.csv")
+    second = CliRunner().invoke(
+        main, [*args, "--sittings", "1", "--history", history, "--out", str(tmp_path / "2")]
+    )
+    assert second.exit_code == 0, second.output
+    report = json.loads((tmp_path / "2" / "report.json").read_text(encoding="utf-8"))
+    # each meets at the second sitting someone new: 2 pairs met before, 2 more now
+    assert (report["repeated_pairs"], report["distinct_pairs"]) == (0, 4)
