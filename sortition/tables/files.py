@@ -208,7 +208,11 @@ def _number(
     assert column is not None
     text = str(sheet.frame.at[row, column]).strip()
     # ASCII digits only: "²" and "①" pass str.isdigit() but int() refuses them
-    if not (text.isascii() and text.isdigit()) or int(text) < 1 or (most is not None and int(text) > most):
+    if (
+        not (text.isascii() and text.isdigit())
+        or int(text) < 1
+        or (most is not None and int(text) > most)
+    ):
         limit = f" from 1 to {most}" if most is not None else " (1 or more)"
         message = f"{text!r} is not a whole number{limit}"
         problems.append(sheet.problem(message, row=row, column=column))

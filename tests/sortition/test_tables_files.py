@@ -235,6 +235,23 @@ def test_rules_without_their_columns_are_named(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("header", "missing"),
+    [("members,table", "rule"), ("rule,table", "members"), ("rule,members", "table")],
+)
+def test_one_missing_rules_column_stops_the_reading(
+    tmp_path: Path, header: str, missing: str
+) -> None:
+    # the rows are not read: only the missing column is named
+    path = write(tmp_path / "r.csv", f"{header}\nnear,zz\n")
+    with pytest.raises(InputErrors) as error:
+        read_rules(path, ids=["a", "b"])
+    listing = ", ".join(repr(c) for c in header.split(","))
+    assert messages(error) == [
+        f"{path}, row 1: there is no column {missing!r}; the columns are {listing}"
+    ]
+
+
 def test_a_rules_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputErrors) as error:
         read_rules(tmp_path, ids=["a"])
