@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from sortition.tables.build import _sizes, build_problem, history_counts
-from sortition.tables.design import field, parallel_classes, prime_power
-from sortition.tables.fair import bounds_array
+from sortition.tables.design import _times, field, field_tables, parallel_classes, prime_power
+from sortition.tables.fair import IntArray, bounds_array
 from sortition.tables.model import Breakout, Member, Mixing, Rules, TablesReport, TablesResult
 from sortition.tables.problem import (
     SOFT_WEIGHT,
@@ -229,6 +229,33 @@ def test_meeting_counts_add_the_sittings_to_the_history() -> None:
 # --- design.py ------------------------------------------------------------------------------
 
 
+def fresh_field(q: int) -> tuple[IntArray, IntArray] | None:
+    """``field(q)`` computed anew: its cache would hand back the tables of an earlier call
+    (under mutation testing, those the unmutated code computed before the mutant's fork)."""
+    tables = field_tables(q)
+    cached = field(q)
+    if tables is None or cached is None:
+        assert tables is cached
+    else:
+        assert (tables[0] == cached[0]).all() and (tables[1] == cached[1]).all()
+    return tables
+
+
+def test_times_multiplies_polynomials_by_hand() -> None:
+    # over GF(3) modulo x^2 + 1 (low = (1, 0)): (1 + 2x)(2 + x) = 2 + 5x + 2x^2 = 2x (x^2 = -1)
+    assert _times(np.array([1, 2]), np.array([2, 1]), (1, 0), 3) == [0, 2]
+    # over GF(2) modulo x^3 + x + 1: x^2 * x^2 = x^4 = x^2 + x
+    assert _times(np.array([0, 0, 1]), np.array([0, 0, 1]), (1, 1, 0), 2) == [0, 1, 1]
+    # x^2 * (x^2 + x) = x^4 + x^3 = (x^2 + x) + (x + 1) = x^2 + 1
+    assert _times(np.array([0, 0, 1]), np.array([0, 1, 1]), (1, 1, 0), 2) == [1, 0, 1]
+    # over GF(5) modulo x^2 + 2x + 3: x * x = -2x - 3 = 3x + 2; (4 + 4x)(3 + x)
+    # = 12 + 16x + 4x^2 = 2 + x + 4(3x + 2) = 10 + 13x = 0 + 3x
+    assert _times(np.array([0, 1]), np.array([0, 1]), (3, 2), 5) == [2, 3]
+    assert _times(np.array([4, 4]), np.array([3, 1]), (3, 2), 5) == [0, 3]
+    # degree 1 (a prime field): plain products modulo p, x = -low
+    assert _times(np.array([3]), np.array([4]), (0,), 5) == [2]
+
+
 def test_prime_powers_against_trial_division() -> None:
     for q in range(1, 130):
         expected = next(
@@ -244,7 +271,8 @@ def is_prime(p: int) -> bool:
 
 @pytest.mark.parametrize("q", [2, 3, 4, 5, 7, 8, 9, 16, 25, 27])
 def test_field_tables_are_a_field(q: int) -> None:
-    tables = field(q)
+    tables = fresh_field(q)
+    assert field(q) is field(q)  # computed once
     assert tables is not None
     add, mul = tables
     elements = range(q)
@@ -265,7 +293,7 @@ def test_field_tables_are_a_field(q: int) -> None:
 
 
 def test_the_field_of_four_by_hand() -> None:
-    tables = field(4)
+    tables = fresh_field(4)
     assert tables is not None
     add, mul = tables
     # elements a0 + a1*x; x^2 + x + 1 is the first polynomial x^2 + low without zero divisors
@@ -274,7 +302,7 @@ def test_the_field_of_four_by_hand() -> None:
 
 
 def test_the_field_of_nine_and_eight_by_hand() -> None:
-    nine, eight = field(9), field(8)
+    nine, eight = fresh_field(9), fresh_field(8)
     assert nine is not None and eight is not None
     # GF(9) by x^2 + 1 (the first x^2 + a1*x + a0 irreducible over GF(3)): x*x = -1 = 2
     # (element 2), x*(1+x) = x - 1 = 2 + x (element 5)
@@ -286,7 +314,7 @@ def test_the_field_of_nine_and_eight_by_hand() -> None:
 
 def test_no_field_where_q_is_no_prime_power() -> None:
     for q in (1, 6, 10, 12, 15):
-        assert field(q) is None
+        assert fresh_field(q) is None
 
 
 def test_parallel_classes_by_hand() -> None:

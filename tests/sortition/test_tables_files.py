@@ -176,12 +176,15 @@ def test_every_bad_history_row_is_named(tmp_path: Path) -> None:
     ]
 
 
-def test_history_without_a_table_column_is_named(tmp_path: Path) -> None:
-    path = write(tmp_path / "h.csv", "sitting,id\n1,a\n")
+@pytest.mark.parametrize("missing", ["sitting", "table", "id"])
+def test_history_without_a_column_is_named(tmp_path: Path, missing: str) -> None:
+    header = [c for c in ("sitting", "table", "id") if c != missing]
+    path = write(tmp_path / "h.csv", ",".join(header) + "\n1,a\n")
     with pytest.raises(InputErrors) as error:
         read_history(path, ids=["a"])
+    listing = ", ".join(repr(c) for c in header)
     assert messages(error) == [
-        f"{path}, row 1: there is no column 'table'; the columns are 'sitting', 'id'"
+        f"{path}, row 1: there is no column {missing!r}; the columns are {listing}"
     ]
 
 
