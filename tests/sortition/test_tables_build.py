@@ -72,6 +72,10 @@ def test_extra_seats_go_first_to_the_tables_with_most_fixed_members() -> None:
     assert _sizes(7, 3, units, 0).tolist() == [2, 2, 3]
     assert _sizes(8, 3, units, 0).tolist() == [3, 2, 3]
     assert _sizes(8, 3, units, 2).tolist() == [3, 2, 3]
+    # members fixed one by one add up: three at table 1 outweigh a pair at table 2
+    singles = [Unit(("a",), 0), Unit(("b",), 0), Unit(("c",), 0), Unit(("d", "e"), 1)]
+    assert _sizes(7, 3, singles, 1).tolist() == [3, 2, 2]
+    assert _sizes(8, 3, singles, 1).tolist() == [3, 3, 2]
     # equal loads: the turn decides
     even = [Unit(("a",), 0), Unit(("b",), 1)]
     assert _sizes(7, 3, even, 1).tolist() == [2, 3, 2]
