@@ -167,6 +167,7 @@ def category(weight: float = STRICT_WEIGHT) -> Category:
 def test_category_counts_and_tables_off_their_share() -> None:
     cat = category()
     assign = np.array([[0, 0, 1, 1], [1, -1, 1, 0]], dtype=np.int64)
+    assert cat.counts(assign, 2).dtype == np.int64
     assert cat.counts(assign, 2).tolist() == [[[1, 1], [1, 1]], [[0, 1], [2, 0]]]
     assert cat.counts(assign, 3).tolist() == [
         [[1, 1], [1, 1], [0, 0]],
