@@ -84,6 +84,38 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "sortition/tables/bound.py",
         ["tests/sortition/test_tables_bound.py", "tests/sortition/test_tables.py"],
     ),
+    "tables-build": (
+        "sortition/tables/build.py",
+        [
+            "tests/sortition/test_tables.py",
+            "tests/sortition/test_tables_allocate.py",
+            "tests/sortition/test_tables_build.py",
+        ],
+    ),
+    "tables-problem": (
+        "sortition/tables/problem.py",
+        [
+            "tests/sortition/test_tables.py",
+            "tests/sortition/test_tables_allocate.py",
+            "tests/sortition/test_tables_build.py",
+        ],
+    ),
+    "tables-design": (
+        "sortition/tables/design.py",
+        ["tests/sortition/test_tables.py", "tests/sortition/test_tables_build.py"],
+    ),
+    "tables-files": (
+        "sortition/tables/files.py",
+        ["tests/sortition/test_tables_cli.py", "tests/sortition/test_tables_files.py"],
+    ),
+    "tables-model": (
+        "sortition/tables/model.py",
+        [
+            "tests/sortition/test_tables.py",
+            "tests/sortition/test_tables_allocate.py",
+            "tests/sortition/test_tables_build.py",
+        ],
+    ),
     "transparent": (
         "sortition/transparent/lottery.py",
         ["tests/sortition/test_transparent.py", "tests/sortition/test_transparent_report.py"],

@@ -32,6 +32,11 @@ def prime_power(q: int) -> tuple[int, int] | None:
 def field(q: int) -> tuple[IntArray, IntArray] | None:
     """Addition and multiplication tables of GF(q), elements 0..q-1 (the base-p digits of
     an element are its coefficients), or None when q is not a prime power."""
+    return field_tables(q)
+
+
+def field_tables(q: int) -> tuple[IntArray, IntArray] | None:
+    """:func:`field` without its cache (a decorated function is out of mutmut's reach)."""
     found = prime_power(q)
     if found is None:
         return None

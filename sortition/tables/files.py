@@ -26,6 +26,7 @@ import pandas as pd
 
 from sortition.errors import InputErrors, InputProblem
 from sortition.tables.model import Member, Rules, TablesResult
+from sortition.tabular.cells import restore_cell
 from sortition.tabular.files import Sheet, match_key, read_sheet
 
 RULE_KINDS = ("apart", "together", "fixed")
@@ -88,7 +89,8 @@ def read_history(path: str | Path, *, ids: Sequence[str]) -> list[list[list[str]
         raise InputErrors(problems)
     held: dict[tuple[int, int], list[str]] = {}
     for sitting, pid, table in rows:
-        held.setdefault((sitting, table), []).append(pid)
+        # an id that looks like a formula was written with an apostrophe (write_csv)
+        held.setdefault((sitting, table), []).append(str(restore_cell(pid)))
     by_sitting: dict[int, list[list[str]]] = {}
     for (sitting, _), members in sorted(held.items()):
         by_sitting.setdefault(sitting, []).append(members)
@@ -205,7 +207,12 @@ def _number(
 ) -> int | None:
     assert column is not None
     text = str(sheet.frame.at[row, column]).strip()
-    if not text.isdigit() or int(text) < 1 or (most is not None and int(text) > most):
+    # ASCII digits only: "²" and "①" pass str.isdigit() but int() refuses them
+    if (
+        not (text.isascii() and text.isdigit())
+        or int(text) < 1
+        or (most is not None and int(text) > most)
+    ):
         limit = f" from 1 to {most}" if most is not None else " (1 or more)"
         message = f"{text!r} is not a whole number{limit}"
         problems.append(sheet.problem(message, row=row, column=column))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -85,7 +85,8 @@ class TablesReport:
     stopped_by_time: bool
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # not dataclasses.asdict: it deep-copies, and a read-only mapping cannot be copied
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["off_share_by_category"] = dict(self.off_share_by_category)
         return data
 
