@@ -56,6 +56,7 @@ from sortition.solver.highs import (
 )
 from sortition.solver.lottery import Lottery, decompose, normalised, type_probabilities
 from sortition.solver.panels import PanelOracle, covering_panels
+from sortition.solver.pricing import GreedyPanels
 from sortition.solver.relaxed import RelaxedPoint, relaxed_leximin
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
@@ -89,6 +90,12 @@ PRUNE_EVERY = 10
 PRUNE_MIN = 10
 # At most this many pooled panels come back per round when they are violated again.
 REVIVE = 20
+# Column generation towards the relaxed point (tier 2) hands over to the levels after this many
+# pricing integer programs. It is a shortcut only, the levels are exact by themselves: where
+# the point is reachable one or two programs reach it (the three-category pools of the
+# tests), and on the fuzzing shape of issue 12 (five narrow categories, 150 to 200
+# volunteers) proving it out of reach took some 140 programs of up to a second each.
+REACH_PROGRAMS = 20
 
 
 class DualLP:
@@ -231,19 +238,32 @@ class Unreachable(Exception):
     """The proven bound fell below what the caller asked for (see :func:`converge_level`)."""
 
 
+class OutOfRounds(Exception):
+    """The level did not converge within the integer programs the caller allowed (see
+    :func:`converge_level`)."""
+
+
 def converge_level(
-    lp: DualLP, oracle: PanelOracle, *, deadline: Deadline, give_up_below: float | None = None
+    lp: DualLP,
+    oracle: PanelOracle,
+    *,
+    deadline: Deadline,
+    give_up_below: float | None = None,
+    max_programs: int | None = None,
+    greedy_panels: GreedyPanels | None = None,
 ) -> tuple[float, list[float]]:
     """Add panels until none improves the dual; returns the level's value and dual weights.
 
     The first ``PATIENCE`` rounds price at the LP's duals, local search first (short levels
     end there). Longer levels switch to smoothed pricing (see the module docstring):
     ``center`` is the dual point with the lowest proven bound so far, ``bound`` that bound.
-    Raises :class:`Unreachable` as soon as that bound is below ``give_up_below``."""
+    Raises :class:`Unreachable` as soon as that bound is below ``give_up_below``, and
+    :class:`OutOfRounds` when ``max_programs`` pricing integer programs did not settle it."""
     sizes = np.asarray(lp.model.sizes, dtype=np.float64)
     center: FloatArray | None = None
     bound = np.inf
     rounds = 0
+    programs = 0
     stuck = False
     pruned_at = -np.inf
     while True:
@@ -258,12 +278,18 @@ def converge_level(
         threshold = yhat + PRICING_TOLERANCE
         if rounds <= PATIENCE:
             climbed = oracle.climbs(judge, threshold=threshold, known=lp.matrix, judge=judge)
+            greedy = greedy_panels.panel(judge) if greedy_panels is not None else None
+            if greedy is not None and float(np.dot(greedy, judge)) > threshold:
+                climbed.append(greedy)
             if sum(lp.add_panel(c) for c in climbed):
                 continue
         smooth = (
             rounds > PATIENCE and not stuck and center is not None and bound - value > SMOOTHING_GAP
         )
         point = y if not smooth or center is None else SMOOTHING * center + (1 - SMOOTHING) * y
+        if max_programs is not None and programs >= max_programs:
+            raise OutOfRounds
+        programs += 1
         composition, best = oracle.best(point / sizes, deadline=deadline)
         proven = best - float(lp.levels @ point)
         if proven < bound:
@@ -327,6 +353,7 @@ def leximin(
     if lottery is not None:
         return lottery
     lp, oracle = start(model, rng=rng, deadline=deadline, mip_solver=mip_solver, found=found)
+    greedy = GreedyPanels(model)
     restricted = without_unseatable(model, relaxed, lp.matrix)
     if restricted is not None:
         # Types that no valid panel seats had a positive level in the relaxation: the
@@ -347,7 +374,9 @@ def leximin(
         for composition in found:
             lp.add_panel(composition)
     if relaxed is not None:
-        lottery = reach(model, lp, oracle, relaxed, deadline=deadline, progress=progress)
+        lottery = reach(
+            model, lp, oracle, relaxed, deadline=deadline, progress=progress, greedy_panels=greedy
+        )
         if lottery is not None:
             return lottery
         pool = lp.panels
@@ -357,9 +386,22 @@ def leximin(
     levels: dict[int, float] = {}
     bound: float | None = None
     count = 0
+    # Types that no panel seats sit on no valid panel (the pool holds covering_panels): their
+    # level is 0, which level by level would find one type per level, at a pricing program
+    # each (74 levels on the first fuzzing pool of issue 12).
+    unseated = np.flatnonzero(~np.any(lp.matrix > 0, axis=0))
+    for t in unseated.tolist():
+        levels[t] = 0.0
+        lp.fix(t, 0.0)
+    if len(unseated):
+        bound, count = 0.0, 1
+        progress(
+            f"LEXIMIN level 1: probability 0, {len(unseated)}/{len(model)} types who cannot sit",
+            len(levels) / len(model),
+        )
     while len(levels) < len(model):
         try:
-            value, y = converge_level(lp, oracle, deadline=deadline)
+            value, y = converge_level(lp, oracle, deadline=deadline, greedy_panels=greedy)
         except SolverError as error:
             raise SolverError(
                 f"LEXIMIN stopped at level {count + 1} with {len(levels)} of {len(model)} "
@@ -485,6 +527,7 @@ def reach(
     *,
     deadline: Deadline,
     progress: Progress,
+    greedy_panels: GreedyPanels | None = None,
 ) -> Lottery | None:
     """The LEXIMIN lottery when a lottery reaches the relaxation's LEXIMIN point (see
     :mod:`sortition.solver.relaxed`), else None. Column generation on "how close can a
@@ -493,9 +536,23 @@ def reach(
     targets = np.maximum(relaxed.levels - LEVEL_SLACK, 0.0)
     lp.target(targets)
     try:
-        value, _ = converge_level(lp, oracle, deadline=deadline, give_up_below=-REACH_BOUND)
+        value, _ = converge_level(
+            lp,
+            oracle,
+            deadline=deadline,
+            give_up_below=-REACH_BOUND,
+            max_programs=REACH_PROGRAMS,
+            greedy_panels=greedy_panels,
+        )
     except Unreachable:
         value = -np.inf
+    except OutOfRounds:
+        progress(
+            f"LEXIMIN: the relaxation's optimum not reached with {REACH_PROGRAMS} integer "
+            "programs, going level by level",
+            None,
+        )
+        return None
     except SolverError as error:
         raise SolverError(
             f"LEXIMIN stopped while reaching the LP relaxation's optimum "
