@@ -7,8 +7,11 @@ of people, in three tiers; each runs only when the one before falls short.
    the mix reaches the point, it is LEXIMIN: on every shared instance this tier is the answer.
 2. Column generation towards that point (:func:`reach`), seeded with the split's panels, when
    the split stopped on a face without panels; it ends with a lottery that reaches the point,
-   or with a dual bound proving that none can.
-3. Level by level, as in the paper, with the panels found so far. We solve the dual of
+   or with a dual bound proving that none can, or after ``REACH_PROGRAMS`` pricing integer
+   programs (a shortcut that takes longer is no shortcut: the levels are exact anyway).
+3. Level by level, as in the paper, with the panels found so far. The types that no panel
+   seats (the panels include :func:`covering_panels`) can sit on no valid panel and are
+   fixed at 0 first, all at once. We solve the dual of
    "maximise the smallest probability among the types not fixed yet, keeping every fixed type
    at its level":
 
