@@ -59,7 +59,6 @@ from sortition.solver.highs import (
 )
 from sortition.solver.lottery import Lottery, decompose, normalised, type_probabilities
 from sortition.solver.panels import PanelOracle, covering_panels
-from sortition.solver.pricing import GreedyPanels
 from sortition.solver.relaxed import RelaxedPoint, relaxed_leximin
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
@@ -253,7 +252,6 @@ def converge_level(
     deadline: Deadline,
     give_up_below: float | None = None,
     max_programs: int | None = None,
-    greedy_panels: GreedyPanels | None = None,
 ) -> tuple[float, list[float]]:
     """Add panels until none improves the dual; returns the level's value and dual weights.
 
@@ -281,9 +279,6 @@ def converge_level(
         threshold = yhat + PRICING_TOLERANCE
         if rounds <= PATIENCE:
             climbed = oracle.climbs(judge, threshold=threshold, known=lp.matrix, judge=judge)
-            greedy = greedy_panels.panel(judge) if greedy_panels is not None else None
-            if greedy is not None and float(np.dot(greedy, judge)) > threshold:
-                climbed.append(greedy)
             if sum(lp.add_panel(c) for c in climbed):
                 continue
         smooth = (
@@ -356,7 +351,6 @@ def leximin(
     if lottery is not None:
         return lottery
     lp, oracle = start(model, rng=rng, deadline=deadline, mip_solver=mip_solver, found=found)
-    greedy = GreedyPanels(model)
     restricted = without_unseatable(model, relaxed, lp.matrix)
     if restricted is not None:
         # Types that no valid panel seats had a positive level in the relaxation: the
@@ -377,9 +371,7 @@ def leximin(
         for composition in found:
             lp.add_panel(composition)
     if relaxed is not None:
-        lottery = reach(
-            model, lp, oracle, relaxed, deadline=deadline, progress=progress, greedy_panels=greedy
-        )
+        lottery = reach(model, lp, oracle, relaxed, deadline=deadline, progress=progress)
         if lottery is not None:
             return lottery
         pool = lp.panels
@@ -404,7 +396,7 @@ def leximin(
         )
     while len(levels) < len(model):
         try:
-            value, y = converge_level(lp, oracle, deadline=deadline, greedy_panels=greedy)
+            value, y = converge_level(lp, oracle, deadline=deadline)
         except SolverError as error:
             raise SolverError(
                 f"LEXIMIN stopped at level {count + 1} with {len(levels)} of {len(model)} "
@@ -530,7 +522,6 @@ def reach(
     *,
     deadline: Deadline,
     progress: Progress,
-    greedy_panels: GreedyPanels | None = None,
 ) -> Lottery | None:
     """The LEXIMIN lottery when a lottery reaches the relaxation's LEXIMIN point (see
     :mod:`sortition.solver.relaxed`), else None. Column generation on "how close can a
@@ -545,7 +536,6 @@ def reach(
             deadline=deadline,
             give_up_below=-REACH_BOUND,
             max_programs=REACH_PROGRAMS,
-            greedy_panels=greedy_panels,
         )
     except Unreachable:
         value = -np.inf
