@@ -7,8 +7,11 @@ of people, in three tiers; each runs only when the one before falls short.
    the mix reaches the point, it is LEXIMIN: on every shared instance this tier is the answer.
 2. Column generation towards that point (:func:`reach`), seeded with the split's panels, when
    the split stopped on a face without panels; it ends with a lottery that reaches the point,
-   or with a dual bound proving that none can.
-3. Level by level, as in the paper, with the panels found so far. We solve the dual of
+   or with a dual bound proving that none can, or after ``REACH_PROGRAMS`` pricing integer
+   programs (a shortcut that takes longer is no shortcut: the levels are exact anyway).
+3. Level by level, as in the paper, with the panels found so far. The types that no panel
+   seats (the panels include :func:`covering_panels`) can sit on no valid panel and are
+   fixed at 0 first, all at once. We solve the dual of
    "maximise the smallest probability among the types not fixed yet, keeping every fixed type
    at its level":
 
@@ -89,6 +92,12 @@ PRUNE_EVERY = 10
 PRUNE_MIN = 10
 # At most this many pooled panels come back per round when they are violated again.
 REVIVE = 20
+# Column generation towards the relaxed point (tier 2) hands over to the levels after this many
+# pricing integer programs. It is a shortcut only, the levels are exact by themselves: where
+# the point is reachable one or two programs reach it (the three-category pools of the
+# tests), and on the fuzzing shape of issue 12 (five narrow categories, 150 to 200
+# volunteers) proving it out of reach took some 140 programs of up to a second each.
+REACH_PROGRAMS = 20
 
 
 class DualLP:
@@ -231,19 +240,31 @@ class Unreachable(Exception):
     """The proven bound fell below what the caller asked for (see :func:`converge_level`)."""
 
 
+class OutOfRounds(Exception):
+    """The level did not converge within the integer programs the caller allowed (see
+    :func:`converge_level`)."""
+
+
 def converge_level(
-    lp: DualLP, oracle: PanelOracle, *, deadline: Deadline, give_up_below: float | None = None
+    lp: DualLP,
+    oracle: PanelOracle,
+    *,
+    deadline: Deadline,
+    give_up_below: float | None = None,
+    max_programs: int | None = None,
 ) -> tuple[float, list[float]]:
     """Add panels until none improves the dual; returns the level's value and dual weights.
 
     The first ``PATIENCE`` rounds price at the LP's duals, local search first (short levels
     end there). Longer levels switch to smoothed pricing (see the module docstring):
     ``center`` is the dual point with the lowest proven bound so far, ``bound`` that bound.
-    Raises :class:`Unreachable` as soon as that bound is below ``give_up_below``."""
+    Raises :class:`Unreachable` as soon as that bound is below ``give_up_below``, and
+    :class:`OutOfRounds` when ``max_programs`` pricing integer programs did not settle it."""
     sizes = np.asarray(lp.model.sizes, dtype=np.float64)
     center: FloatArray | None = None
     bound = np.inf
     rounds = 0
+    programs = 0
     stuck = False
     pruned_at = -np.inf
     while True:
@@ -264,6 +285,9 @@ def converge_level(
             rounds > PATIENCE and not stuck and center is not None and bound - value > SMOOTHING_GAP
         )
         point = y if not smooth or center is None else SMOOTHING * center + (1 - SMOOTHING) * y
+        if max_programs is not None and programs >= max_programs:
+            raise OutOfRounds
+        programs += 1
         composition, best = oracle.best(point / sizes, deadline=deadline)
         proven = best - float(lp.levels @ point)
         if proven < bound:
@@ -357,6 +381,19 @@ def leximin(
     levels: dict[int, float] = {}
     bound: float | None = None
     count = 0
+    # Types that no panel seats sit on no valid panel (the pool holds covering_panels): their
+    # level is 0, which level by level would find one type per level, at a pricing program
+    # each (74 levels on the first fuzzing pool of issue 12).
+    unseated = np.flatnonzero(~np.any(lp.matrix > 0, axis=0))
+    for t in unseated.tolist():
+        levels[t] = 0.0
+        lp.fix(t, 0.0)
+    if len(unseated):
+        bound, count = 0.0, 1
+        progress(
+            f"LEXIMIN level 1: probability 0, {len(unseated)}/{len(model)} types who cannot sit",
+            len(levels) / len(model),
+        )
     while len(levels) < len(model):
         try:
             value, y = converge_level(lp, oracle, deadline=deadline)
@@ -493,9 +530,22 @@ def reach(
     targets = np.maximum(relaxed.levels - LEVEL_SLACK, 0.0)
     lp.target(targets)
     try:
-        value, _ = converge_level(lp, oracle, deadline=deadline, give_up_below=-REACH_BOUND)
+        value, _ = converge_level(
+            lp,
+            oracle,
+            deadline=deadline,
+            give_up_below=-REACH_BOUND,
+            max_programs=REACH_PROGRAMS,
+        )
     except Unreachable:
         value = -np.inf
+    except OutOfRounds:
+        progress(
+            f"LEXIMIN: the relaxation's optimum not reached with {REACH_PROGRAMS} integer "
+            "programs, going level by level",
+            None,
+        )
+        return None
     except SolverError as error:
         raise SolverError(
             f"LEXIMIN stopped while reaching the LP relaxation's optimum "
