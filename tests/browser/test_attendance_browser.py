@@ -188,7 +188,8 @@ def test_make_and_move_the_table_plan(
         moved = db.session.scalars(sa.select(Seat).filter_by(member_id=member)).one()
         assert moved.number == target
     # The table cards, as printed: one card a table, first names only, no page furniture.
-    page.click("main >> text=Table cards to print")
+    with page.expect_navigation():  # the cards are counted once their page has loaded
+        page.click("main >> text=Table cards to print")
     page.emulate_media(media="print")
     assert page.locator(".card").count() == 2
     cards = page.inner_text(".cards")

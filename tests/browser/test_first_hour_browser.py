@@ -293,14 +293,18 @@ def test_staff_see_where_the_jury_stands_and_find_a_reply(
     # The replies list: the start of a reference as a caller reads it (lower case, no hyphen).
     page.goto(f"{live_server.url}/staff/juries/{w.jury_id}/replies")
     page.fill("#reference", references[0][:6].lower().replace("-", " "))
-    page.click("main form[role=search] button")
+    # The rows are read once the new list has loaded: the click returns when the browser has
+    # the new page, maybe before its table is parsed (under load, it was not: 0 rows).
+    with page.expect_navigation():
+        page.click("main form[role=search] button")
     rows = page.locator("table.replies-list tbody tr")
     assert rows.count() == 1 and references[0] in rows.first.inner_text()
     assert by_phone in rows.first.inner_text()
     assert "@" not in page.url
     page.fill("#reference", "")
     page.select_option("#answer", "yes")
-    page.click("main form[role=search] button")
+    with page.expect_navigation():
+        page.click("main form[role=search] button")
     assert page.locator("table.replies-list tbody tr").count() == 2
     check_accessibility(page)
 

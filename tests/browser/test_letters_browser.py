@@ -109,7 +109,8 @@ def test_a_draw_from_a_split_address_register(
     for column, line in (("1", "1"), ("2", "1"), ("3", "2"), ("4", "2")):
         page.select_option(f"#address_lines-{column}", line)
     page.select_option("#language", "es")
-    page.click("button[value=preview]")
+    with page.expect_navigation():  # an absence proves something only on the loaded page
+        page.click("button[value=preview]")
     assert page.locator("#district-check").count() == 0
     page.check("#confirm")
     page.click("button[value=draw]")

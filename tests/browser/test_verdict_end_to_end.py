@@ -112,7 +112,8 @@ def test_a_sitting_from_the_tables_to_the_published_report(
     # Nine ballots with eight present (one left early): refused, with the reason.
     for field, n in (("city_vote", 1), ("amended", 7), ("rejected", 0), ("abstentions", 1)):
         page.fill(f"#{field}", str(n))
-    page.click(f"{tally} button[type=submit]")
+    with page.expect_navigation():  # the refusal is read once the page has loaded
+        page.click(f"{tally} button[type=submit]")
     assert "The tally counts 9 ballots, but only 8 members are present." in page.inner_text("main")
     assert page.locator(".verdict-result").count() == 0
     page.fill("#amended", "6")

@@ -109,7 +109,8 @@ def test_members_vote_on_phones_staff_close_and_the_result_is_shown(
     assert "your vote is counted" in first.inner_text("main")
     _fits_a_phone(first)
     # The same phone, back to the ballot: it says the vote is in, and offers no second vote.
-    first.click("main a.button")
+    with first.expect_navigation():  # the ballot page, loaded (not the one before it)
+        first.click("main a.button")
     assert "You have voted. Your vote is counted." in first.inner_text("main")
     assert first.locator("main form input[type=radio]").count() == 0
 
