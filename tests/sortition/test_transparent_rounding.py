@@ -12,10 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sortition.transparent.rounding import (
+    Method,
     TypeLottery,
     best_rounding,
     dependent_rounding,
     improve,
+    _integer_program,
     largest_remainder,
 )
 
@@ -131,3 +133,144 @@ def test_best_rounding_is_no_worse_than_the_naive_rounding(raw: list[int], m: in
     naive = lottery.max_loss(largest_remainder(lottery.weights, m), m)
     assert rounding.max_loss <= naive + 1e-12
     assert rounding.lower_bound <= rounding.max_loss + 1e-9
+
+
+# The integer program, the local search and how best_rounding chooses, against brute force on
+# tiny lotteries: every composition fills k seats with at most ``sizes[t]`` of type t.
+
+
+@st.composite
+def tiny_lotteries(draw: st.DrawFn, max_compositions: int = 4) -> tuple[TypeLottery, int]:
+    sizes = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
+    k = draw(st.integers(1, min(3, sum(sizes))))
+    slots = [t for t, size in enumerate(sizes) for _ in range(size)]
+    n = draw(st.integers(1, max_compositions))
+    compositions = []
+    for _ in range(n):
+        seated = draw(st.permutations(slots))[:k]
+        compositions.append([seated.count(t) for t in range(len(sizes))])
+    raw = draw(st.lists(st.integers(1, 9), min_size=n, max_size=n))
+    m = draw(st.integers(1, 8))
+    return TypeLottery.of(compositions, [x / sum(raw) for x in raw], sizes), m
+
+
+def count_vectors(n: int, m: int) -> list[tuple[int, ...]]:
+    """Every way to share m panels among n compositions."""
+    if n == 1:
+        return [(m,)]
+    return [(x, *rest) for x in range(m + 1) for rest in count_vectors(n - 1, m - x)]
+
+
+def in_bounds(lottery: TypeLottery, m: int) -> list[tuple[int, ...]]:
+    """The roundings the program may choose: each count within 2 of floor and ceiling of m * w."""
+    scaled = [m * w for w in lottery.weights.tolist()]
+    return [
+        v
+        for v in count_vectors(len(scaled), m)
+        if all(max(0, math.floor(s) - 2) <= x <= math.ceil(s) + 2 for x, s in zip(v, scaled))
+    ]
+
+
+def loss_by_hand(lottery: TypeLottery, counts: tuple[int, ...], m: int) -> float:
+    """The largest loss, member by member: type t's S seats spread as evenly as they go."""
+    worst = -math.inf
+    for t, size in enumerate(lottery.sizes.tolist()):
+        seats = sum(x * int(c[t]) for x, c in zip(counts, lottery.compositions.tolist()))
+        fewest = min((seats // size) + (1 if member < seats % size else 0) for member in range(size))
+        worst = max(worst, float(lottery.before[t]) - fewest / m)
+    return worst
+
+
+@settings(max_examples=80, deadline=None)
+@given(tiny_lotteries(), st.data())
+def test_the_program_finds_the_best_rounding_within_its_bounds(
+    instance: tuple[TypeLottery, int], data: st.DataObject
+) -> None:
+    lottery, m = instance
+    candidates = in_bounds(lottery, m)
+    losses = {v: loss_by_hand(lottery, v, m) for v in candidates}
+    best = min(losses.values())
+    # started from the worst rounding in bounds, the program must still find the best
+    start = data.draw(st.sampled_from([v for v in candidates if losses[v] == max(losses.values())]))
+    found = _integer_program(lottery, m, np.asarray(start, dtype=np.int64), time_limit=None)
+    assert found is not None
+    assert found.method is Method.INTEGER_PROGRAM
+    assert found.counts in losses
+    assert found.max_loss == losses[found.counts]
+    # HiGHS stops within 0.1 / m of its bound (the losses a member can have differ by 1 / m)
+    assert best - 1e-9 <= found.max_loss <= best + 0.1 / m + 1e-9
+    assert 0 <= found.lower_bound <= best + 1e-9
+    assert found.lower_bound >= best - 0.1 / m - 1e-9
+
+
+def test_the_program_may_leave_a_composition_out() -> None:
+    # Three compositions of one seat over three single members, weights 0.1, 0.45, 0.45, two
+    # panels: 0, 1, 1 loses 0.1 (the first member), any rounding with the first loses 0.45.
+    lottery = TypeLottery.of([[1, 0, 0], [0, 1, 0], [0, 0, 1]], [0.1, 0.45, 0.45], [1, 1, 1])
+    found = _integer_program(lottery, 2, np.asarray([1, 1, 0]), time_limit=None)
+    assert found is not None
+    assert (found.counts, found.method) == ((0, 1, 1), Method.INTEGER_PROGRAM)
+    assert found.max_loss == pytest.approx(0.1)
+    assert 0.1 - 0.05 - 1e-9 <= found.lower_bound <= 0.1 + 1e-9
+    # one panel for three compositions: two of them get none, someone loses 0.45 whichever
+    found = _integer_program(lottery, 1, np.asarray([0, 1, 0]), time_limit=None)
+    assert found is not None and sorted(found.counts) == [0, 0, 1]
+    assert found.max_loss == pytest.approx(0.45)
+
+
+@settings(max_examples=60, deadline=None)
+@given(tiny_lotteries(), st.data())
+def test_a_program_stopped_at_once_keeps_its_start_unless_presolve_solved_it(
+    instance: tuple[TypeLottery, int], data: st.DataObject
+) -> None:
+    lottery, m = instance
+    candidates = in_bounds(lottery, m)
+    best = min(loss_by_hand(lottery, v, m) for v in candidates)
+    start = data.draw(st.sampled_from(candidates))
+    found = _integer_program(lottery, m, np.asarray(start, dtype=np.int64), time_limit=0)
+    assert found is not None
+    if found.method is Method.INTEGER_PROGRAM_TIME_LIMIT:
+        assert found.counts == start
+        assert found.max_loss == loss_by_hand(lottery, start, m)
+        assert found.lower_bound == 0.0
+    else:  # HiGHS's presolve solved these tiny programs before looking at the clock
+        assert found.method is Method.INTEGER_PROGRAM
+        assert best - 1e-9 <= found.max_loss <= best + 0.1 / m + 1e-9
+
+
+# Five compositions of two seats over types of 2, 3 and 4 members: too large for HiGHS's
+# presolve to solve before it looks at the clock.
+FIVE = TypeLottery.of(
+    [[2, 0, 0], [0, 2, 0], [0, 0, 2], [1, 1, 0], [1, 0, 1]], [0.1, 0.2, 0.3, 0.15, 0.25], [2, 3, 4]
+)
+
+
+@pytest.mark.parametrize(
+    ("start", "loss"),
+    [
+        # before: type 0 has (2 * 0.1 + 0.15 + 0.25) / 2 = 0.3, type 1 0.55 / 3, type 2 0.85 / 4
+        ((1, 1, 2, 1, 2), 0.85 / 4 - 1 / 7),  # the best: type 2's 6 seats, 1 each of 7
+        ((0, 0, 5, 0, 2), 0.55 / 3),  # type 1 has no seat
+        ((3, 0, 0, 4, 0), 0.85 / 4),  # type 2 has no seat
+        ((0, 4, 3, 0, 0), 0.3),  # type 0 has no seat
+    ],
+)
+def test_a_program_stopped_at_once_returns_the_start_it_was_given(
+    start: tuple[int, ...], loss: float
+) -> None:
+    # m * w = 0.7, 1.4, 2.1, 1.05, 1.75: counts up to 3, 4, 5, 4 and 4 are in bounds
+    found = _integer_program(FIVE, 7, np.asarray(start), time_limit=0)
+    assert found is not None
+    assert (found.counts, found.method) == (start, Method.INTEGER_PROGRAM_TIME_LIMIT)
+    assert found.max_loss == pytest.approx(loss)
+    assert found.max_loss == pytest.approx(loss_by_hand(FIVE, start, 7))
+    assert found.lower_bound == 0.0
+
+
+def test_a_start_out_of_bounds_is_not_given() -> None:
+    # 6 panels for the third composition is 3.9 above m * w = 2.1: out of the program's bounds
+    assert _integer_program(FIVE, 7, np.asarray([0, 0, 6, 0, 1]), time_limit=0) is None
+    solved = _integer_program(FIVE, 7, np.asarray([0, 0, 6, 0, 1]), time_limit=None)
+    assert solved is not None and solved.method is Method.INTEGER_PROGRAM
+    assert solved.max_loss == pytest.approx(0.85 / 4 - 1 / 7)
+    assert solved.lower_bound == pytest.approx(0.85 / 4 - 1 / 7)
