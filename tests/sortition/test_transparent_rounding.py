@@ -3,6 +3,7 @@ m * weights, each count checked against exact floors and ceilings (hypothesis)."
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
@@ -11,8 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sortition.errors import SolverError
+from sortition.transparent import rounding
 from sortition.transparent.rounding import (
     Method,
+    Rounding,
     TypeLottery,
     best_rounding,
     dependent_rounding,
@@ -274,3 +278,155 @@ def test_a_start_out_of_bounds_is_not_given() -> None:
     assert solved is not None and solved.method is Method.INTEGER_PROGRAM
     assert solved.max_loss == pytest.approx(0.85 / 4 - 1 / 7)
     assert solved.lower_bound == pytest.approx(0.85 / 4 - 1 / 7)
+
+
+def neighbours(lottery: TypeLottery, counts: tuple[int, ...], m: int) -> list[tuple[int, ...]]:
+    """The roundings the local search looks at from ``counts``: one panel moved to a
+    composition with more seats of the worst-off type from one with fewer."""
+    losses = [loss_by_hand_of_type(lottery, counts, m, t) for t in range(len(lottery.sizes))]
+    worst = losses.index(max(losses))
+    c = lottery.compositions.tolist()
+    found = []
+    for taker, donor in itertools.product(range(len(counts)), repeat=2):
+        if counts[donor] > 0 and c[donor][worst] < c[taker][worst]:
+            moved = list(counts)
+            moved[taker] += 1
+            moved[donor] -= 1
+            found.append(tuple(moved))
+    return found
+
+
+def loss_by_hand_of_type(lottery: TypeLottery, counts: tuple[int, ...], m: int, t: int) -> float:
+    size = int(lottery.sizes[t])
+    seats = sum(x * int(c[t]) for x, c in zip(counts, lottery.compositions.tolist()))
+    return float(lottery.before[t]) - (seats // size) / m
+
+
+SHAPES = [[2, 0, 0], [0, 2, 0], [0, 0, 2], [1, 1, 0], [1, 0, 1], [0, 1, 1]]
+shaped = st.tuples(
+    st.lists(st.integers(0, 20), min_size=6, max_size=6).filter(any),
+    st.integers(1, 30),
+    st.lists(st.integers(0, 12), min_size=6, max_size=6),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(shaped, st.integers(0, 1000))
+def test_the_local_search_stops_where_no_move_lowers_the_largest_loss(
+    instance: tuple[list[int], int, list[int]], seed: int
+) -> None:
+    raw, m, start_raw = instance
+    lottery = TypeLottery.of(SHAPES, [x / sum(raw) for x in raw], [2, 3, 4])
+    # any start summing to m, not only a good one: the naive rounding of other weights
+    start = largest_remainder(np.asarray(start_raw, dtype=np.float64) + 0.5, m)
+    kept = start.copy()
+    result = improve(lottery, start, m, rng=random.Random(seed), moves=10_000)
+    assert start.tolist() == kept.tolist()  # not changed in place
+    counts = tuple(result.tolist())
+    assert sum(counts) == m and min(counts) >= 0
+    top = loss_by_hand(lottery, counts, m)
+    assert top <= loss_by_hand(lottery, tuple(kept.tolist()), m) + 1e-12
+    for moved in neighbours(lottery, counts, m):
+        assert loss_by_hand(lottery, moved, m) >= top - 1e-12
+
+
+@settings(max_examples=60, deadline=None)
+@given(shaped, st.integers(0, 1000))
+def test_one_move_of_the_local_search_is_the_one_lowering_the_largest_loss_most(
+    instance: tuple[list[int], int, list[int]], seed: int
+) -> None:
+    raw, m, _ = instance
+    lottery = TypeLottery.of(SHAPES, [x / sum(raw) for x in raw], [2, 3, 4])
+    start = tuple(largest_remainder(lottery.weights, m).tolist())
+    top = loss_by_hand(lottery, start, m)
+    moved = tuple(improve(lottery, np.asarray(start), m, rng=random.Random(seed), moves=1).tolist())
+    assert sum(abs(a - b) for a, b in zip(moved, start)) in (0, 2)  # one panel moved at most
+    options = {v: loss_by_hand(lottery, v, m) for v in neighbours(lottery, start, m)}
+    best = min(options.values(), default=math.inf)
+    if best < top - 1e-12:
+        assert moved in options
+        assert loss_by_hand(lottery, moved, m) == pytest.approx(best)
+    else:
+        # no move lowers the largest loss; one may still leave fewer types at it
+        assert loss_by_hand(lottery, moved, m) == pytest.approx(top)
+        assert moved == start or moved in options
+    assert improve(lottery, np.asarray(start), m, rng=random.Random(seed), moves=0).tolist() == [
+        *start
+    ]
+
+
+def test_the_local_search_leaves_fewer_types_at_the_largest_loss() -> None:
+    # Three types of one member, compositions of one seat each, weights 1/3, m = 2. From 2, 0, 0
+    # types 1 and 2 both lose 1/3; one panel moved to composition 1 leaves type 2 alone at 1/3
+    # and no move lowers that: the search stops at 1, 1, 0.
+    lottery = TypeLottery.of([[1, 0, 0], [0, 1, 0], [0, 0, 1]], [1 / 3] * 3, [1, 1, 1])
+    found = improve(lottery, np.asarray([2, 0, 0]), 2, rng=random.Random(0), moves=10)
+    assert found.tolist() == [1, 1, 0]
+    assert lottery.max_loss(found, 2) == pytest.approx(1 / 3)
+    # two types of one member, weights 1/2, m = 3: from 3, 0 one move to 2, 1 (loss 1/6)
+    lottery = TypeLottery.of([[1, 0], [0, 1]], [0.5, 0.5], [1, 1])
+    found = improve(lottery, np.asarray([3, 0]), 3, rng=random.Random(0), moves=10)
+    assert found.tolist() == [2, 1]
+    assert lottery.max_loss(found, 3) == pytest.approx(1 / 6)
+
+
+def the_start(lottery: TypeLottery, m: int, seed: int) -> tuple[int, ...]:
+    """What best_rounding starts the program from: the best of the naive and 24 dependent
+    roundings, by largest loss, improved by 500 moves of the local search."""
+    rng = random.Random(seed)
+    candidates = [largest_remainder(lottery.weights, m)]
+    candidates += [dependent_rounding(lottery.weights, m, rng=rng) for _ in range(24)]
+    best = min(candidates, key=lambda counts: lottery.max_loss(counts, m))
+    return tuple(improve(lottery, best, m, rng=rng, moves=500).tolist())
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_best_rounding_stopped_at_once_keeps_its_start(seed: int) -> None:
+    lottery = TypeLottery.of(SHAPES, [0.02, 0.13, 0.31, 0.17, 0.29, 0.08], [2, 3, 4])
+    found = best_rounding(lottery, 23, rng=random.Random(seed), time_limit=0)
+    assert found.method is Method.DEPENDENT_ROUNDING
+    assert found.counts == the_start(lottery, 23, seed)
+    assert found.max_loss == lottery.max_loss(found.counts, 23)
+    assert found.lower_bound == 0.0
+    solved = best_rounding(lottery, 23, rng=random.Random(seed), time_limit=None)
+    assert solved.method is Method.INTEGER_PROGRAM
+    assert solved.max_loss <= found.max_loss
+    assert solved.lower_bound == pytest.approx(solved.max_loss, abs=0.1 / 23)
+
+
+def test_best_rounding_chooses_between_the_program_and_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lottery = TypeLottery.of(SHAPES, [0.02, 0.13, 0.31, 0.17, 0.29, 0.08], [2, 3, 4])
+    start = the_start(lottery, 23, 5)
+    loss = lottery.max_loss(start, 23)
+    other = (1, 3, 7, 4, 7, 1)
+    answers: list[Rounding | None] = []
+
+    def program(*args: object, **kwargs: object) -> Rounding | None:
+        answer = answers.pop()
+        if answer is None:
+            raise SolverError("HiGHS could not solve the rounding program: test")
+        return answer
+
+    monkeypatch.setattr(rounding, "_integer_program", program)
+
+    def best(answer: Rounding | None) -> Rounding:
+        answers.append(answer)
+        return best_rounding(lottery, 23, rng=random.Random(5), time_limit=1)
+
+    fallback = Rounding(start, Method.DEPENDENT_ROUNDING, loss)
+    assert best(None) == fallback  # the solver failed
+    monkeypatch.setattr(rounding, "_integer_program", lambda *args, **kwargs: None)
+    assert best_rounding(lottery, 23, rng=random.Random(5), time_limit=1) == fallback
+    monkeypatch.setattr(rounding, "_integer_program", program)
+    # proven optimal: taken even when it loses as much as the start
+    proven = Rounding(other, Method.INTEGER_PROGRAM, loss, 0.01)
+    assert best(proven) == proven
+    # stopped at the time limit: taken only when it loses less than the start
+    better = Rounding(other, Method.INTEGER_PROGRAM_TIME_LIMIT, loss - 1e-9, 0.01)
+    assert best(better) == better
+    same = Rounding(other, Method.INTEGER_PROGRAM_TIME_LIMIT, loss, 0.01)
+    assert best(same) == Rounding(start, Method.DEPENDENT_ROUNDING, loss, 0.01)
+    worse = Rounding(other, Method.INTEGER_PROGRAM_TIME_LIMIT, loss + 0.1, 0.02)
+    assert best(worse) == Rounding(start, Method.DEPENDENT_ROUNDING, loss, 0.02)
