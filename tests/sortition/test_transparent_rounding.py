@@ -430,3 +430,35 @@ def test_best_rounding_chooses_between_the_program_and_its_start(
     assert best(same) == Rounding(start, Method.DEPENDENT_ROUNDING, loss, 0.01)
     worse = Rounding(other, Method.INTEGER_PROGRAM_TIME_LIMIT, loss + 0.1, 0.02)
     assert best(worse) == Rounding(start, Method.DEPENDENT_ROUNDING, loss, 0.02)
+
+
+def many_takers(takers: int) -> TypeLottery:
+    """Type 0 (one member) sits with type i + 1 in composition i < ``takers``; five more
+    compositions seat two of the other types: equal weights."""
+    n = takers + 5
+    compositions = []
+    for i in range(n):
+        seats = [0] * (n + 2)
+        if i < takers:
+            seats[0] = seats[i + 1] = 1
+        else:
+            seats[i + 1] = seats[i + 2] = 1
+        compositions.append(seats)
+    return TypeLottery.of(compositions, [1 / n] * n, [1] * (n + 2))
+
+
+@pytest.mark.parametrize(("takers", "draws"), [(40, False), (41, True), (60, True)])
+def test_the_local_search_draws_40_compositions_to_try_only_when_more_could_help(
+    takers: int, draws: bool
+) -> None:
+    lottery = many_takers(takers)
+    m = takers + 5
+    # every panel on the five compositions without type 0: type 0 loses most
+    start = np.asarray([0] * takers + [m // 5] * 4 + [m - 4 * (m // 5)])
+    rng = random.Random(3)
+    state = rng.getstate()
+    found = improve(lottery, start, m, rng=rng, moves=1)
+    assert (rng.getstate() != state) is draws
+    assert int(found.sum()) == m
+    assert found[:takers].sum() == 1  # one panel moved to a composition with type 0
+    assert lottery.max_loss(found, m) <= lottery.max_loss(start, m)
