@@ -432,9 +432,9 @@ def test_best_rounding_chooses_between_the_program_and_its_start(
     assert best(worse) == Rounding(start, Method.DEPENDENT_ROUNDING, loss, 0.02)
 
 
-def many_takers(takers: int) -> TypeLottery:
-    """Type 0 (one member) sits with type i + 1 in composition i < ``takers``; five more
-    compositions seat two of the other types: equal weights."""
+def many_takers(takers: int, size: int = 1) -> TypeLottery:
+    """Type 0 (``size`` members) sits with type i + 1 (one member) in composition
+    i < ``takers``; five more compositions seat two of the other types: equal weights."""
     n = takers + 5
     compositions = []
     for i in range(n):
@@ -444,7 +444,7 @@ def many_takers(takers: int) -> TypeLottery:
         else:
             seats[i + 1] = seats[i + 2] = 1
         compositions.append(seats)
-    return TypeLottery.of(compositions, [1 / n] * n, [1] * (n + 2))
+    return TypeLottery.of(compositions, [1 / n] * n, [size] + [1] * (n + 1))
 
 
 @pytest.mark.parametrize(("takers", "draws"), [(40, False), (41, True), (60, True)])
@@ -462,3 +462,36 @@ def test_the_local_search_draws_40_compositions_to_try_only_when_more_could_help
     assert int(found.sum()) == m
     assert found[:takers].sum() == 1  # one panel moved to a composition with type 0
     assert lottery.max_loss(found, m) <= lottery.max_loss(start, m)
+
+
+def test_the_local_search_tries_every_composition_with_more_of_the_worst_off_type() -> None:
+    # before: type 0 has 16/56, type 1 12/56, type 2 28/56. From one panel of {0, 2}, type 2
+    # (one seat for two members: none each) is worst off. Composition 0 holds as many of
+    # type 2 as the donor, so it cannot help; composition 3 (two of type 2) can.
+    lottery = TypeLottery.of(
+        [[0, 1, 1], [2, 0, 0], [0, 2, 0], [0, 0, 2], [1, 1, 0], [1, 0, 1]],
+        [x / 28 for x in (4, 2, 2, 8, 4, 8)],
+        [2, 2, 2],
+    )
+    found = improve(lottery, np.asarray([0, 0, 0, 0, 0, 1]), 1, rng=random.Random(1), moves=1)
+    assert found.tolist() == [0, 0, 0, 1, 0, 0]
+    assert lottery.max_loss(found, 1) == pytest.approx(2 / 7)
+
+
+def test_the_local_search_moves_panels_only_towards_more_of_the_worst_off_type() -> None:
+    # A move between compositions with as many seats of the worst-off type cannot lower its
+    # loss; taking such moves (to leave fewer types at the top) leads elsewhere, here to a
+    # larger loss (0.085 rather than 0.060).
+    lottery = TypeLottery.of(SHAPES, [x / 27 for x in (4, 6, 1, 1, 8, 7)], [3, 4, 3])
+    found = improve(lottery, np.asarray([2, 2, 0, 2, 0, 2]), 8, rng=random.Random(1), moves=500)
+    assert found.tolist() == [2, 0, 2, 2, 0, 2]
+    assert lottery.max_loss(found, 8) == pytest.approx(0.0601851851851851)
+
+
+def test_best_rounding_searches_with_its_random_generator() -> None:
+    # 45 compositions hold type 0 (five members), worst off after the dependent roundings:
+    # the local search draws which of them to try
+    lottery = many_takers(45, size=5)
+    found = best_rounding(lottery, 20, rng=random.Random(4), time_limit=0)
+    assert found.counts == the_start(lottery, 20, 4)
+    assert found.method is Method.DEPENDENT_ROUNDING
