@@ -99,7 +99,9 @@ def test_the_remaining_pool_leaves_out_members_housemates_and_the_excluded(
     ]
     assert left.ids == tuple(expected)
     assert remaining_pool(pool, members).ids == tuple(
-        p.id for p in pool if p.id not in members and (p.household is None or p.household not in taken)
+        p.id
+        for p in pool
+        if p.id not in members and (p.household is None or p.household not in taken)
     )
 
 

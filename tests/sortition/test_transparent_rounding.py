@@ -18,10 +18,10 @@ from sortition.transparent.rounding import (
     Method,
     Rounding,
     TypeLottery,
+    _integer_program,
     best_rounding,
     dependent_rounding,
     improve,
-    _integer_program,
     largest_remainder,
 )
 
@@ -171,7 +171,10 @@ def in_bounds(lottery: TypeLottery, m: int) -> list[tuple[int, ...]]:
     return [
         v
         for v in count_vectors(len(scaled), m)
-        if all(max(0, math.floor(s) - 2) <= x <= math.ceil(s) + 2 for x, s in zip(v, scaled))
+        if all(
+            max(0, math.floor(s) - 2) <= x <= math.ceil(s) + 2
+            for x, s in zip(v, scaled, strict=True)
+        )
     ]
 
 
@@ -179,8 +182,12 @@ def loss_by_hand(lottery: TypeLottery, counts: tuple[int, ...], m: int) -> float
     """The largest loss, member by member: type t's S seats spread as evenly as they go."""
     worst = -math.inf
     for t, size in enumerate(lottery.sizes.tolist()):
-        seats = sum(x * int(c[t]) for x, c in zip(counts, lottery.compositions.tolist()))
-        fewest = min((seats // size) + (1 if member < seats % size else 0) for member in range(size))
+        seats = sum(
+            x * int(c[t]) for x, c in zip(counts, lottery.compositions.tolist(), strict=True)
+        )
+        fewest = min(
+            (seats // size) + (1 if member < seats % size else 0) for member in range(size)
+        )
         worst = max(worst, float(lottery.before[t]) - fewest / m)
     return worst
 
@@ -298,7 +305,7 @@ def neighbours(lottery: TypeLottery, counts: tuple[int, ...], m: int) -> list[tu
 
 def loss_by_hand_of_type(lottery: TypeLottery, counts: tuple[int, ...], m: int, t: int) -> float:
     size = int(lottery.sizes[t])
-    seats = sum(x * int(c[t]) for x, c in zip(counts, lottery.compositions.tolist()))
+    seats = sum(x * int(c[t]) for x, c in zip(counts, lottery.compositions.tolist(), strict=True))
     return float(lottery.before[t]) - (seats // size) / m
 
 
@@ -340,7 +347,10 @@ def test_one_move_of_the_local_search_is_the_one_lowering_the_largest_loss_most(
     start = tuple(largest_remainder(lottery.weights, m).tolist())
     top = loss_by_hand(lottery, start, m)
     moved = tuple(improve(lottery, np.asarray(start), m, rng=random.Random(seed), moves=1).tolist())
-    assert sum(abs(a - b) for a, b in zip(moved, start)) in (0, 2)  # one panel moved at most
+    assert sum(abs(a - b) for a, b in zip(moved, start, strict=True)) in (
+        0,
+        2,
+    )  # one panel moved at most
     options = {v: loss_by_hand(lottery, v, m) for v in neighbours(lottery, start, m)}
     best = min(options.values(), default=math.inf)
     if best < top - 1e-12:
