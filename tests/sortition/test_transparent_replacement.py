@@ -214,3 +214,19 @@ def test_an_unknown_member_and_a_full_panel_are_refused() -> None:
         replacement_lottery(pool, quotas, 4, members=["a", "c", "d", "e", "d"], panels=3)
     lottery = replacement_lottery(pool, quotas, 4, members=["a", "c", "d"], panels=3)
     assert lottery.k == 1 and all(panel in (("e",), ("f",)) for panel in lottery.panels)
+
+
+def test_both_bounds_are_named_with_the_members_counted() -> None:
+    pool, _ = town()
+    pool = Pool((*pool.people, Person("g", {"g": "m"}), Person("h", {"g": "m"})))
+    quotas = Quotas((Quota("g", "f", 2, 3), Quota("g", "m", 1, 3)))
+    # a, d and e stay (one woman, two men), c declined and b is a's housemate: the two open
+    # seats can only go to men. In the open seats' terms: women 1 -> 0, men at most 1 -> 2.
+    with pytest.raises(InfeasibleQuotas) as raised:
+        replacement_lottery(pool, quotas, 5, members=["a", "d", "e"], exclude=["c"], panels=3)
+    assert raised.value.relaxations == (
+        Relaxation("g", "f", "min", 2, 1),
+        Relaxation("g", "m", "max", 3, 4),
+    )
+    assert "g f: minimum 2 cannot be met, 1 can" in str(raised.value)
+    assert "g m: maximum 3 is too low, 4 works" in str(raised.value)
