@@ -142,6 +142,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
             "tests/sortition/test_transparent.py",
             "tests/sortition/test_transparent_report.py",
             "tests/sortition/test_replacement.py",
+            "tests/sortition/test_transparent_replacement.py",
         ],
     ),
     "access": (
