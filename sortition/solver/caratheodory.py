@@ -223,6 +223,7 @@ def split(
     progress: Callable[[float], None] | None = None,
     mip_solver: MipSolver = MipSolver.HIGHS,
     patience: int | None = None,
+    flatness: float = 1.0,
 ) -> Split:
     """Split the point ``seats`` of Q into valid panels (see the module docstring).
 
@@ -232,7 +233,8 @@ def split(
     pool, stay with HiGHS (CBC takes one only when HiGHS ends without an answer): CBC would
     start a process for each. With ``patience`` the split gives up (and reports the mass
     left) once its face LPs outnumber twice its steps by more than ``patience``: the point
-    splits badly, and the caller has another."""
+    splits badly, and the caller has another. Each step's panel prefers the types with the
+    most probability left, by ``probability ** flatness``."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     upper = np.asarray(model.seat_limits, dtype=np.float64)
     rows = _Rows(model)
@@ -245,7 +247,7 @@ def split(
     while mass > MASS_FLOOR:
         free = face.narrow(x)
         # Panels that seat the types with the most probability left go furthest.
-        preference = x / sizes
+        preference = (x / sizes) ** flatness
         try:
             panel = face.panel(
                 preference / max(float(preference.max()), 1e-12), noise=noise, deadline=deadline
@@ -281,6 +283,7 @@ def split_announced(
     progress: Progress,
     mip_solver: MipSolver,
     patience: int | None = None,
+    flatness: float = 1.0,
 ) -> Split:
     """The split of the relaxation's optimum ``seats`` (:func:`split`), its
     start and its advance told to ``progress`` under the algorithm's ``name``."""
@@ -293,4 +296,5 @@ def split_announced(
         progress=lambda fraction: progress(f"{name}: splitting into panels", fraction),
         mip_solver=mip_solver,
         patience=patience,
+        flatness=flatness,
     )
