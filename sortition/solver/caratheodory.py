@@ -227,6 +227,7 @@ def split(
     mip_solver: MipSolver = MipSolver.HIGHS,
     patience: int | None = None,
     enough: Enough | None = None,
+    flatness: float = 1.0,
 ) -> Split:
     """Split the point ``seats`` of Q into valid panels (see the module docstring).
 
@@ -237,7 +238,9 @@ def split(
     start a process for each. With ``patience`` the split gives up (and reports the mass
     left) once its face LPs outnumber twice its steps by more than ``patience``: the point
     splits badly, and the caller has another. With ``enough`` the split also ends (and
-    reports the mass left) as soon as ``enough`` says the panels found so far will do."""
+    reports the mass left) as soon as ``enough`` says the panels found so far will do. Each
+    step's panel prefers the types with the most probability left, by
+    ``probability ** flatness``."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     upper = np.asarray(model.seat_limits, dtype=np.float64)
     rows = _Rows(model)
@@ -250,7 +253,7 @@ def split(
     while mass > MASS_FLOOR:
         free = face.narrow(x)
         # Panels that seat the types with the most probability left go furthest.
-        preference = x / sizes
+        preference = (x / sizes) ** flatness
         try:
             panel = face.panel(
                 preference / max(float(preference.max()), 1e-12), noise=noise, deadline=deadline
@@ -289,6 +292,7 @@ def split_announced(
     mip_solver: MipSolver,
     patience: int | None = None,
     enough: Enough | None = None,
+    flatness: float = 1.0,
 ) -> Split:
     """The split of the relaxation's optimum ``seats`` (:func:`split`), its
     start and its advance told to ``progress`` under the algorithm's ``name``."""
@@ -302,4 +306,5 @@ def split_announced(
         mip_solver=mip_solver,
         patience=patience,
         enough=enough,
+        flatness=flatness,
     )

@@ -167,6 +167,7 @@ def test_nash_by_column_generation_agrees_with_the_relaxed_split(
     pool, quotas, k = random_instance(random.Random(11), n=90, k=15, households=8)
     split_first = select_panel(pool, quotas, k, algorithm="nash", seed=1)
     assert split_first.report.lp_gap < 1e-6
+    monkeypatch.setattr(nash_module, "INTERIOR", False)
     monkeypatch.setattr(
         nash_module, "relaxed_nash", lambda model, active, deadline, near=None: None
     )
@@ -395,6 +396,7 @@ def test_a_relaxation_that_highs_cannot_solve_is_skipped(
     relaxation is only a shortcut, so the algorithm takes its long way (LEXIMIN and MAXIMIN
     level by level, NASH by column generation) to the same optimum: the same minimum for
     LEXIMIN and MAXIMIN, the same mean log probability within the gaps for NASH."""
+    import sortition.solver.nash as nash_module
     import sortition.solver.relaxed as relaxed_module
 
     pool, quotas, k = instance
@@ -404,6 +406,8 @@ def test_a_relaxation_that_highs_cannot_solve_is_skipped(
         raise SolverError(f"HiGHS could not solve the {what}: Unknown")
 
     monkeypatch.setattr(relaxed_module, "solve", unknown)
+    # NASH's interior-point method needs no HiGHS: switched off, its cutting planes run.
+    monkeypatch.setattr(nash_module, "INTERIOR", False)
     messages: list[str] = []
     result = select_panel(
         pool, quotas, k, algorithm=algorithm, seed=1, progress=lambda m, f: messages.append(m)
