@@ -101,3 +101,66 @@ def test_one_swap_reaches_exactly_the_types_brute_force_finds(
             if joining not in panel and _valid((*rest, joining), quotas):
                 expected.add(type_of[joining.id])
     assert set(np.flatnonzero(found)) == expected
+
+
+@st.composite
+def strained(draw: st.DrawFn) -> tuple[Pool, Quotas, int]:
+    """Pools whose quotas are often infeasible, with limits on how far a bound may move."""
+    pool, quotas, k = draw(instances())
+    tight = []
+    for q in quotas:
+        low = draw(st.integers(0, 3))
+        high = low + draw(st.integers(0, 1))
+        min_flex = draw(st.one_of(st.none(), st.integers(0, low)))
+        max_flex = draw(st.one_of(st.none(), st.integers(high, high + 2)))
+        tight.append(Quota(q.category, q.value, low, high, min_flex, max_flex))
+    return pool, Quotas(tuple(tight)), k
+
+
+def _least_change(pool: Pool, quotas: Quotas, k: int) -> tuple[int, int] | None:
+    """(total change, largest change) of the best panel, lexicographically; None if no panel
+    can be reached within the quotas' limits."""
+    bounds = {(q.category, q.value) for q in quotas}
+    best = None
+    for panel in combinations(pool.people, k):
+        households = [p.household for p in panel if p.household is not None]
+        if len(households) != len(set(households)):
+            continue
+        if any((c, v) not in bounds for p in panel for c, v in p.features.items()):
+            continue
+        changes = []
+        for q in quotas:
+            count = sum(p.features[q.category] == q.value for p in panel)
+            lowest = min(q.min, 0 if q.min_flex is None else q.min_flex)
+            highest = max(q.max, k if q.max_flex is None else q.max_flex)
+            if not lowest <= count <= highest:
+                break
+            changes.append(max(0, q.min - count) + max(0, count - q.max))
+        else:
+            found = (sum(changes), max(changes, default=0))
+            best = found if best is None or found < best else best
+    return best
+
+
+@settings(max_examples=150, deadline=None)
+@given(strained())
+def test_the_relaxation_is_the_least_change_lexicographically(
+    case: tuple[Pool, Quotas, int],
+) -> None:
+    pool, quotas, k = case
+    report = check_feasibility(pool, quotas, k, find_unselectable=False)
+    best = _least_change(pool, quotas, k)
+    if report.feasible:
+        assert best == (0, 0)
+        return
+    changes = [abs(r.current - r.suggested) for r in report.relaxations]
+    if best is None or best == (0, 0):
+        assert changes == []  # nothing within the limits helps (or only the pool is short)
+    else:
+        assert (sum(changes), max(changes)) == best
+
+
+def test_a_jury_without_quotas_gets_no_relaxation() -> None:
+    pool = Pool((Person("a", {}, None), Person("b", {}, None)))
+    report = check_feasibility(pool, Quotas(()), 3)
+    assert not report.feasible and report.relaxations == ()
