@@ -25,6 +25,16 @@ from webapp.extensions import limiter
 GLOBAL_KEY = "failures"
 
 
+def login_limit() -> str:
+    """Failed logins (and re-authentications) per client address."""
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def account_limit() -> str:
+    """Failed logins (and re-authentications) per account."""
+    return str(current_app.config["LOGIN_PER_ACCOUNT_RATE_LIMIT"])
+
+
 def address_key() -> str:
     return f"addr:{get_remote_address()}"
 

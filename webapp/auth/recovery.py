@@ -22,14 +22,6 @@ from webapp.extensions import db, limiter
 LOW = 2  # this many unused codes or fewer: the account page and the login warn
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _account_limit() -> str:
-    return str(current_app.config["LOGIN_PER_ACCOUNT_RATE_LIMIT"])
-
-
 def _user_key() -> str:
     return f"renew-codes:{current_user.get_id()}"
 
@@ -63,8 +55,10 @@ def render_codes_page(
 
 @bp.route("/staff/account/recovery-codes", methods=["GET", "POST"])
 @staff_required
-@limiter.limit(_login_limit, key_func=limits.address_key, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_limit, key_func=_user_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    limits.login_limit, key_func=limits.address_key, methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(limits.account_limit, key_func=_user_key, methods=["POST"], deduct_when=_failed)
 def recovery_codes() -> tuple[str, int]:
     user = current_user
     form = RenewCodesForm()

@@ -35,23 +35,18 @@ def _pending_key() -> str:
     return f"mfa:{(session.get(PENDING_KEY) or {}).get('user')}"
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _account_limit() -> str:
-    return str(current_app.config["LOGIN_PER_ACCOUNT_RATE_LIMIT"])
-
-
 def _limited(view: F) -> F:
     """The login's budgets (per address, and per account) for failed codes."""
     limited = limiter.limit(
-        _account_limit, key_func=_pending_key, methods=["POST"], deduct_when=limits.failed
+        limits.account_limit, key_func=_pending_key, methods=["POST"], deduct_when=limits.failed
     )(view)
     return cast(
         F,
         limiter.limit(
-            _login_limit, key_func=limits.address_key, methods=["POST"], deduct_when=limits.failed
+            limits.login_limit,
+            key_func=limits.address_key,
+            methods=["POST"],
+            deduct_when=limits.failed,
         )(limited),
     )
 

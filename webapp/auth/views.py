@@ -24,14 +24,6 @@ from webapp.proposals import lifecycle
 PENDING_KEY = "mfa_pending"  # {"user": id, "version": session version, "next": url}
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _account_limit() -> str:
-    return str(current_app.config["LOGIN_PER_ACCOUNT_RATE_LIMIT"])
-
-
 def fresh_session() -> None:
     """A new session that keeps only the language: no fixation."""
     lang = session.get("lang")
@@ -52,10 +44,10 @@ def complete_login(user: User, *, second_factor: bool, next_url: str | None) -> 
 
 @bp.route("/staff/login", methods=["GET", "POST"])
 @limiter.limit(
-    _login_limit, key_func=limits.address_key, methods=["POST"], deduct_when=limits.failed
+    limits.login_limit, key_func=limits.address_key, methods=["POST"], deduct_when=limits.failed
 )
 @limiter.limit(
-    _account_limit, key_func=limits.account_key, methods=["POST"], deduct_when=limits.failed
+    limits.account_limit, key_func=limits.account_key, methods=["POST"], deduct_when=limits.failed
 )
 def login() -> str | Response:
     if current_user.is_authenticated:
