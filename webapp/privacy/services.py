@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from webapp.database import utcnow
 from webapp.extensions import db
 from webapp.models import Invitation, Jury, Member, MemberCall, PhaseKind, Reply, User
 from webapp.models.privacy import Erasure
@@ -84,10 +85,6 @@ def erase_replies(reply_ids: Sequence[int]) -> None:
     db.session.flush()
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def erase_proposal_authors(proposal_ids: Sequence[int]) -> int:
     """Erase the authors' public names of these proposals and mark them erased, so that a
     re-import keeps them erased. Returns how many still had a name."""
@@ -102,7 +99,7 @@ def erase_proposal_authors(proposal_ids: Sequence[int]) -> int:
     db.session.execute(
         sa.update(Proposal)
         .where(Proposal.id.in_(proposal_ids), Proposal.author_erased_at.is_(None))
-        .values(author_erased_at=_now())
+        .values(author_erased_at=utcnow())
         .execution_options(synchronize_session="fetch")
     )
     db.session.flush()
