@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,31 +17,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.webapp.proposals_data import DATA, PlatformState, platform_server, recorded
-from tests.webapp.replies_data import make_jury, make_user
-from tests.webapp.staff_data import log_in_as
 from webapp.extensions import db
 from webapp.models.proposals import Proposal, ProposalSource, ProposalStatus
-from webapp.models.users import Role
 from webapp.proposals.consul import fetch_consul
 from webapp.proposals.decidim import fetch_decidim
 from webapp.proposals.graphql import ImportFailed
-
-
-@pytest.fixture
-def platform() -> Iterator[PlatformState]:
-    with platform_server() as state:
-        yield state
-
-
-@pytest.fixture
-def staff(app: Flask, client: FlaskClient) -> int:
-    with app.app_context():
-        jury = make_jury()
-        db.session.commit()
-        jury_id = int(jury.id)
-        organiser = make_user("org@example.org", Role.ORGANISER, jury_id=jury_id)
-    log_in_as(client, organiser)
-    return jury_id
 
 
 def _stored(app: Flask) -> list[tuple[str, str, int | None]]:

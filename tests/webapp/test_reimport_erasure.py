@@ -5,7 +5,6 @@ import; past the jury's retention no author name is imported at all."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,30 +12,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.webapp.proposals_data import PlatformState, platform_server
-from tests.webapp.replies_data import make_jury, make_user
-from tests.webapp.staff_data import log_in_as
+from tests.webapp.proposals_data import PlatformState
 from tests.webapp.test_privacy import dump
 from webapp.extensions import db
 from webapp.models.proposals import Proposal
-from webapp.models.users import Role
-
-
-@pytest.fixture
-def platform() -> Iterator[PlatformState]:
-    with platform_server() as state:
-        yield state
-
-
-@pytest.fixture
-def staff(app: Flask, client: FlaskClient) -> int:
-    with app.app_context():
-        jury = make_jury()
-        db.session.commit()
-        jury_id = int(jury.id)
-        organiser = make_user("org@example.org", Role.ORGANISER, jury_id=jury_id)
-    log_in_as(client, organiser)
-    return jury_id
 
 
 def _import(client: FlaskClient, jury_id: int, platform: PlatformState, source: str) -> None:
