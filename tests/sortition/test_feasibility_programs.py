@@ -37,15 +37,17 @@ def instances(draw: st.DrawFn) -> tuple[Pool, Quotas, int]:
     return Pool(tuple(people)), Quotas(tuple(quotas)), k
 
 
-def _valid(panel: tuple[Person, ...], quotas: Quotas) -> bool:
+def _seatable(panel: tuple[Person, ...], quotas: Quotas) -> bool:
+    """One per household, and every value of every member has a quota."""
     households = [p.household for p in panel if p.household is not None]
     if len(households) != len(set(households)):
         return False
-    bounds = {(q.category, q.value): q for q in quotas}
-    for person in panel:
-        if any((c, v) not in bounds for c, v in person.features.items()):
-            return False
-    return all(
+    bounds = {(q.category, q.value) for q in quotas}
+    return all((c, v) in bounds for p in panel for c, v in p.features.items())
+
+
+def _valid(panel: tuple[Person, ...], quotas: Quotas) -> bool:
+    return _seatable(panel, quotas) and all(
         q.min <= sum(p.features[q.category] == q.value for p in panel) <= q.max for q in quotas
     )
 
@@ -120,13 +122,9 @@ def strained(draw: st.DrawFn) -> tuple[Pool, Quotas, int]:
 def _least_change(pool: Pool, quotas: Quotas, k: int) -> tuple[int, int] | None:
     """(total change, largest change) of the best panel, lexicographically; None if no panel
     can be reached within the quotas' limits."""
-    bounds = {(q.category, q.value) for q in quotas}
     best = None
     for panel in combinations(pool.people, k):
-        households = [p.household for p in panel if p.household is not None]
-        if len(households) != len(set(households)):
-            continue
-        if any((c, v) not in bounds for p in panel for c, v in p.features.items()):
+        if not _seatable(panel, quotas):
             continue
         changes = []
         for q in quotas:
