@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pyotp
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer, check_accessibility
 from tests.webapp.replies_data import PASSWORD, make_user, make_world
@@ -180,7 +182,9 @@ def test_a_double_click_stores_one_reply(live_server: LiveServer, page: Any) -> 
     page.wait_for_url("**/reply/form")
     fill_yes(page)
     page.dblclick("form.reply-form button[type=submit]")
-    page.wait_for_url(lambda url: url.endswith(("/reply/done", "/reply/already")))
+    # The second click aborts the first click's navigation (net::ERR_ABORTED), which makes
+    # wait_for_url fail at random; expect() retries across navigations until the last one lands.
+    expect(page).to_have_url(re.compile(r"/reply/(done|already)$"), timeout=15_000)
     page.wait_for_load_state()
     assert len(replies_of(live_server, w.jury_id)) == 1
 
