@@ -1,4 +1,5 @@
-"""The worker erases, once a day, the personal data of juries whose retention has ended."""
+"""The worker erases, once a day, the personal data of juries whose retention has ended; after
+each erasure it rewrites the backups that still hold what was erased."""
 
 from __future__ import annotations
 
@@ -19,3 +20,19 @@ def erase_expired_daily() -> None:
     if report.juries:
         # Counts and jury ids only: never personal data in the logs.
         log.info("erased %d replies of juries %s", report.replies, list(report.juries))
+
+
+@tasks.task
+def scrub_backups_task() -> None:
+    """Queued after every commit that wrote to the erasure ledger (webapp.privacy.ledger)."""
+    from webapp.privacy import ledger, scrub
+
+    try:
+        report = scrub.scrub_backups(scrub.remembered_folders())
+    except ledger.LedgerError as exc:
+        log.error("backups not scrubbed: %s", exc)
+        return
+    # File names and counts only.
+    log.info("scrubbed %d backups, %d were up to date", len(report.scrubbed), len(report.current))
+    for path, why in report.failed:
+        log.error("backup %s not scrubbed: %s", path, why)
