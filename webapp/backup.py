@@ -145,13 +145,16 @@ def sqlite_copy(source: str, target: str) -> None:
         src.backup(dst)
 
 
-def run_tool(command: list[str]) -> None:
+def run_tool(command: list[str]) -> str:
+    """Run pg_dump, pg_restore ...; their output. Raises :class:`BackupError` with their
+    message when they fail or are missing."""
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} is not installed (Debian: postgresql-client)")
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         # pg_dump's messages name the database, never its rows.
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()}")
+    return done.stdout
 
 
 @click.command("backup")

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import stat
@@ -18,6 +19,7 @@ from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -251,3 +253,66 @@ def test_a_longer_ledger_passes(app: Flask, tmp_path: Path) -> None:
     done = runner.invoke(args=["restore", "--yes", str(backup)])
     assert done.exit_code == 0, done.output
     assert "REFUSED" not in done.output and "WARNING" not in done.output
+
+
+def test_an_erasure_is_refused_while_the_ledger_is_older(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Fail closed: an erasure appended to an older copy would be lost when the newest copy
+    is put back. Nothing is erased, the staff are told in their language, the daily run
+    says so in the log; a damaged line at the end stops nothing."""
+    from tests.webapp.staff_data import log_in_as
+    from webapp.models import JuryMembership
+    from webapp.privacy.tasks import erase_expired_daily
+
+    runner = app.test_cli_runner()
+    reference, secrets = _demo_with_volunteer(app)
+    with app.app_context():
+        path = ledger.ledger_path()
+        jury = db.session.scalars(sa.select(Jury)).one()
+        jury_id = jury.id
+        organiser = make_user(Role.ORGANISER, "olga@example.org")
+        db.session.add(JuryMembership(jury_id=jury.id, user_id=organiser.id))
+        db.session.commit()
+        organiser_id = organiser.id
+        second = db.session.scalars(
+            sa.select(Reply.reference)
+            .where(Reply.reference != reference, Reply.email.is_not(None))
+            .order_by(Reply.id)
+        ).first()
+    assert runner.invoke(args=["privacy", "erase", "--reference", second]).exit_code == 0
+    newest = path.read_bytes()
+    path.write_bytes(b"")  # an older copy: the database knew of 1 line
+
+    refused = runner.invoke(args=["privacy", "erase", "--reference", reference])
+    assert refused.exit_code != 0
+    assert "has 0 lines, but the database knew of 1" in refused.output
+    assert "the erasure was not made" in refused.output
+    client = app.test_client()
+    log_in_as(client, organiser_id)
+    form = {"reference": reference, "author": "", "confirmed": "y"}
+    for language, words in [
+        ("en", "Nothing was erased: the erasure ledger on the server is an older copy."),
+        ("nl", "Er is niets gewist: het wisregister op de server is een oudere kopie."),
+        ("es", "No se ha borrado nada: el registro de borrados del servidor es una copia"),
+    ]:
+        page = client.post(
+            f"/staff/juries/{jury_id}/erasure/confirm",
+            data=form,
+            headers={"Accept-Language": language},
+            follow_redirects=True,
+        )
+        assert page.status_code == 200 and words in page.get_data(as_text=True), language
+    assert [s for s in secrets if s in dump(app)] == secrets  # nothing erased, nothing lost
+    assert path.read_bytes() == b""
+    with app.app_context(), caplog.at_level(logging.ERROR):
+        erase_expired_daily()
+    assert "has 0 lines, but the database knew of 1" in caplog.text
+
+    # The newest copy back, and a damaged line after it: the erasure goes through.
+    path.write_bytes(newest + b"not json\n")
+    assert runner.invoke(args=["privacy", "erase", "--reference", reference]).exit_code == 0
+    with app.app_context():
+        reply = db.session.scalars(sa.select(Reply).where(Reply.reference == reference)).one()
+        assert (reply.email, reply.phone, reply.first_name) == (None, None, None)
+        assert ledger.database_state() == ledger.state_of(path)

@@ -22,7 +22,7 @@ privacy_cli = AppGroup("privacy", help="Retention and erasure of residents' pers
 def erase_expired_command() -> None:
     """Erase the personal data of every jury whose retention period has ended."""
     report = erase_expired(today=date.today())
-    db.session.commit()
+    _commit()
     # Counts and jury ids only: never personal data in the logs.
     log.info("erased %d replies of juries %s", report.replies, list(report.juries))
     click.echo(
@@ -37,8 +37,19 @@ def erase_command(reference: str) -> None:
     """Erase one resident's personal data on their request."""
     if not erase_person(reference):
         raise click.ClickException("No reply has that reference.")
-    db.session.commit()
+    _commit()
     click.echo("Erased.")
+
+
+def _commit() -> None:
+    """Commit an erasure; refused (nothing erased) while the ledger is an older copy."""
+    from webapp.privacy import ledger
+
+    try:
+        db.session.commit()
+    except ledger.LedgerError as exc:
+        db.session.rollback()
+        raise click.ClickException(ledger_refusal([str(exc)])) from None
 
 
 @privacy_cli.command("reapply")

@@ -18,6 +18,8 @@ The database remembers the ledger's length and hash (:class:`State`, in
 ``erasure_ledger_state``) in the same transaction, and so does every backup of it. A ledger
 shorter than that, or whose first lines differ, is an older copy put back over the current
 one: :func:`behind` says so, and restore, reapply and the scrub of backups refuse to go on.
+An erasure is refused too (fail closed: appended to the older copy, it would be lost when the
+newest copy is put back); the daily run logs the problem until it is fixed.
 After each commit that wrote to the ledger the worker rewrites the backups
 (:mod:`webapp.privacy.scrub`).
 """
@@ -125,16 +127,17 @@ class Snapshot:
         return State(lines, hashlib.sha256(b"".join(self.raw[:lines])).hexdigest())
 
 
-def read(path: Path | None = None) -> Snapshot:
+def read(path: Path | None = None, *, parse: bool = True) -> Snapshot:
     """The ledger's lines, oldest first, read once (an empty ledger while nothing was
-    erased). Raises :class:`LedgerError` naming the file and line of a damaged line."""
+    erased). Raises :class:`LedgerError` naming the file and line of a damaged line.
+    ``parse=False``: its state only (its entries stay empty)."""
     path = path or ledger_path()
     try:
         raw = tuple(path.read_bytes().splitlines(keepends=True))
     except FileNotFoundError:
         raw = ()
     found = []
-    for number, line in enumerate(raw, start=1):
+    for number, line in enumerate(raw if parse else (), start=1):
         if not line.strip():
             continue
         try:
@@ -149,6 +152,11 @@ def read(path: Path | None = None) -> Snapshot:
         found.append({**entry, "ids": ids})
     snapshot = Snapshot(path, tuple(found), EMPTY, raw)
     return Snapshot(path, snapshot.entries, snapshot.prefix(len(raw)), raw)
+
+
+def state_of(path: Path) -> State:
+    """The ledger's length and hash, without reading its lines as erasures."""
+    return read(path, parse=False).state
 
 
 def behind(known: State | None, snapshot: Snapshot, *, what: str) -> str | None:
@@ -208,8 +216,16 @@ def _write_pending(session: Session) -> None:
     for path, entry in pending:
         by_path.setdefault(path, []).append(entry)
     for path, entries in by_path.items():
+        # Fail closed: an erasure appended to an older copy of the ledger would be lost
+        # when the newest copy is put back (and hide that erasures were forgotten).
+        known = session.execute(
+            sa.select(LedgerState.lines, LedgerState.digest).where(LedgerState.id == 1)
+        ).first()
+        on_file = read(Path(path), parse=False)  # a damaged line stops no erasure
+        if known and (why := behind(State(*known), on_file, what="the database")):
+            raise LedgerError(f"{why}; the erasure was not made")
         _append(path, entries)  # an error here aborts the commit: no erasure goes unrecorded
-        set_database_state(session, read(Path(path)).state, only_forward=True)
+        set_database_state(session, state_of(Path(path)), only_forward=True)
         session.info[_WRITTEN] = True
 
 

@@ -28,7 +28,6 @@ import fcntl
 import os
 import secrets
 import sqlite3
-import subprocess
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -140,11 +139,8 @@ def backup_state(path: Path) -> ledger.State | None:
 def _dump_state(path: Path) -> ledger.State | None:
     """The ledger state in a pg_dump file: its table's rows as pg_restore prints them."""
     table = LedgerState.__tablename__
-    command = ["pg_restore", "--data-only", f"--table={table}", "--file=-", str(path)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
-    rows = done.stdout.split(f"COPY public.{table} (id, lines, digest) FROM stdin;\n", 1)
+    script = run_tool(["pg_restore", "--data-only", f"--table={table}", "--file=-", str(path)])
+    rows = script.split(f"COPY public.{table} (id, lines, digest) FROM stdin;\n", 1)
     if len(rows) < 2 or rows[1].startswith("\\."):
         return None
     _id, lines, digest = rows[1].split("\n", 1)[0].split("\t")
@@ -258,8 +254,7 @@ def _scrub_dump(path: Path, snapshot: ledger.Snapshot) -> None:
     fresh = _scratch(path, "new")
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        _create_database(admin, name)
         restore = ["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction"]
         run_tool([*restore, f"--dbname={libpq_url(scratch)}", str(path)])
         engine = sa.create_engine(scratch, poolclass=NullPool)
@@ -277,6 +272,17 @@ def _scrub_dump(path: Path, snapshot: ledger.Snapshot) -> None:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _create_database(admin: sa.Engine, name: str) -> None:
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.DBAPIError as exc:
+        raise BackupError(
+            "cannot create the temporary database that scrubs a dump (the app's database "
+            f"user needs the right to create databases): {type(exc.orig).__name__}"
+        ) from None
 
 
 def _apply(engine: sa.Engine, snapshot: ledger.Snapshot) -> None:

@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 @tasks.daily
 def erase_expired_daily() -> None:
+    _check_ledger()
     report = erase_expired(today=date.today())
     db.session.commit()
     if report.juries:
@@ -36,3 +37,16 @@ def scrub_backups_task() -> None:
     log.info("scrubbed %d backups, %d were up to date", len(report.scrubbed), len(report.current))
     for path, why in report.failed:
         log.error("backup %s not scrubbed: %s", path, why)
+
+
+def _check_ledger() -> None:
+    """Loud every day while an older copy of the erasure ledger stands in for the newest
+    (or the ledger is damaged); the day's erasure goes on all the same."""
+    from webapp.privacy import ledger
+
+    try:
+        problem = ledger.behind(ledger.database_state(), ledger.read(), what="the database")
+    except ledger.LedgerError as exc:
+        problem = str(exc)
+    if problem:
+        log.error("%s: put the newest copy of the erasure ledger back", problem)
