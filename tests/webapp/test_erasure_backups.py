@@ -136,6 +136,13 @@ def test_the_scrub_leaves_other_files_alone(app: Flask, tmp_path: Path) -> None:
     _erase_on_request(app, reference)
     assert found_in(folder / "a.db", secrets) == []
     assert notes.read_text(encoding="utf-8") == "keep me" and other.read_bytes() == before
+    broken = folder / "broken.db"  # starts like a backup, is none: named, left as it is
+    broken.write_bytes(b"SQLite format 3\x00" + b"\x07" * 200)
+    done = runner.invoke(args=["privacy", "scrub-backups"])
+    assert done.exit_code != 0
+    assert f"NOT scrubbed: {broken}: not a readable SQLite backup" in done.output
+    assert "1 backups were not scrubbed" in done.output
+    assert broken.read_bytes() == b"SQLite format 3\x00" + b"\x07" * 200
 
 
 # --- 2. a restore brings back the records of erasures on request --------------------------

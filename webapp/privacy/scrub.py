@@ -176,7 +176,7 @@ def scrub_backups(folders: Iterable[Path]) -> ScrubReport:
             for path in sorted(p for p in folder.iterdir() if _is_candidate(p, own)):
                 try:
                     _scrub_one(path, snapshot, report)
-                except (BackupError, ledger.LedgerError, sa.exc.SQLAlchemyError) as exc:
+                except (BackupError, sa.exc.SQLAlchemyError, sqlite3.Error, OSError) as exc:
                     report.failed.append((path, _reason(exc)))
     return report
 
@@ -185,6 +185,8 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, sa.exc.SQLAlchemyError):
         # The statement's parameters are ids, but say no more than the kind of error.
         return f"the ledger could not be applied (an older schema?): {type(exc).__name__}"
+    if isinstance(exc, sqlite3.Error):
+        return f"not a readable SQLite backup: {exc}"
     return str(exc)
 
 
