@@ -104,6 +104,31 @@ def test_an_erasure_scrubs_the_backups_made_before_it(any_db_app: Flask, tmp_pat
         assert db.session.scalar(sa.select(sa.func.count(Erasure.id))) == 1
 
 
+def test_the_scrub_is_a_task_for_the_worker(tmp_path: Path) -> None:
+    """Outside the tests' immediate mode the erasure queues the scrub: the web request or
+    the command returns at once, the worker rewrites the backups."""
+    from tests.conftest import make_app
+    from webapp import tasks
+
+    app = make_app(
+        f"sqlite:///{tmp_path / 'queue.sqlite'}",
+        TASK_QUEUE_IMMEDIATE=False,
+        TASK_QUEUE_URL="memory://",
+    )
+    runner = app.test_cli_runner()
+    reference, secrets = _demo_with_volunteer(app)
+    with app.app_context():
+        tasks.run_pending()  # whatever the demo queued
+    backup = tmp_path / "before.backup"
+    assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
+    assert runner.invoke(args=["privacy", "erase", "--reference", reference]).exit_code == 0
+    assert found_in(backup, secrets) != []  # queued, not yet run
+    with app.app_context():
+        assert tasks.run_pending() == 1
+        db.engine.dispose()
+    assert [s for s in found_in(backup, secrets) if s != AUTHOR and s not in AUTHOR] == []
+
+
 def test_retention_end_scrubs_the_backups(any_db_app: Flask, tmp_path: Path) -> None:
     app, runner = any_db_app, any_db_app.test_cli_runner()
     _reference, secrets = _demo_with_volunteer(app)
