@@ -11,8 +11,12 @@ Stop the web server and the worker before a restore (docs/deployment.md).
 
 A restore then applies again every erasure of the erasure ledger (:mod:`webapp.privacy.ledger`,
 a file outside the database), so that a backup made before an erasure does not bring the
-erased back. ``flask backup --prune-older-than DAYS`` deletes the backups in the target's
-folder older than DAYS (backups keep personal data: keep them no longer than the retention).
+erased back. Before it replaces anything, restore checks that the ledger holds every line
+that the database and the backup knew of (an older copy of the ledger put back would forget
+erasures) and refuses otherwise. ``flask backup`` remembers the folder it wrote to, so that
+the scrub after each erasure (:mod:`webapp.privacy.scrub`) rewrites the backups in it.
+``flask backup --prune-older-than DAYS`` deletes the backups in the target's folder older
+than DAYS (backups keep personal data: keep them no longer than the retention).
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ def _url() -> sa.URL:
     return sa.make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
 
 
-def _libpq(url: sa.URL) -> str:
+def libpq_url(url: sa.URL) -> str:
     """The URL as pg_dump and pg_restore take it (no SQLAlchemy driver suffix)."""
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
@@ -55,7 +59,7 @@ def _sqlite_path(url: sa.URL) -> str:
     return url.database
 
 
-def _new_private_file(path: Path) -> None:
+def new_private_file(path: Path) -> None:
     """Create ``path`` empty with mode 600; refuse to overwrite an existing file."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -68,13 +72,15 @@ def backup(target: Path) -> str:
     """Write a backup of the app's database to ``target`` (a new file). Returns the kind:
     ``"sqlite"`` or ``"postgresql"``."""
     url = _url()
-    _new_private_file(target)
+    new_private_file(target)
     try:
         if url.get_backend_name() == "sqlite":
-            _sqlite_copy(_sqlite_path(url), str(target))
+            sqlite_copy(_sqlite_path(url), str(target))
             return "sqlite"
         if url.get_backend_name() == "postgresql":
-            _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq(url)])
+            run_tool(
+                ["pg_dump", "--format=custom", "--no-owner", f"--file={target}", libpq_url(url)]
+            )
             return "postgresql"
     except BaseException:
         target.unlink(missing_ok=True)
@@ -98,16 +104,16 @@ def restore(source: Path) -> str:
     db.session.remove()
     db.engine.dispose()
     if kind == "sqlite":
-        _sqlite_copy(str(source), _sqlite_path(url))
+        sqlite_copy(str(source), _sqlite_path(url))
         return "sqlite"
-    _run(
+    run_tool(
         [
             "pg_restore",
             "--clean",
             "--if-exists",
             "--no-owner",
             "--single-transaction",
-            f"--dbname={_libpq(url)}",
+            f"--dbname={libpq_url(url)}",
             str(source),
         ]
     )
@@ -133,19 +139,22 @@ def prune(folder: Path, *, older_than_days: int, suffix: str, keep: Path) -> lis
     return deleted
 
 
-def _sqlite_copy(source: str, target: str) -> None:
+def sqlite_copy(source: str, target: str) -> None:
     """SQLite's online backup: a consistent copy even while others write."""
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
 
 
-def _run(command: list[str]) -> None:
+def run_tool(command: list[str]) -> str:
+    """Run pg_dump, pg_restore ...; their output. Raises :class:`BackupError` with their
+    message when they fail or are missing."""
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} is not installed (Debian: postgresql-client)")
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         # pg_dump's messages name the database, never its rows.
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()}")
+    return done.stdout
 
 
 @click.command("backup")
@@ -160,22 +169,39 @@ def _run(command: list[str]) -> None:
 @with_appcontext
 def backup_command(target: Path, days: int | None) -> None:
     """Write a backup of the database to TARGET (a new file, mode 600)."""
+    from webapp.privacy import scrub
+
     try:
-        kind = backup(target)
+        # Never while a scrub rewrites the folder's backups; remembered, so that the next
+        # erasure's scrub rewrites this backup too.
+        with scrub.backups_lock():
+            kind = backup(target)
+            scrub.remember_folder(target.parent)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Backed up the {kind} database to {target}.")
     if days is not None:
-        gone = prune(target.parent, older_than_days=days, suffix=target.suffix, keep=target)
+        with scrub.backups_lock():
+            gone = prune(target.parent, older_than_days=days, suffix=target.suffix, keep=target)
         click.echo(f"Deleted {len(gone)} backups older than {days} days.")
+
+
+ACCEPT_HELP = (
+    "Go on although the erasure ledger is shorter than the database or the backup knew (the "
+    "newest ledger is lost): the erasures it forgot must then be made again by hand."
+)
 
 
 @click.command("restore")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@click.option("--accept-shorter-ledger", "accept", is_flag=True, help=ACCEPT_HELP)
 @with_appcontext
-def restore_command(source: Path, yes: bool) -> None:
+def restore_command(source: Path, yes: bool, accept: bool) -> None:
     """Replace the database with the backup in SOURCE (stop the server and worker first)."""
+    problems = _ledger_problems(source)
+    if problems and not accept:
+        raise click.ClickException(ledger_refusal(problems))
     if not yes:
         click.confirm("This replaces everything in the database. Go on?", abort=True)
     try:
@@ -184,6 +210,47 @@ def restore_command(source: Path, yes: bool) -> None:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Restored the {kind} database from {source}.")
     click.echo(_reapply_erasures())
+    warn_accepted(problems)
+
+
+def ledger_refusal(problems: list[str]) -> str:
+    """The message of a refusal: what is wrong, and what to do."""
+    return (
+        "REFUSED: "
+        + "; ".join(problems)
+        + ". Put the newest copy of the erasure ledger back (ERASURE_LEDGER, default "
+        "instance/erasure-ledger.jsonl) and try again. Only if it is lost for good, go on "
+        "with --accept-shorter-ledger and make the erasures it forgot again by hand."
+    )
+
+
+def warn_accepted(problems: list[str]) -> None:
+    for problem in problems:
+        click.echo(
+            f"WARNING: {problem}. Erasures missing from the ledger were NOT applied: make "
+            "them again by hand.",
+            err=True,
+        )
+
+
+def _ledger_problems(source: Path) -> list[str]:
+    """Why the erasure ledger is older than the database or the backup knew (none: fine)."""
+    from webapp.privacy import ledger, scrub
+
+    try:
+        snapshot = ledger.read()
+        known_there = scrub.backup_state(source)
+    except (ledger.LedgerError, BackupError) as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        known_here = ledger.database_state()
+    except sa.exc.OperationalError:
+        known_here = None  # no database yet to speak of (a new machine)
+    found = [
+        ledger.behind(known_here, snapshot, what="the database"),
+        ledger.behind(known_there, snapshot, what=f"the backup {source.name}"),
+    ]
+    return [problem for problem in found if problem]
 
 
 def _reapply_erasures() -> str:
@@ -202,7 +269,4 @@ def _reapply_erasures() -> str:
             "run `flask --app webapp db upgrade`, then `flask --app webapp privacy reapply`): "
             f"{type(exc).__name__}"
         ) from None
-    return (
-        f"Applied {done.erasures} erasures of the ledger again ({done.replies} replies, "
-        f"{done.juries} juries at retention end, {done.proposals} proposal authors)."
-    )
+    return done.summary()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
+from webapp.backup import ACCEPT_HELP, ledger_refusal, warn_accepted
 from webapp.extensions import db
 from webapp.privacy.services import erase_expired, erase_person
 
@@ -20,7 +22,7 @@ privacy_cli = AppGroup("privacy", help="Retention and erasure of residents' pers
 def erase_expired_command() -> None:
     """Erase the personal data of every jury whose retention period has ended."""
     report = erase_expired(today=date.today())
-    db.session.commit()
+    _commit()
     # Counts and jury ids only: never personal data in the logs.
     log.info("erased %d replies of juries %s", report.replies, list(report.juries))
     click.echo(
@@ -35,22 +37,57 @@ def erase_command(reference: str) -> None:
     """Erase one resident's personal data on their request."""
     if not erase_person(reference):
         raise click.ClickException("No reply has that reference.")
-    db.session.commit()
+    _commit()
     click.echo("Erased.")
 
 
+def _commit() -> None:
+    """Commit an erasure; refused (nothing erased) while the ledger is an older copy."""
+    from webapp.privacy import ledger
+
+    try:
+        db.session.commit()
+    except ledger.LedgerError as exc:
+        db.session.rollback()
+        raise click.ClickException(ledger_refusal([str(exc)])) from None
+
+
 @privacy_cli.command("reapply")
-def reapply_command() -> None:
+@click.option("--accept-shorter-ledger", "accept", is_flag=True, help=ACCEPT_HELP)
+def reapply_command(accept: bool) -> None:
     """Apply every erasure of the erasure ledger again (flask restore does it by itself)."""
     from webapp.privacy import ledger
 
     try:
-        done = ledger.reapply()
+        snapshot = ledger.read()
     except ledger.LedgerError as exc:
         raise click.ClickException(str(exc)) from None
+    problem = ledger.behind(ledger.database_state(), snapshot, what="the database")
+    if problem and not accept:
+        raise click.ClickException(ledger_refusal([problem]))
+    done = ledger.reapply(snapshot)
     db.session.commit()
     log.info("applied %d erasures of the ledger again", done.erasures)
-    click.echo(
-        f"Applied {done.erasures} erasures of the ledger again ({done.replies} replies, "
-        f"{done.juries} juries at retention end, {done.proposals} proposal authors)."
-    )
+    click.echo(done.summary())
+    warn_accepted([problem] if problem else [])
+
+
+@privacy_cli.command("scrub-backups")
+@click.argument("folders", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def scrub_backups_command(folders: tuple[Path, ...]) -> None:
+    """Rewrite the backups made before an erasure with the erasure ledger applied: those in
+    the folders `flask backup` wrote to, and in FOLDERS (the worker does it after each
+    erasure)."""
+    from webapp.privacy import ledger, scrub
+
+    try:
+        report = scrub.scrub_backups([*scrub.remembered_folders(), *folders])
+    except ledger.LedgerError as exc:
+        raise click.ClickException(ledger_refusal([str(exc)])) from None
+    for path in report.scrubbed:
+        click.echo(f"Scrubbed {path}.")
+    click.echo(f"Scrubbed {len(report.scrubbed)} backups; {len(report.current)} were up to date.")
+    for path, why in report.failed:
+        click.echo(f"NOT scrubbed: {path}: {why}", err=True)
+    if report.failed:
+        raise click.ClickException(f"{len(report.failed)} backups were not scrubbed.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -275,7 +276,22 @@ def erase_on_request(jury: Jury, *, reference: str, author: str, user: User) -> 
         user_id=user.id,
         replies=0 if reply is None else 1,
         proposals=len(proposals),
+        # To the second, as the ledger keeps it: a record brought back is the same.
+        created_at=utcnow().replace(microsecond=0),
+        ledger_key=secrets.token_hex(16),
     )
     db.session.add(record)
+    # The record too, so that a restore of an older backup brings it back.
+    ledger.record(
+        ledger.RECORD,
+        [jury.id],
+        audit={
+            "key": record.ledger_key,
+            "user": user.id,
+            "replies": record.replies,
+            "proposals": record.proposals,
+        },
+        at=record.created_at,
+    )
     db.session.flush()
     return record

@@ -21,7 +21,7 @@ from webapp.extensions import db
 from webapp.i18n import lazy_gettext as _l
 from webapp.models import Jury, User
 from webapp.models.privacy import Erasure
-from webapp.privacy import bp
+from webapp.privacy import bp, ledger
 from webapp.privacy.services import ErasurePreview, erase_on_request, preview_erasure
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,19 @@ def erasure_confirm(jury_id: int) -> str | Response:
         flash(_("Nothing was found to erase."), "info")
         return redirect(url_for(".erasure", jury_id=jury.id))
     record = erase_on_request(jury, reference=reference, author=author, user=current_user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except ledger.LedgerError as exc:
+        db.session.rollback()
+        log.error("erasure on request in jury %s refused: %s", jury.id, exc)  # paths only
+        flash(
+            _(
+                "Nothing was erased: the erasure ledger on the server is an older copy. "
+                "Ask the administrator to put its newest copy back, then try again."
+            ),
+            "error",
+        )
+        return redirect(url_for(".erasure", jury_id=jury.id))
     # Ids and counts only: never the reference or a name in the logs.
     log.info(
         "erasure on request %s in jury %s by user %s: %d replies, %d proposals",
