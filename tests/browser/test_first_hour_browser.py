@@ -108,7 +108,10 @@ def test_an_empty_reply_lists_every_missing_answer_at_once(
     choose_language(page, lang)
     enter_code(page, w.codes[0])
     page.wait_for_url("**/reply/form")
-    submit_reply(page)
+    # The form comes back at the same address: wait for it to load before counting its
+    # links (the click returns once the new page is committed, maybe before it is parsed).
+    with page.expect_navigation():
+        submit_reply(page)
     summary = page.locator(".error-summary")
     heading, answer_error = EMPTY_ERRORS[lang]
     assert summary.locator("h2").inner_text() == heading

@@ -3,7 +3,6 @@ staff on the phone), two entries of the randomness at once. One wins; the other 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -11,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tests.conftest import make_app
+from tests.webapp.races import at_once
 from tests.webapp.selection_data import build_selection_world, latest_draw, start_selection
 from tests.webapp.staff_data import log_in_as
 from webapp.extensions import db
@@ -35,21 +35,18 @@ def pg_app(postgres_url: str) -> Iterator[Flask]:
 
 def _at_once(app: Flask, actions: list[Callable[[], str]]) -> list[str]:
     """Run each action in its own thread and app context, started together."""
-    barrier = threading.Barrier(len(actions))
-    results: list[str] = []
 
-    def run(action: Callable[[], str]) -> None:
-        with app.app_context():
-            barrier.wait()
-            results.append(action())
-            db.session.remove()
+    def in_context(action: Callable[[], str]) -> Callable[[], str]:
+        def call() -> str:
+            with app.app_context():
+                try:
+                    return action()
+                finally:
+                    db.session.remove()
 
-    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(results)
+        return call
+
+    return sorted(at_once([in_context(a) for a in actions], failed=repr))
 
 
 def _answer(member_id: int, action: str, via: str) -> Callable[[], str]:

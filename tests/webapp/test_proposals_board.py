@@ -4,7 +4,6 @@ threshold and put proposals on the agenda; another jury's records stay out of re
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
@@ -13,10 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import base_config
+from tests.webapp.races import at_once
 from tests.webapp.replies_data import make_invitations, make_jury, make_user, make_world
 from tests.webapp.staff_data import log_in_as
 from webapp import create_app
 from webapp.extensions import db
+from webapp.models import Invitation, Jury
 from webapp.models.proposals import Proposal, ProposalBoard, ProposalStatus, ProposalSupport
 from webapp.models.users import Role
 from webapp.proposals import board as board_service
@@ -223,27 +224,23 @@ def test_parallel_supports_count_once(any_db_app: Flask) -> None:
     app = any_db_app
     with app.app_context():
         world = make_world(n=2)
-        jury = db.session.get_one(board_service.Jury, world.jury_id)
-        invitation = db.session.get_one(board_service.Invitation, world.invitation_ids[0])
+        jury = db.session.get_one(Jury, world.jury_id)
+        invitation = db.session.get_one(Invitation, world.invitation_ids[0])
         db.session.add(ProposalBoard(jury_id=jury.id, is_open=True, support_threshold=5))
         proposal = board_service.submit(
             jury, title="Trees", summary="More trees.", invitation=invitation
         )
         db.session.commit()
         proposal_id = proposal.id
-    barrier = threading.Barrier(8)
-    statuses: list[str] = []
 
-    def one() -> None:
-        client = app.test_client()
-        barrier.wait()
-        response = client.post(
+    def one() -> str:
+        response = app.test_client().post(
             f"/juries/city-jury/proposals/{proposal_id}",
             data={"code-code": world.codes[1]},
             follow_redirects=True,
         )
         text = response.get_data(as_text=True)
-        statuses.append(
+        return (
             "counted"
             if "your support is counted" in text
             else "already"
@@ -251,11 +248,7 @@ def test_parallel_supports_count_once(any_db_app: Flask) -> None:
             else str(response.status_code)
         )
 
-    threads = [threading.Thread(target=one) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once([one] * 8, failed=repr)
     assert sorted(statuses) == ["already"] * 7 + ["counted"], statuses
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ProposalSupport.id))) == 2

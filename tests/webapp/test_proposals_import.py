@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.webapp.proposals_data import DATA, PlatformState, platform_server, recorded
 from webapp.extensions import db
@@ -30,7 +31,7 @@ def _stored(app: Flask) -> list[tuple[str, str, int | None]]:
         return [(p.source, p.external_id, p.supports) for p in rows]
 
 
-def _decidim(client: FlaskClient, jury_id: int, url: str, **extra: object) -> object:
+def _decidim(client: FlaskClient, jury_id: int, url: str, **extra: object) -> TestResponse:
     data = {"api_url": url, "process_id": "12", "component_id": "31", "limit": "2", **extra}
     data = {f"decidim-{name}": value for name, value in data.items()}
     return client.post(f"/staff/juries/{jury_id}/proposals/decidim", data=data)
@@ -298,7 +299,9 @@ def test_import_form_errors_name_the_field(client: FlaskClient, staff: int) -> N
 # CSV
 
 
-def _upload(client: FlaskClient, jury_id: int, name: str, content: bytes | None = None) -> object:
+def _upload(
+    client: FlaskClient, jury_id: int, name: str, content: bytes | None = None
+) -> TestResponse:
     data = content if content is not None else (DATA / name).read_bytes()
     return client.post(
         f"/staff/juries/{jury_id}/proposals/csv",
@@ -341,3 +344,15 @@ def test_csv_not_utf8_or_empty(client: FlaskClient, staff: int, tmp_path: Path) 
         client, staff, "x.csv", "título\n".encode("utf-16")
     ).get_data(as_text=True)
     assert "x.csv is empty" in _upload(client, staff, "x.csv", b"").get_data(as_text=True)
+
+
+def test_csv_problems_show_the_file_name_escaped_once(client: FlaskClient, staff: int) -> None:
+    """The file name and the columns come from the organiser's file: the lazy messages that
+    name them (webapp.i18n.lazy_gettext) reach the page escaped, and escaped once."""
+    name = "<b>plan</b> & co.csv"
+    page = _upload(client, staff, name, b"").get_data(as_text=True)
+    assert "&lt;b&gt;plan&lt;/b&gt; &amp; co.csv is empty." in page
+    assert "<b>plan</b>" not in page and "&amp;lt;" not in page and "&amp;amp;" not in page
+    page = _upload(client, staff, name, b"name,link\nA,https://x.example\n").get_data(as_text=True)
+    assert "&lt;b&gt;plan&lt;/b&gt; &amp; co.csv has no column title." in page
+    assert "<b>plan</b>" not in page and "&amp;lt;" not in page

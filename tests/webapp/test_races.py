@@ -5,24 +5,20 @@ confirmation, or "we already have this reply"), never an error."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
+from tests.webapp.races import PARALLEL, ROUNDS, at_once, clones, posting, race_app
 from tests.webapp.replies_data import make_user, make_world, yes_form
 from tests.webapp.staff_data import log_in_as
 from webapp.extensions import db
 from webapp.models import Jury, Reply, Role
 
-PARALLEL = 32
-ROUNDS = 20
 SESSIONS = 4  # browsers (each entered the code); the rest are their double clicks and tabs
 
 
@@ -48,40 +44,13 @@ def _clients(
     app: Flask, flow: Flow, jury_id: int, code: str
 ) -> tuple[list[FlaskClient], str, set[str]]:
     browsers = [flow(app, jury_id, code) for _ in range(SESSIONS)]
-    clients = []
-    for i in range(PARALLEL):
-        clone = app.test_client()
-        cookie = browsers[i % SESSIONS][0].get_cookie("session")
-        assert cookie is not None
-        clone.set_cookie("session", cookie.value)
-        clients.append(clone)
     _browser, url, answers = browsers[0]
-    return clients, url, answers
-
-
-def _submit(
-    client: FlaskClient,
-    url: str,
-    form: dict[str, Any],
-    barrier: threading.Barrier,
-    answers: list[str],
-) -> None:
-    barrier.wait()
-    try:
-        response = client.post(url, data=form)
-        answers.append(f"{response.status_code} {response.headers.get('Location')}")
-    except Exception as exc:  # any failure is what this test looks for
-        answers.append(repr(exc))
+    return clones(app, [b for b, _url, _answers in browsers]), url, answers
 
 
 @pytest.mark.parametrize("flow", [_resident, _staff], ids=["resident", "staff"])
 def test_parallel_submits_of_one_code_store_one_reply(any_db_app: Flask, flow: Flow) -> None:
-    # The same database, with a connection for every thread at once (a pool of 5 would make
-    # them queue instead of race).
-    app = make_app(
-        any_db_app.config["SQLALCHEMY_DATABASE_URI"],
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": PARALLEL, "max_overflow": 8},
-    )
+    app = race_app(any_db_app)
     with app.app_context():
         world = make_world(n=ROUNDS)
         sittings = [s.id for s in db.session.get_one(Jury, world.jury_id).sittings]
@@ -91,15 +60,7 @@ def test_parallel_submits_of_one_code_store_one_reply(any_db_app: Flask, flow: F
     for round_no in range(ROUNDS):
         clients, url, ordinary = _clients(app, flow, world.jury_id, world.codes[round_no])
         success, already = sorted(ordinary, key=lambda u: u.endswith("already"))
-        barrier = threading.Barrier(PARALLEL)
-        answers: list[str] = []
-        threads = [
-            threading.Thread(target=_submit, args=(c, url, form, barrier, answers)) for c in clients
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        answers = at_once([posting(c, url, form) for c in clients], failed=repr)
         outcomes.update(answers)
         assert set(answers) <= {f"302 {success}", f"302 {already}"}, Counter(answers)
         assert answers.count(f"302 {success}") == 1, Counter(answers)

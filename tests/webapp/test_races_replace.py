@@ -5,7 +5,6 @@ on PostgreSQL. Every request gets an ordinary answer, one row stays, nothing is 
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from typing import Any
 
@@ -14,57 +13,13 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
+from tests.webapp.races import PARALLEL, ROUNDS, at_once, clones, posting, race_app
 from tests.webapp.replies_data import make_user, make_world, yes_form
 from tests.webapp.selection_data import build_selection_world, select_and_draw
 from tests.webapp.staff_data import log_in_as
 from webapp.extensions import db
 from webapp.members.public import SESSION_KEY as MEMBER_KEY
 from webapp.models import Jury, Member, MemberStatus, Reply, Role
-
-PARALLEL = 32
-ROUNDS = 20
-
-
-def _racing_app(any_db_app: Flask) -> Flask:
-    # A connection for every thread at once: a pool of 5 would make them queue, not race.
-    return make_app(
-        any_db_app.config["SQLALCHEMY_DATABASE_URI"],
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": PARALLEL, "max_overflow": 8},
-    )
-
-
-def _clones(app: Flask, browser: FlaskClient) -> list[FlaskClient]:
-    cookie = browser.get_cookie("session")
-    assert cookie is not None
-    clients = []
-    for _ in range(PARALLEL):
-        clone = app.test_client()
-        clone.set_cookie("session", cookie.value)
-        clients.append(clone)
-    return clients
-
-
-def _at_once(clients: list[FlaskClient], url: str, forms: list[dict[str, Any]]) -> list[str]:
-    barrier = threading.Barrier(len(clients))
-    answers: list[str] = []
-
-    def submit(client: FlaskClient, form: dict[str, Any]) -> None:
-        barrier.wait()
-        try:
-            response = client.post(url, data=form)
-            answers.append(f"{response.status_code} {response.headers.get('Location')}")
-        except Exception as exc:  # any failure is what this test looks for
-            answers.append(repr(exc))
-
-    threads = [
-        threading.Thread(target=submit, args=(c, f)) for c, f in zip(clients, forms, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return answers
 
 
 def _resident_replacing(
@@ -98,7 +53,7 @@ def _staff_replacing(
 def test_parallel_replacements_of_one_reply_leave_one_whole_reply(
     any_db_app: Flask, flow: Any
 ) -> None:
-    app = _racing_app(any_db_app)
+    app = race_app(any_db_app)
     with app.app_context():
         world = make_world(n=ROUNDS)
         sittings = [s.id for s in db.session.get_one(Jury, world.jury_id).sittings]
@@ -114,7 +69,8 @@ def test_parallel_replacements_of_one_reply_leave_one_whole_reply(
             else yes_form(world.jury_id, sittings, answer="no", email=f"tab{i}@example.org")
             for i in range(PARALLEL)
         ]
-        answers = _at_once(_clones(app, browser), url, forms)
+        calls = [posting(c, url, f) for c, f in zip(clones(app, [browser]), forms, strict=True)]
+        answers = at_once(calls, failed=repr)
         outcomes.update(answers)
         assert answers == [f"302 {success}"] * PARALLEL, Counter(answers)
     with app.app_context():
@@ -125,7 +81,7 @@ def test_parallel_replacements_of_one_reply_leave_one_whole_reply(
             # Whole: the fields of one tab's form, never a mix of two (a "no" keeps no
             # contact details).
             if reply.answer == "yes":
-                tab = int(reply.email.removeprefix("tab").removesuffix("@example.org"))
+                tab = int((reply.email or "").removeprefix("tab").removesuffix("@example.org"))
                 assert tab % 2 == 1 and reply.district == "Norte"
             else:
                 assert reply.email is None and reply.district != "Norte"
@@ -135,7 +91,7 @@ def test_parallel_replacements_of_one_reply_leave_one_whole_reply(
 
 
 def test_parallel_answers_of_one_member_change_the_seat_once(any_db_app: Flask) -> None:
-    app = _racing_app(any_db_app)
+    app = race_app(any_db_app)
     world = build_selection_world(app, volunteers=40, panel_size=ROUNDS)
     organiser = app.test_client()
     log_in_as(organiser, world.organiser)
@@ -153,7 +109,8 @@ def test_parallel_answers_of_one_member_change_the_seat_once(any_db_app: Flask) 
         forms = [
             {"code": code, "answer": "confirm" if i % 2 else "decline"} for i in range(PARALLEL)
         ]
-        answers = _at_once(clients, "/confirm", forms)
+        calls = [posting(c, "/confirm", f) for c, f in zip(clients, forms, strict=True)]
+        answers = at_once(calls, failed=repr)
         assert answers == ["302 /confirm/done"] * PARALLEL, Counter(answers)
         changed = []
         for client, form in zip(clients, forms, strict=True):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import socketserver
-import threading
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import make_app
+from tests.webapp.races import PARALLEL, ROUNDS, at_once, posting, race_app
 from tests.webapp.replies_data import make_jury, make_user
 from tests.webapp.selection_data import build_selection_world
 from tests.webapp.staff_data import log_in_as
@@ -201,47 +201,22 @@ def test_another_jury_or_sitting_cannot_see_the_results(app: Flask, world: dict[
     assert client.get(f"/staff/sittings/{world['future']}/survey").status_code == 200
 
 
-def _post(
-    client: FlaskClient, data: dict[str, str], barrier: threading.Barrier, out: list[str]
-) -> None:
-    barrier.wait()
-    try:
-        response = client.post("/survey/answer", data=data)
-        out.append(f"{response.status_code} {response.headers.get('Location')}")
-    except Exception as exc:  # any failure is what this test looks for
-        out.append(repr(exc))
-
-
 def test_parallel_submits_store_one_answer(any_db_app: Flask) -> None:
     """32 parallel submits of one member's answers, 20 rounds (20 members), as issue 10 asks."""
-    parallel, rounds = 32, 20
-    app = make_app(
-        any_db_app.config["SQLALCHEMY_DATABASE_URI"],
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": parallel, "max_overflow": 4},
-    )
-    world = _world(app, volunteers=rounds + 2)
+    app = race_app(any_db_app)
+    world = _world(app, volunteers=ROUNDS + 2)
     outcomes: Counter[str] = Counter()
-    for n in range(rounds):
+    for n in range(ROUNDS):
         ticket = _ticket(app.test_client(), world["codes"][n])
-        barrier = threading.Barrier(parallel)
-        out: list[str] = []
-        threads = [
-            threading.Thread(
-                target=_post,
-                args=(app.test_client(), {"ticket": ticket, **ANSWERS}, barrier, out),
-            )
-            for _ in range(parallel)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        data = {"ticket": ticket, **ANSWERS}
+        calls = [posting(app.test_client(), "/survey/answer", data) for _ in range(PARALLEL)]
+        out = at_once(calls, failed=repr)
         outcomes.update(out)
         assert out.count("302 /survey/thanks") == 1, Counter(out)
-        assert out.count("200 None") == parallel - 1, Counter(out)  # "answered already"
+        assert out.count("200 None") == PARALLEL - 1, Counter(out)  # "answered already"
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyTaker)) == rounds
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyAnswer)) == rounds
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyTaker)) == ROUNDS
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyAnswer)) == ROUNDS
         db.session.remove()
         db.engine.dispose()
 

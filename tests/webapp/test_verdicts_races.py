@@ -6,7 +6,6 @@ after it."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 
@@ -15,14 +14,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
+from tests.webapp.races import PARALLEL, ROUNDS, at_once, clones, posting, race_app
 from tests.webapp.staff_data import log_in_as
 from tests.webapp.verdicts_data import build_verdict_world
 from webapp.extensions import db
 from webapp.models import Ballot, BallotCast, PlenaryVote
 
-PARALLEL = 32
-ROUNDS = 20
 SESSIONS = 4  # phones (each entered the code); the rest are their double taps and tabs
 
 
@@ -32,33 +29,7 @@ def _phones(app: Flask, code: str) -> list[FlaskClient]:
         phone = app.test_client()
         assert phone.post("/vote", data={"code": code}).status_code == 302
         phones.append(phone)
-    clients = []
-    for i in range(PARALLEL):
-        clone = app.test_client()
-        cookie = phones[i % SESSIONS].get_cookie("session")
-        assert cookie is not None
-        clone.set_cookie("session", cookie.value)
-        clients.append(clone)
-    return clients
-
-
-def _post(
-    client: FlaskClient, data: dict[str, str], barrier: threading.Barrier, out: list[str]
-) -> None:
-    barrier.wait()
-    try:
-        response = client.post("/vote/ballot", data=data)
-        out.append(f"{response.status_code} {response.headers.get('Location')}")
-    except Exception as exc:  # any failure is what this test looks for
-        out.append(repr(exc))
-
-
-def _race_app(any_db_app: Flask) -> Flask:
-    # A connection for every thread at once (a pool of 5 would make them queue, not race).
-    return make_app(
-        any_db_app.config["SQLALCHEMY_DATABASE_URI"],
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": PARALLEL, "max_overflow": 8},
-    )
+    return clones(app, phones)
 
 
 def _open_vote(app: Flask, organiser: int, jury_id: int, proposal_id: int, sitting_id: int) -> int:
@@ -75,7 +46,7 @@ def _open_vote(app: Flask, organiser: int, jury_id: int, proposal_id: int, sitti
 
 @pytest.mark.slow
 def test_parallel_votes_of_one_code_count_once(any_db_app: Flask) -> None:
-    app = _race_app(any_db_app)
+    app = race_app(any_db_app)
     with app.app_context():
         world = build_verdict_world(seated=ROUNDS, present=ROUNDS)
     vote_id = _open_vote(app, world.organiser, world.jury_id, world.proposal_id, world.sitting_id)
@@ -84,25 +55,12 @@ def test_parallel_votes_of_one_code_count_once(any_db_app: Flask) -> None:
     choices = ["city_vote", "amended", "rejected", "abstain"]
     for round_no in range(ROUNDS):
         clients = _phones(app, world.codes[round_no])
-        barrier = threading.Barrier(PARALLEL)
-        answers: list[str] = []
-        threads = [
-            threading.Thread(
-                target=_post,
-                # Each tap may pick another option: whichever comes first is the vote.
-                args=(
-                    c,
-                    {"vote": str(vote_id), f"v{vote_id}-choice": choices[i % 4]},
-                    barrier,
-                    answers,
-                ),
-            )
+        # Each tap may pick another option: whichever comes first is the vote.
+        calls = [
+            posting(c, "/vote/ballot", {"vote": str(vote_id), f"v{vote_id}-choice": choices[i % 4]})
             for i, c in enumerate(clients)
         ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        answers = at_once(calls, failed=repr)
         outcomes.update(answers)
         assert set(answers) <= {done, already}, Counter(answers)
         assert answers.count(done) == 1, Counter(answers)
@@ -121,7 +79,7 @@ def test_parallel_votes_of_one_code_count_once(any_db_app: Flask) -> None:
 
 @pytest.mark.slow
 def test_closing_while_members_vote_counts_exactly_the_votes_taken(any_db_app: Flask) -> None:
-    app = _race_app(any_db_app)
+    app = race_app(any_db_app)
     with app.app_context():
         world = build_verdict_world(seated=24, present=24)
     vote_id = _open_vote(app, world.organiser, world.jury_id, world.proposal_id, world.sitting_id)
@@ -132,29 +90,21 @@ def test_closing_while_members_vote_counts_exactly_the_votes_taken(any_db_app: F
         phones.append(phone)
     staff = app.test_client()
     log_in_as(staff, world.organiser)
-    barrier = threading.Barrier(len(phones) + 1)
     answers: list[str] = []
 
-    def close() -> None:
-        barrier.wait()
+    def close() -> str:
         # Close in the middle of the votes: once a few are in, the rest still in flight.
         deadline = time.monotonic() + 10
         while answers.count("302 /vote/done") < 3 and time.monotonic() < deadline:
             time.sleep(0.001)
         response = staff.post(f"/staff/juries/{world.jury_id}/verdicts/{vote_id}/close")
-        answers.append(f"close {response.status_code}")
+        return f"close {response.status_code}"
 
-    threads = [
-        threading.Thread(
-            target=_post,
-            args=(p, {"vote": str(vote_id), f"v{vote_id}-choice": "amended"}, barrier, answers),
-        )
+    votes = [
+        posting(p, "/vote/ballot", {"vote": str(vote_id), f"v{vote_id}-choice": "amended"})
         for p in phones
-    ] + [threading.Thread(target=close)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    ]
+    at_once([*votes, close], failed=repr, answers=answers)
     assert "close 302" in answers
     taken = answers.count("302 /vote/done")
     refused = answers.count("302 /vote/ballot")  # "this vote is closed already"
