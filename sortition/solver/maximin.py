@@ -7,9 +7,10 @@ stop rounding to panels), a point of the relaxation's first ``LEVELS`` LEXIMIN l
 MAXIMIN point too) is split instead; when that falls short, column generation until no panel
 improves the dual, then one decomposition LP that keeps every type at or above the optimum.
 Among the many maximin lotteries it returns the one these steps find; unlike LEXIMIN it makes
-no promise about anyone above the minimum. Whatever the tier, the minimum of the lottery
-returned is within ``SHORT`` of the relaxation's optimum (``Lottery.bound``), which no lottery
-exceeds.
+no promise about anyone above the minimum. Its minimum is optimal: from a split, within
+``SHORT`` of the relaxation's optimum (``Lottery.bound``), which no lottery exceeds; from
+column generation, within ``LEVEL_SLACK`` of the LP optimum over all panels that the pricing
+proves.
 
 MAXIMIN needs less than the whole point: only the minimum has to be reached, so a split ends
 as soon as the best mix of the panels found so far (one LP, :func:`_Enough.check`) comes
