@@ -105,9 +105,12 @@ def quotas(k: int) -> list[dict[str, object]]:
     ]
 
 
-def write(folder: Path, *, n: int = 1700, k: int = 110, seed: int = 1) -> Path:
-    """Write the instance folder (named ``assembly_like_{k}`` inside ``folder``)."""
-    target = folder / f"assembly_like_{k}"
+def write(
+    folder: Path, *, n: int = 1700, k: int = 110, seed: int = 1, name: str | None = None
+) -> Path:
+    """Write the instance folder (named ``name``, by default ``assembly_like_{k}``, inside
+    ``folder``)."""
+    target = folder / (name or f"assembly_like_{k}")
     target.mkdir(parents=True, exist_ok=True)
     people = volunteers(random.Random(seed), n)
     columns = ["id", *POPULATION, "address", "postcode"]

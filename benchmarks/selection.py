@@ -1,11 +1,13 @@
 """Selection benchmark: our algorithms and, when installed, the peer's, on every shared instance.
 
     python benchmarks/selection.py [--algorithms leximin,maximin,nash,legacy] [--limit 600]
-                                   [--only NAME,...] [--profile]
+                                   [--only NAME,...] [--profile] [--assembly-seeds 1,2,3]
 
 Reads ``../shared/instances`` (relative to the repository root; skipped when absent) and a
 generated national assembly's pool (``benchmarks/assembly.py``: 1,700 volunteers, k = 110,
-eight categories, households), written to a temporary folder for the run. Every run
+eight categories, households), written to a temporary folder for the run: seed 1, named
+``assembly_like_110``, and with ``--assembly-seeds`` the pools of other seeds of the same shape,
+named ``assembly_like_110_s{seed}`` (seed 1 keeps its name). Every run
 happens in a child process so that a time limit can stop it and its peak memory is its own.
 Prints one table: instance, n, k, algorithm, minimum probability, solve seconds, the child's
 CPU seconds (reading the instance and solving; the steadier figure on a shared machine), ratio
@@ -110,9 +112,17 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=600.0, help="seconds per solve")
     parser.add_argument("--only", default="", help="comma-separated instance names")
     parser.add_argument("--profile", action="store_true", help="print where our solves spend time")
+    parser.add_argument(
+        "--assembly-seeds",
+        default="1",
+        help="comma-separated seeds of the generated assembly pools (seed 1: assembly_like_110)",
+    )
     args = parser.parse_args()
     generated = Path(tempfile.mkdtemp(prefix="kleroterion-bench-"))
-    folders = [*_instances.all_instances(), assembly.write(generated)]
+    folders = [
+        *_instances.all_instances(),
+        *(_assembly(generated, int(seed)) for seed in args.assembly_seeds.split(",") if seed),
+    ]
     if len(folders) == 1:
         print(f"no instances at {_instances.INSTANCES}: the generated pool only")
     only = {s for s in args.only.split(",") if s}
@@ -147,6 +157,13 @@ def main() -> None:
     for title, where in profiles:
         print(f"\n## {title}\n{where}")
     shutil.rmtree(generated, ignore_errors=True)
+
+
+def _assembly(folder: Path, seed: int) -> Path:
+    """The generated assembly pool of ``seed``, named for the seed unless it is 1."""
+    if seed == 1:
+        return assembly.write(folder)
+    return assembly.write(folder / f"s{seed}", seed=seed, name=f"assembly_like_110_s{seed}")
 
 
 def _row(

@@ -2,11 +2,15 @@
 
 It is the first level of :mod:`sortition.solver.leximin`, with the same tiers: the first LP of
 the relaxation gives the optimum of the relaxation and a point reaching it, which is split into
-panels (:func:`sortition.solver.caratheodory.split`); when that split is slow or falls short,
-the relaxation's LEXIMIN point (a MAXIMIN point too) is split instead; when that falls short,
-column generation until no panel improves the dual, then one decomposition LP that keeps every
-type at or above the optimum. Among the many maximin lotteries it returns the one these steps
-find; unlike LEXIMIN it makes no promise about anyone above the minimum.
+panels (:func:`sortition.solver.caratheodory.split`); when that split goes badly (its faces
+stop rounding to panels), a point of the relaxation's first ``LEVELS`` LEXIMIN levels (a
+MAXIMIN point too) is split instead; when that falls short, column generation until no panel
+improves the dual, then one decomposition LP that keeps every type at or above the optimum.
+Among the many maximin lotteries it returns the one these steps find; unlike LEXIMIN it makes
+no promise about anyone above the minimum. Its minimum is optimal: from a split, within
+``SHORT`` of the relaxation's optimum (``Lottery.bound``), which no lottery exceeds; from
+column generation, within ``LEVEL_SLACK`` of the LP optimum over all panels that the pricing
+proves.
 
 MAXIMIN needs less than the whole point: only the minimum has to be reached, so a split ends
 as soon as the best mix of the panels found so far (one LP, :func:`_Enough.check`) comes
@@ -28,12 +32,22 @@ from sortition.solver.lottery import Lottery, decompose, type_probabilities
 from sortition.solver.relaxed import relaxed_leximin
 from sortition.solver.types import Composition, TypeModel
 
-# The first LP's optimum is a vertex of the relaxation; on many quota categories its later
-# faces seldom round to panels (on the generated assembly pool 4 to 9 face LPs a step after
-# the first 250 steps, against 1.2 for the LEXIMIN point). Once the split's face LPs
-# outnumber twice its steps by PATIENCE, its panels are checked, and when they fall short
-# MAXIMIN splits the relaxation's LEXIMIN point instead, which is a MAXIMIN point too.
-PATIENCE = 60
+# The first LP's optimum is a vertex of the relaxation. On madrid_like_49 and
+# national_like_150 it splits in fewer steps than any other MAXIMIN point (97 against 247 on
+# Madrid) at one face LP a step; on the generated assembly pools (eight categories) its faces
+# soon stop rounding to panels and its face LPs per step climb from 1.2 to 5 or 19 (one split
+# of seed 5 took 15 s of CPU against 3 s for the LEXIMIN levels' point). So its split gives up
+# once its face LPs exceed its steps by PATIENCE plus PATIENCE_SHARE a step: on Madrid and
+# national_like_150 the excess never passed 5 (three random seeds each), on assembly seeds
+# 1 to 5 it passes near step 30 to 60 (of 200 to 350).
+PATIENCE = 10
+PATIENCE_SHARE = 0.05
+# The point split next: the relaxation's LEXIMIN point after this many levels (the types not
+# fixed by then at the last level, a MAXIMIN point). Its faces keep rounding (1.1 face LPs a
+# step) like the full LEXIMIN point's, for 2 LPs instead of 25 to 57 (0.2 s of CPU against
+# 0.45 s on the assembly pools), and its split reaches the minimum as soon (seed 3: 217 and
+# 237 steps against 301 and 304; seed 5: 255 against 234).
+LEVELS = 2
 # A mix of the panels found counts as MAXIMIN when its minimum is this close to the
 # relaxation's optimum (every lottery's minimum is at most that optimum); LEXIMIN's own
 # tolerance is 1e-8 (sortition.solver.leximin.REACH_TOLERANCE).
@@ -95,8 +109,8 @@ def maximin(
     ``Lottery.bound`` is the LP optimum of the minimum probability.
     Raises :class:`SolverError` when the deadline passes before the optimum is proved."""
     found: tuple[Composition, ...] = ()
-    for first_level_only in (True, False):
-        relaxed = relaxed_leximin(model, deadline=deadline, first_level_only=first_level_only)
+    for levels, patience in ((1, PATIENCE), (LEVELS, None)):
+        relaxed = relaxed_leximin(model, deadline=deadline, max_levels=levels)
         if relaxed is None or not any(model.selectable(t) for t in range(len(model))):
             continue
         value = min(float(relaxed.levels[t]) for t in range(len(model)) if model.selectable(t))
@@ -109,7 +123,8 @@ def maximin(
             deadline=deadline,
             progress=progress,
             mip_solver=mip_solver,
-            patience=PATIENCE if first_level_only else None,
+            patience=patience,
+            patience_share=PATIENCE_SHARE,
             enough=enough,
         )
         found += parts.compositions

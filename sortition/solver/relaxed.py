@@ -44,11 +44,16 @@ class RelaxedPoint:
 
 
 def relaxed_leximin(
-    model: TypeModel, *, deadline: Deadline, first_level_only: bool = False
+    model: TypeModel,
+    *,
+    deadline: Deadline,
+    max_levels: int | None = None,
 ) -> RelaxedPoint | None:
     """The LEXIMIN point of the relaxation, or None when the LPs end without a type to fix
-    (round-off; the caller then goes level by level). With ``first_level_only`` the first LP
-    alone: a MAXIMIN point, every type that can sit at the first level or above."""
+    (round-off; the caller then goes level by level). With ``max_levels`` at most that many
+    LPs: the types not fixed by then get the last level, a floor under their probabilities.
+    That is a MAXIMIN point; with ``max_levels=1`` the first LP's optimum, every type that can
+    sit at the first level or above."""
     sizes = np.asarray(model.sizes, dtype=np.float64)
     n = len(model)
     h = _relaxation(model, feasibility_tolerance=FEASIBILITY_TOLERANCE)
@@ -57,6 +62,7 @@ def relaxed_leximin(
     levels = np.zeros(n)
     seats = np.zeros(n)
     rows: dict[int, int] = {}
+    lps = 0
     for t in range(n):
         if model.selectable(t):
             rows[t] = add_row(
@@ -68,7 +74,8 @@ def relaxed_leximin(
         solution = h.getSolution()
         value = float(solution.col_value[z])
         seats = np.asarray(solution.col_value[:n], dtype=np.float64)
-        if first_level_only:
+        lps += 1
+        if max_levels is not None and lps >= max_levels:
             levels[list(rows)] = max(0.0, value)
             break
         tight = [t for t, r in rows.items() if abs(solution.row_dual[r]) > FIX_TOLERANCE]
