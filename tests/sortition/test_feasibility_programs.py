@@ -7,11 +7,13 @@ from __future__ import annotations
 from itertools import combinations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sortition.errors import SolverError
 from sortition.feasibility import check_feasibility
-from sortition.feasibility.programs import _Swaps, is_feasible, unselectable_types
+from sortition.feasibility.programs import Ints, _Swaps, is_feasible, unselectable_types
 from sortition.model import Person, Pool, Quota, Quotas
 from sortition.solver.types import group_types
 
@@ -162,3 +164,47 @@ def test_a_jury_without_quotas_gets_no_relaxation() -> None:
     pool = Pool((Person("a", {}, None), Person("b", {}, None)))
     report = check_feasibility(pool, Quotas(()), 3)
     assert not report.feasible and report.relaxations == ()
+
+
+def _three_types() -> tuple[Pool, Quotas, int]:
+    """Three volunteers of three types, any one of whom makes a panel of one."""
+    people = [Person(f"p{i}", {"g": g}, None) for i, g in enumerate(("f", "m", "x"))]
+    quotas = Quotas(tuple(Quota("g", g, 0, 1) for g in ("f", "m", "x")))
+    return Pool(tuple(people)), quotas, 1
+
+
+def test_each_round_settles_its_forced_type_so_n_rounds_settle_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the swaps finding nothing beyond the panel itself, each round settles only the type
+    it forces: exactly n rounds, and the answer is still complete."""
+    model = group_types(*_three_types())
+    assert len(model) == 3
+    calls = []
+
+    def only_the_panel(self: _Swaps, panel: Ints) -> np.ndarray:
+        calls.append(panel.copy())
+        return panel > 0
+
+    monkeypatch.setattr(_Swaps, "reachable", only_the_panel)
+    assert unselectable_types(model, time_limit=None) == []
+    assert [list(np.flatnonzero(panel)) for panel in calls] == [[0], [1], [2]]
+
+
+def test_a_round_that_settles_nothing_fails_instead_of_looping(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A round must settle its forced type; if a broken answer settles nothing the search
+    stops with SolverError after n + 1 rounds rather than running for ever."""
+    model = group_types(*_three_types())
+    rounds = []
+
+    def nothing(self: _Swaps, panel: Ints) -> np.ndarray:
+        rounds.append(1)
+        return np.zeros(len(panel), dtype=bool)
+
+    monkeypatch.setattr(_Swaps, "reachable", nothing)
+    with pytest.raises(SolverError) as caught:
+        unselectable_types(model, time_limit=None)
+    assert str(caught.value) == "the selectability check left types unsettled after 3 rounds"
+    assert len(rounds) == 4
