@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sortition.errors import SolverError
-from sortition.feasibility import check_feasibility
+from sortition.feasibility import check_feasibility, programs
 from sortition.feasibility.programs import Ints, _Swaps, is_feasible, unselectable_types
 from sortition.model import Person, Pool, Quota, Quotas
 from sortition.solver.types import group_types
@@ -79,6 +79,39 @@ def test_the_unselectable_are_those_on_no_valid_panel(case: tuple[Pool, Quotas, 
         t for t in range(len(model)) if model.selectable(t) and not set(model.members[t]) & seated
     ]
     assert dead == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances())
+def test_with_no_time_for_a_quick_look_the_complete_solves_give_the_same_answer(
+    case: tuple[Pool, Quotas, int],
+) -> None:
+    """A quick look that finds no panel in its time hands the forced type to a complete solve
+    without the objective (on these small pools the quick look always has an answer in time,
+    so the complete solve is reached only with no time for it)."""
+    pool, quotas, k = case
+    panels = _panels(pool, quotas, k)
+    if not panels:
+        return
+    seated = {p.id for panel in panels for p in panel}
+    model = group_types(pool, quotas, k)
+    expected = [
+        t for t in range(len(model)) if model.selectable(t) and not set(model.members[t]) & seated
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(programs, "QUICK_LOOK_SECONDS", 0.0)
+        assert unselectable_types(model, time_limit=None) == expected
+        assert unselectable_types(model, time_limit=60.0) == expected
+
+
+def test_the_complete_solve_keeps_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = group_types(*_three_types())
+    monkeypatch.setattr(programs, "QUICK_LOOK_SECONDS", 0.0)
+    with pytest.raises(SolverError) as caught:
+        unselectable_types(model, time_limit=0.0)
+    assert str(caught.value) == (
+        "the selectability check stopped without an answer (Time limit reached)"
+    )
 
 
 @settings(max_examples=120, deadline=None)
