@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from sortition.errors import SolverError
 from sortition.feasibility import check_feasibility, programs
-from sortition.feasibility.programs import Ints, _Swaps, is_feasible, unselectable_types
+from sortition.feasibility.programs import (
+    Ints,
+    _Swaps,
+    is_feasible,
+    minimal_relaxation,
+    unselectable_types,
+)
 from sortition.model import Person, Pool, Quota, Quotas
 from sortition.solver.types import group_types
 
@@ -236,6 +242,82 @@ def test_the_relaxation_is_the_least_change_lexicographically(
         assert changes == []  # nothing within the limits helps (or only the pool is short)
     else:
         assert (sum(changes), max(changes)) == best
+
+
+def _seeded_strained(seed: int) -> tuple[Pool, Quotas, int]:
+    """What `strained` draws, from a seeded generator."""
+    pool, quotas, k = _seeded_instance(seed)
+    rng = random.Random(-seed)
+    tight = []
+    for q in quotas:
+        low = rng.randint(0, 3)
+        high = low + rng.randint(0, 1)
+        min_flex = rng.choice([None, rng.randint(0, low)])
+        max_flex = rng.choice([None, rng.randint(high, high + 2)])
+        tight.append(Quota(q.category, q.value, low, high, min_flex, max_flex))
+    return pool, Quotas(tuple(tight)), k
+
+
+def test_the_relaxation_of_400_seeded_pools_is_the_least_change() -> None:
+    """The hypothesis test above on the same 400 pools each run."""
+    relaxed = 0
+    for seed in range(400):
+        pool, quotas, k = _seeded_strained(seed)
+        best = _least_change(pool, quotas, k)
+        found = minimal_relaxation(group_types(pool, quotas, k), time_limit=None)
+        changes = [abs(r.current - r.suggested) for r in found]
+        if best is None or best == (0, 0):
+            assert changes == [], seed
+        else:
+            assert (sum(changes), max(changes)) == best, seed
+            relaxed += 1
+    assert relaxed > 150
+
+
+LARGER = {"g": ("f", "m", "x"), "a": ("y", "m", "o"), "e": ("l", "h")}
+
+
+def _seeded_larger(seed: int) -> tuple[Pool, Quotas, int]:
+    """Pools of 8 to 13 in three categories, panels of 3 to 6, bounds that may move."""
+    rng = random.Random(seed)
+    people = []
+    for i in range(rng.randint(8, 13)):
+        features = {c: rng.choice(values) for c, values in LARGER.items()}
+        people.append(Person(f"p{i}", features, rng.choice([None] * 3 + ["h1", "h2", "h3"])))
+    k = rng.randint(3, 6)
+    quotas = []
+    for category, values in LARGER.items():
+        for value in values:
+            low = rng.randint(0, k // 2)
+            high = low + rng.randint(0, 2)
+            min_flex = rng.choice([None, rng.randint(0, low)])
+            max_flex = rng.choice([None, rng.randint(high, high + 4)])
+            quotas.append(Quota(category, value, low, high, min_flex, max_flex))
+    return Pool(tuple(people)), Quotas(tuple(quotas)), k
+
+
+@pytest.mark.parametrize("seed", [1033, 1455, 1811, 1964])
+def test_the_relaxation_is_solved_to_optimality(seed: int) -> None:
+    """Pools (found by a search over 3,000 of them) where the first solution HiGHS finds is
+    not the least change: the relaxation program must be solved exactly (gap 0)."""
+    pool, quotas, k = _seeded_larger(seed)
+    found = minimal_relaxation(group_types(pool, quotas, k), time_limit=None)
+    changes = [abs(r.current - r.suggested) for r in found]
+    assert (sum(changes), max(changes)) == _least_change(pool, quotas, k)
+
+
+def test_a_time_limit_reaches_each_program() -> None:
+    model = group_types(*_three_types())
+    assert is_feasible(model, time_limit=None)
+    assert minimal_relaxation(model, time_limit=None) == ()
+    with pytest.raises(
+        SolverError, match=r"^time limit reached before solving the feasibility check$"
+    ):
+        is_feasible(model, time_limit=0)
+    with pytest.raises(
+        SolverError, match=r"^time limit reached before solving the relaxation program$"
+    ):
+        minimal_relaxation(model, time_limit=0)
 
 
 def test_a_jury_without_quotas_gets_no_relaxation() -> None:
