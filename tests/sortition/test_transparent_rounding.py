@@ -243,6 +243,22 @@ def test_the_program_finds_the_best_rounding_within_its_bounds(
     assert found.lower_bound >= best - 0.1 / m - 1e-9
 
 
+def test_the_program_is_solved_to_its_gap_of_the_best() -> None:
+    """A lottery (found by a search) on which HiGHS, with a relative gap allowed, stops at
+    a largest loss of 0.034: the program must go on to within 0.1 / m of the best rounding."""
+    lottery = TypeLottery.of(
+        [[1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0], [0, 0, 1, 0], [0, 1, 0, 0]],
+        [x / 66 for x in (7, 18, 8, 3, 30)],
+        [4, 4, 3, 1],
+    )
+    m = 25
+    best = min(loss_by_hand(lottery, v, m) for v in in_bounds(lottery, m))
+    found = _integer_program(lottery, m, largest_remainder(lottery.weights, m), time_limit=None)
+    assert found is not None and found.method is Method.INTEGER_PROGRAM
+    assert best - 1e-9 <= found.max_loss <= best + 0.1 / m + 1e-9
+    assert found.max_loss <= found.lower_bound + 0.1 / m + 1e-9
+
+
 def test_the_program_may_leave_a_composition_out() -> None:
     # Three compositions of one seat over three single members, weights 0.1, 0.45, 0.45, two
     # panels: 0, 1, 1 loses 0.1 (the first member), any rounding with the first loses 0.45.
