@@ -91,7 +91,12 @@ def unselectable_types(model: TypeModel, *, time_limit: float | None) -> list[in
     settled = np.array([not model.selectable(t) for t in range(n)])
     dead: list[int] = []
     columns = np.arange(n, dtype=np.int32)
-    while not settled.all():
+    # Each round settles at least its forced type (dead, or seated on the panel found), so n
+    # rounds settle them all. Bounded rather than `while not settled.all()`: a round that
+    # settles nothing (a wrong solver answer, or a bug) then fails instead of looping for ever.
+    for _round in range(n + 1):
+        if settled.all():
+            return sorted(dead)
         todo = ~settled
         t = int(np.flatnonzero(todo)[0])
         h.changeColsCost(n, columns, np.where(todo, 1.0 / sizes, 0.0))
@@ -109,7 +114,7 @@ def unselectable_types(model: TypeModel, *, time_limit: float | None) -> list[in
             continue
         panel = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
         settled |= swaps.reachable(panel)
-    return sorted(dead)
+    raise SolverError(f"the selectability check left types unsettled after {n} rounds")
 
 
 def _program(model: TypeModel, *, time_limit: float | None, relax: bool = False) -> highspy.Highs:

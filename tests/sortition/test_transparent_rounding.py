@@ -58,12 +58,21 @@ def test_largest_remainder_by_hand() -> None:
     assert largest_remainder(np.array([1.0, 2.0]), 5).tolist() == [2, 3]
 
 
+def test_largest_remainder_breaks_ties_in_order_among_many_entries() -> None:
+    # m = 5 over 1, 2, 1, 2, ... (20 entries, shares 1/6 and 1/3): five of the ten equal
+    # remainders of 1/3 round up, the first five. numpy's default sort keeps equal keys in
+    # order only below 17 entries.
+    counts = largest_remainder(np.array([1.0, 2.0] * 10), 5)
+    assert counts.tolist() == [0, 1] * 5 + [0] * 10
+
+
 @settings(max_examples=150, deadline=None)
 @given(weights, st.integers(1, 40), st.integers(0, 10**6))
 def test_dependent_rounding_keeps_the_sum_and_rounds_each_entry_one_way(
     w: np.ndarray, m: int, seed: int
 ) -> None:
     counts = dependent_rounding(w, m, rng=random.Random(seed))
+    assert counts.dtype == np.int64
     assert int(counts.sum()) == m
     total = int(w.sum())
     for i, c in enumerate(counts.tolist()):
@@ -90,6 +99,26 @@ def test_dependent_rounding_of_whole_shares_is_exact() -> None:
     w = np.array([2.0, 3.0, 5.0])
     for seed in range(5):
         assert dependent_rounding(w, 10, rng=random.Random(seed)).tolist() == [2, 3, 5]
+
+
+@pytest.mark.parametrize(
+    ("w", "m", "whole"),
+    [
+        # 8 * 0.3 / 0.8 is 2.9999999999999996 in floats: alone with a fraction, nearly 1
+        ([0.1, 0.3, 0.4], 8, [1, 3, 4]),
+        # 2.9999999999999996, 2.9999999999999996, 11.999999999999998: paired, then one left
+        ([0.1, 0.1, 0.4], 18, [3, 3, 12]),
+    ],
+)
+def test_dependent_rounding_of_whole_shares_survives_round_off(
+    w: list[float], m: int, whole: list[int]
+) -> None:
+    """A lottery's float weights whose shares are whole in exact arithmetic but not in floats:
+    the entry left nearly whole is rounded up (not the largest weight's)."""
+    scaled = m * np.asarray(w) / np.asarray(w).sum()
+    assert scaled.tolist() != whole  # round-off, else this test checks nothing
+    for seed in range(10):
+        assert dependent_rounding(np.asarray(w), m, rng=random.Random(seed)).tolist() == whole
 
 
 def test_type_lottery_before_and_max_loss_by_hand() -> None:
@@ -212,6 +241,22 @@ def test_the_program_finds_the_best_rounding_within_its_bounds(
     assert best - 1e-9 <= found.max_loss <= best + 0.1 / m + 1e-9
     assert 0 <= found.lower_bound <= best + 1e-9
     assert found.lower_bound >= best - 0.1 / m - 1e-9
+
+
+def test_the_program_is_solved_to_its_gap_of_the_best() -> None:
+    """A lottery (found by a search) on which HiGHS, with a relative gap allowed, stops at
+    a largest loss of 0.034: the program must go on to within 0.1 / m of the best rounding."""
+    lottery = TypeLottery.of(
+        [[1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0], [0, 0, 1, 0], [0, 1, 0, 0]],
+        [x / 66 for x in (7, 18, 8, 3, 30)],
+        [4, 4, 3, 1],
+    )
+    m = 25
+    best = min(loss_by_hand(lottery, v, m) for v in in_bounds(lottery, m))
+    found = _integer_program(lottery, m, largest_remainder(lottery.weights, m), time_limit=None)
+    assert found is not None and found.method is Method.INTEGER_PROGRAM
+    assert best - 1e-9 <= found.max_loss <= best + 0.1 / m + 1e-9
+    assert found.max_loss <= found.lower_bound + 0.1 / m + 1e-9
 
 
 def test_the_program_may_leave_a_composition_out() -> None:
