@@ -6,7 +6,7 @@ which is posted, never put in a URL. Rate-limited like the confirmation page."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, redirect, render_template, send_file, session, url_for
+from flask import abort, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
 from webapp.auth import limits
@@ -98,12 +98,7 @@ def my_document(document_id: int) -> Response:
     document = db.session.get(SittingDocument, document_id)
     if document is None or document.sitting.jury_id != member.jury_id:
         abort(404)
-    return send_file(
-        documents.path_of(document),
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.filename,
-    )
+    return documents.download(document)
 
 
 @bp.post("/my-sittings/calendar")

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from typing import TypedDict
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
@@ -296,9 +296,4 @@ def staff_document(sitting_id: int, document_id: int) -> Response:
     document = documents.sitting_document(sitting_for_staff(sitting_id), document_id)
     if document is None:
         abort(404)
-    return send_file(
-        documents.path_of(document),
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.filename,
-    )
+    return documents.download(document)
