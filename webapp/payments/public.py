@@ -11,7 +11,6 @@ from webapp.extensions import db, limiter
 from webapp.i18n import lazy_gettext as _l
 from webapp.members.services import member_for_invitation
 from webapp.models import Jury
-from webapp.models.payments import ExpenseKind
 from webapp.payments import bp, claims, ledger
 from webapp.payments.claims import ClaimProblem
 from webapp.payments.forms import MemberClaimForm
@@ -31,18 +30,7 @@ def member_claim() -> str | Response | tuple[str, int]:
         jury = db.session.get(Jury, member.jury_id)
         assert jury is not None
         try:
-            claims.add_claim(
-                jury,
-                member,
-                kind=ExpenseKind(form.kind.data),
-                amount_cents=form.amount.cents,
-                spent_on=form.spent_on.data,
-                sitting=None,
-                note=form.note.data or "",
-                receipt=form.receipt.data,
-                via="code",
-                user=None,
-            )
+            claims.add_claim(jury, member, **form.details(), sitting=None, via="code", user=None)
         except ClaimProblem as problem:
             db.session.rollback()
             field = getattr(form, problem.field, form.amount)
