@@ -14,7 +14,7 @@ from sortition.audit import Commitment, draw, make_bundle
 from sortition.audit.tables import to_csv
 from sortition.cli import main
 from sortition.cli.reports import fail
-from sortition.cli.select import EXIT_INPUT
+from sortition.cli.solving import EXIT_INPUT
 
 
 @main.command("draw")

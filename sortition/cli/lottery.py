@@ -20,20 +20,17 @@ import click
 from sortition.audit import Commitment, commit
 from sortition.audit.commitment import COMMITTED, REPLACEMENT_FILES
 from sortition.cli import main
-from sortition.cli.reports import fail, write_report
-from sortition.cli.select import (
-    EXIT_INFEASIBLE,
+from sortition.cli.reports import fail, fresh_folder, out_option, write_report
+from sortition.cli.solving import (
     EXIT_INPUT,
-    EXIT_SOLVER,
-    _failure,
-    _inputs,
-    _load,
-    _progress,
+    fail_with_report,
+    input_options,
+    load,
+    progress_bar,
+    solver_options,
 )
 from sortition.errors import InfeasibleQuotas, SolverError
 from sortition.model import Quotas
-from sortition.result import Algorithm
-from sortition.solver.highs import MipSolver
 from sortition.tabular import LoadedPool
 from sortition.transparent import (
     DEFAULT_PANELS,
@@ -46,7 +43,7 @@ PRIVATE = ("pseudonyms.csv", "draw.json", "selected.csv", "alternates.csv", "bun
 
 
 @main.command("lottery")
-@_inputs
+@input_options
 @click.option(
     "--panels",
     type=click.IntRange(min=1),
@@ -54,23 +51,7 @@ PRIVATE = ("pseudonyms.csv", "draw.json", "selected.csv", "alternates.csv", "bun
     show_default=True,
     help="How many equally likely panels the lottery is rounded to.",
 )
-@click.option(
-    "--algorithm",
-    type=click.Choice([a.value for a in Algorithm]),
-    default=Algorithm.LEXIMIN.value,
-    show_default=True,
-)
-@click.option(
-    "--seed", type=click.IntRange(min=0), help="Seed of the computation (default: random)."
-)
-@click.option(
-    "--mip-solver",
-    type=click.Choice([s.value for s in MipSolver], case_sensitive=False),
-    default=MipSolver.HIGHS.value,
-    show_default=True,
-    envvar="KLEROTERION_MIP_SOLVER",
-    show_envvar=True,
-)
+@solver_options(seed_help="Seed of the computation (default: random).")
 @click.option(
     "--rounding-time-limit",
     type=click.FloatRange(min=0),
@@ -107,12 +88,7 @@ PRIVATE = ("pseudonyms.csv", "draw.json", "selected.csv", "alternates.csv", "bun
     is_flag=True,
     help="Publish the ids as they are (only when they are pseudonyms already).",
 )
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for the commitment and its files.",
-)
+@out_option("Folder for the commitment and its files.")
 def lottery(
     people: Path,
     quotas: Path,
@@ -137,10 +113,8 @@ def lottery(
     --previous) the lottery fills the seats that members left open."""
     if previous is not None and previous.resolve() == out.resolve():
         fail("--out must be a new folder, not the --previous draw's", EXIT_INPUT)
-    out.mkdir(parents=True, exist_ok=True)
-    for name in ("commitment.json", *COMMITTED, *REPLACEMENT_FILES, *PRIVATE):
-        (out / name).unlink(missing_ok=True)  # never a mix of two runs
-    loaded, read = _load(people, quotas, id_column, address_columns, out=out)
+    fresh_folder(out, ("commitment.json", *COMMITTED, *REPLACEMENT_FILES, *PRIVATE))
+    loaded, read = load(people, quotas, id_column, address_columns, out=out)
     settings = {"k": k, "panels": panels, "n": len(loaded.pool), "algorithm": algorithm}
     options: dict[str, Any] = {
         "panels": panels,
@@ -204,7 +178,7 @@ def _compute(
     """The lottery (for the open seats when there are members, exclusions or a previous
     draw); on failure report.json says why and the command exits."""
     try:
-        with _progress() as progress:
+        with progress_bar() as progress:
             if members or exclude or first is not None:
                 return replacement_lottery(
                     loaded.pool,
@@ -216,15 +190,8 @@ def _compute(
                     **options,
                 )
             return transparent_lottery(loaded.pool, quotas, k, progress=progress, **options)
-    except ValueError as error:
-        write_report(out, {**settings, "infeasible": False, "error": str(error)})
-        fail(str(error), EXIT_INPUT)
-    except InfeasibleQuotas as error:
-        write_report(out, {**settings, **_failure(error)})
-        fail(str(error), EXIT_INFEASIBLE)
-    except SolverError as error:
-        write_report(out, {**settings, "infeasible": False, "error": str(error)})
-        fail(str(error), EXIT_SOLVER)
+    except (ValueError, InfeasibleQuotas, SolverError) as error:
+        fail_with_report(out, settings, error)
 
 
 def _ids(text: str) -> list[str]:

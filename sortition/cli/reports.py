@@ -1,15 +1,32 @@
-"""What every command does at its end: report.json, and an error on stderr with an exit code."""
+"""What the commands do with their output folder: clear it of an earlier run's files at the
+start, and at the end write report.json, or an error on stderr with an exit code."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from sortition.errors import InputErrors
+
+
+def out_option(help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The required --out folder; ``help`` names what the command writes there."""
+    return click.option(
+        "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help=help
+    )
+
+
+def fresh_folder(out: Path, outputs: Iterable[str]) -> None:
+    """Create ``out`` if need be and delete the files a run writes there: a failed run must not
+    leave an earlier run's results behind, nor a mix of two runs."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in outputs:
+        (out / name).unlink(missing_ok=True)
 
 
 def write_report(out: Path, report: dict[str, Any]) -> None:

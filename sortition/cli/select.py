@@ -9,57 +9,35 @@ from __future__ import annotations
 
 import secrets
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from sortition.cli import main
-from sortition.cli.reports import fail as _fail
-from sortition.cli.reports import fail_on_input, input_problems
-from sortition.cli.reports import write_report as _write_report
-from sortition.errors import InfeasibleQuotas, InputErrors, SolverError
+from sortition.cli.reports import fail, fresh_folder, out_option, write_report
+from sortition.cli.solving import (
+    EXIT_INFEASIBLE,
+    EXIT_SOLVER,
+    fail_with_report,
+    input_options,
+    load,
+    progress_bar,
+    solver_options,
+)
+from sortition.errors import InfeasibleQuotas, SolverError
 from sortition.feasibility import FeasibilityReport, check_feasibility
 from sortition.model import Quotas
 from sortition.result import Algorithm, SelectionResult
 from sortition.solver.highs import MipSolver
-from sortition.tabular import (
-    LoadedPool,
-    people_table,
-    probability_table,
-    read_inputs,
-    write_csv,
-)
+from sortition.tabular import LoadedPool, people_table, probability_table, write_csv
 
-EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 1, 3, 4
 OUTPUTS = ("selected.csv", "remaining.csv", "alternates.csv", "probabilities.csv", "report.json")
-
-Progress = Callable[[str, float | None], None]
-
-
-def _inputs(function: Callable[..., None]) -> Callable[..., None]:
-    """The arguments and options both commands share."""
-    options = [
-        click.argument("people", type=click.Path(path_type=Path)),
-        click.argument("quotas", type=click.Path(path_type=Path)),
-        click.option("--k", "k", type=click.IntRange(min=1), required=True, help="Panel size."),
-        click.option("--id-column", help="Column with the volunteers' ids (default: row numbers)."),
-        click.option(
-            "--address-columns",
-            default="",
-            help="Comma-separated address columns: at most one panel member per household.",
-        ),
-        click.option("--time-limit", type=click.FloatRange(min=0), help="Seconds for the solver."),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
 
 
 @main.command("check")
-@_inputs
+@input_options
 def check(
     people: Path,
     quotas: Path,
@@ -70,40 +48,21 @@ def check(
 ) -> None:
     """Can a panel of K from PEOPLE meet QUOTAS? Prints every problem, the smallest change of
     the quotas that would make a panel possible, and the volunteers who can be on no panel."""
-    loaded, read = _load(people, quotas, id_column, address_columns, out=None)
+    loaded, read = load(people, quotas, id_column, address_columns, out=None)
     try:
         report = check_feasibility(loaded.pool, read, k, time_limit=time_limit)
     except SolverError as error:
-        _fail(str(error), EXIT_SOLVER)
+        fail(str(error), EXIT_SOLVER)
     _print_check(report, n=len(loaded.pool), k=k)
     if not report.feasible:
         sys.exit(EXIT_INFEASIBLE)
 
 
 @main.command("select")
-@_inputs
-@click.option(
-    "--algorithm",
-    type=click.Choice([a.value for a in Algorithm]),
-    default=Algorithm.LEXIMIN.value,
-    show_default=True,
-)
-@click.option("--seed", type=click.IntRange(min=0), help="Seed of the draw (default: random).")
-@click.option(
-    "--mip-solver",
-    type=click.Choice([s.value for s in MipSolver], case_sensitive=False),
-    default=MipSolver.HIGHS.value,
-    show_default=True,
-    envvar="KLEROTERION_MIP_SOLVER",
-    show_envvar=True,
-    help="cbc: solve the integer programs with CBC instead of HiGHS, for an installation whose "
-    "HiGHS misbehaves (HiGHS falls back to CBC by itself when it ends without an answer).",
-)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for selected.csv, remaining.csv, alternates.csv, probabilities.csv, report.json.",
+@input_options
+@solver_options(seed_help="Seed of the draw (default: random).")
+@out_option(
+    "Folder for selected.csv, remaining.csv, alternates.csv, probabilities.csv, report.json."
 )
 def select(
     people: Path,
@@ -119,10 +78,8 @@ def select(
 ) -> None:
     """Select a panel of K from PEOPLE meeting QUOTAS, fairly (LEXIMIN by default), and write
     the panel, the others, the alternates in order, every probability and a report to OUT."""
-    out.mkdir(parents=True, exist_ok=True)
-    for name in OUTPUTS:  # a failed run must not leave an earlier run's panel behind
-        (out / name).unlink(missing_ok=True)
-    loaded, read = _load(people, quotas, id_column, address_columns, out=out)
+    fresh_folder(out, OUTPUTS)
+    loaded, read = load(people, quotas, id_column, address_columns, out=out)
     seed = secrets.randbits(32) if seed is None else seed
     solver = MipSolver(mip_solver)
     settings = {
@@ -143,12 +100,8 @@ def select(
             time_limit=time_limit,
             mip_solver=solver,
         )
-    except InfeasibleQuotas as error:
-        _write_report(out, {**settings, **_failure(error)})
-        _fail(str(error), EXIT_INFEASIBLE)
-    except SolverError as error:
-        _write_report(out, {**settings, "infeasible": False, "error": str(error)})
-        _fail(str(error), EXIT_SOLVER)
+    except (InfeasibleQuotas, SolverError) as error:
+        fail_with_report(out, settings, error)
     _write_outputs(out, loaded, result, files={"people": str(people), "quotas": str(quotas)})
     report = result.report
     click.echo(
@@ -156,19 +109,6 @@ def select(
         f"probabilities {report.min_probability:.4f} to {report.max_probability:.4f}; "
         f"files in {out}"
     )
-
-
-def _load(
-    people: Path, quotas: Path, id_column: str | None, address_columns: str, *, out: Path | None
-) -> tuple[LoadedPool, Quotas]:
-    columns = [c.strip() for c in address_columns.split(",") if c.strip()]
-    try:
-        return read_inputs(people, quotas, id_column=id_column, address_columns=columns)
-    except InputErrors as error:
-        if out is not None:
-            problems = input_problems(error)
-            _write_report(out, {"infeasible": True, "error": "input", "input_errors": problems})
-        fail_on_input(error, EXIT_INPUT)
 
 
 def _run(
@@ -184,7 +124,7 @@ def _run(
     # Imported here: the selection module is heavy, and `check` never needs it.
     from sortition.selection import select_panel
 
-    with _progress() as progress:
+    with progress_bar() as progress:
         result: SelectionResult = select_panel(
             loaded.pool,
             quotas,
@@ -196,24 +136,6 @@ def _run(
             mip_solver=mip_solver,
         )
     return result
-
-
-@contextmanager
-def _progress() -> Iterator[Progress | None]:
-    """A progress bar on stderr when it is a terminal; no callback (quiet) otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    steps = 1000
-    with click.progressbar(length=steps, label="Selecting", file=sys.stderr) as bar:
-
-        def update(message: str, fraction: float | None) -> None:
-            bar.label = message
-            target = bar.pos if fraction is None else round(min(max(fraction, 0.0), 1.0) * steps)
-            bar.update(max(0, target - bar.pos))
-            bar.render_progress()
-
-        yield update
 
 
 def _write_outputs(
@@ -236,27 +158,7 @@ def _write_outputs(
     report: dict[str, Any] = {**result.report.as_dict(), "files": files}
     report["panel"] = list(result.panel)
     report["alternates"] = list(result.alternates)
-    _write_report(out, report)
-
-
-def _failure(error: InfeasibleQuotas) -> dict[str, Any]:
-    """The report's keys for quotas that cannot be met (the run's settings aside)."""
-    return {
-        "infeasible": True,
-        "error": "quotas",
-        "problems": [str(p) for p in error.problems],
-        "suggestions": [
-            {
-                "category": r.category,
-                "value": r.value,
-                "bound": r.bound,
-                "current": r.current,
-                "suggested": r.suggested,
-                "message": str(r),
-            }
-            for r in error.relaxations
-        ],
-    }
+    write_report(out, report)
 
 
 def _print_check(report: FeasibilityReport, *, n: int, k: int) -> None:

@@ -14,7 +14,7 @@ import click
 
 from sortition.cli import main
 from sortition.cli.reports import fail as _fail
-from sortition.cli.reports import fail_on_input, input_problems
+from sortition.cli.reports import fail_on_input, fresh_folder, input_problems, out_option
 from sortition.cli.reports import write_report as _write_report
 from sortition.errors import ImpossibleRules, InputErrors, InputProblem
 from sortition.tables import Mixing, Rules, allocate_tables
@@ -64,12 +64,7 @@ OUTPUTS = ("tables.csv", "facilitators.csv", "report.json")
     help="Most swaps the search tries (it stops earlier at the lower bound).",
 )
 @click.option("--time-limit", type=click.FloatRange(min=0), help="Seconds for the search.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for tables.csv, facilitators.csv and report.json.",
-)
+@out_option("Folder for tables.csv, facilitators.csv and report.json.")
 def tables_command(
     members: Path,
     id_column: str,
@@ -91,9 +86,7 @@ def tables_command(
     facilitators.csv and report.json to OUT."""
     if (tables is None) == (table_size is None):
         raise click.UsageError("give either --tables or --table-size")
-    out.mkdir(parents=True, exist_ok=True)
-    for name in OUTPUTS:  # a failed run must not leave an earlier run's tables behind
-        (out / name).unlink(missing_ok=True)
+    fresh_folder(out, OUTPUTS)
     modes = _modes(categories)
     seed = secrets.randbits(32) if seed is None else seed
     files = {"members": members, "present": present, "history": history, "rules": rules}

@@ -13,8 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import sortition.solver.leximin as leximin_module
-from sortition.cli import main
-from sortition.cli import select as cli_select
+from sortition.cli import main, solving
 from sortition.tabular import read_inputs
 
 DATA = Path(__file__).parent / "data"
@@ -285,11 +284,11 @@ class FakeTerminal(io.StringIO):
 
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stderr", io.StringIO())
-    with cli_select._progress() as progress:
+    with solving.progress_bar() as progress:
         assert progress is None
     terminal = FakeTerminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    with cli_select._progress() as progress:
+    with solving.progress_bar() as progress:
         assert progress is not None
         progress("level 1", 0.5)
         progress("level 2", None)

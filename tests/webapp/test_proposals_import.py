@@ -22,7 +22,7 @@ from webapp.extensions import db
 from webapp.models.proposals import Proposal, ProposalSource, ProposalStatus
 from webapp.proposals.consul import fetch_consul
 from webapp.proposals.decidim import fetch_decidim
-from webapp.proposals.graphql import ImportFailed
+from webapp.proposals.graphql import ImportFailed, author_name, node_id
 
 
 def _stored(app: Flask) -> list[tuple[str, str, int | None]]:
@@ -356,3 +356,15 @@ def test_csv_problems_show_the_file_name_escaped_once(client: FlaskClient, staff
     page = _upload(client, staff, name, b"name,link\nA,https://x.example\n").get_data(as_text=True)
     assert "&lt;b&gt;plan&lt;/b&gt; &amp; co.csv has no column title." in page
     assert "<b>plan</b>" not in page and "&amp;lt;" not in page
+
+
+def test_both_platforms_read_ids_and_author_names_alike() -> None:
+    assert node_id({"id": 7}) == "7" and node_id({"id": "gid://a"}) == "gid://a"
+    for bad in ({}, {"id": ""}, {"id": 1.5}, {"id": None}):
+        with pytest.raises(ImportFailed):
+            node_id(bad)
+    assert author_name({"author": {"name": " Ana "}}, "author", "name") == "Ana"
+    assert author_name({"author": {"name": ""}}, "author", "name") is None
+    assert author_name({"author": None}, "author", "name") is None  # the platform hides it
+    with pytest.raises(ImportFailed):
+        author_name({"public_author": {"username": 3}}, "public_author", "username")

@@ -4,6 +4,7 @@ unlinkable), the result with its arithmetic, the public page, access of other ju
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from flask.testing import FlaskClient
 from tests.conftest import make_app
 from tests.webapp.staff_data import log_in_as
 from tests.webapp.verdicts_data import VerdictWorld, build_verdict_world
+from webapp.auth import limits
 from webapp.extensions import db
 from webapp.models import (
     Attendance,
@@ -410,6 +412,62 @@ def test_code_entry_for_voting_is_rate_limited(tmp_path: Path) -> None:
     refused = client.post("/vote", data={"code": "WRONG"})
     assert refused.status_code == 429 and "tried too many times" in refused.text
     assert client.get("/vote").status_code == 200  # reading the page is not limited
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _limited(tmp_path: Path, **config: object) -> Flask:
+    return make_app(
+        f"sqlite:///{tmp_path / 'limited.sqlite'}",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}",
+        **config,
+    )
+
+
+def test_one_member_code_tried_again_and_again_is_refused_from_any_address(
+    tmp_path: Path,
+) -> None:
+    """The per-code budget holds on the voting page as on the reply page."""
+    app = _limited(tmp_path)
+    with app.app_context():
+        world = build_verdict_world(seated=2, present=2)
+    statuses = [
+        app.test_client()
+        .post("/vote", data={"code": world.codes[0]}, environ_base={"REMOTE_ADDR": f"10.0.1.{i}"})
+        .status_code
+        for i in range(11)
+    ]
+    assert statuses == [302] * 10 + [429]
+    assert app.test_client().post("/vote", data={"code": world.codes[1]}).status_code == 302
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_right_member_codes_do_not_use_up_the_address_budget(tmp_path: Path) -> None:
+    """A whole jury votes from the town hall's one address: only wrong codes count."""
+    app = _limited(tmp_path, CODE_ENTRY_RATE_LIMIT="2 per minute")
+    with app.app_context():
+        world = build_verdict_world(seated=4, present=4)
+    hall = app.test_client()
+    assert [hall.post("/vote", data={"code": c}).status_code for c in world.codes] == [302] * 4
+    wrong = [hall.post("/vote", data={"code": "WRONG"}).status_code for _ in range(3)]
+    assert wrong == [200, 200, 429]
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_wrong_member_codes_and_refusals_count_against_the_failure_alert(
+    tmp_path: Path,
+) -> None:
+    app = _limited(tmp_path, CODE_ENTRY_RATE_LIMIT="1 per minute", FAILURE_ALERT_LIMIT="2 per hour")
+    client = app.test_client()
+    assert client.post("/vote", data={"code": "WRONG"}).status_code == 200
+    with app.test_request_context():
+        assert not limits.failure_alert()
+    assert client.post("/vote", data={"code": "WRONG"}).status_code == 429
+    with app.test_request_context():
+        assert limits.failure_alert()  # the refused try counted too
     with app.app_context():
         db.engine.dispose()
 

@@ -69,6 +69,13 @@ def _render_user(user: User, forms: tuple[EditUserForm, MembershipForm, Assignme
     )
 
 
+def _saved(user_id: int, message: str) -> Response:
+    """Commit the change (one commit per request) and go back to the account's page."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("auth.user", user_id=user_id))
+
+
 @bp.get("/staff/admin/users/<int:user_id>")
 @admin_required
 def user(user_id: int) -> str:
@@ -93,9 +100,7 @@ def edit_user(user_id: int) -> str | Response:
     services.update_user(
         account, name=edit.name.data or "", role=Role(edit.role.data), active=edit.active.data
     )
-    db.session.commit()
-    flash(_("The account is saved."), "success")
-    return redirect(url_for("auth.user", user_id=user_id))
+    return _saved(user_id, _("The account is saved."))
 
 
 @bp.post("/staff/admin/users/<int:user_id>/memberships")
@@ -106,9 +111,7 @@ def add_membership(user_id: int) -> str | Response:
     if not forms[1].validate_on_submit():
         return _render_user(account, forms)
     services.add_membership(user=account, jury_id=forms[1].jury.data)
-    db.session.commit()
-    flash(_("The jury is added."), "success")
-    return redirect(url_for("auth.user", user_id=user_id))
+    return _saved(user_id, _("The jury is added."))
 
 
 @bp.post("/staff/admin/users/<int:user_id>/memberships/<int:jury_id>/remove")
@@ -116,9 +119,7 @@ def add_membership(user_id: int) -> str | Response:
 def remove_membership(user_id: int, jury_id: int) -> Response:
     account = db.get_or_404(User, user_id)
     services.remove_membership(user=account, jury_id=jury_id)
-    db.session.commit()
-    flash(_("The jury is removed."), "success")
-    return redirect(url_for("auth.user", user_id=user_id))
+    return _saved(user_id, _("The jury is removed."))
 
 
 @bp.post("/staff/admin/users/<int:user_id>/sittings")
@@ -129,9 +130,7 @@ def assign_sitting(user_id: int) -> str | Response:
     if not forms[2].validate_on_submit():
         return _render_user(account, forms)
     services.assign_sitting(user=account, sitting_id=forms[2].sitting.data)
-    db.session.commit()
-    flash(_("The sitting is added."), "success")
-    return redirect(url_for("auth.user", user_id=user_id))
+    return _saved(user_id, _("The sitting is added."))
 
 
 @bp.post("/staff/admin/users/<int:user_id>/sittings/<int:sitting_id>/remove")
@@ -139,9 +138,7 @@ def assign_sitting(user_id: int) -> str | Response:
 def unassign_sitting(user_id: int, sitting_id: int) -> Response:
     account = db.get_or_404(User, user_id)
     services.unassign_sitting(user=account, sitting_id=sitting_id)
-    db.session.commit()
-    flash(_("The sitting is removed."), "success")
-    return redirect(url_for("auth.user", user_id=user_id))
+    return _saved(user_id, _("The sitting is removed."))
 
 
 @bp.post("/staff/admin/users/<int:user_id>/second-factor/reset")
@@ -150,7 +147,7 @@ def reset_second_factor(user_id: int) -> Response:
     """For a lost phone: the person sets up a new second factor at their next login."""
     account = db.get_or_404(User, user_id)
     mfa.reset(account)
-    db.session.commit()
+    db.session.commit()  # before the log line, which must not claim a reset that failed
     current_app.logger.info(
         "user %s reset the second factor of user %s", current_user.id, account.id
     )

@@ -14,15 +14,22 @@ spent, staff are alerted by a log line without personal data and a banner for ad
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
-from flask import current_app, request
+from flask import current_app, render_template, request
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 from werkzeug.wrappers import Response
 
 from webapp.extensions import limiter
+from webapp.i18n import lazy_gettext as _l
 
 GLOBAL_KEY = "failures"
+TOO_MANY_TRIES = _l("Your code: you tried too many times. Please wait a few minutes and try again.")
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def login_limit() -> str:
@@ -33,6 +40,16 @@ def login_limit() -> str:
 def account_limit() -> str:
     """Failed logins (and re-authentications) per account."""
     return str(current_app.config["LOGIN_PER_ACCOUNT_RATE_LIMIT"])
+
+
+def code_entry_limit() -> str:
+    """Typed codes per client address (failed ones only where the page says so)."""
+    return str(current_app.config["CODE_ENTRY_RATE_LIMIT"])
+
+
+def per_code_limit() -> str:
+    """Tries of one typed code, from any address."""
+    return str(current_app.config["CODE_PER_CODE_RATE_LIMIT"])
 
 
 def address_key() -> str:
@@ -54,6 +71,23 @@ def code_key() -> str:
 def failed(response: Response) -> bool:
     """A form that succeeded redirects; one that failed is shown again (or refused)."""
     return response.status_code != 302
+
+
+def code_entry(view: Callable[P, R]) -> Callable[P, R]:
+    """Both budgets of a page where a resident types the code from their letter: the client
+    address's (failed tries only, so a whole jury can use the town hall's one address) and the
+    typed code's (every try, from any address). The view records its own failures."""
+    view = limiter.limit(per_code_limit, key_func=code_key, methods=["POST"])(view)
+    return limiter.limit(
+        code_entry_limit, key_func=address_key, methods=["POST"], deduct_when=failed
+    )(view)
+
+
+def too_many_tries(form_class: Callable[..., Any], template: str) -> tuple[str, int]:
+    """The code page again, refused (429): an empty form whose code field says to wait."""
+    form = form_class(formdata=None)
+    form.code.errors = [TOO_MANY_TRIES]
+    return render_template(template, form=form), 429
 
 
 def record_failure() -> None:

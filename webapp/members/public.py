@@ -3,9 +3,10 @@ Rate-limited like the reply page, the code never in a URL."""
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, session, url_for
+from flask import redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
+from webapp.auth import limits
 from webapp.extensions import db, limiter
 from webapp.i18n import lazy_gettext as _l
 from webapp.members import bp, services
@@ -15,12 +16,8 @@ from webapp.models import Jury
 SESSION_KEY = "member_answer"
 
 
-def _code_entry_limit() -> str:
-    return str(current_app.config["CODE_ENTRY_RATE_LIMIT"])
-
-
 @bp.route("/confirm", methods=["GET", "POST"])
-@limiter.limit(_code_entry_limit, methods=["POST"])
+@limiter.limit(limits.code_entry_limit, methods=["POST"])
 def confirm() -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit() and form.invitation is not None:
@@ -55,11 +52,7 @@ def confirm() -> str | Response:
 
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
-    form = ConfirmForm(formdata=None)
-    form.code.errors = [
-        _l("Your code: you tried too many times. Please wait a few minutes and try again.")
-    ]
-    return render_template("members/confirm.html", form=form), 429
+    return limits.too_many_tries(ConfirmForm, "members/confirm.html")
 
 
 @bp.get("/confirm/done")

@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 from webapp.auth.access import jury_for_staff, organiser_required
 from webapp.extensions import db
 from webapp.models import Jury, Member, Sitting
-from webapp.models.payments import ExpenseKind
 from webapp.payments import bp, claims, ledger
 from webapp.payments.claims import RECEIPT_MEDIA, ClaimProblem
 from webapp.payments.forms import ClaimForm, DecisionForm
@@ -54,12 +53,8 @@ def new_claim(jury_id: int) -> str | Response | tuple[str, int]:
                 claims.add_claim(
                     jury,
                     member,
-                    kind=ExpenseKind(form.kind.data),
-                    amount_cents=form.amount.cents,
-                    spent_on=form.spent_on.data,
+                    **form.details(),
                     sitting=sitting or None,
-                    note=form.note.data or "",
-                    receipt=form.receipt.data,
                     via="staff",
                     user=current_user,
                 )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 from flask import current_app
@@ -31,6 +31,16 @@ RECEIPT_TYPES = {
     ".jpeg": (b"\xff\xd8\xff",),
 }
 RECEIPT_MEDIA = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
+
+
+class ClaimDetails(TypedDict):
+    """What a claim form gives, whoever fills it in (staff, or the member with their code)."""
+
+    kind: ExpenseKind
+    amount_cents: int
+    spent_on: date
+    note: str
+    receipt: FileStorage | None
 
 
 class ClaimProblem(ValueError):

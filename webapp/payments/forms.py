@@ -24,7 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from webapp.i18n import lazy_gettext as _l
 from webapp.models.payments import ExpenseKind
 from webapp.payments import accounts
-from webapp.payments.claims import ClaimProblem, parse_cents
+from webapp.payments.claims import ClaimDetails, ClaimProblem, parse_cents
 from webapp.replies.forms import CodeForm
 
 KIND_LABELS = {
@@ -113,6 +113,16 @@ class _ClaimFields(FlaskForm):  # type: ignore[misc]
     )
     note = TextAreaField(_l("Note (optional)"), validators=[Length(max=500)])
     receipt = FileField(_l("Receipt (optional: PDF, JPG or PNG, at most 5 MB)"))
+
+    def details(self) -> ClaimDetails:
+        """The claim as :func:`webapp.payments.claims.add_claim` takes it (once validated)."""
+        return {
+            "kind": ExpenseKind(self.kind.data),
+            "amount_cents": self.amount.cents,
+            "spent_on": self.spent_on.data,
+            "note": self.note.data or "",
+            "receipt": self.receipt.data,
+        }
 
 
 class ClaimForm(_ClaimFields):

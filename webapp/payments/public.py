@@ -3,14 +3,14 @@ letter: no login. Rate-limited like the other code pages; the code never goes in
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, session, url_for
+from flask import redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
+from webapp.auth import limits
 from webapp.extensions import db, limiter
 from webapp.i18n import lazy_gettext as _l
 from webapp.members.services import member_for_invitation
 from webapp.models import Jury
-from webapp.models.payments import ExpenseKind
 from webapp.payments import bp, claims, ledger
 from webapp.payments.claims import ClaimProblem
 from webapp.payments.forms import MemberClaimForm
@@ -18,12 +18,8 @@ from webapp.payments.forms import MemberClaimForm
 SESSION_KEY = "expense_claim"
 
 
-def _code_entry_limit() -> str:
-    return str(current_app.config["CODE_ENTRY_RATE_LIMIT"])
-
-
 @bp.route("/expenses", methods=["GET", "POST"])
-@limiter.limit(_code_entry_limit, methods=["POST"])
+@limiter.limit(limits.code_entry_limit, methods=["POST"])
 def member_claim() -> str | Response | tuple[str, int]:
     form = MemberClaimForm()
     if form.validate_on_submit() and form.invitation is not None:
@@ -34,18 +30,7 @@ def member_claim() -> str | Response | tuple[str, int]:
         jury = db.session.get(Jury, member.jury_id)
         assert jury is not None
         try:
-            claims.add_claim(
-                jury,
-                member,
-                kind=ExpenseKind(form.kind.data),
-                amount_cents=form.amount.cents,
-                spent_on=form.spent_on.data,
-                sitting=None,
-                note=form.note.data or "",
-                receipt=form.receipt.data,
-                via="code",
-                user=None,
-            )
+            claims.add_claim(jury, member, **form.details(), sitting=None, via="code", user=None)
         except ClaimProblem as problem:
             db.session.rollback()
             field = getattr(form, problem.field, form.amount)
@@ -60,11 +45,7 @@ def member_claim() -> str | Response | tuple[str, int]:
 
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
-    form = MemberClaimForm(formdata=None)
-    form.code.errors = [
-        _l("Your code: you tried too many times. Please wait a few minutes and try again.")
-    ]
-    return render_template("payments/member_claim.html", form=form), 429
+    return limits.too_many_tries(MemberClaimForm, "payments/member_claim.html")
 
 
 @bp.get("/expenses/done")

@@ -13,10 +13,12 @@ from webapp.proposals.graphql import (
     Fetched,
     Imported,
     ImportFailed,
+    author_name,
     count,
     field,
     malformed,
     moment,
+    node_id,
     nodes_of,
     post_query,
     site_of,
@@ -72,23 +74,18 @@ def fetch_consul(client: httpx.Client, api_url: str, *, limit: int) -> Fetched:
 
 
 def _consul_proposal(node: dict[str, Any], base: str) -> Imported:
-    ident = node.get("id")
-    if not isinstance(ident, str | int) or str(ident) == "":
-        raise malformed("id")
+    ident = node_id(node)
     title = text(node.get("title"), "title")
     if not title:
         raise malformed("title")
     if "cached_votes_up" not in node:
         raise malformed("cached_votes_up")
-    author = node.get("public_author")
     return Imported(
-        external_id=str(ident),
+        external_id=ident,
         title=title,
         summary=text(node.get("summary"), "summary"),
         supports=count(node.get("cached_votes_up"), "cached_votes_up"),
         published_at=moment(node.get("public_created_at"), "public_created_at"),
-        author_name=text(author.get("username"), "public_author.username") or None
-        if isinstance(author, dict)
-        else None,
+        author_name=author_name(node, "public_author", "username"),
         link=f"{base}/proposals/{ident}",
     )

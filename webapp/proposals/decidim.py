@@ -14,10 +14,12 @@ from webapp.proposals.graphql import (
     Fetched,
     Imported,
     ImportFailed,
+    author_name,
     count,
     field,
     malformed,
     moment,
+    node_id,
     nodes_of,
     post_query,
     site_of,
@@ -102,23 +104,18 @@ def _translated(node: dict[str, Any], name: str) -> str:
 def _decidim_proposal(
     node: dict[str, Any], base: str, process_id: str, component_id: str
 ) -> Imported:
-    ident = node.get("id")
-    if not isinstance(ident, str | int) or str(ident) == "":
-        raise malformed("id")
+    ident = node_id(node)
     title = _translated(node, "title")
     if not title:
         raise malformed("title")
-    author = node.get("author")
     return Imported(
-        external_id=str(ident),
+        external_id=ident,
         title=title,
         summary=Markup(_translated(node, "body")).striptags(),  # Decidim's body is HTML
         supports=count(node.get("voteCount"), "voteCount"),
         reference=text(node.get("reference"), "reference") or None,
         state=text(node.get("state"), "state") or None,
         published_at=moment(node.get("publishedAt"), "publishedAt"),
-        author_name=text(author.get("name"), "author.name") or None
-        if isinstance(author, dict)
-        else None,
+        author_name=author_name(node, "author", "name"),
         link=f"{base}/processes/{process_id}/f/{component_id}/proposals/{ident}",
     )

@@ -130,6 +130,22 @@ def text(value: Any, name: str) -> str:
     return value.strip()
 
 
+def node_id(node: dict[str, Any]) -> str:
+    """A proposal's id on its platform (a string or a number there), as text."""
+    ident = node.get("id")
+    if not isinstance(ident, str | int) or str(ident) == "":
+        raise malformed("id")
+    return str(ident)
+
+
+def author_name(node: dict[str, Any], author: str, name: str) -> str | None:
+    """The public name under ``node[author][name]``; None when the platform shows none."""
+    found = node.get(author)
+    if not isinstance(found, dict):
+        return None
+    return text(found.get(name), f"{author}.{name}") or None
+
+
 def count(value: Any, name: str) -> int | None:
     if value is None:
         return None

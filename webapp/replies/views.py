@@ -7,13 +7,12 @@ cookie shows neither the code, nor the invitation, nor the reply's reference.
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, session, url_for
+from flask import redirect, render_template, session, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from webapp.auth import limits
-from webapp.extensions import db, limiter
-from webapp.i18n import lazy_gettext as _l
+from webapp.extensions import db
 from webapp.models import Channel, Invitation, Jury
 from webapp.replies import bp, visits
 from webapp.replies.forms import CodeForm, ReplyForm, sitting_labels
@@ -35,19 +34,8 @@ def _helpers() -> dict[str, object]:
     return {"sitting_labels": sitting_labels}
 
 
-def _code_entry_limit() -> str:
-    return str(current_app.config["CODE_ENTRY_RATE_LIMIT"])
-
-
-def _per_code_limit() -> str:
-    return str(current_app.config["CODE_PER_CODE_RATE_LIMIT"])
-
-
 @bp.route("/reply", methods=["GET", "POST"])
-@limiter.limit(
-    _code_entry_limit, key_func=limits.address_key, methods=["POST"], deduct_when=limits.failed
-)
-@limiter.limit(_per_code_limit, key_func=limits.code_key, methods=["POST"])
+@limits.code_entry
 def enter_code() -> str | Response:
     form = CodeForm()
     if form.validate_on_submit() and form.invitation is not None:
@@ -63,11 +51,7 @@ def enter_code() -> str | Response:
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
     limits.record_failure()
-    form = CodeForm(formdata=None)
-    form.code.errors = [
-        _l("Your code: you tried too many times. Please wait a few minutes and try again.")
-    ]
-    return render_template("replies/code.html", form=form), 429
+    return limits.too_many_tries(CodeForm, "replies/code.html")
 
 
 @bp.route("/reply/form", methods=["GET", "POST"])

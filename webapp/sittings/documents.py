@@ -12,7 +12,8 @@ import unicodedata
 from pathlib import Path
 from typing import IO
 
-from flask import current_app
+from flask import current_app, send_file
+from werkzeug.wrappers import Response
 
 from webapp.extensions import db
 from webapp.files import open_private, private_dir
@@ -51,6 +52,16 @@ def documents_dir() -> Path:
 
 def path_of(document: SittingDocument) -> Path:
     return documents_dir() / document.stored_name
+
+
+def download(document: SittingDocument) -> Response:
+    """The document as a download under its own name and type (the stored file's are not)."""
+    return send_file(
+        path_of(document),
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.filename,
+    )
 
 
 def safe_filename(name: str) -> str:

@@ -6,9 +6,10 @@ which is posted, never put in a URL. Rate-limited like the confirmation page."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, redirect, render_template, send_file, session, url_for
+from flask import abort, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
+from webapp.auth import limits
 from webapp.extensions import db, limiter
 from webapp.i18n import lazy_gettext as _l
 from webapp.members import services as members
@@ -21,10 +22,6 @@ from webapp.sittings.forms import ConfirmActionForm
 
 SESSION_KEY = "my_sittings"  # the member's id, once their code is checked
 ICS = "text/calendar; charset=utf-8"
-
-
-def _code_entry_limit() -> str:
-    return str(current_app.config["CODE_ENTRY_RATE_LIMIT"])
 
 
 def _feed(body: bytes, name: str) -> Response:
@@ -43,7 +40,7 @@ def jury_feed(slug: str) -> Response:
 
 
 @bp.get("/calendar/<token>.ics")
-@limiter.limit(_code_entry_limit)
+@limiter.limit(limits.code_entry_limit)
 def member_feed(token: str) -> Response:
     member = calendar.member_for_token(token)
     if member is None:
@@ -62,7 +59,7 @@ def _member() -> Member | None:
 
 
 @bp.route("/my-sittings", methods=["GET", "POST"])
-@limiter.limit(_code_entry_limit, methods=["POST"])
+@limiter.limit(limits.code_entry_limit, methods=["POST"])
 def my_sittings() -> str | Response:
     member = _member()
     if member is not None:
@@ -90,11 +87,7 @@ def my_sittings() -> str | Response:
 
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
-    form = CodeForm(formdata=None)
-    form.code.errors = [
-        _l("Your code: you tried too many times. Please wait a few minutes and try again.")
-    ]
-    return render_template("sittings/my_sittings_code.html", form=form), 429
+    return limits.too_many_tries(CodeForm, "sittings/my_sittings_code.html")
 
 
 @bp.get("/my-sittings/documents/<int:document_id>")
@@ -105,12 +98,7 @@ def my_document(document_id: int) -> Response:
     document = db.session.get(SittingDocument, document_id)
     if document is None or document.sitting.jury_id != member.jury_id:
         abort(404)
-    return send_file(
-        documents.path_of(document),
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.filename,
-    )
+    return documents.download(document)
 
 
 @bp.post("/my-sittings/calendar")

@@ -3,8 +3,11 @@ reminders, and the page of one sitting (for its facilitators too)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import TypedDict
+
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
@@ -18,7 +21,8 @@ from webapp.auth.access import (
 )
 from webapp.extensions import db
 from webapp.mail import mail_configured
-from webapp.models import Jury, Sitting, SittingReminder
+from webapp.models import Jury, Sitting, SittingReminder, Venue
+from webapp.models.proposals import Proposal
 from webapp.sittings import bp, calendar, documents, reminders, services
 from webapp.sittings.agenda import KIND_LABELS
 from webapp.sittings.forms import (
@@ -89,7 +93,31 @@ def calendar_page(jury_id: int) -> tuple[str, int]:
     return _calendar_page(jury_for_staff(jury_id))
 
 
+def _to_calendar(jury: Jury, message: str) -> Response:
+    """Commit the change (one commit per request) and go back to the jury's calendar."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("sittings.calendar_page", jury_id=jury.id))
+
+
+class _Where(TypedDict):
+    place: str
+    venue: Venue | None
+    proposals: list[Proposal]
+
+
+def _where(jury: Jury, form: SittingForm | SeriesForm, keep: Collection[Proposal] = ()) -> _Where:
+    """The place, venue and proposals of a sitting (or series) form, as the services take them."""
+    return {
+        "place": form.place.data or "",
+        "venue": services.jury_venue(jury, form.venue_id.data),
+        "proposals": services.proposals_by_id(jury, form.proposals.data or (), keep=keep),
+    }
+
+
 def _problem(form: SittingForm | SeriesForm, problem: services.SittingProblem) -> None:
+    """Undo the change and show the problem on its field (the form's first if it has none)."""
+    db.session.rollback()
     field = form[problem.field] if problem.field in form else form[next(iter(form._fields))]
     field.errors = [*field.errors, problem.message]
 
@@ -105,17 +133,12 @@ def add_sitting(jury_id: int) -> tuple[str, int] | Response:
                 jury,
                 starts_at=form.starts_at.data,
                 ends_at=form.ends_at.data,
-                place=form.place.data or "",
-                venue=services.jury_venue(jury, form.venue_id.data),
-                proposals=services.proposals_by_id(jury, form.proposals.data or ()),
+                **_where(jury, form),
             )
         except services.SittingProblem as problem:
-            db.session.rollback()
             _problem(form, problem)
         else:
-            db.session.commit()
-            flash(_("The sitting is added."), "success")
-            return redirect(url_for("sittings.calendar_page", jury_id=jury.id))
+            return _to_calendar(jury, _("The sitting is added."))
     return _calendar_page(jury, sitting_form=form, status=400)
 
 
@@ -137,20 +160,13 @@ def add_series(jury_id: int) -> tuple[str, int] | Response:
             made = services.generate_series(
                 jury,
                 series,
-                place=form.place.data or "",
-                venue=services.jury_venue(jury, form.venue_id.data),
-                proposals=services.proposals_by_id(jury, form.proposals.data or ()),
+                **_where(jury, form),
             )
         except services.SittingProblem as problem:
-            db.session.rollback()
             _problem(form, problem)
         else:
-            db.session.commit()
-            flash(
-                ngettext("%(num)d sitting is added.", "%(num)d sittings are added.", len(made)),
-                "success",
-            )
-            return redirect(url_for("sittings.calendar_page", jury_id=jury.id))
+            added = ngettext("%(num)d sitting is added.", "%(num)d sittings are added.", len(made))
+            return _to_calendar(jury, added)
     return _calendar_page(jury, series_form=form, status=400)
 
 
@@ -162,9 +178,7 @@ def reminder_settings(jury_id: int) -> tuple[str, int] | Response:
     if not form.validate_on_submit():
         return _calendar_page(jury, settings_form=form, status=400)
     jury.reminder_days = form.reminder_days.data
-    db.session.commit()
-    flash(_("The reminder setting is saved."), "success")
-    return redirect(url_for("sittings.calendar_page", jury_id=jury.id))
+    return _to_calendar(jury, _("The reminder setting is saved."))
 
 
 @bp.post("/staff/juries/<int:jury_id>/calendar/links/revoke")
@@ -175,9 +189,7 @@ def revoke_calendar_links(jury_id: int) -> Response:
     if not ConfirmActionForm().validate_on_submit():
         abort(400)
     calendar.revoke_all(jury)
-    db.session.commit()
-    flash(_("The members' calendar addresses are stopped."), "success")
-    return redirect(url_for("sittings.calendar_page", jury_id=jury.id))
+    return _to_calendar(jury, _("The members' calendar addresses are stopped."))
 
 
 def _jury_sitting(jury_id: int, sitting_id: int) -> tuple[Jury, Sitting]:
@@ -202,12 +214,9 @@ def edit_sitting(jury_id: int, sitting_id: int) -> str | Response:
                 sitting,
                 starts_at=form.starts_at.data,
                 ends_at=form.ends_at.data,
-                place=form.place.data or "",
-                venue=services.jury_venue(jury, form.venue_id.data),
-                proposals=services.proposals_by_id(jury, form.proposals.data or (), keep=kept),
+                **_where(jury, form, keep=kept),
             )
         except services.SittingProblem as problem:
-            db.session.rollback()
             _problem(form, problem)
         else:
             db.session.commit()
@@ -287,9 +296,4 @@ def staff_document(sitting_id: int, document_id: int) -> Response:
     document = documents.sitting_document(sitting_for_staff(sitting_id), document_id)
     if document is None:
         abort(404)
-    return send_file(
-        documents.path_of(document),
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.filename,
-    )
+    return documents.download(document)

@@ -3,7 +3,7 @@ and its results for staff (the jury's organisers and the sitting's facilitators)
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -16,12 +16,8 @@ from webapp.survey import bp, services
 from webapp.survey.forms import SurveyCodeForm, SurveyForm
 
 
-def _code_entry_limit() -> str:
-    return str(current_app.config["CODE_ENTRY_RATE_LIMIT"])
-
-
 @bp.route("/survey", methods=["GET", "POST"])
-@limiter.limit(_code_entry_limit, methods=["POST"])
+@limiter.limit(limits.code_entry_limit, methods=["POST"])
 def code() -> str | tuple[str, int]:
     form = SurveyCodeForm()
     if not form.validate_on_submit() or form.invitation is None:

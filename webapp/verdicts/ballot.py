@@ -4,12 +4,12 @@ code entry rate-limited like the reply page. The session keeps only the member's
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from webapp.auth import limits
-from webapp.extensions import db, limiter
+from webapp.extensions import db
 from webapp.i18n import lazy_gettext as _l
 from webapp.members.services import member_for_invitation
 from webapp.models import Jury, Member, PlenaryVote
@@ -21,14 +21,6 @@ from webapp.verdicts.messages import refusal
 SESSION_KEY = "plenary_vote"
 
 
-def _code_entry_limit() -> str:
-    return str(current_app.config["CODE_ENTRY_RATE_LIMIT"])
-
-
-def _per_code_limit() -> str:
-    return str(current_app.config["CODE_PER_CODE_RATE_LIMIT"])
-
-
 def _member_in_session() -> Member | None:
     member_id = (session.get(SESSION_KEY) or {}).get("member")
     member = db.session.get(Member, member_id) if isinstance(member_id, int) else None
@@ -38,10 +30,7 @@ def _member_in_session() -> Member | None:
 
 
 @bp.route("/vote", methods=["GET", "POST"])
-@limiter.limit(
-    _code_entry_limit, key_func=limits.address_key, methods=["POST"], deduct_when=limits.failed
-)
-@limiter.limit(_per_code_limit, key_func=limits.code_key, methods=["POST"])
+@limits.code_entry
 def enter_code() -> str | Response:
     form = MemberCodeForm()
     if form.validate_on_submit() and form.invitation is not None:
@@ -58,11 +47,7 @@ def enter_code() -> str | Response:
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
     limits.record_failure()
-    form = MemberCodeForm(formdata=None)
-    form.code.errors = [
-        _l("Your code: you tried too many times. Please wait a few minutes and try again.")
-    ]
-    return render_template("verdicts/code.html", form=form), 429
+    return limits.too_many_tries(MemberCodeForm, "verdicts/code.html")
 
 
 @bp.route("/vote/ballot", methods=["GET", "POST"])
