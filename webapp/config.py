@@ -40,8 +40,9 @@ class Defaults:
     # Flask-Limiter: memory for one process; set redis://... with several workers.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # Failed tries, counted per client address (generous: a library or an office shares one)
-    # and per account or per typed code (tight). A right password or code never counts.
+    # Failed tries per client address (generous: a library or an office shares one) and per
+    # account (tight): a right password or code never counts. Every try of one typed code
+    # (tight, from any address): only who holds the code can spend its budget.
     CODE_ENTRY_RATE_LIMIT = "30 per minute;200 per hour"
     CODE_PER_CODE_RATE_LIMIT = "10 per hour"
     LOGIN_RATE_LIMIT = "20 per minute;100 per hour"

@@ -1,11 +1,12 @@
 """Rate limits on logins, second factors and reply codes, and the app-wide failure alarm.
 
-Three budgets, each counting failed tries only (a right password or code never uses one up):
-per client address (generous: a library or an office shares one address), per account or
-per typed code (tight). A stranger cannot lock a resident out: the per-code budget is keyed on
-the code itself, which only the letter's holder knows. Behind a reverse proxy the client
-address comes from ``X-Forwarded-For`` only when ``PROXY_FIX_X_FOR`` says how many proxies to
-trust (see :mod:`webapp.headers`).
+Three budgets: per client address (generous: a library or an office shares one address) and
+per account, which count failed tries only (a right password or code never uses one up), and
+per typed code (tight), which counts every try of that code from any address. A stranger cannot
+lock a resident out: the per-code budget is keyed on the code itself, which only the letter's
+holder knows, and wrong codes from an address never block a right one. Behind a reverse proxy
+the client address comes from ``X-Forwarded-For`` only when ``PROXY_FIX_X_FOR`` says how many
+proxies to trust (see :mod:`webapp.headers`).
 
 Every failure also counts against one app-wide budget (``FAILURE_ALERT_LIMIT``): once it is
 spent, staff are alerted by a log line without personal data and a banner for administrators.
@@ -17,7 +18,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 from werkzeug.wrappers import Response
@@ -26,6 +27,7 @@ from webapp.extensions import limiter
 from webapp.i18n import lazy_gettext as _l
 
 GLOBAL_KEY = "failures"
+FAILED_FLAG = "code_entry_failed"  # on flask.g: this request recorded a failure
 TOO_MANY_TRIES = _l("Your code: you tried too many times. Please wait a few minutes and try again.")
 
 P = ParamSpec("P")
@@ -43,7 +45,7 @@ def account_limit() -> str:
 
 
 def code_entry_limit() -> str:
-    """Typed codes per client address (failed ones only where the page says so)."""
+    """Failed codes per client address (and, on the members' calendar feed, every fetch)."""
     return str(current_app.config["CODE_ENTRY_RATE_LIMIT"])
 
 
@@ -73,13 +75,22 @@ def failed(response: Response) -> bool:
     return response.status_code != 302
 
 
+def recorded_failure(_response: Response) -> bool:
+    """Whether the view (or its 429 page) called :func:`record_failure` in this request. The
+    page, not the status, says what failed: a right code may be answered with a form to fill
+    in (the survey), a problem with an amount (expenses) or an alternate's rank (confirm)."""
+    return bool(g.get(FAILED_FLAG))
+
+
 def code_entry(view: Callable[P, R]) -> Callable[P, R]:
     """Both budgets of a page where a resident types the code from their letter: the client
     address's (failed tries only, so a whole jury can use the town hall's one address) and the
-    typed code's (every try, from any address). The view records its own failures."""
+    typed code's (every try, from any address). The view records its own failures with
+    :func:`record_failure` (a wrong code; its 429 page too), and only those use up the
+    address's budget and count towards the app-wide alarm."""
     view = limiter.limit(per_code_limit, key_func=code_key, methods=["POST"])(view)
     return limiter.limit(
-        code_entry_limit, key_func=address_key, methods=["POST"], deduct_when=failed
+        code_entry_limit, key_func=address_key, methods=["POST"], deduct_when=recorded_failure
     )(view)
 
 
@@ -92,7 +103,9 @@ def too_many_tries(form_class: Callable[..., Any], template: str) -> tuple[str, 
 
 def record_failure() -> None:
     """Count one failed login, second factor or code against the app-wide budget; log once
-    (no personal data) when the budget is spent."""
+    (no personal data) when the budget is spent. Marks the request as failed for the
+    address's budget of code entry (:func:`recorded_failure`)."""
+    setattr(g, FAILED_FLAG, True)
     if not _enabled():
         return
     strategy = limiter.limiter

@@ -1,5 +1,7 @@
 """The member's answer on a public page: their reply code and yes or no; no login.
-Rate-limited like the reply page, the code never in a URL."""
+Rate-limited like the reply page (:func:`webapp.auth.limits.code_entry`), the code never in a
+URL. An alternate's code is a right code: the page tells them their rank, and that uses up no
+budget of the address."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from flask import redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
 from webapp.auth import limits
-from webapp.extensions import db, limiter
+from webapp.extensions import db
 from webapp.i18n import lazy_gettext as _l
 from webapp.members import bp, services
 from webapp.members.forms import ConfirmForm
@@ -17,13 +19,14 @@ SESSION_KEY = "member_answer"
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
-@limiter.limit(limits.code_entry_limit, methods=["POST"])
+@limits.code_entry
 def confirm() -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit() and form.invitation is not None:
         member = services.member_for_invitation(form.invitation)
         if member is None:
             form.code.errors = [_l("Your code: this code belongs to nobody drawn for the jury.")]
+            limits.record_failure()
             return render_template("members/confirm.html", form=form)
         if member.status == "alternate":
             form.code.errors = [
@@ -47,11 +50,14 @@ def confirm() -> str | Response:
             "jury": member.jury_id,
         }
         return redirect(url_for(".confirmed"))
+    if form.is_submitted() and form.invitation is None:  # a wrong code (not a missing answer)
+        limits.record_failure()
     return render_template("members/confirm.html", form=form)
 
 
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
+    limits.record_failure()
     return limits.too_many_tries(ConfirmForm, "members/confirm.html")
 
 

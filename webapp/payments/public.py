@@ -1,5 +1,7 @@
 """A member claims an expense (childcare, travel) on a public page with the code from their
-letter: no login. Rate-limited like the other code pages; the code never goes in a URL."""
+letter: no login. Rate-limited like the other code pages (:func:`webapp.auth.limits.code_entry`);
+the code never goes in a URL. Only a wrong code is a failure: a right code with a problem in the
+claim (an amount, a missing field) uses up no budget of the address."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from flask import redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
 from webapp.auth import limits
-from webapp.extensions import db, limiter
+from webapp.extensions import db
 from webapp.i18n import lazy_gettext as _l
 from webapp.members.services import member_for_invitation
 from webapp.models import Jury
@@ -19,13 +21,14 @@ SESSION_KEY = "expense_claim"
 
 
 @bp.route("/expenses", methods=["GET", "POST"])
-@limiter.limit(limits.code_entry_limit, methods=["POST"])
+@limits.code_entry
 def member_claim() -> str | Response | tuple[str, int]:
     form = MemberClaimForm()
     if form.validate_on_submit() and form.invitation is not None:
         member = member_for_invitation(form.invitation)
         if member is None or member.status not in ledger.PAYABLE:
             form.code.errors = [_l("Your code: this code belongs to nobody drawn for the jury.")]
+            limits.record_failure()
             return render_template("payments/member_claim.html", form=form), 400
         jury = db.session.get(Jury, member.jury_id)
         assert jury is not None
@@ -39,12 +42,15 @@ def member_claim() -> str | Response | tuple[str, int]:
         db.session.commit()
         session[SESSION_KEY] = {"amount": form.amount.cents, "kind": form.kind.data}
         return redirect(url_for(".member_claim_done"))
+    if form.is_submitted() and form.invitation is None:  # a wrong code
+        limits.record_failure()
     status = 400 if form.errors else 200
     return render_template("payments/member_claim.html", form=form), status
 
 
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
+    limits.record_failure()
     return limits.too_many_tries(MemberClaimForm, "payments/member_claim.html")
 
 

@@ -1,12 +1,13 @@
 """What members and the public reach without a login: the jury's calendar feed (public
 sittings, no personal data), a member's own feed behind a secret token, and the members'
 page (their sittings, venues, agenda and documents) opened with the code from their letter,
-which is posted, never put in a URL. Rate-limited like the confirmation page."""
+which is posted, never put in a URL. The code page is rate-limited like the reply page
+(:func:`webapp.auth.limits.code_entry`); the member's feed by address, every fetch."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, redirect, render_template, session, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from webapp.auth import limits
@@ -59,7 +60,7 @@ def _member() -> Member | None:
 
 
 @bp.route("/my-sittings", methods=["GET", "POST"])
-@limiter.limit(limits.code_entry_limit, methods=["POST"])
+@limits.code_entry
 def my_sittings() -> str | Response:
     member = _member()
     if member is not None:
@@ -82,11 +83,15 @@ def my_sittings() -> str | Response:
         else:
             session[SESSION_KEY] = found.id
             return redirect(url_for(".my_sittings"))
+    if form.is_submitted():
+        limits.record_failure()
     return render_template("sittings/my_sittings_code.html", form=form)
 
 
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
+    if request.endpoint == "sittings.my_sittings":  # a code; not a calendar app's fetches
+        limits.record_failure()
     return limits.too_many_tries(CodeForm, "sittings/my_sittings_code.html")
 
 

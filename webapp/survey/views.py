@@ -1,4 +1,6 @@
-"""The survey for members (public, with their reply code, rate-limited like every code entry)
+"""The survey for members (public, with their reply code, rate-limited like every code entry:
+:func:`webapp.auth.limits.code_entry`; a right code is answered with the questions, not a
+redirect, and uses up no budget of the address)
 and its results for staff (the jury's organisers and the sitting's facilitators)."""
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from werkzeug.wrappers import Response
 
 from webapp.auth import limits
 from webapp.auth.access import sitting_for_staff, staff_required
-from webapp.extensions import limiter
 from webapp.members.services import member_for_invitation
 from webapp.models.members import MemberStatus
 from webapp.survey import bp, services
@@ -17,7 +18,7 @@ from webapp.survey.forms import SurveyCodeForm, SurveyForm
 
 
 @bp.route("/survey", methods=["GET", "POST"])
-@limiter.limit(limits.code_entry_limit, methods=["POST"])
+@limits.code_entry
 def code() -> str | tuple[str, int]:
     form = SurveyCodeForm()
     if not form.validate_on_submit() or form.invitation is None:
@@ -28,6 +29,7 @@ def code() -> str | tuple[str, int]:
     member = member_for_invitation(form.invitation)
     if member is None or member.status == MemberStatus.ALTERNATE:
         form.code.errors = [_("Your code: this code belongs to nobody on the jury.")]
+        limits.record_failure()
         return render_template("survey/code.html", form=form), 400
     sittings = services.open_sittings(member, services.local_now())
     if not sittings:
@@ -37,6 +39,12 @@ def code() -> str | tuple[str, int]:
     return render_template(
         "survey/questions.html", form=questions, sitting=sitting, questions=services.QUESTIONS
     )
+
+
+@bp.errorhandler(429)
+def too_many_tries(_error: Exception) -> tuple[str, int]:
+    limits.record_failure()
+    return limits.too_many_tries(SurveyCodeForm, "survey/code.html")
 
 
 @bp.post("/survey/answer")
