@@ -38,7 +38,7 @@ CORE = [
 ]
 EXCUSED: dict[str, str] = {}
 # Modules in the run whose figures are not final yet: their row in docs/trust.md is checked for
-# presence only, and the "Open" list must name them. Once a row is complete, this test fails
+# presence only, and the "Limits" list must name them. Once a row is complete, this test fails
 # until the module is taken off this list (so the bar is then checked for it).
 NOT_YET: dict[str, str] = {}
 
