@@ -323,7 +323,8 @@ def start(
     (panels met earlier, such as a split's), and the oracle (solving with ``mip_solver``)."""
     oracle = PanelOracle(model, mip_solver=mip_solver)
     lp = DualLP(model)
-    for composition in [*covering_panels(oracle, rng=rng, deadline=deadline), *found]:
+    covering = covering_panels(oracle, rng=rng, deadline=deadline, known=found)
+    for composition in [*covering, *found]:
         lp.add_panel(composition)
     return lp, oracle
 
