@@ -178,7 +178,9 @@ class PanelOracle:
         if scale <= 0:
             composition, best = self.best(w, deadline=deadline)
             return Priced([composition] if best > threshold else [], best)
-        if self._misses < SEARCH_MISSES:
+        # CBC alone means no HiGHS integer program; the search's LP is HiGHS's all the same,
+        # so it stays out of that mode too (the answers are the same either way).
+        if self._misses < SEARCH_MISSES and MipSolver(self.mip_solver) is MipSolver.HIGHS:
             self.trees += 1
             found = self._tree.search(
                 w / scale, threshold=threshold / scale, budget=SEARCH_NODES, after=SEARCH_AFTER

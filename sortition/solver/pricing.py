@@ -38,6 +38,7 @@ from sortition.solver.types import Composition, TypeModel
 # Bounds are compared with the incumbent with this margin (relative): a float sum of k
 # weights is off by far less, and the callers' thresholds carry a margin of 1e-9.
 ROUND_OFF = 1e-12
+FIRST_FAIL = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,10 @@ class PanelSearch:
         reduced = w - self._matrix.T @ prices
         tree = _Tree(self, w, reduced, constant, threshold, budget, after)
         try:
-            tree.grow(0, self.model.k, 0.0, 0.0)
+            if FIRST_FAIL:
+                tree.branch(self.model.k, 0.0, 0.0)
+            else:
+                tree.grow(0, self.model.k, 0.0, 0.0)
         except _OutOfNodes:
             return Search(tuple(tree.found), False, tree.root_bound, tree.nodes)
         best = tree.incumbent
@@ -129,13 +133,13 @@ def _relaxation(model: TypeModel) -> highspy.Highs:
     """The LP relaxation of the panel integer program, rows in the order of
     :func:`sortition.solver.panels.add_panel_rows`."""
     # Imported here: panels imports this module.
-    from sortition.solver.panels import panel_program
+    from sortition.solver.panels import add_panel_rows
 
-    h = panel_program(model)
-    n = len(model)
-    h.changeColsIntegrality(
-        n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kContinuous)
-    )
+    h = new_model()
+    for upper in model.seat_limits:
+        h.addCol(0.0, 0.0, float(upper), 0, np.empty(0, np.int32), np.empty(0, np.float64))
+    add_panel_rows(h, model)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     return h
 
 
@@ -173,6 +177,11 @@ class _Tree:
             for q in self.rows[j]:
                 self.still[q][j] += self.capacity[j]
         self.quota_rows = [q for q, c in enumerate(self.category) if c >= 0]
+        self.members: list[list[int]] = [[] for _ in self.lower]
+        for j, rows in enumerate(self.rows):
+            for q in rows:
+                self.members[q].append(j)
+        self.forbidden = [False] * len(order)
         self.taken = [0] * len(order)
         self.n = len(weights)
         self.constant = constant
@@ -245,6 +254,61 @@ class _Tree:
                 reduced + weights[j],
             )
             self._take(j, -1)
+
+    def branch(self, left: int, value: float, reduced: float) -> None:
+        """Like :meth:`grow`, but branching on the quota row with the fewest spare
+        candidates for its unmet minimum (each child takes one of them, and the later
+        children forbid the earlier ones, so that every panel is met once); without unmet
+        minima, on every usable type."""
+        self.nodes += 1
+        if self.nodes > self.budget:
+            raise _OutOfNodes
+        if left == 0:
+            if value > self.incumbent and not any(self.deficit):
+                self.incumbent = value
+                self.found.append(self._composition())
+                if self.after is not None and len(self.found) == 1:
+                    self.budget = min(self.budget, self.nodes + self.after)
+            return
+        if self.deficit and max(self.deficit) > left:
+            return
+        weights, capacity, taken, forbidden = self.reduced, self.capacity, self.taken, self.forbidden
+        spare = [
+            0 if forbidden[j] or not self.usable(j, left) else capacity[j] - taken[j]
+            for j in range(len(weights))
+        ]
+        bound, need = self.constant + reduced, left
+        for j, seats in enumerate(spare):
+            if seats:
+                bound += min(need, seats) * weights[j]
+                need -= min(need, seats)
+                if not need:
+                    break
+        margin = ROUND_OFF * max(1.0, abs(self.incumbent))
+        if need or bound <= self.incumbent + margin:
+            return
+        count, lower = self.count, self.lower
+        row, fewest = -1, len(weights) * self.n + 1
+        for q in self.quota_rows:
+            short = lower[q] - count[q]
+            if short > 0:
+                extra = sum(spare[j] for j in self.members[q]) - short
+                if extra < 0:
+                    return
+                if extra < fewest:
+                    row, fewest = q, extra
+        candidates = [j for j in (self.members[row] if row >= 0 else range(len(spare))) if spare[j]]
+        closed = []
+        for j in candidates:
+            if row < 0 and self.constant + reduced + left * weights[j] <= self.incumbent + margin:
+                break
+            self._take(j, 1)
+            self.branch(left - 1, value + self.weight[j], reduced + weights[j])
+            self._take(j, -1)
+            forbidden[j] = True
+            closed.append(j)
+        for j in closed:
+            forbidden[j] = False
 
     def _take(self, j: int, step: int) -> None:
         count, lower, category, deficit = self.count, self.lower, self.category, self.deficit
