@@ -135,7 +135,8 @@ class PanelOracle:
 
     def _on_interrupt(self, event: highspy.HighsCallbackEvent) -> None:
         # The flag persists in HiGHS between solves: it is set on every call, either way.
-        event.data_in.user_interrupt = self._stop
+        if event.data_in is not None:
+            event.data_in.user_interrupt = self._stop
 
     def best(
         self, weights: Sequence[float] | FloatArray, *, deadline: Deadline
@@ -286,7 +287,10 @@ def covering_panels(
     panels: list[Composition] = []
     while not all(covered):
         weights = np.array(
-            [(0.0 if covered[t] else 1.0) + 1e-3 * rng.random() / model.k for t in range(len(model))]
+            [
+                (0.0 if covered[t] else 1.0) + 1e-3 * rng.random() / model.k
+                for t in range(len(model))
+            ]
         )
         found = oracle.above(weights, threshold=0.5, deadline=deadline, first=True).panels
         for composition in found:

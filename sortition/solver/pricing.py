@@ -6,18 +6,21 @@ of it in the root's cuts and sub-MIPs, while column generation mostly needs *som
 the threshold, not the best one. This search finds one in a few milliseconds, and often
 proves that none exists.
 
-The tree picks seats type by type, the types sorted by their Lagrangian weight (the weight
-less the prices of their quota and household rows, the prices being the duals of the LP
-relaxation of the pricing problem). Any prices give an upper bound (weak duality):
+Each node of the tree seats one more member. It branches on the quota row whose unmet
+minimum has the fewest spare candidates (every valid panel must seat one of them; the later
+children forbid the earlier candidates, so every panel is met once), or, when every minimum
+is met, on every type, heaviest first. The weights are Lagrangian: the weight less the prices
+of the type's quota and household rows, the prices being the duals of the LP relaxation of the
+pricing problem. Any prices give an upper bound (weak duality):
 
     weight(P) <= sum_rows max(price * upper, price * lower) + sum_t seats_P[t] * reduced[t]
 
 so a node's bound is that constant plus the reduced weight of its seats plus the heaviest
 reduced weights that may still sit; at the root it is the LP bound. A node is also cut when a
-quota category needs more seats than are left (the sum of its unmet minima), when a minimum
-cannot be met by the types still to come, and a type is passed over when it would break a
-maximum or when a category whose unmet minima take every seat left has no use for it. The
-incumbent starts at the threshold, so only panels above it are ever recorded.
+quota category needs more seats than are left (the sum of its unmet minima) or a minimum has
+too few candidates left, and a type is passed over when it would break a maximum or when a
+category whose unmet minima take every seat left has no use for it. The incumbent starts at
+the threshold, so only panels above it are ever recorded.
 
 The search is exact when it finishes: its last panel is the heaviest valid panel, or, without
 one, no valid panel weighs more than the threshold. It gives up after ``budget`` nodes; the
@@ -38,7 +41,6 @@ from sortition.solver.types import Composition, TypeModel
 # Bounds are compared with the incumbent with this margin (relative): a float sum of k
 # weights is off by far less, and the callers' thresholds carry a margin of 1e-9.
 ROUND_OFF = 1e-12
-FIRST_FAIL = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,15 +116,15 @@ class PanelSearch:
         w = np.asarray(weights, dtype=np.float64)
         prices = self.prices(w)
         constant = float(
-            sum(max(p * hi, p * lo) for p, lo, hi in zip(prices, self._lower, self._upper))
+            sum(
+                max(p * hi, p * lo)
+                for p, lo, hi in zip(prices, self._lower, self._upper, strict=True)
+            )
         )
         reduced = w - self._matrix.T @ prices
         tree = _Tree(self, w, reduced, constant, threshold, budget, after)
         try:
-            if FIRST_FAIL:
-                tree.branch(self.model.k, 0.0, 0.0)
-            else:
-                tree.grow(0, self.model.k, 0.0, 0.0)
+            tree.branch(self.model.k, 0.0, 0.0)
         except _OutOfNodes:
             return Search(tuple(tree.found), False, tree.root_bound, tree.nodes)
         best = tree.incumbent
@@ -169,13 +171,6 @@ class _Tree:
         for q, lo in enumerate(self.lower):
             if self.category[q] >= 0:
                 self.deficit[self.category[q]] += lo
-        # still[q][j]: seats that types j, j+1, ... can give to row q.
-        self.still = [[0] * (len(order) + 1) for _ in self.lower]
-        for j in range(len(order) - 1, -1, -1):
-            for q, row in enumerate(self.still):
-                row[j] = row[j + 1]
-            for q in self.rows[j]:
-                self.still[q][j] += self.capacity[j]
         self.quota_rows = [q for q, c in enumerate(self.category) if c >= 0]
         self.members: list[list[int]] = [[] for _ in self.lower]
         for j, rows in enumerate(self.rows):
@@ -210,56 +205,12 @@ class _Tree:
                 return False
         return True
 
-    def grow(self, start: int, left: int, value: float, reduced: float) -> None:
-        """Seat ``left`` more members from types ``start`` on, the seats so far weighing
-        ``value`` (``reduced`` in reduced weights)."""
-        self.nodes += 1
-        if self.nodes > self.budget:
-            raise _OutOfNodes
-        if left == 0:
-            if value > self.incumbent and not any(self.deficit):
-                self.incumbent = value
-                self.found.append(self._composition())
-                if self.after is not None and len(self.found) == 1:
-                    self.budget = min(self.budget, self.nodes + self.after)
-            return
-        if self.deficit and max(self.deficit) > left:
-            return
-        count, lower, still = self.count, self.lower, self.still
-        for q in self.quota_rows:
-            if lower[q] - count[q] > still[q][start]:
-                return
-        margin = ROUND_OFF * max(1.0, abs(self.incumbent))
-        weights, capacity, taken = self.reduced, self.capacity, self.taken
-        bound, need, j, m = self.constant + reduced, left, start, len(weights)
-        while need and j < m:
-            if taken[j] < capacity[j] and self.usable(j, left):
-                seats = min(need, capacity[j] - taken[j])
-                bound += seats * weights[j]
-                need -= seats
-            j += 1
-        if need or bound <= self.incumbent + margin:
-            return
-        for j in range(start, m):
-            base = self.constant + reduced
-            if base + left * weights[j] <= self.incumbent + margin:
-                return
-            if taken[j] >= capacity[j] or not self.usable(j, left):
-                continue
-            self._take(j, 1)
-            self.grow(
-                j if taken[j] < capacity[j] else j + 1,
-                left - 1,
-                value + self.weight[j],
-                reduced + weights[j],
-            )
-            self._take(j, -1)
-
     def branch(self, left: int, value: float, reduced: float) -> None:
-        """Like :meth:`grow`, but branching on the quota row with the fewest spare
-        candidates for its unmet minimum (each child takes one of them, and the later
-        children forbid the earlier ones, so that every panel is met once); without unmet
-        minima, on every usable type."""
+        """Seat ``left`` more members, the seats so far weighing ``value`` (``reduced`` in
+        reduced weights). Branches on the quota row with the fewest spare candidates for its
+        unmet minimum (each child seats one of them, the later children forbid the earlier
+        ones, so that every panel is met once); without unmet minima, on every usable type,
+        heaviest first."""
         self.nodes += 1
         if self.nodes > self.budget:
             raise _OutOfNodes
@@ -272,7 +223,12 @@ class _Tree:
             return
         if self.deficit and max(self.deficit) > left:
             return
-        weights, capacity, taken, forbidden = self.reduced, self.capacity, self.taken, self.forbidden
+        weights, capacity, taken, forbidden = (
+            self.reduced,
+            self.capacity,
+            self.taken,
+            self.forbidden,
+        )
         spare = [
             0 if forbidden[j] or not self.usable(j, left) else capacity[j] - taken[j]
             for j in range(len(weights))

@@ -15,6 +15,7 @@ from sortition.solver import panels
 from sortition.solver.highs import Deadline, Outcome
 from sortition.solver.panels import PanelOracle
 from sortition.solver.pricing import PanelSearch
+from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel, group_types
 from tests.sortition.instances import random_instance
 
@@ -33,7 +34,7 @@ def valid_panels(model: TypeModel) -> list[Composition]:
 
 
 @st.composite
-def priced_models(draw: st.DrawFn) -> tuple[TypeModel, np.ndarray]:
+def priced_models(draw: st.DrawFn) -> tuple[TypeModel, FloatArray]:
     n = draw(st.integers(5, 11))
     k = draw(st.integers(2, min(4, n - 2)))
     households = draw(st.integers(0, 2))
@@ -58,7 +59,9 @@ def priced_models(draw: st.DrawFn) -> tuple[TypeModel, np.ndarray]:
 
 @SETTINGS
 @given(priced_models(), st.integers(1, 40))
-def test_the_search_agrees_with_brute_force(case: tuple, budget: int) -> None:
+def test_the_search_agrees_with_brute_force(
+    case: tuple[TypeModel, FloatArray], budget: int
+) -> None:
     """Finished, the search's last panel is the heaviest valid panel and without a panel none
     exceeds the threshold; finished or not, every panel is valid and above the threshold, and
     the bound is above every valid panel (with a budget of a few nodes it often stops
@@ -84,7 +87,9 @@ def test_the_search_agrees_with_brute_force(case: tuple, budget: int) -> None:
 
 @SETTINGS
 @given(priced_models())
-def test_after_ends_the_search_soon_after_its_first_panel(case: tuple) -> None:
+def test_after_ends_the_search_soon_after_its_first_panel(
+    case: tuple[TypeModel, FloatArray],
+) -> None:
     model, weights = case
     found = PanelSearch(model).search(weights, threshold=-1.0, budget=10**6, after=0)
     assert len(found.panels) == 1
@@ -160,4 +165,7 @@ def test_covering_panels_start_from_the_known_panels() -> None:
     rest = panels.covering_panels(oracle, rng=random.Random(1), deadline=NO_LIMIT, known=known)
     assert not model.invalid(rest)
     assert np.array_equal(np.any(np.array([*known, *rest]) > 0, axis=0), seated)
-    assert panels.covering_panels(oracle, rng=random.Random(1), deadline=NO_LIMIT, known=everyone) == []
+    assert (
+        panels.covering_panels(oracle, rng=random.Random(1), deadline=NO_LIMIT, known=everyone)
+        == []
+    )
