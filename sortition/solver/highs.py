@@ -26,8 +26,8 @@ class Outcome(Enum):
     """What a solve ended with, in the terms the algorithms care about."""
 
     OPTIMAL = "optimal"
-    # A MIP stopped at its first solution (option mip_max_improving_sols): feasible, not proven
-    # optimal.
+    # A MIP stopped at its first solution (option mip_max_improving_sols), or at the first one
+    # good enough for the caller (a callback's interrupt): feasible, not proven optimal.
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
@@ -99,6 +99,10 @@ def outcome(h: highspy.Highs) -> Outcome:
     if status == statuses.kOptimal:
         return Outcome.OPTIMAL
     if status == statuses.kSolutionLimit:
+        return Outcome.FEASIBLE
+    # Only our own callbacks interrupt, and only at a solution (PanelOracle.above).
+    feasible = highspy.SolutionStatus.kSolutionStatusFeasible
+    if status == statuses.kInterrupt and h.getInfo().primal_solution_status == feasible:
         return Outcome.FEASIBLE
     if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
         return Outcome.INFEASIBLE

@@ -288,17 +288,23 @@ def converge_level(
         if max_programs is not None and programs >= max_programs:
             raise OutOfRounds
         programs += 1
-        composition, best = oracle.best(point / sizes, deadline=deadline)
+        if smooth:
+            composition, best = oracle.best(point / sizes, deadline=deadline)
+            candidates = [composition, *oracle.runners_up(judge, threshold)]
+        else:
+            # At the LP's duals any panel above the threshold will do; best is then only an
+            # upper bound on the heaviest panel's weight, which is all the bound needs.
+            priced = oracle.above(judge, threshold=threshold, deadline=deadline)
+            candidates, best = list(priced.panels), priced.bound
+            if not candidates:
+                return value, [float(v) for v in y]
         proven = best - float(lp.levels @ point)
         if proven < bound:
             center, bound = point, proven
             if give_up_below is not None and bound < give_up_below:
                 raise Unreachable
-        candidates = [composition, *oracle.runners_up(judge, threshold)]
         candidates += lp.revive(judge, threshold)
         added = sum(lp.add_panel(c) for c in candidates if float(np.dot(c, judge)) > threshold)
-        if not smooth and best <= threshold:
-            return value, [float(v) for v in y]
         if not smooth and not added:
             raise SolverError("LEXIMIN stalled: the best panel is already in the LP")
         # A smoothed round that found nothing new: price at the duals next time.
@@ -317,7 +323,8 @@ def start(
     (panels met earlier, such as a split's), and the oracle (solving with ``mip_solver``)."""
     oracle = PanelOracle(model, mip_solver=mip_solver)
     lp = DualLP(model)
-    for composition in [*covering_panels(oracle, rng=rng, deadline=deadline), *found]:
+    covering = covering_panels(oracle, rng=rng, deadline=deadline, known=found)
+    for composition in [*covering, *found]:
         lp.add_panel(composition)
     return lp, oracle
 

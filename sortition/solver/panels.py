@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
 
 from sortition.errors import InfeasibleQuotas, QuotaProblem
-from sortition.solver.highs import Deadline, MipSolver, add_row, new_model, solve_mip
+from sortition.solver.highs import (
+    Deadline,
+    MipSolver,
+    Outcome,
+    add_row,
+    new_model,
+    solve_mip,
+)
+from sortition.solver.pricing import PanelSearch
 from sortition.solver.search import FloatArray, SwapSearch
 from sortition.solver.types import Composition, TypeModel
 
@@ -23,6 +32,30 @@ from sortition.solver.types import Composition, TypeModel
 MIP_GAP = 1e-9
 # Local search starts from this many of the heaviest known panels.
 STARTS = 2
+# PanelOracle.above first runs the branch and bound of sortition.solver.pricing for at most
+# SEARCH_NODES nodes, ending SEARCH_AFTER nodes after its first panel above the threshold (on
+# the fuzzing shape of issue 12 most answers come within a thousand nodes of 10 to 50
+# microseconds, where the integer program takes 0.05 to 0.8 s; 5,000 nodes cost the second
+# regression pool more in missed searches than they saved). After SEARCH_MISSES searches in a
+# row that end without an answer the oracle stops searching (a shape the search does not suit).
+SEARCH_NODES = 1500
+SEARCH_AFTER = 200
+SEARCH_MISSES = 10
+# With ``first=True`` the integer program of PanelOracle.above stops at its first solution
+# above the threshold by this much (relative, of the scaled weights), so that its weight is
+# above the threshold in our own arithmetic too. LEXIMIN's levels do not ask for that: the
+# first panel is a weaker column than the best and the saved improving solutions, and on the
+# first fuzzing pool the levels took 34.8 s of CPU with it against 24.7 s without.
+STOP_MARGIN = 1e-12
+
+
+@dataclass(frozen=True, slots=True)
+class Priced:
+    """The answer of :meth:`PanelOracle.above`: valid panels above the threshold (none only
+    when no valid panel exceeds it), and an upper bound on the weight of every valid panel."""
+
+    panels: list[Composition]
+    bound: float
 
 
 def add_panel_rows(h: highspy.Highs, model: TypeModel, *, quotas: bool = True) -> None:
@@ -86,6 +119,25 @@ class PanelOracle:
         self._h = h
         # Saved solutions are HiGHS's: after a CBC solve they belong to an earlier solve.
         self._saved_are_current = False
+        self._last = Outcome.OTHER
+        self._tree = PanelSearch(model)
+        self.trees = 0
+        self._misses = 0
+        # While set, the integer program stops at its first solution weighing more (scaled).
+        self._stop_above: float | None = None
+        self._stop = False
+        h.cbMipImprovingSolution.subscribe(self._on_solution)
+        h.cbMipInterrupt.subscribe(self._on_interrupt)
+
+    def _on_solution(self, event: highspy.HighsCallbackEvent) -> None:
+        limit = self._stop_above
+        if limit is not None and event.data_out.objective_function_value > limit:
+            self._stop = True
+
+    def _on_interrupt(self, event: highspy.HighsCallbackEvent) -> None:
+        # The flag persists in HiGHS between solves: it is set on every call, either way.
+        if event.data_in is not None:
+            event.data_in.user_interrupt = self._stop
 
     def best(
         self, weights: Sequence[float] | FloatArray, *, deadline: Deadline
@@ -107,10 +159,64 @@ class PanelOracle:
             h, what="panel integer program", deadline=deadline, solver=self.mip_solver
         )
         self._saved_are_current = result.solver is MipSolver.HIGHS
+        self._last = result.outcome
         if result.values is None:
             raise InfeasibleQuotas(problems=[QuotaProblem("no panel meets every quota")])
         composition = tuple(round(v) for v in result.values)
         return composition, float(np.dot(composition, w))
+
+    def above(
+        self, weights: FloatArray, *, threshold: float, deadline: Deadline, first: bool = False
+    ) -> Priced:
+        """Valid panels weighing more than ``threshold`` under ``weights``, and an upper bound
+        on every valid panel's weight (see :class:`Priced`).
+
+        The branch and bound of :mod:`sortition.solver.pricing` runs first; when it ends
+        without an answer, the integer program, which stops at its first solution above the
+        threshold when ``first`` (only a proof that no panel exceeds it then needs the search
+        to the end), else at the heaviest panel."""
+        w = np.asarray(weights, dtype=np.float64)
+        scale = float(np.max(np.abs(w))) if len(w) else 0.0
+        if scale <= 0:
+            composition, best = self.best(w, deadline=deadline)
+            return Priced([composition] if best > threshold else [], best)
+        # CBC alone means no HiGHS integer program; the search's LP is HiGHS's all the same,
+        # so it stays out of that mode too (the answers are the same either way).
+        if self._misses < SEARCH_MISSES and MipSolver(self.mip_solver) is MipSolver.HIGHS:
+            self.trees += 1
+            found = self._tree.search(
+                w / scale, threshold=threshold / scale, budget=SEARCH_NODES, after=SEARCH_AFTER
+            )
+            if found.panels or found.complete:
+                self._misses = 0
+                panels = [c for c in reversed(found.panels) if float(np.dot(c, w)) > threshold]
+                if panels or found.complete:
+                    return Priced(panels, max(found.bound * scale, threshold))
+            self._misses += 1
+        return self._program(w, threshold=threshold, scale=scale, first=first, deadline=deadline)
+
+    def _program(
+        self, w: FloatArray, *, threshold: float, scale: float, first: bool, deadline: Deadline
+    ) -> Priced:
+        """The integer program of :meth:`above`, stopped at its first panel above the
+        threshold when ``first`` (the HiGHS bound then bounds the weights; solved to the end
+        when that panel is not above it in our arithmetic)."""
+        limit = threshold / scale
+        self._stop_above = limit + STOP_MARGIN * max(1.0, abs(limit)) if first else None
+        self._stop = False
+        try:
+            composition, best = self.best(w, deadline=deadline)
+        finally:
+            self._stop_above = None
+            self._stop = False
+        stopped = self._last is Outcome.FEASIBLE
+        if stopped and best <= threshold:
+            composition, best = self.best(w, deadline=deadline)
+            stopped = False
+        bound = float(self._h.getInfo().mip_dual_bound) * scale if stopped else best
+        panels = [composition] if best > threshold else []
+        panels += [c for c in self.runners_up(w, threshold) if c != composition]
+        return Priced(panels, max(bound, best))
 
     def climbs(
         self, weights: FloatArray, *, threshold: float, known: FloatArray, judge: FloatArray
@@ -163,25 +269,36 @@ class PanelOracle:
 
 
 def covering_panels(
-    oracle: PanelOracle, *, rng: random.Random, deadline: Deadline
+    oracle: PanelOracle,
+    *,
+    rng: random.Random,
+    deadline: Deadline,
+    known: Sequence[Composition] = (),
 ) -> list[Composition]:
-    """A few diverse panels that together seat every type that can sit at all.
+    """A few diverse panels that, with the valid panels ``known``, seat every type that can
+    sit at all.
 
     Each round gives weight 1 to the types not seated yet and a jitter below ``1/k`` to the
-    others (for diversity), so a round that seats no new type proves the rest cannot sit.
+    others (for diversity) and asks for panels above 1/2, that is seating a new type
+    (:meth:`PanelOracle.above`, stopping at the first such panel), so a round without one
+    proves the rest cannot sit. Without ``known``, at least one panel is returned.
     """
     model = oracle.model
-    covered = [False] * len(model)
+    covered = np.any(np.asarray(known, dtype=np.int64).reshape(-1, len(model)) > 0, axis=0)
     panels: list[Composition] = []
     while not all(covered):
-        weights = [
-            (0.0 if covered[t] else 1.0) + 1e-3 * rng.random() / model.k for t in range(len(model))
-        ]
-        composition, _ = oracle.best(weights, deadline=deadline)
-        fresh = [t for t, c in enumerate(composition) if c > 0 and not covered[t]]
-        panels.append(composition)
-        if not fresh:
+        weights = np.array(
+            [
+                (0.0 if covered[t] else 1.0) + 1e-3 * rng.random() / model.k
+                for t in range(len(model))
+            ]
+        )
+        found = oracle.above(weights, threshold=0.5, deadline=deadline, first=True).panels
+        for composition in found:
+            panels.append(composition)
+            covered |= np.asarray(composition) > 0
+        if not found:
             break
-        for t in fresh:
-            covered[t] = True
+    if not panels and not len(known):
+        panels.append(oracle.best([1.0] * len(model), deadline=deadline)[0])
     return panels

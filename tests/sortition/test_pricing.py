@@ -1,0 +1,171 @@
+"""The branch and bound pricing (sortition/solver/pricing.py) against brute force, and
+PanelOracle.above: a search or integer program stopped early still answers soundly."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sortition.solver import panels
+from sortition.solver.highs import Deadline, Outcome
+from sortition.solver.panels import PanelOracle
+from sortition.solver.pricing import PanelSearch
+from sortition.solver.search import FloatArray
+from sortition.solver.types import Composition, TypeModel, group_types
+from tests.sortition.instances import random_instance
+
+NO_LIMIT = Deadline(None)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Four narrow categories, as on the fuzzing shape of issue 12 but tiny.
+FOUR = {"a": ("0", "1"), "b": ("0", "1", "2"), "c": ("0", "1"), "d": ("0", "1", "2")}
+
+
+def valid_panels(model: TypeModel) -> list[Composition]:
+    """Every valid composition, by brute force."""
+    ranges = [range(limit + 1) for limit in model.seat_limits]
+    candidates = [c for c in itertools.product(*ranges) if sum(c) == model.k]
+    bad = set(model.invalid(candidates))
+    return [c for i, c in enumerate(candidates) if i not in bad]
+
+
+@st.composite
+def priced_models(draw: st.DrawFn) -> tuple[TypeModel, FloatArray]:
+    n = draw(st.integers(5, 11))
+    k = draw(st.integers(2, min(4, n - 2)))
+    households = draw(st.integers(0, 2))
+    pool, quotas, k = random_instance(
+        random.Random(draw(st.integers(0, 2**32))),
+        n=n,
+        k=k,
+        households=households,
+        slack=draw(st.integers(0, 1)),
+        categories=FOUR,
+    )
+    model = group_types(pool, quotas, k)
+    weights = draw(
+        st.lists(
+            st.sampled_from([0.0, 0.1, 0.25, 0.5, 1.0]) | st.floats(0, 1),
+            min_size=len(model),
+            max_size=len(model),
+        )
+    )
+    return model, np.array(weights)
+
+
+@SETTINGS
+@given(priced_models(), st.integers(1, 40))
+def test_the_search_agrees_with_brute_force(
+    case: tuple[TypeModel, FloatArray], budget: int
+) -> None:
+    """Finished, the search's last panel is the heaviest valid panel and without a panel none
+    exceeds the threshold; finished or not, every panel is valid and above the threshold, and
+    the bound is above every valid panel (with a budget of a few nodes it often stops
+    early)."""
+    model, weights = case
+    heaviest = max(float(np.dot(c, weights)) for c in valid_panels(model))
+    search = PanelSearch(model)
+    for threshold in (-1.0, heaviest - 1e-6, heaviest):
+        for nodes in (budget, 10**6):
+            found = search.search(weights, threshold=threshold, budget=nodes)
+            assert model.invalid(list(found.panels)) == []
+            values = [float(np.dot(c, weights)) for c in found.panels]
+            assert all(v > threshold for v in values)
+            assert values == sorted(values)
+            assert found.bound >= heaviest - 1e-9
+            if nodes == 10**6:
+                assert found.complete
+            if found.complete and heaviest > threshold:
+                assert values[-1] == pytest.approx(heaviest, abs=1e-12)
+            if found.complete and heaviest <= threshold:
+                assert values == []
+
+
+@SETTINGS
+@given(priced_models())
+def test_after_ends_the_search_soon_after_its_first_panel(
+    case: tuple[TypeModel, FloatArray],
+) -> None:
+    model, weights = case
+    found = PanelSearch(model).search(weights, threshold=-1.0, budget=10**6, after=0)
+    assert len(found.panels) == 1
+    assert not model.invalid(list(found.panels))
+
+
+def fuzz_model() -> TypeModel:
+    """Five narrow categories, 120 volunteers, k = 7: the shape of issue 12, smaller (large
+    enough that HiGHS does not prove its first solution optimal at once)."""
+    categories = {f"c{i}": tuple(str(v) for v in range(w)) for i, w in enumerate((5, 4, 5, 4, 5))}
+    pool, quotas, k = random_instance(
+        random.Random(3), n=120, k=7, households=3, slack=1, categories=categories
+    )
+    return group_types(pool, quotas, k)
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_the_integer_program_stopped_early_still_proves(
+    monkeypatch: pytest.MonkeyPatch, first: bool
+) -> None:
+    """Without the search (``SEARCH_MISSES`` 0) ``above`` is the integer program: stopped at
+    a first panel above the threshold when ``first``, it returns valid panels above it and a
+    bound above the heaviest; at the heaviest panel's weight it proves that none is above.
+    The interrupt does not leak into the next solve (HiGHS keeps the callback's flag)."""
+    monkeypatch.setattr(panels, "SEARCH_MISSES", 0)
+    model = fuzz_model()
+    rng = np.random.default_rng(5)
+    weights = rng.random(len(model))
+    oracle = PanelOracle(model)
+    _, heaviest = oracle.best(weights, deadline=NO_LIMIT)
+    stopped = 0
+    for threshold in (0.2 * heaviest, 0.5 * heaviest, 0.9 * heaviest):
+        priced = oracle.above(weights, threshold=threshold, deadline=NO_LIMIT, first=first)
+        stopped += oracle._last is Outcome.FEASIBLE
+        assert priced.panels and not model.invalid(priced.panels)
+        assert all(float(np.dot(c, weights)) > threshold for c in priced.panels)
+        assert priced.bound >= heaviest - 1e-9
+        # The next solve runs to the end.
+        assert oracle.best(weights, deadline=NO_LIMIT)[1] == pytest.approx(heaviest, rel=1e-9)
+    assert stopped == (3 if first else 0)
+    proof = oracle.above(weights, threshold=heaviest, deadline=NO_LIMIT, first=first)
+    assert proof.panels == []
+    assert proof.bound >= heaviest - 1e-9
+
+
+def test_above_searches_first_and_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search answers without an integer program when it can; a search that runs out of
+    nodes hands over to the integer program, and after ``SEARCH_MISSES`` misses in a row the
+    oracle stops searching."""
+    model = fuzz_model()
+    weights = np.random.default_rng(7).random(len(model))
+    oracle = PanelOracle(model)
+    _, heaviest = oracle.best(weights, deadline=NO_LIMIT)
+    calls = oracle.calls
+    priced = oracle.above(weights, threshold=0.5 * heaviest, deadline=NO_LIMIT)
+    assert priced.panels and oracle.calls == calls and oracle.trees == 1
+    monkeypatch.setattr(panels, "SEARCH_NODES", 1)
+    for _ in range(panels.SEARCH_MISSES + 2):
+        priced = oracle.above(weights, threshold=0.99 * heaviest, deadline=NO_LIMIT)
+        assert priced.panels
+    assert oracle.trees == 1 + panels.SEARCH_MISSES
+    assert oracle.calls == calls + panels.SEARCH_MISSES + 2
+
+
+def test_covering_panels_start_from_the_known_panels() -> None:
+    """Types that the known panels seat need no round of their own; the panels returned and
+    the known ones together seat every type that can sit."""
+    model = fuzz_model()
+    oracle = PanelOracle(model)
+    everyone = panels.covering_panels(oracle, rng=random.Random(1), deadline=NO_LIMIT)
+    seated = np.any(np.array(everyone) > 0, axis=0)
+    known = everyone[:2]
+    rest = panels.covering_panels(oracle, rng=random.Random(1), deadline=NO_LIMIT, known=known)
+    assert not model.invalid(rest)
+    assert np.array_equal(np.any(np.array([*known, *rest]) > 0, axis=0), seated)
+    assert (
+        panels.covering_panels(oracle, rng=random.Random(1), deadline=NO_LIMIT, known=everyone)
+        == []
+    )
