@@ -16,7 +16,6 @@ import sqlite3
 import stat
 import subprocess
 from contextlib import closing
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,9 +24,9 @@ from flask import Flask
 
 from tests.webapp.staff_data import make_user
 from tests.webapp.test_erasure_ledger import AUTHOR, _demo_with_volunteer, offline_copy
-from tests.webapp.test_privacy import dump
+from tests.webapp.test_privacy import dump, past_retention
 from webapp.extensions import db
-from webapp.models import Jury, PhaseKind, Reply, Role, User
+from webapp.models import Jury, Reply, Role, User
 from webapp.models.privacy import Erasure
 from webapp.privacy import erase_on_request, ledger, scrub
 
@@ -134,9 +133,7 @@ def test_retention_end_scrubs_the_backups(any_db_app: Flask, tmp_path: Path) -> 
     _reference, secrets = _demo_with_volunteer(app)
     with app.app_context():
         jury = db.session.scalars(sa.select(Jury)).one()
-        report = next(p for p in jury.phases if p.kind == PhaseKind.REPORT)
-        report.starts_on = date.today() - timedelta(days=jury.retention_days + 30)
-        report.ends_on = date.today() - timedelta(days=jury.retention_days + 2)
+        past_retention(jury)
         db.session.commit()
     backup = tmp_path / "before.backup"
     assert runner.invoke(args=["backup", str(backup)]).exit_code == 0

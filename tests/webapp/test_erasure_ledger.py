@@ -11,16 +11,15 @@ import os
 import shutil
 import stat
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.webapp.test_privacy import _volunteer, dump, traces
+from tests.webapp.test_privacy import _volunteer, dump, past_retention, traces
 from webapp.extensions import db
-from webapp.models import Jury, PhaseKind, Reply
+from webapp.models import Jury, Reply
 from webapp.models.proposals import Proposal, ProposalSource
 from webapp.privacy import ledger
 
@@ -121,9 +120,7 @@ def test_a_restore_erases_again_what_retention_erased(any_db_app: Flask, tmp_pat
     _reference, secrets = _demo_with_volunteer(app)
     with app.app_context():
         jury = db.session.scalars(sa.select(Jury)).one()
-        report = next(p for p in jury.phases if p.kind == PhaseKind.REPORT)
-        report.starts_on = date.today() - timedelta(days=jury.retention_days + 30)
-        report.ends_on = date.today() - timedelta(days=jury.retention_days + 2)
+        past_retention(jury)
         db.session.commit()
     backup = tmp_path / "before.backup"
     assert runner.invoke(args=["backup", str(backup)]).exit_code == 0

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tests.webapp.staff_data import log_in_as, make_user
-from tests.webapp.test_privacy import _districts, _volunteer, dump, traces
+from tests.webapp.test_privacy import _districts, _volunteer, dump, past_retention, traces
 from webapp.extensions import db
 from webapp.models import Jury, JuryMembership, Reply, Role
 from webapp.models.privacy import Erasure
@@ -137,17 +137,14 @@ def test_another_jury_finds_nothing_of_this_one(app: Flask) -> None:
 
 
 def test_retention_end_erases_proposal_authors(app: Flask) -> None:
-    from datetime import date, timedelta
+    from datetime import date
 
-    from webapp.models import PhaseKind
     from webapp.privacy import erase_expired
 
     jury_id, *_ = _demo(app)
     with app.app_context():
         jury = db.session.get(Jury, jury_id)
-        report = next(p for p in jury.phases if p.kind == PhaseKind.REPORT)
-        report.starts_on = date.today() - timedelta(days=jury.retention_days + 30)
-        report.ends_on = date.today() - timedelta(days=jury.retention_days + 2)
+        past_retention(jury)
         db.session.commit()
         erase_expired(today=date.today())
         db.session.commit()

@@ -19,6 +19,14 @@ from webapp.models import Invitation, Jury, PhaseKind, Reply
 from webapp.privacy import erase_expired, erase_person, expiry_date
 
 
+def past_retention(jury: Jury) -> None:
+    """Move the jury's report phase back so that its retention period ended two days ago (the
+    caller commits)."""
+    report = next(p for p in jury.phases if p.kind == PhaseKind.REPORT)
+    report.starts_on = date.today() - timedelta(days=jury.retention_days + 30)
+    report.ends_on = date.today() - timedelta(days=jury.retention_days + 2)
+
+
 def dump(app: Flask) -> str:
     """The whole database as SQL text, as a backup would hold it."""
     url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -74,9 +82,7 @@ def test_expired_jury_leaves_no_trace(any_db_app: Flask, caplog: pytest.LogCaptu
         secrets = traces(reply)
         assert len(secrets) >= 6
         before = _districts(jury)
-        report = next(p for p in jury.phases if p.kind == PhaseKind.REPORT)
-        report.starts_on = date.today() - timedelta(days=jury.retention_days + 30)
-        report.ends_on = date.today() - timedelta(days=jury.retention_days + 2)
+        past_retention(jury)
         db.session.commit()
     assert all(s in dump(any_db_app) for s in secrets)  # the search can find them
 
@@ -161,9 +167,7 @@ def test_the_worker_erases_once_a_day_and_finds_nothing_twice(app: Flask) -> Non
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     with app.app_context():
         jury = db.session.scalars(sa.select(Jury)).one()
-        report = next(p for p in jury.phases if p.kind == PhaseKind.REPORT)
-        report.starts_on = date.today() - timedelta(days=jury.retention_days + 30)
-        report.ends_on = date.today() - timedelta(days=jury.retention_days + 2)
+        past_retention(jury)
         db.session.commit()
 
         def due(hour: int, minute: int) -> set[str]:
