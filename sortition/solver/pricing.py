@@ -123,6 +123,7 @@ class PanelSearch:
         )
         reduced = w - self._matrix.T @ prices
         tree = _Tree(self, w, reduced, constant, threshold, budget, after)
+        tree.keep_exact(prices)
         try:
             tree.branch(self.model.k, 0.0, 0.0)
         except _OutOfNodes:
@@ -186,6 +187,83 @@ class _Tree:
         self.budget = budget
         self.after = after
         self.root_bound = constant + sum(_heaviest(self.reduced, self.capacity, search.model.k))
+        self.k = search.model.k
+        self.exact: list[int] = []
+        self.row_in: list[int] = []
+        self.shift: list[float] = []
+        self.partial_constant = constant
+        self.price: list[float] = []
+
+    def keep_exact(self, prices: FloatArray) -> None:
+        """Bound the nodes with one quota category kept exact instead of priced (see
+        :meth:`_exact_bound`): the category whose exact bound is lowest at the root."""
+        self.price = [float(p) for p in prices]
+        best: tuple[float, int] | None = None
+        for c in sorted({c for c in self.category if c >= 0}):
+            if any(sum(self.category[q] == c for q in rows) > 1 for rows in self.rows):
+                continue  # values that overlap: the per-value choice below would not hold
+            self._choose(c)
+            bound = self._exact_bound(self.k, 0.0, list(self.capacity))
+            if bound is not None and (best is None or bound < best[0]):
+                best = (bound, c)
+        if best is None:
+            self.exact = []
+            return
+        self._choose(best[1])
+        self.root_bound = min(self.root_bound, best[0])
+
+    def _choose(self, c: int) -> None:
+        rows = [q for q, cat in enumerate(self.category) if cat == c]
+        self.exact = rows
+        position = {q: i for i, q in enumerate(rows)}
+        self.row_in = []
+        self.shift = []
+        for type_rows in self.rows:
+            mine = [q for q in type_rows if q in position]
+            self.row_in.append(position[mine[0]] if mine else -1)
+            self.shift.append(self.price[mine[0]] if mine else 0.0)
+        self.partial_constant = self.constant - sum(
+            max(self.price[q] * self.upper[q], self.price[q] * self.lower[q]) for q in rows
+        )
+
+    def _exact_bound(self, left: int, reduced: float, spare: list[int]) -> float | None:
+        """An upper bound with the chosen category's rows kept exact (None: no completion).
+        With the other rows priced, weight(P) <= their constant + the weights reduced by
+        their prices only; the chosen category's seats per value are then chosen exactly:
+        each value's seats come heaviest first (the types are sorted by the fully reduced
+        weight, which differs from this one by a constant per value), its unmet minimum
+        first, then the heaviest of the rest within each maximum."""
+        rows, count, lower, upper = self.exact, self.count, self.lower, self.upper
+        so_far = reduced + sum(self.price[q] * count[q] for q in rows)
+        room = [upper[q] - count[q] for q in rows]
+        must = [max(0, lower[q] - count[q]) for q in rows]
+        if sum(must) > left:
+            return None
+        buckets: list[list[float]] = [[] for _ in range(len(rows) + 1)]
+        free = left
+        weights, row_in, shift = self.reduced, self.row_in, self.shift
+        for j, seats in enumerate(spare):
+            if not seats:
+                continue
+            b = row_in[j]
+            bucket = buckets[b]
+            cap = min(seats, left - len(bucket), room[b] - len(bucket) if b >= 0 else free)
+            if cap > 0:
+                bucket += [weights[j] + shift[j]] * cap
+        total = 0.0
+        rest: list[float] = []
+        for b, need in enumerate(must):
+            bucket = buckets[b]
+            if len(bucket) < need:
+                return None
+            total += sum(bucket[:need])
+            rest += bucket[need:]
+        rest += buckets[-1]
+        fill = left - sum(must)
+        if len(rest) < fill:
+            return None
+        rest.sort(reverse=True)
+        return self.partial_constant + so_far + total + sum(rest[:fill])
 
     def usable(self, j: int, left: int) -> bool:
         """Whether type j may take one of the ``left`` seats: no maximum broken, and every
@@ -243,6 +321,10 @@ class _Tree:
         margin = ROUND_OFF * max(1.0, abs(self.incumbent))
         if need or bound <= self.incumbent + margin:
             return
+        if self.exact:
+            exact = self._exact_bound(left, reduced, spare)
+            if exact is None or exact <= self.incumbent + margin:
+                return
         count, lower = self.count, self.lower
         row, fewest = -1, len(weights) * self.n + 1
         for q in self.quota_rows:
