@@ -193,24 +193,31 @@ class _Tree:
         self.shift: list[float] = []
         self.partial_constant = constant
         self.price: list[float] = []
+        self.choices: list[tuple[list[int], list[int], list[float], float]] = []
 
     def keep_exact(self, prices: FloatArray) -> None:
-        """Bound the nodes with one quota category kept exact instead of priced (see
-        :meth:`_exact_bound`): the category whose exact bound is lowest at the root."""
+        """Bound the nodes with each quota category in turn kept exact instead of priced
+        (see :meth:`_exact_bound`), the lowest of these bounds counting."""
         self.price = [float(p) for p in prices]
-        best: tuple[float, int] | None = None
+        self.choices = []
         for c in sorted({c for c in self.category if c >= 0}):
             if any(sum(self.category[q] == c for q in rows) > 1 for rows in self.rows):
                 continue  # values that overlap: the per-value choice below would not hold
             self._choose(c)
-            bound = self._exact_bound(self.k, 0.0, list(self.capacity))
-            if bound is not None and (best is None or bound < best[0]):
-                best = (bound, c)
-        if best is None:
-            self.exact = []
-            return
-        self._choose(best[1])
-        self.root_bound = min(self.root_bound, best[0])
+            self.choices.append((self.exact, self.row_in, self.shift, self.partial_constant))
+        bound = self._exact_bounds(self.k, 0.0, list(self.capacity))
+        if bound is not None:
+            self.root_bound = min(self.root_bound, bound)
+
+    def _exact_bounds(self, left: int, reduced: float, spare: list[int]) -> float | None:
+        """The lowest :meth:`_exact_bound` over the categories (None: no completion)."""
+        best = None
+        for self.exact, self.row_in, self.shift, self.partial_constant in self.choices:
+            bound = self._exact_bound(left, reduced, spare)
+            if bound is None:
+                return None
+            best = bound if best is None else min(best, bound)
+        return best
 
     def _choose(self, c: int) -> None:
         rows = [q for q, cat in enumerate(self.category) if cat == c]
@@ -321,8 +328,8 @@ class _Tree:
         margin = ROUND_OFF * max(1.0, abs(self.incumbent))
         if need or bound <= self.incumbent + margin:
             return
-        if self.exact:
-            exact = self._exact_bound(left, reduced, spare)
+        if self.choices:
+            exact = self._exact_bounds(left, reduced, spare)
             if exact is None or exact <= self.incumbent + margin:
                 return
         count, lower = self.count, self.lower
