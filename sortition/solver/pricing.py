@@ -212,7 +212,8 @@ class _Tree:
     def _exact_bounds(self, left: int, reduced: float, spare: list[int]) -> float | None:
         """The lowest :meth:`_exact_bound` over the categories (None: no completion)."""
         best = None
-        for self.exact, self.row_in, self.shift, self.partial_constant in self.choices:
+        for choice in self.choices:
+            self.exact, self.row_in, self.shift, self.partial_constant = choice
             bound = self._exact_bound(left, reduced, spare)
             if bound is None:
                 return None
