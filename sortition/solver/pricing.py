@@ -16,7 +16,12 @@ pricing problem. Any prices give an upper bound (weak duality):
     weight(P) <= sum_rows max(price * upper, price * lower) + sum_t seats_P[t] * reduced[t]
 
 so a node's bound is that constant plus the reduced weight of its seats plus the heaviest
-reduced weights that may still sit; at the root it is the LP bound. A node is also cut when a
+reduced weights that may still sit; at the root it is the LP bound. When that does not cut, a
+tighter one does (issue 12, exact quotas): for each quota category in turn, its rows are kept
+exact instead of priced, and the seats left are split among its values exactly (each value's
+unmet minimum from its heaviest types, then the heaviest of the rest within each maximum,
+under weights reduced by the other rows' prices only); the lowest of these bounds counts. It
+is never above the first, since the category's prices bound its rows' part at any panel. A node is also cut when a
 quota category needs more seats than are left (the sum of its unmet minima) or a minimum has
 too few candidates left, and a type is passed over when it would break a maximum or when a
 category whose unmet minima take every seat left has no use for it. The incumbent starts at
