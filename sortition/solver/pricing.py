@@ -21,10 +21,11 @@ tighter one does (issue 12, exact quotas): for each quota category in turn, its 
 exact instead of priced, and the seats left are split among its values exactly (each value's
 unmet minimum from its heaviest types, then the heaviest of the rest within each maximum,
 under weights reduced by the other rows' prices only); the lowest of these bounds counts. It
-is never above the first, since the category's prices bound its rows' part at any panel. A node is also cut when a
-quota category needs more seats than are left (the sum of its unmet minima) or a minimum has
-too few candidates left, and a type is passed over when it would break a maximum or when a
-category whose unmet minima take every seat left has no use for it. The incumbent starts at
+is never above the first, since the category's prices bound its rows' part at any panel.
+A node is also cut when a quota category needs more seats than are left (the sum of its
+unmet minima) or a minimum has too few candidates left, and a type is passed over when it
+would break a maximum or when a category whose unmet minima take every seat left has no use
+for it. The incumbent starts at
 the threshold, so only panels above it are ever recorded.
 
 The search is exact when it finishes: its last panel is the heaviest valid panel, or, without
