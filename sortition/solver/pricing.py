@@ -203,12 +203,19 @@ class _Tree:
 
     def keep_exact(self, prices: FloatArray) -> None:
         """Bound the nodes with each quota category in turn kept exact instead of priced
-        (see :meth:`_exact_bound`), the lowest of these bounds counting."""
+        (see :meth:`_exact_bound`), the lowest of these bounds counting; only the categories
+        whose quotas are exact (min == max), where it pays."""
         self.price = [float(p) for p in prices]
         self.choices = []
         for c in sorted({c for c in self.category if c >= 0}):
             if any(sum(self.category[q] == c for q in rows) > 1 for rows in self.rows):
                 continue  # values that overlap: the per-value choice below would not hold
+            if any(
+                self.lower[q] != self.upper[q] for q, cat in enumerate(self.category) if cat == c
+            ):
+                # Measured on the fuzzing shape: with slack in the quotas the bound cut
+                # nothing that mattered (30 HiGHS programs against 31) and cost 15% more CPU.
+                continue
             self._choose(c)
             self.choices.append((self.exact, self.row_in, self.shift, self.partial_constant))
         bound = self._exact_bounds(self.k, 0.0, list(self.capacity))
