@@ -24,7 +24,9 @@ Each panel is a row, so new panels found by the pricing problem are added as row
 dual simplex restarts from the previous basis. A level has converged when the pricing problem
 finds no panel above ``yhat``; its optimum ``z`` is then the best achievable minimum, and every
 type with a positive dual weight is tight at ``z`` in every optimal lottery (complementary
-slackness), so it is fixed at ``z``. When every type is fixed, one LP over all panels found
+slackness), so it is fixed at ``z``. When every type is fixed, the levels are recomputed over
+the panels found with tighter tolerances (:func:`polished`: each level above is only as good as
+the ones below), and one LP over those panels
 (:func:`sortition.solver.lottery.decompose`) gives the weights.
 
 Plain column generation zigzags: each LP optimum is an extreme dual point far from the last.
@@ -43,6 +45,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 
+import highspy
 import numpy as np
 
 from sortition.errors import SolverError
@@ -87,6 +90,10 @@ REACH_BOUND = 1e-7
 # An unbounded dual LP lowers every fixed level by LEVEL_SLACK, then by ten times more, and so
 # on, at most RELAX_LEVELS times (1.1e-6 in all at most).
 RELAX_LEVELS = 4
+# The final pass over the panels found (:func:`polished`) solves with these tolerances and fixes
+# each level this far below its LP value.
+POLISH_TOLERANCE = 1e-10
+POLISH_SLACK = 1e-10
 # Every PRUNE_EVERY rounds, panel rows without weight leave the LP if there are PRUNE_MIN of them.
 PRUNE_EVERY = 10
 PRUNE_MIN = 10
@@ -220,7 +227,7 @@ class DualLP:
         the round-off adds up beyond ``LEVEL_SLACK``, or a row dropped as unweighted is
         needed again. First every pooled panel comes back; then, while still unbounded, every
         fixed level goes down by LEVEL_SLACK, 10 * LEVEL_SLACK, ... (``RELAX_LEVELS`` steps;
-        the final decomposition lifts every type back as far as the panels allow)."""
+        :func:`polished` lifts every type back as far as the panels allow)."""
         for i in sorted(self._inactive):
             self._add_row(i)
         self._inactive.clear()
@@ -420,9 +427,58 @@ def leximin(
             f"{len(levels)}/{len(model)} types fixed, {len(lp.panels)} panels",
             len(levels) / len(model),
         )
-    floors = [levels[t] for t in range(len(model))]
+    floors = polished(model, lp.panels, [levels[t] for t in range(len(model))], deadline=deadline)
     compositions, weights = decompose(model, lp.panels, floors, deadline=deadline)
     return Lottery(compositions, weights, bound if bound is not None else 0.0, count)
+
+
+def polished(
+    model: TypeModel,
+    panels: Sequence[Composition],
+    floors: list[float],
+    *,
+    deadline: Deadline,
+) -> list[float]:
+    """The LEXIMIN levels over ``panels`` alone, recomputed bottom-up with tolerances of
+    ``POLISH_TOLERANCE``; ``floors`` when that fails.
+
+    The levels found with pricing are each good only to the dual LP's tolerance of 1e-7, and
+    each is fixed on top of the ones below, so round-off adds up: on regression pool 2 of
+    benchmarks/fuzz_shape.py (41 levels, 4 calls of DualLP._reach_levels_again) single types
+    could still be raised by up to 2.3e-6 with every lower level kept, beyond the 1e-6 the
+    probabilities promise, and two runs finding different panels differed by 1.6e-6. With
+    the panels fixed, one small primal LP per level (no pricing) takes that back."""
+    n = len(model)
+    h = new_model(feasibility_tolerance=POLISH_TOLERANCE)
+    for _ in panels:
+        h.addCol(0.0, 0.0, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
+    z = len(panels)
+    h.addCol(1.0, -INF, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
+    add_row(h, name="weights_sum_to_1", lower=1.0, upper=1.0, cols=list(range(z)), coefs=[1.0] * z)
+    for t in range(n):
+        seated = [i for i, c in enumerate(panels) if c[t]]
+        add_row(
+            h,
+            name=f"type[{t}]",
+            lower=0.0,
+            upper=INF,
+            cols=[*seated, z],
+            coefs=[panels[i][t] / model.sizes[t] for i in seated] + [-1.0],
+        )
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    levels: dict[int, float] = {}
+    while len(levels) < n:
+        if solve(h, what="LEXIMIN polishing LP", deadline=deadline) is not Outcome.OPTIMAL:
+            return floors
+        value = float(h.getInfo().objective_function_value)
+        duals = np.abs(np.asarray(h.getSolution().row_dual)[1:])
+        duals[list(levels)] = 0.0
+        tight = np.flatnonzero(duals > FIX_TOLERANCE).tolist() or [int(np.argmax(duals))]
+        for t in tight:
+            levels[t] = max(0.0, value - POLISH_SLACK)
+            h.changeCoeff(t + 1, z, 0.0)
+            h.changeRowBounds(t + 1, levels[t], INF)
+    return [levels[t] for t in range(n)]
 
 
 def without_unseatable(
