@@ -94,8 +94,14 @@ def code_entry(view: Callable[P, R]) -> Callable[P, R]:
     )(view)
 
 
-def too_many_tries(form_class: Callable[..., Any], template: str) -> tuple[str, int]:
-    """The code page again, refused (429): an empty form whose code field says to wait."""
+def too_many_tries(
+    form_class: Callable[..., Any], template: str, *, count: bool = True
+) -> tuple[str, int]:
+    """The code page again, refused (429): an empty form whose code field says to wait. A
+    refused try counts as a failure (:func:`record_failure`) unless ``count`` is False (a
+    calendar app's fetches, refused by the same handler, are not code entries)."""
+    if count:
+        record_failure()
     form = form_class(formdata=None)
     form.code.errors = [TOO_MANY_TRIES]
     return render_template(template, form=form), 429

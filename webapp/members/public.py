@@ -57,7 +57,6 @@ def confirm() -> str | Response:
 
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
-    limits.record_failure()
     return limits.too_many_tries(ConfirmForm, "members/confirm.html")
 
 

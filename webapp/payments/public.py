@@ -50,7 +50,6 @@ def member_claim() -> str | Response | tuple[str, int]:
 
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
-    limits.record_failure()
     return limits.too_many_tries(MemberClaimForm, "payments/member_claim.html")
 
 

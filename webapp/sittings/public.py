@@ -90,9 +90,9 @@ def my_sittings() -> str | Response:
 
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
-    if request.endpoint == "sittings.my_sittings":  # a code; not a calendar app's fetches
-        limits.record_failure()
-    return limits.too_many_tries(CodeForm, "sittings/my_sittings_code.html")
+    # A code counts; a calendar app's fetches of the feed do not.
+    code = request.endpoint == "sittings.my_sittings"
+    return limits.too_many_tries(CodeForm, "sittings/my_sittings_code.html", count=code)
 
 
 @bp.get("/my-sittings/documents/<int:document_id>")

@@ -43,7 +43,6 @@ def code() -> str | tuple[str, int]:
 
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
-    limits.record_failure()
     return limits.too_many_tries(SurveyCodeForm, "survey/code.html")
 
 

@@ -46,7 +46,6 @@ def enter_code() -> str | Response:
 
 @bp.errorhandler(429)
 def too_many_tries(_error: Exception) -> tuple[str, int]:
-    limits.record_failure()
     return limits.too_many_tries(MemberCodeForm, "verdicts/code.html")
 
 
