@@ -38,6 +38,7 @@ from webapp.extensions import db
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
+SQLITE, POSTGRESQL = "sqlite", "postgresql"
 
 
 class BackupError(RuntimeError):
@@ -131,12 +132,22 @@ def prune(folder: Path, *, older_than_days: int, suffix: str, keep: Path) -> lis
             continue
         if path.stat().st_mtime >= cutoff:
             continue
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
-        if head.startswith(SQLITE_MAGIC) or head.startswith(PG_MAGIC):
+        if backup_kind(path) is not None:
             path.unlink()
             deleted.append(path)
     return deleted
+
+
+def backup_kind(path: Path) -> str | None:
+    """``"sqlite"`` or ``"postgresql"`` by the file's first bytes; None for other files."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError:
+        return None
+    if head.startswith(SQLITE_MAGIC):
+        return SQLITE
+    return POSTGRESQL if head.startswith(PG_MAGIC) else None
 
 
 def sqlite_copy(source: str, target: str) -> None:

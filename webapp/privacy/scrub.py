@@ -40,9 +40,10 @@ from sqlalchemy import orm
 from sqlalchemy.pool import NullPool
 
 from webapp.backup import (
-    PG_MAGIC,
-    SQLITE_MAGIC,
+    POSTGRESQL,
+    SQLITE,
     BackupError,
+    backup_kind,
     libpq_url,
     new_private_file,
     run_tool,
@@ -55,7 +56,6 @@ from webapp.privacy import ledger
 
 FOLDERS_NAME = "backup-folders.txt"
 LOCK_NAME = "backups.lock"
-SQLITE, POSTGRESQL = "sqlite", "postgresql"
 
 
 @dataclass
@@ -103,18 +103,6 @@ def backups_lock() -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def backup_kind(path: Path) -> str | None:
-    """``"sqlite"`` or ``"postgresql"`` by the file's first bytes; None for other files."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
-    except OSError:
-        return None
-    if head.startswith(SQLITE_MAGIC):
-        return SQLITE
-    return POSTGRESQL if head.startswith(PG_MAGIC) else None
 
 
 def backup_state(path: Path) -> ledger.State | None:
