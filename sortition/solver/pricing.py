@@ -152,6 +152,18 @@ def _relaxation(model: TypeModel) -> highspy.Highs:
     return h
 
 
+@dataclass(frozen=True, slots=True)
+class _Exact:
+    """One quota category kept exact in the bound (:meth:`_Tree._exact_bound`): its rows,
+    each type's position among them (-1: none) and price, and the constant of the other rows'
+    prices."""
+
+    rows: list[int]
+    row_in: list[int]
+    shift: list[float]
+    constant: float
+
+
 class _Tree:
     """One depth-first search; its state is plain lists (the hot loop is pure Python)."""
 
@@ -194,12 +206,8 @@ class _Tree:
         self.after = after
         self.root_bound = constant + sum(_heaviest(self.reduced, self.capacity, search.model.k))
         self.k = search.model.k
-        self.exact: list[int] = []
-        self.row_in: list[int] = []
-        self.shift: list[float] = []
-        self.partial_constant = constant
         self.price: list[float] = []
-        self.choices: list[tuple[list[int], list[int], list[float], float]] = []
+        self.choices: list[_Exact] = []
 
     def keep_exact(self, prices: FloatArray) -> None:
         """Bound the nodes with each quota category in turn kept exact instead of priced
@@ -216,8 +224,7 @@ class _Tree:
                 # Measured on the fuzzing shape: with slack in the quotas the bound cut
                 # nothing that mattered (30 HiGHS programs against 31) and cost 15% more CPU.
                 continue
-            self._choose(c)
-            self.choices.append((self.exact, self.row_in, self.shift, self.partial_constant))
+            self.choices.append(self._choose(c))
         bound = self._exact_bounds(self.k, 0.0, list(self.capacity))
         if bound is not None:
             self.root_bound = min(self.root_bound, bound)
@@ -226,35 +233,36 @@ class _Tree:
         """The lowest :meth:`_exact_bound` over the categories (None: no completion)."""
         best = None
         for choice in self.choices:
-            self.exact, self.row_in, self.shift, self.partial_constant = choice
-            bound = self._exact_bound(left, reduced, spare)
+            bound = self._exact_bound(choice, left, reduced, spare)
             if bound is None:
                 return None
             best = bound if best is None else min(best, bound)
         return best
 
-    def _choose(self, c: int) -> None:
+    def _choose(self, c: int) -> _Exact:
         rows = [q for q, cat in enumerate(self.category) if cat == c]
-        self.exact = rows
         position = {q: i for i, q in enumerate(rows)}
-        self.row_in = []
-        self.shift = []
+        row_in: list[int] = []
+        shift: list[float] = []
         for type_rows in self.rows:
             mine = [q for q in type_rows if q in position]
-            self.row_in.append(position[mine[0]] if mine else -1)
-            self.shift.append(self.price[mine[0]] if mine else 0.0)
-        self.partial_constant = self.constant - sum(
+            row_in.append(position[mine[0]] if mine else -1)
+            shift.append(self.price[mine[0]] if mine else 0.0)
+        constant = self.constant - sum(
             max(self.price[q] * self.upper[q], self.price[q] * self.lower[q]) for q in rows
         )
+        return _Exact(rows, row_in, shift, constant)
 
-    def _exact_bound(self, left: int, reduced: float, spare: list[int]) -> float | None:
+    def _exact_bound(
+        self, choice: _Exact, left: int, reduced: float, spare: list[int]
+    ) -> float | None:
         """An upper bound with the chosen category's rows kept exact (None: no completion).
         With the other rows priced, weight(P) <= their constant + the weights reduced by
         their prices only; the chosen category's seats per value are then chosen exactly:
         each value's seats come heaviest first (the types are sorted by the fully reduced
         weight, which differs from this one by a constant per value), its unmet minimum
         first, then the heaviest of the rest within each maximum."""
-        rows, count, lower, upper = self.exact, self.count, self.lower, self.upper
+        rows, count, lower, upper = choice.rows, self.count, self.lower, self.upper
         so_far = reduced + sum(self.price[q] * count[q] for q in rows)
         room = [upper[q] - count[q] for q in rows]
         must = [max(0, lower[q] - count[q]) for q in rows]
@@ -262,7 +270,7 @@ class _Tree:
             return None
         buckets: list[list[float]] = [[] for _ in range(len(rows) + 1)]
         free = left
-        weights, row_in, shift = self.reduced, self.row_in, self.shift
+        weights, row_in, shift = self.reduced, choice.row_in, choice.shift
         for j, seats in enumerate(spare):
             if not seats:
                 continue
@@ -284,7 +292,7 @@ class _Tree:
         if len(rest) < fill:
             return None
         rest.sort(reverse=True)
-        return self.partial_constant + so_far + total + sum(rest[:fill])
+        return choice.constant + so_far + total + sum(rest[:fill])
 
     def usable(self, j: int, left: int) -> bool:
         """Whether type j may take one of the ``left`` seats: no maximum broken, and every
