@@ -111,9 +111,6 @@ class State:
     digest: str
 
 
-EMPTY = State(0, hashlib.sha256(b"").hexdigest())
-
-
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """The ledger as read at one moment: its erasures and its state."""
@@ -124,7 +121,11 @@ class Snapshot:
     raw: tuple[bytes, ...]  # the lines as written, for the hash of a prefix
 
     def prefix(self, lines: int) -> State:
-        return State(lines, hashlib.sha256(b"".join(self.raw[:lines])).hexdigest())
+        return _state_of_lines(self.raw[:lines])
+
+
+def _state_of_lines(raw: Sequence[bytes]) -> State:
+    return State(len(raw), hashlib.sha256(b"".join(raw)).hexdigest())
 
 
 def read(path: Path | None = None, *, parse: bool = True) -> Snapshot:
@@ -150,8 +151,7 @@ def read(path: Path | None = None, *, parse: bool = True) -> Snapshot:
         if kind == RECORD and not isinstance(entry.get("record"), dict):
             raise LedgerError(f"{path}, line {number}: a record line without its record")
         found.append({**entry, "ids": ids})
-    snapshot = Snapshot(path, tuple(found), EMPTY, raw)
-    return Snapshot(path, snapshot.entries, snapshot.prefix(len(raw)), raw)
+    return Snapshot(path, tuple(found), _state_of_lines(raw), raw)
 
 
 def state_of(path: Path) -> State:
