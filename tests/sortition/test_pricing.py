@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -111,9 +112,10 @@ def test_the_integer_program_stopped_early_still_proves(
     monkeypatch: pytest.MonkeyPatch, first: bool
 ) -> None:
     """Without the search (``SEARCH_MISSES`` 0) ``above`` is the integer program: stopped at
-    a first panel above the threshold when ``first``, it returns valid panels above it and a
-    bound above the heaviest; at the heaviest panel's weight it proves that none is above.
-    The interrupt does not leak into the next solve (HiGHS keeps the callback's flag)."""
+    a first panel above the threshold when ``first``, else at one that closes ``NEAR_BEST``
+    of the gap to the heaviest, it returns valid panels above it and a bound above the
+    heaviest; at the heaviest panel's weight it proves that none is above. The interrupt
+    does not leak into the next solve (HiGHS keeps the callback's flag)."""
     monkeypatch.setattr(panels, "SEARCH_MISSES", 0)
     model = fuzz_model()
     rng = np.random.default_rng(5)
@@ -127,9 +129,13 @@ def test_the_integer_program_stopped_early_still_proves(
         assert priced.panels and not model.invalid(priced.panels)
         assert all(float(np.dot(c, weights)) > threshold for c in priced.panels)
         assert priced.bound >= heaviest - 1e-9
+        if not first:
+            near = threshold + panels.NEAR_BEST * (heaviest - threshold)
+            assert float(np.dot(priced.panels[0], weights)) >= near - 1e-9
         # The next solve runs to the end.
         assert oracle.best(weights, deadline=NO_LIMIT)[1] == pytest.approx(heaviest, rel=1e-9)
-    assert stopped == (3 if first else 0)
+    if first:
+        assert stopped == 3
     proof = oracle.above(weights, threshold=heaviest, deadline=NO_LIMIT, first=first)
     assert proof.panels == []
     assert proof.bound >= heaviest - 1e-9
@@ -169,3 +175,26 @@ def test_covering_panels_start_from_the_known_panels() -> None:
         panels.covering_panels(oracle, rng=random.Random(1), deadline=NO_LIMIT, known=everyone)
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "value", "bound", "stops"),
+    [
+        (True, 1.01, 2.0, True),  # any panel above the threshold
+        (True, 1.0, 2.0, False),  # not above it
+        (False, 1.01, 2.0, False),  # above, far from the bound
+        (False, 1.0 + panels.NEAR_BEST, 2.0, True),  # closes NEAR_BEST of the gap
+        (False, 1.5, float("inf"), False),  # no bound yet (before the root LP)
+    ],
+)
+def test_the_integer_program_stops_near_its_bound(
+    first: bool, value: float, bound: float, stops: bool
+) -> None:
+    """The improving-solution callback interrupts HiGHS at the first panel above the
+    threshold (scaled, here 1) when ``first``, else only at one that closes ``NEAR_BEST`` of
+    the gap between the threshold and HiGHS's bound."""
+    oracle = PanelOracle(fuzz_model())
+    oracle._stop_above, oracle._first, oracle._stop = 1.0, first, False
+    out = SimpleNamespace(objective_function_value=value, mip_dual_bound=bound)
+    oracle._on_solution(SimpleNamespace(data_out=out))  # type: ignore[arg-type]
+    assert oracle._stop is stops
