@@ -2,6 +2,7 @@
 volunteers, nearly every volunteer a type of their own, k from 6 to 14.
 
     python benchmarks/fuzz_shape.py [--pools 10] [--seed 1] [--regression-only]
+                                    [--only "generated 7"] [--where]
 
 Runs the two pools of the slow regression test
 (``tests/sortition/test_selection.py::test_many_levels_stay_reachable``), then ``--pools``
@@ -10,12 +11,16 @@ six values per category, quotas within one seat of a random valid panel, a few h
 Prints, per pool: n, types, k, which tier answered (the split, the split without the
 volunteers who cannot sit, column generation towards the relaxed point, or level by level),
 the number of levels, the minimum probability, and wall and CPU seconds (the CPU seconds are
-the steadier figure on a shared machine).
+the steadier figure on a shared machine). ``--where`` adds where the CPU went: the pricing
+integer programs of ``PanelOracle.above`` (how many, how many of them proofs that no panel is
+above the threshold), the smoothed pricing's programs (``PanelOracle.best`` called by the
+levels), and the branch-and-bound searches (how many ended without an answer).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import sys
 import time
@@ -25,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sortition.selection import select_panel  # noqa: E402
+from sortition.solver.panels import PanelOracle  # noqa: E402
+from sortition.solver.pricing import PanelSearch  # noqa: E402
 from sortition.solver.types import group_types  # noqa: E402
 from tests.sortition.instances import random_instance  # noqa: E402
 
@@ -65,34 +72,113 @@ def tier(messages: list[str]) -> str:
     return "split"
 
 
+class Where:
+    """CPU seconds and counts of the pricing calls while it is active (it wraps the methods
+    of the classes, so it sees every oracle of the selection)."""
+
+    def __init__(self) -> None:
+        self.programs = self.proofs = self.smoothed = self.searches = self.misses = 0
+        self.program_s = self.proof_s = self.smoothed_s = self.search_s = self.miss_s = 0.0
+        self._inside = False
+
+    def __enter__(self) -> Where:
+        self._saved = (PanelOracle._program, PanelOracle.best, PanelSearch.search)
+        program, best, search = self._saved
+        where = self
+
+        def timed_program(oracle, *args, **kwargs):  # type: ignore[no-untyped-def]
+            started, where._inside = time.process_time(), True
+            try:
+                priced = program(oracle, *args, **kwargs)
+            finally:
+                where._inside = False
+            spent = time.process_time() - started
+            where.programs += 1
+            where.program_s += spent
+            if not priced.panels:
+                where.proofs += 1
+                where.proof_s += spent
+            return priced
+
+        def timed_best(oracle, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if where._inside:
+                return best(oracle, *args, **kwargs)
+            started = time.process_time()
+            answer = best(oracle, *args, **kwargs)
+            where.smoothed += 1
+            where.smoothed_s += time.process_time() - started
+            return answer
+
+        def timed_search(tree, *args, **kwargs):  # type: ignore[no-untyped-def]
+            started = time.process_time()
+            found = search(tree, *args, **kwargs)
+            spent = time.process_time() - started
+            where.searches += 1
+            where.search_s += spent
+            if not found.panels and not found.complete:
+                where.misses += 1
+                where.miss_s += spent
+            return found
+
+        PanelOracle._program = timed_program  # type: ignore[method-assign]
+        PanelOracle.best = timed_best  # type: ignore[method-assign]
+        PanelSearch.search = timed_search  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        PanelOracle._program, PanelOracle.best, PanelSearch.search = self._saved  # type: ignore[method-assign]
+
+    def row(self) -> str:
+        return (
+            f" {self.programs} ({self.proofs}): {self.program_s:.1f} ({self.proof_s:.1f}) |"
+            f" {self.smoothed}: {self.smoothed_s:.1f} |"
+            f" {self.searches} ({self.misses}): {self.search_s:.1f} ({self.miss_s:.1f}) |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pools", type=int, default=10, help="generated pools after the two")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--regression-only", action="store_true")
+    parser.add_argument(
+        "--only", action="append", help='a pool by name ("generated 7"), repeatable'
+    )
+    parser.add_argument("--where", action="store_true", help="where the CPU went (see above)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     pools = [("regression 1", REGRESSION[0]), ("regression 2", REGRESSION[1])]
     if not args.regression_only:
         pools += [(f"generated {i + 1}", generated(rng)) for i in range(args.pools)]
-    print("| pool | n | types | k | tier | levels | min prob | wall s | CPU s |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    if args.only:
+        pools = [(name, spec) for name, spec in pools if name in args.only]
+    header = "| pool | n | types | k | tier | levels | min prob | wall s | CPU s |"
+    rule = "|---|---|---|---|---|---|---|---|---|"
+    if args.where:
+        header += (
+            " programs (proofs): CPU s | smoothed programs: CPU s | searches (misses): CPU s |"
+        )
+        rule += "---|---|---|"
+    print(header)
+    print(rule)
     for name, spec in pools:
         try:
             pool, quotas, k = _pool(*spec)
         except AssertionError:  # k too large for the households: not a pool of this shape
             continue
         messages: list[str] = []
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = select_panel(
-            pool, quotas, k, seed=1, progress=lambda m, f, out=messages: out.append(m)
-        )
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        where = Where()
+        with where if args.where else contextlib.nullcontext():
+            wall, cpu = time.perf_counter(), time.process_time()
+            result = select_panel(
+                pool, quotas, k, seed=1, progress=lambda m, f, out=messages: out.append(m)
+            )
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         levels = sum(1 for m in dict.fromkeys(messages) if m.startswith("LEXIMIN level"))
         print(
             f"| {name} | {len(pool)} | {len(group_types(pool, quotas, k))} | {k} | "
             f"{tier(messages)} | {levels} | {result.report.min_probability:.6f} | "
-            f"{wall:.1f} | {cpu:.1f} |",
+            f"{wall:.1f} | {cpu:.1f} |" + (where.row() if args.where else ""),
             flush=True,
         )
 
