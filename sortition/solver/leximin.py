@@ -427,20 +427,28 @@ def leximin(
             f"{len(levels)}/{len(model)} types fixed, {len(lp.panels)} panels",
             len(levels) / len(model),
         )
-    floors = polished(model, lp.panels, [levels[t] for t in range(len(model))], deadline=deadline)
-    compositions, weights = decompose(model, lp.panels, floors, deadline=deadline)
+    floors = [levels[t] for t in range(len(model))]
+    lifted = polished(model, lp.panels, deadline=deadline)
+    if lifted is None:
+        progress(
+            "LEXIMIN: recomputing the levels over the panels found with tight tolerances ended "
+            "without an optimum; the levels found with pricing stand (good to 1e-6)",
+            1.0,
+        )
+    compositions, weights = decompose(model, lp.panels, lifted or floors, deadline=deadline)
     return Lottery(compositions, weights, bound if bound is not None else 0.0, count)
 
 
 def polished(
     model: TypeModel,
     panels: Sequence[Composition],
-    floors: list[float],
     *,
     deadline: Deadline,
-) -> list[float]:
+) -> list[float] | None:
     """The LEXIMIN levels over ``panels`` alone, recomputed bottom-up with tolerances of
-    ``POLISH_TOLERANCE``; ``floors`` when that fails.
+    ``POLISH_TOLERANCE``; None when an LP ends without an optimum (seen once, on regression
+    pool 2 of benchmarks/fuzz_shape.py with the search off; the caller then keeps the levels
+    found with pricing and says so).
 
     The levels found with pricing are each good only to the dual LP's tolerance of 1e-7, and
     each is fixed on top of the ones below, so round-off adds up: on regression pool 2 of
@@ -469,7 +477,7 @@ def polished(
     levels: dict[int, float] = {}
     while len(levels) < n:
         if solve(h, what="LEXIMIN polishing LP", deadline=deadline) is not Outcome.OPTIMAL:
-            return floors
+            return None
         value = float(h.getInfo().objective_function_value)
         duals = np.abs(np.asarray(h.getSolution().row_dual)[1:])
         duals[list(levels)] = 0.0

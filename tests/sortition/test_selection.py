@@ -16,7 +16,7 @@ from sortition.feasibility import check_feasibility
 from sortition.selection import gini, select_panel
 from sortition.solver.caratheodory import split
 from sortition.solver.draw import replacement
-from sortition.solver.highs import Deadline, MipResult, MipSolver
+from sortition.solver.highs import Deadline, MipResult, MipSolver, Outcome
 from sortition.solver.relaxed import RelaxedPoint, relaxed_leximin
 from sortition.solver.types import Composition, TypeModel, group_types
 from tests.sortition.instances import is_valid, random_instance
@@ -494,3 +494,29 @@ def test_many_levels_do_not_drift() -> None:
     one = select_panel(pool, quotas, k, seed=1).probabilities
     two = select_panel(pool, quotas, k, seed=2).probabilities
     assert max(abs(one[pid] - two[pid]) for pid in one) < 1e-7
+
+
+def test_levels_stand_when_their_polishing_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the final re-levelling (leximin.polished) ends without an optimum, the levels
+    found with pricing give the lottery, and the progress says so."""
+    import sortition.solver.leximin as leximin_module
+
+    pool, quotas, k = random_instance(random.Random(5), n=90, k=15, households=10)
+    monkeypatch.setattr(leximin_module, "relaxed_leximin", lambda model, deadline: None)
+    said: list[str] = []
+    polished = select_panel(pool, quotas, k, seed=1, progress=lambda m, f: said.append(m))
+    assert any(m.startswith("LEXIMIN level") for m in said)
+    assert not any("levels found with pricing stand" in m for m in said)
+    solve = leximin_module.solve
+
+    def failing(h: object, *, what: str, **kwargs: object) -> Outcome:
+        if what == "LEXIMIN polishing LP":
+            return Outcome.OTHER
+        return solve(h, what=what, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(leximin_module, "solve", failing)
+    messages: list[str] = []
+    kept = select_panel(pool, quotas, k, seed=1, progress=lambda m, f: messages.append(m))
+    assert any("levels found with pricing stand" in m for m in messages)
+    for pid, p in polished.probabilities.items():
+        assert kept.probabilities[pid] == pytest.approx(p, abs=1e-6)
