@@ -13,8 +13,9 @@ volunteers who cannot sit, column generation towards the relaxed point, or level
 the number of levels, the minimum probability, and wall and CPU seconds (the CPU seconds are
 the steadier figure on a shared machine). ``--where`` adds where the CPU went: the pricing
 integer programs of ``PanelOracle.above`` (how many, how many of them proofs that no panel is
-above the threshold), the smoothed pricing's programs (``PanelOracle.best`` called by the
-levels), and the branch-and-bound searches (how many ended without an answer).
+above the threshold), the other calls of ``PanelOracle.best`` (for LEXIMIN the levels'
+smoothed pricing, besides the rare call with every weight 0 or covering without known
+panels), and the branch-and-bound searches (how many ended without an answer).
 """
 
 from __future__ import annotations
