@@ -94,6 +94,8 @@ RELAX_LEVELS = 4
 # each level this far below its LP value.
 POLISH_TOLERANCE = 1e-10
 POLISH_SLACK = 1e-10
+# A polishing LP that round-off makes infeasible is solved again, and the rest, with these.
+LOOSER_POLISH_TOLERANCE = 1e-9
 # Every PRUNE_EVERY rounds, panel rows without weight leave the LP if there are PRUNE_MIN of them.
 PRUNE_EVERY = 10
 PRUNE_MIN = 10
@@ -428,34 +430,47 @@ def leximin(
             len(levels) / len(model),
         )
     floors = [levels[t] for t in range(len(model))]
-    lifted = polished(model, lp.panels, deadline=deadline)
+    panels = list(lp.panels)
+    lifted = polished(model, panels, deadline=deadline, floors=floors, oracle=oracle)
     if lifted is None:
         progress(
             "LEXIMIN: recomputing the levels over the panels found with tight tolerances ended "
             "without an optimum; the levels found with pricing stand (good to 1e-6)",
             1.0,
         )
-    compositions, weights = decompose(model, lp.panels, lifted or floors, deadline=deadline)
+    compositions, weights = decompose(model, panels, lifted or floors, deadline=deadline)
     return Lottery(compositions, weights, bound if bound is not None else 0.0, count)
 
 
 def polished(
     model: TypeModel,
-    panels: Sequence[Composition],
+    panels: list[Composition],
     *,
     deadline: Deadline,
+    floors: Sequence[float] | None = None,
+    oracle: PanelOracle | None = None,
 ) -> list[float] | None:
     """The LEXIMIN levels over ``panels`` alone, recomputed bottom-up with tolerances of
-    ``POLISH_TOLERANCE``; None when an LP ends without an optimum (seen once, on regression
-    pool 2 of benchmarks/fuzz_shape.py with the search off; the caller then keeps the levels
-    found with pricing and says so).
+    ``POLISH_TOLERANCE``. When round-off makes a level's LP infeasible, the level fixed last is
+    lowered by 1e-9, then 1e-8, at most ``RELAX_LEVELS`` times (on regression pool 2 of
+    benchmarks/fuzz_shape.py one run in four met that at its last level; the fallback to the
+    levels found with pricing then moved types by 1.3e-7); None when an LP still ends without
+    an optimum (the caller then keeps the levels found with pricing and says so).
 
     The levels found with pricing are each good only to the dual LP's tolerance of 1e-7, and
     each is fixed on top of the ones below, so round-off adds up: on regression pool 2 of
     benchmarks/fuzz_shape.py (41 levels, 4 calls of DualLP._reach_levels_again) single types
     could still be raised by up to 2.3e-6 with every lower level kept, beyond the 1e-6 the
     probabilities promise, and two runs finding different panels differed by 1.6e-6. With
-    the panels fixed, one small primal LP per level (no pricing) takes that back."""
+    the panels fixed, one small primal LP per level (no pricing) takes that back.
+
+    The panels found with pricing can also fall short: a level's dual LP, good to 1e-7,
+    accepts panels that support the level only to a few 1e-9, so that pricing at its duals
+    finds nothing more (on regression pool 2, one run in four left the first level 4.8e-9 below
+    1/48 and moved higher types by 1.3e-7). With ``oracle`` and ``floors`` (the levels found
+    with pricing), a level that comes out more than ``LEVEL_SLACK`` below its floor prices at
+    the polishing LP's exact duals and takes the panels found (``panels`` grows) until none
+    improves; the other levels need no pricing."""
     n = len(model)
     h = new_model(feasibility_tolerance=POLISH_TOLERANCE)
     for _ in panels:
@@ -475,11 +490,34 @@ def polished(
         )
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     levels: dict[int, float] = {}
+    sizes = np.asarray(model.sizes, dtype=np.float64)
+    loosened = False
     while len(levels) < n:
-        if solve(h, what="LEXIMIN polishing LP", deadline=deadline) is not Outcome.OPTIMAL:
+        outcome = solve(h, what="LEXIMIN polishing LP", deadline=deadline)
+        if outcome is Outcome.INFEASIBLE and levels and not loosened:
+            # Round-off of the levels below, seen at the last level: 1e-9 clears it.
+            loosened = True
+            h.setOptionValue("primal_feasibility_tolerance", LOOSER_POLISH_TOLERANCE)
+            h.setOptionValue("dual_feasibility_tolerance", LOOSER_POLISH_TOLERANCE)
+            continue
+        if outcome is not Outcome.OPTIMAL:
             return None
         value = float(h.getInfo().objective_function_value)
         duals = np.abs(np.asarray(h.getSolution().row_dual)[1:])
+        floor = min((floors[t] for t in range(n) if t not in levels), default=0.0) if floors else 0
+        if oracle is not None and value < floor - LEVEL_SLACK:
+            judge = duals / sizes
+            # Every panel of the LP weighs at most the convexity row's dual, the ones in use
+            # exactly that: a panel that weighs more raises the level.
+            threshold = float(np.max(np.asarray(panels) @ judge)) + PRICING_TOLERANCE
+            found = oracle.above(judge, threshold=threshold, deadline=deadline).panels
+            known = set(panels)
+            new = [c for c in dict.fromkeys(found) if c not in known]
+            if new:
+                for composition in new:
+                    _add_panel_column(h, model, composition)
+                    panels.append(composition)
+                continue
         duals[list(levels)] = 0.0
         tight = np.flatnonzero(duals > FIX_TOLERANCE).tolist() or [int(np.argmax(duals))]
         for t in tight:
@@ -487,6 +525,20 @@ def polished(
             h.changeCoeff(t + 1, z, 0.0)
             h.changeRowBounds(t + 1, levels[t], INF)
     return [levels[t] for t in range(n)]
+
+
+def _add_panel_column(h: highspy.Highs, model: TypeModel, composition: Composition) -> None:
+    """A panel as a new column of the polishing LP, in the convexity row and the rows of the
+    types it seats (after the level column: the rows name their columns by index)."""
+    seated = [t for t, c in enumerate(composition) if c]
+    h.addCol(
+        0.0,
+        0.0,
+        INF,
+        len(seated) + 1,
+        np.array([0, *(t + 1 for t in seated)], dtype=np.int32),
+        np.array([1.0, *(composition[t] / model.sizes[t] for t in seated)]),
+    )
 
 
 def without_unseatable(

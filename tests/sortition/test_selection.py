@@ -520,3 +520,45 @@ def test_levels_stand_when_their_polishing_fails(monkeypatch: pytest.MonkeyPatch
     assert any("levels found with pricing stand" in m for m in messages)
     for pid, p in polished.probabilities.items():
         assert kept.probabilities[pid] == pytest.approx(p, abs=1e-6)
+
+
+def test_polishing_prices_the_panels_a_level_lacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over the panels of a LEXIMIN lottery, leximin.polished finds its levels again. Without
+    the panel of most weight some level drops; given the levels as floors and an oracle, it
+    prices the missing panels back (the panel list grows) and reaches the same levels. An
+    infeasible polishing LP is solved again with looser tolerances, not given up."""
+    from sortition.solver import leximin as leximin_module
+    from sortition.solver.panels import PanelOracle
+
+    pool, quotas, k = random_instance(random.Random(5), n=90, k=15, households=10)
+    model = group_types(pool, quotas, k)
+    lottery = leximin_module.leximin(
+        model, rng=random.Random(1), deadline=Deadline(None), progress=lambda m, f: None
+    )
+    panels = list(lottery.compositions)
+    full = leximin_module.polished(model, list(panels), deadline=Deadline(None))
+    assert full is not None
+    heaviest = int(np.argmax(lottery.weights))
+    fewer = panels[:heaviest] + panels[heaviest + 1 :]
+    short = leximin_module.polished(model, list(fewer), deadline=Deadline(None))
+    assert short is not None
+    assert min(a - b for a, b in zip(short, full, strict=True)) < -1e-6
+    grown = list(fewer)
+    repaired = leximin_module.polished(
+        model, grown, deadline=Deadline(None), floors=full, oracle=PanelOracle(model)
+    )
+    assert repaired is not None and len(grown) > len(fewer)
+    assert max(abs(a - b) for a, b in zip(repaired, full, strict=True)) < 1e-8
+    solve = leximin_module.solve
+    calls: list[str] = []
+
+    def once_infeasible(h: object, *, what: str, **kwargs: object) -> Outcome:
+        calls.append(what)
+        if len(calls) == 3:
+            return Outcome.INFEASIBLE
+        return solve(h, what=what, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(leximin_module, "solve", once_infeasible)
+    again = leximin_module.polished(model, list(panels), deadline=Deadline(None))
+    assert again is not None and len(calls) > 3
+    assert max(abs(a - b) for a, b in zip(again, full, strict=True)) < 1e-8
