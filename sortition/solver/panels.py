@@ -15,10 +15,10 @@ import highspy
 import numpy as np
 
 from sortition.errors import InfeasibleQuotas, QuotaProblem
+from sortition.solver.decision import PanelDecision
 from sortition.solver.highs import (
     Deadline,
     MipSolver,
-    Outcome,
     add_row,
     new_model,
     solve_mip,
@@ -40,20 +40,7 @@ STARTS = 2
 # row that end without an answer the oracle stops searching (a shape the search does not suit).
 SEARCH_NODES = 1500
 SEARCH_AFTER = 200
-SEARCH_MISSES = 10
-# With ``first=True`` the integer program of PanelOracle.above stops at its first solution
-# above the threshold by this much (relative, of the scaled weights), so that its weight is
-# above the threshold in our own arithmetic too. LEXIMIN's levels do not ask for that: the
-# first panel is a weaker column than the best and the saved improving solutions, and on the
-# first fuzzing pool the levels took 34.8 s of CPU with it against 24.7 s without.
-STOP_MARGIN = 1e-12
-# Without ``first`` it stops at a panel above the threshold whose weight closes NEAR_BEST of
-# the gap between the threshold and HiGHS's bound at that moment: the heaviest panel is the
-# better column, but HiGHS spends a third or more of such a program proving that a panel it
-# found early is the heaviest. Measured on the two regression pools of
-# benchmarks/fuzz_shape.py (CPU s, base / 0.9 / 0.7 / 0.5 / 0.3): pool 1 33.7 / 27.7 / 27.3
-# / 29.4 / 29.3, pool 2 74.3 / 70.2 / 69.5 / 80.6 / 72.9.
-NEAR_BEST = 0.7
+SEARCH_MISSES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,30 +113,10 @@ class PanelOracle:
         self._h = h
         # Saved solutions are HiGHS's: after a CBC solve they belong to an earlier solve.
         self._saved_are_current = False
-        self._last = Outcome.OTHER
         self._tree = PanelSearch(model)
         self.trees = 0
         self._misses = 0
-        # While set, the integer program stops at its first solution weighing more (scaled)
-        # when _first, else at one near its bound (NEAR_BEST).
-        self._stop_above: float | None = None
-        self._first = False
-        self._stop = False
-        h.cbMipImprovingSolution.subscribe(self._on_solution)
-        h.cbMipInterrupt.subscribe(self._on_interrupt)
-
-    def _on_solution(self, event: highspy.HighsCallbackEvent) -> None:
-        limit, value = self._stop_above, event.data_out.objective_function_value
-        if limit is None or value <= limit:
-            return
-        gap = event.data_out.mip_dual_bound - limit
-        if self._first or value - limit >= NEAR_BEST * gap:
-            self._stop = True
-
-    def _on_interrupt(self, event: highspy.HighsCallbackEvent) -> None:
-        # The flag persists in HiGHS between solves: it is set on every call, either way.
-        if event.data_in is not None:
-            event.data_in.user_interrupt = self._stop
+        self.decision = PanelDecision(model)
 
     def best(
         self, weights: Sequence[float] | FloatArray, *, deadline: Deadline
@@ -171,30 +138,28 @@ class PanelOracle:
             h, what="panel integer program", deadline=deadline, solver=self.mip_solver
         )
         self._saved_are_current = result.solver is MipSolver.HIGHS
-        self._last = result.outcome
         if result.values is None:
             raise InfeasibleQuotas(problems=[QuotaProblem("no panel meets every quota")])
         composition = tuple(round(v) for v in result.values)
         return composition, float(np.dot(composition, w))
 
-    def above(
-        self, weights: FloatArray, *, threshold: float, deadline: Deadline, first: bool = False
-    ) -> Priced:
+    def above(self, weights: FloatArray, *, threshold: float, deadline: Deadline) -> Priced:
         """Valid panels weighing more than ``threshold`` under ``weights``, and an upper bound
         on every valid panel's weight (see :class:`Priced`).
 
         The branch and bound of :mod:`sortition.solver.pricing` runs first; when it ends
-        without an answer, the integer program, which stops at its first solution above the
-        threshold when ``first`` (only a proof that no panel exceeds it then needs the search
-        to the end), else at a panel close to the heaviest (``NEAR_BEST``)."""
+        without an answer, CP-SAT decides whether a panel above the threshold exists
+        (:mod:`sortition.solver.decision`; a panel it finds bounds nothing, so the bound is
+        infinite then); the integer program only when CP-SAT gives no answer, or with CBC as
+        the solver."""
         w = np.asarray(weights, dtype=np.float64)
         scale = float(np.max(np.abs(w))) if len(w) else 0.0
         if scale <= 0:
-            composition, best = self.best(w, deadline=deadline)
-            return Priced([composition] if best > threshold else [], best)
-        # CBC alone means no HiGHS integer program; the search's LP is HiGHS's all the same,
-        # so it stays out of that mode too (the answers are the same either way).
-        if self._misses < SEARCH_MISSES and MipSolver(self.mip_solver) is MipSolver.HIGHS:
+            return self._program(w, threshold=threshold, deadline=deadline)
+        if MipSolver(self.mip_solver) is MipSolver.CBC:
+            # CBC alone: no HiGHS (the search's LP is HiGHS's) and no CP-SAT.
+            return self._program(w, threshold=threshold, deadline=deadline)
+        if self._misses < SEARCH_MISSES:
             self.trees += 1
             found = self._tree.search(
                 w / scale, threshold=threshold / scale, budget=SEARCH_NODES, after=SEARCH_AFTER
@@ -205,32 +170,21 @@ class PanelOracle:
                 if panels or found.complete:
                     return Priced(panels, max(found.bound * scale, threshold))
             self._misses += 1
-        return self._program(w, threshold=threshold, scale=scale, first=first, deadline=deadline)
+        decided = self.decision.above(w / scale, threshold=threshold / scale, deadline=deadline)
+        if decided is not None:
+            if decided.panel is None:
+                return Priced([], threshold + decided.slack * scale)
+            if float(np.dot(decided.panel, w)) > threshold:
+                return Priced([decided.panel], np.inf)
+        # CP-SAT gave no answer, or a panel above only within round-off.
+        return self._program(w, threshold=threshold, deadline=deadline)
 
-    def _program(
-        self, w: FloatArray, *, threshold: float, scale: float, first: bool, deadline: Deadline
-    ) -> Priced:
-        """The integer program of :meth:`above`, stopped at its first panel above the
-        threshold when ``first``, else at a panel above it near HiGHS's bound (``NEAR_BEST``);
-        the HiGHS bound then bounds the weights. Solved to the end when that panel is not
-        above the threshold in our arithmetic."""
-        limit = threshold / scale
-        self._stop_above = limit + STOP_MARGIN * max(1.0, abs(limit))
-        self._first = first
-        self._stop = False
-        try:
-            composition, best = self.best(w, deadline=deadline)
-        finally:
-            self._stop_above = None
-            self._stop = False
-        stopped = self._last is Outcome.FEASIBLE
-        if stopped and best <= threshold:
-            composition, best = self.best(w, deadline=deadline)
-            stopped = False
-        bound = float(self._h.getInfo().mip_dual_bound) * scale if stopped else best
+    def _program(self, w: FloatArray, *, threshold: float, deadline: Deadline) -> Priced:
+        """The question of :meth:`above` answered by the integer program, to the end."""
+        composition, best = self.best(w, deadline=deadline)
         panels = [composition] if best > threshold else []
         panels += [c for c in self.runners_up(w, threshold) if c != composition]
-        return Priced(panels, max(bound, best))
+        return Priced(panels, best)
 
     def climbs(
         self, weights: FloatArray, *, threshold: float, known: FloatArray, judge: FloatArray
@@ -307,7 +261,7 @@ def covering_panels(
                 for t in range(len(model))
             ]
         )
-        found = oracle.above(weights, threshold=0.5, deadline=deadline, first=True).panels
+        found = oracle.above(weights, threshold=0.5, deadline=deadline).panels
         for composition in found:
             panels.append(composition)
             covered |= np.asarray(composition) > 0

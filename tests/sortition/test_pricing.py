@@ -1,19 +1,21 @@
-"""The branch and bound pricing (sortition/solver/pricing.py) against brute force, and
-PanelOracle.above: a search or integer program stopped early still answers soundly."""
+"""The branch and bound pricing (sortition/solver/pricing.py) and CP-SAT's decision
+(sortition/solver/decision.py) against brute force, and PanelOracle.above: a search stopped
+early still answers soundly, and the integer program answers when CP-SAT does not."""
 
 from __future__ import annotations
 
 import itertools
 import random
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from sortition.solver import panels
-from sortition.solver.highs import Deadline, Outcome
+from sortition.solver.decision import PanelDecision
+from sortition.solver.highs import Deadline
 from sortition.solver.panels import PanelOracle
 from sortition.solver.pricing import PanelSearch
 from sortition.solver.search import FloatArray
@@ -107,57 +109,77 @@ def fuzz_model() -> TypeModel:
     return group_types(pool, quotas, k)
 
 
-@pytest.mark.parametrize("first", [True, False])
-def test_the_integer_program_stopped_early_still_proves(
-    monkeypatch: pytest.MonkeyPatch, first: bool
+@SETTINGS
+@given(priced_models(), st.sampled_from([-1.0, 0.0, 1e-9, 1e-6, 0.3]))
+def test_the_decision_agrees_with_brute_force(
+    case: tuple[TypeModel, FloatArray], below: float
 ) -> None:
-    """Without the search (``SEARCH_MISSES`` 0) ``above`` is the integer program: stopped at
-    a first panel above the threshold when ``first``, else at one that closes ``NEAR_BEST``
-    of the gap to the heaviest, it returns valid panels above it and a bound above the
-    heaviest; at the heaviest panel's weight it proves that none is above. The interrupt
-    does not leak into the next solve (HiGHS keeps the callback's flag)."""
+    """CP-SAT's panel is valid and above the threshold in floating point; without one, no
+    valid panel is more than the slack above it. At the heaviest panel's weight (``below``
+    0) it proves that none is above; a little below, it finds one."""
+    model, weights = case
+    heaviest = max(float(np.dot(c, weights)) for c in valid_panels(model))
+    if heaviest <= 0:
+        return
+    scaled = weights / np.max(weights)
+    threshold = (heaviest - below) / np.max(weights)
+    decided = PanelDecision(model).above(scaled, threshold=threshold, deadline=NO_LIMIT)
+    assert decided is not None
+    top = heaviest / np.max(weights)
+    if decided.panel is None:
+        assert top <= threshold + decided.slack
+        assert below <= 0
+    else:
+        assert model.invalid([decided.panel]) == []
+        assert float(np.dot(decided.panel, scaled)) > threshold
+        assert below > 0
+
+
+@pytest.mark.parametrize("answers", [True, False])
+def test_above_asks_cp_sat_then_the_integer_program(
+    monkeypatch: pytest.MonkeyPatch, answers: bool
+) -> None:
+    """Without the search (``SEARCH_MISSES`` 0) CP-SAT answers ``above``: valid panels above
+    the threshold (and an infinite bound), or at the heaviest panel's weight none, with a
+    bound just above it. When CP-SAT ends without an answer the integer program gives the
+    same answers, and its panel's weight as the bound."""
     monkeypatch.setattr(panels, "SEARCH_MISSES", 0)
+    if not answers:
+        monkeypatch.setattr(cp_model.CpSolver, "solve", lambda *_a, **_k: cp_model.UNKNOWN)
     model = fuzz_model()
-    rng = np.random.default_rng(5)
-    weights = rng.random(len(model))
+    weights = np.random.default_rng(5).random(len(model))
     oracle = PanelOracle(model)
     _, heaviest = oracle.best(weights, deadline=NO_LIMIT)
-    stopped = 0
-    for threshold in (0.2 * heaviest, 0.5 * heaviest, 0.9 * heaviest):
-        priced = oracle.above(weights, threshold=threshold, deadline=NO_LIMIT, first=first)
-        stopped += oracle._last is Outcome.FEASIBLE
+    programs = oracle.calls
+    for threshold in (0.2 * heaviest, 0.5 * heaviest, 0.9 * heaviest, heaviest - 1e-6):
+        priced = oracle.above(weights, threshold=threshold, deadline=NO_LIMIT)
         assert priced.panels and not model.invalid(priced.panels)
         assert all(float(np.dot(c, weights)) > threshold for c in priced.panels)
         assert priced.bound >= heaviest - 1e-9
-        if not first:
-            near = threshold + panels.NEAR_BEST * (heaviest - threshold)
-            assert float(np.dot(priced.panels[0], weights)) >= near - 1e-9
-        # The next solve runs to the end.
-        assert oracle.best(weights, deadline=NO_LIMIT)[1] == pytest.approx(heaviest, rel=1e-9)
-    if first:
-        assert stopped == 3
-    proof = oracle.above(weights, threshold=heaviest, deadline=NO_LIMIT, first=first)
+        assert priced.bound == (np.inf if answers else pytest.approx(heaviest, rel=1e-9))
+    proof = oracle.above(weights, threshold=heaviest, deadline=NO_LIMIT)
     assert proof.panels == []
-    assert proof.bound >= heaviest - 1e-9
+    assert heaviest - 1e-9 <= proof.bound <= heaviest + 1e-9
+    assert oracle.decision.calls == 5
+    assert oracle.calls == programs + (0 if answers else 5)
 
 
 def test_above_searches_first_and_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The search answers without an integer program when it can; a search that runs out of
-    nodes hands over to the integer program, and after ``SEARCH_MISSES`` misses in a row the
+    """The search answers without CP-SAT when it can; a search that runs out of nodes hands
+    over to CP-SAT's decision, and after ``SEARCH_MISSES`` misses in a row the
     oracle stops searching."""
     model = fuzz_model()
     weights = np.random.default_rng(7).random(len(model))
     oracle = PanelOracle(model)
     _, heaviest = oracle.best(weights, deadline=NO_LIMIT)
-    calls = oracle.calls
     priced = oracle.above(weights, threshold=0.5 * heaviest, deadline=NO_LIMIT)
-    assert priced.panels and oracle.calls == calls and oracle.trees == 1
+    assert priced.panels and oracle.decision.calls == 0 and oracle.trees == 1
     monkeypatch.setattr(panels, "SEARCH_NODES", 1)
     for _ in range(panels.SEARCH_MISSES + 2):
         priced = oracle.above(weights, threshold=0.99 * heaviest, deadline=NO_LIMIT)
         assert priced.panels
     assert oracle.trees == 1 + panels.SEARCH_MISSES
-    assert oracle.calls == calls + panels.SEARCH_MISSES + 2
+    assert oracle.decision.calls == panels.SEARCH_MISSES + 2
 
 
 def test_covering_panels_start_from_the_known_panels() -> None:
@@ -175,26 +197,3 @@ def test_covering_panels_start_from_the_known_panels() -> None:
         panels.covering_panels(oracle, rng=random.Random(1), deadline=NO_LIMIT, known=everyone)
         == []
     )
-
-
-@pytest.mark.parametrize(
-    ("first", "value", "bound", "stops"),
-    [
-        (True, 1.01, 2.0, True),  # any panel above the threshold
-        (True, 1.0, 2.0, False),  # not above it
-        (False, 1.01, 2.0, False),  # above, far from the bound
-        (False, 1.0 + panels.NEAR_BEST, 2.0, True),  # closes NEAR_BEST of the gap
-        (False, 1.5, float("inf"), False),  # no bound yet (before the root LP)
-    ],
-)
-def test_the_integer_program_stops_near_its_bound(
-    first: bool, value: float, bound: float, stops: bool
-) -> None:
-    """The improving-solution callback interrupts HiGHS at the first panel above the
-    threshold (scaled, here 1) when ``first``, else only at one that closes ``NEAR_BEST`` of
-    the gap between the threshold and HiGHS's bound."""
-    oracle = PanelOracle(fuzz_model())
-    oracle._stop_above, oracle._first, oracle._stop = 1.0, first, False
-    out = SimpleNamespace(objective_function_value=value, mip_dual_bound=bound)
-    oracle._on_solution(SimpleNamespace(data_out=out))  # type: ignore[arg-type]
-    assert oracle._stop is stops

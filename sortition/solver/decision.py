@@ -1,0 +1,106 @@
+"""The pricing question in its decision form, "is there a valid panel weighing more than a
+threshold?", answered by OR-Tools' CP-SAT solver.
+
+Column generation asks this question far more often than it asks for the heaviest panel: any
+panel above the threshold is a new column, and only the last question of a level, the proof
+that none exists, must be answered to the end. On pools with many narrow categories the
+integer program's relaxation is weak (on the second regression pool of
+``benchmarks/fuzz_shape.py`` its root bound is 1.74 where the heaviest panel weighs 1.1), and
+HiGHS spends most of its time in branch and bound; CP-SAT's propagation of the quota rows
+answers the same questions three to six times faster when a panel exists and about as fast
+when none does (see docs/benchmarks.md).
+
+CP-SAT needs integer weights. Each weight ``w[t]`` (scaled so that the largest is 1) is
+rounded *up* to ``ceil(w[t] * SCALE)`` and the solver is asked for a panel whose rounded weight
+is at least ``floor(threshold * SCALE) + k + 1``. A panel found that way outweighs the
+threshold in exact arithmetic (rounding up added less than one per seat); when none exists,
+every valid panel weighs at most ``threshold + (k + 1) / SCALE`` (:attr:`Decision.slack`, one
+unit more for the round-off of ``w[t] * SCALE``), 1.3e-11 for a jury of 12, far inside the
+1e-9 to which LEXIMIN prices.
+
+One worker and a fixed seed make the answers deterministic, which the published draw needs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from sortition.errors import SolverError
+from sortition.solver.highs import Deadline
+from sortition.solver.search import FloatArray
+from sortition.solver.types import Composition, TypeModel
+
+# Weights are scaled to integers this fine (the largest weight becomes SCALE); sums stay far
+# below CP-SAT's 2**62 limit for any pool (SCALE * seats * types < 1e18 up to 10^5 types).
+SCALE = 1e12
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer: a valid panel above the threshold, or ``None`` when every valid panel
+    weighs at most ``threshold + slack`` (in the scaled weights, where the largest is 1)."""
+
+    panel: Composition | None
+    slack: float
+
+
+class PanelDecision:
+    """The panel rules of ``model`` as a CP-SAT model, built once and copied for each
+    question (only the weight row differs between questions)."""
+
+    def __init__(self, model: TypeModel) -> None:
+        self.model = model
+        self.calls = 0
+        base = cp_model.CpModel()
+        seats = [
+            base.new_int_var(0, int(limit), f"seats[{t}]")
+            for t, limit in enumerate(model.seat_limits)
+        ]
+        base.add(sum(seats) == model.k)
+        for quota, types in zip(model.quotas, model.quota_types, strict=True):
+            base.add_linear_constraint(sum(seats[t] for t in types), quota.min, quota.max)
+        for group in model.households:
+            base.add(sum(seats[t] for t in group) <= 1)
+        self._base = base
+        self._seats = seats
+
+    def above(
+        self, weights: FloatArray, *, threshold: float, deadline: Deadline
+    ) -> Decision | None:
+        """A valid panel whose weight under ``weights`` exceeds ``threshold``, or the proof
+        that none does (up to :attr:`Decision.slack`). ``weights`` must be scaled so that the
+        largest absolute weight is 1.
+
+        ``None`` when CP-SAT ends without an answer (the caller asks the integer program);
+        raises :class:`SolverError` when the deadline passes first."""
+        self.calls += 1
+        w = np.asarray(weights, dtype=np.float64)
+        rounded = [math.ceil(v * SCALE) for v in w]
+        needed = math.floor(threshold * SCALE) + self.model.k + 1
+        question = self._base.clone()
+        seats = [question.get_int_var_from_proto_index(v.index) for v in self._seats]
+        kept = [t for t, v in enumerate(rounded) if v]
+        question.add(
+            cp_model.LinearExpr.weighted_sum([seats[t] for t in kept], [rounded[t] for t in kept])
+            >= needed
+        )
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = 0
+        remaining = deadline.remaining()
+        if remaining is not None:
+            solver.parameters.max_time_in_seconds = remaining
+        status = solver.solve(question)
+        slack = (self.model.k + 1) / SCALE
+        if status == cp_model.INFEASIBLE:
+            return Decision(None, slack)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            panel = tuple(int(solver.value(v)) for v in seats)
+            return Decision(panel, slack)
+        if deadline.expired():
+            raise SolverError("time limit reached while solving the panel decision")
+        return None
