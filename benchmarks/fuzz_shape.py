@@ -11,11 +11,12 @@ six values per category, quotas within one seat of a random valid panel, a few h
 Prints, per pool: n, types, k, which tier answered (the split, the split without the
 volunteers who cannot sit, column generation towards the relaxed point, or level by level),
 the number of levels, the minimum probability, and wall and CPU seconds (the CPU seconds are
-the steadier figure on a shared machine). ``--where`` adds where the CPU went: the pricing
-integer programs of ``PanelOracle.above`` (how many, how many of them proofs that no panel is
-above the threshold), the other calls of ``PanelOracle.best`` (for LEXIMIN the levels'
-smoothed pricing, besides the rare call with every weight 0 or covering without known
-panels), and the branch-and-bound searches (how many ended without an answer).
+the steadier figure on a shared machine). ``--where`` adds where the CPU went: CP-SAT's
+decisions of ``PanelOracle.above`` (how many, how many of them proofs that no panel is above
+the threshold), the integer programs that ``above`` falls back to (with the same split), the
+other calls of ``PanelOracle.best`` (smoothed pricing, which LEXIMIN's levels now seldom reach
+since a CP-SAT panel bounds nothing, besides the rare call with every weight 0), and the
+branch-and-bound searches (how many ended without an answer).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sortition.selection import select_panel  # noqa: E402
+from sortition.solver.decision import PanelDecision  # noqa: E402
 from sortition.solver.panels import PanelOracle  # noqa: E402
 from sortition.solver.pricing import PanelSearch  # noqa: E402
 from sortition.solver.types import group_types  # noqa: E402
@@ -80,12 +82,27 @@ class Where:
     def __init__(self) -> None:
         self.programs = self.proofs = self.smoothed = self.searches = self.misses = 0
         self.program_s = self.proof_s = self.smoothed_s = self.search_s = self.miss_s = 0.0
+        self.decisions = self.none = 0
+        self.decision_s = self.none_s = 0.0
         self._inside = False
 
     def __enter__(self) -> Where:
         self._saved = (PanelOracle._program, PanelOracle.best, PanelSearch.search)
+        self._decide = PanelDecision.above
         program, best, search = self._saved
+        decide = self._decide
         where = self
+
+        def timed_decide(decision, *args, **kwargs):  # type: ignore[no-untyped-def]
+            started = time.process_time()
+            decided = decide(decision, *args, **kwargs)
+            spent = time.process_time() - started
+            where.decisions += 1
+            where.decision_s += spent
+            if decided is not None and decided.panel is None:
+                where.none += 1
+                where.none_s += spent
+            return decided
 
         def timed_program(oracle, *args, **kwargs):  # type: ignore[no-untyped-def]
             started, where._inside = time.process_time(), True
@@ -124,13 +141,16 @@ class Where:
         PanelOracle._program = timed_program  # type: ignore[method-assign]
         PanelOracle.best = timed_best  # type: ignore[method-assign]
         PanelSearch.search = timed_search  # type: ignore[method-assign]
+        PanelDecision.above = timed_decide  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *_exc: object) -> None:
         PanelOracle._program, PanelOracle.best, PanelSearch.search = self._saved  # type: ignore[method-assign]
+        PanelDecision.above = self._decide  # type: ignore[method-assign]
 
     def row(self) -> str:
         return (
+            f" {self.decisions} ({self.none}): {self.decision_s:.1f} ({self.none_s:.1f}) |"
             f" {self.programs} ({self.proofs}): {self.program_s:.1f} ({self.proof_s:.1f}) |"
             f" {self.smoothed}: {self.smoothed_s:.1f} |"
             f" {self.searches} ({self.misses}): {self.search_s:.1f} ({self.miss_s:.1f}) |"
@@ -157,9 +177,10 @@ def main() -> None:
     rule = "|---|---|---|---|---|---|---|---|---|"
     if args.where:
         header += (
-            " programs (proofs): CPU s | smoothed programs: CPU s | searches (misses): CPU s |"
+            " CP-SAT decisions (proofs): CPU s | programs (proofs): CPU s |"
+            " smoothed programs: CPU s | searches (misses): CPU s |"
         )
-        rule += "---|---|---|"
+        rule += "---|---|---|---|"
     print(header)
     print(rule)
     for name, spec in pools:

@@ -77,8 +77,13 @@ FIX_TOLERANCE = 1e-9
 # frees probability for the types above it.) When round-off adds up over many levels anyway,
 # see DualLP._reach_levels_again.
 LEVEL_SLACK = 1e-9
-# Levels still open after PATIENCE rounds of plain pricing switch to smoothed pricing.
-PATIENCE = 100
+# Levels still open after PATIENCE rounds of plain pricing switch to smoothed pricing. Since
+# CP-SAT answers the plain rounds (sortition/solver/decision.py) this is almost never: the
+# smoothed rounds solve HiGHS's integer program to the end, about 1.1 s each on the fuzzing
+# shape of issue 12, and with PATIENCE 100 generated pools 7 and 8 of benchmarks/fuzz_shape.py
+# took 158 and 102 s of CPU, with 1000 80.6 and 57.1 s (regression pools 9.5 / 27.7 against
+# 9.0 / 28.0 s).
+PATIENCE = 1000
 # Wentges smoothing: pricing happens at SMOOTHING * best dual point + (1 - SMOOTHING) * LP duals,
 # until the best point's bound is within SMOOTHING_GAP of the LP value.
 SMOOTHING = 0.8
