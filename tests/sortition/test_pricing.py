@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
+from sortition.errors import SolverError
 from sortition.solver import panels
 from sortition.solver.decision import PanelDecision
 from sortition.solver.highs import Deadline
@@ -197,3 +199,16 @@ def test_covering_panels_start_from_the_known_panels() -> None:
         panels.covering_panels(oracle, rng=random.Random(1), deadline=NO_LIMIT, known=everyone)
         == []
     )
+
+
+def test_the_decision_stops_at_the_deadline() -> None:
+    """A deadline that has passed stops CP-SAT before any answer, and says so; without one
+    the same question is answered."""
+    model = fuzz_model()
+    weights = np.random.default_rng(1).random(len(model))
+    weights /= np.max(weights)
+    decision = PanelDecision(model)
+    with pytest.raises(SolverError, match="time limit reached while solving the panel decision"):
+        decision.above(weights, threshold=0.5, deadline=Deadline(time.monotonic() - 1))
+    answered = decision.above(weights, threshold=0.5, deadline=NO_LIMIT)
+    assert answered is not None and answered.panel is not None
