@@ -14,8 +14,8 @@ the number of levels, the minimum probability, and wall and CPU seconds (the CPU
 the steadier figure on a shared machine). ``--where`` adds where the CPU went: CP-SAT's
 decisions of ``PanelOracle.above`` (how many, how many of them proofs that no panel is above
 the threshold), the integer programs that ``above`` falls back to (with the same split), the
-other calls of ``PanelOracle.best`` (smoothed pricing, which LEXIMIN's levels now seldom reach
-since a CP-SAT panel bounds nothing, besides the rare call with every weight 0), and the
+other calls of ``PanelOracle.best`` (smoothed pricing, which LEXIMIN's levels reach only
+after ``PATIENCE`` rounds, besides the rare call with every weight 0), and the
 branch-and-bound searches (how many ended without an answer).
 """
 

@@ -456,8 +456,8 @@ def polished(
     oracle: PanelOracle | None = None,
 ) -> list[float] | None:
     """The LEXIMIN levels over ``panels`` alone, recomputed bottom-up with tolerances of
-    ``POLISH_TOLERANCE``. When round-off makes a level's LP infeasible, the level fixed last is
-    lowered by 1e-9, then 1e-8, at most ``RELAX_LEVELS`` times (on regression pool 2 of
+    ``POLISH_TOLERANCE``. When round-off makes a level's LP infeasible, it and the levels after
+    it are solved with ``LOOSER_POLISH_TOLERANCE`` (on regression pool 2 of
     benchmarks/fuzz_shape.py one run in four met that at its last level; the fallback to the
     levels found with pricing then moved types by 1.3e-7); None when an LP still ends without
     an optimum (the caller then keeps the levels found with pricing and says so).
@@ -478,21 +478,15 @@ def polished(
     improves; the other levels need no pricing."""
     n = len(model)
     h = new_model(feasibility_tolerance=POLISH_TOLERANCE)
-    for _ in panels:
-        h.addCol(0.0, 0.0, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
-    z = len(panels)
+    # Column 0 is the level; row 0 makes the panels' weights sum to 1, row t + 1 holds type t
+    # at the level (then, once fixed, at its own).
+    z = 0
     h.addCol(1.0, -INF, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
-    add_row(h, name="weights_sum_to_1", lower=1.0, upper=1.0, cols=list(range(z)), coefs=[1.0] * z)
+    add_row(h, name="weights_sum_to_1", lower=1.0, upper=1.0, cols=[], coefs=[])
     for t in range(n):
-        seated = [i for i, c in enumerate(panels) if c[t]]
-        add_row(
-            h,
-            name=f"type[{t}]",
-            lower=0.0,
-            upper=INF,
-            cols=[*seated, z],
-            coefs=[panels[i][t] / model.sizes[t] for i in seated] + [-1.0],
-        )
+        add_row(h, name=f"type[{t}]", lower=0.0, upper=INF, cols=[z], coefs=[-1.0])
+    for composition in panels:
+        _add_panel_column(h, model, composition)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     levels: dict[int, float] = {}
     sizes = np.asarray(model.sizes, dtype=np.float64)
@@ -509,8 +503,11 @@ def polished(
             return None
         value = float(h.getInfo().objective_function_value)
         duals = np.abs(np.asarray(h.getSolution().row_dual)[1:])
-        floor = min((floors[t] for t in range(n) if t not in levels), default=0.0) if floors else 0
-        if oracle is not None and value < floor - LEVEL_SLACK:
+        if (
+            oracle is not None
+            and floors is not None
+            and value < _lowest(floors, levels) - LEVEL_SLACK
+        ):
             judge = duals / sizes
             # Every panel of the LP weighs at most the convexity row's dual, the ones in use
             # exactly that: a panel that weighs more raises the level.
@@ -532,9 +529,14 @@ def polished(
     return [levels[t] for t in range(n)]
 
 
+def _lowest(floors: Sequence[float], levels: dict[int, float]) -> float:
+    """The lowest of ``floors`` among the types not fixed in ``levels``."""
+    return min(f for t, f in enumerate(floors) if t not in levels)
+
+
 def _add_panel_column(h: highspy.Highs, model: TypeModel, composition: Composition) -> None:
-    """A panel as a new column of the polishing LP, in the convexity row and the rows of the
-    types it seats (after the level column: the rows name their columns by index)."""
+    """A panel as a new column of the polishing LP of :func:`polished`: its weight, in the
+    row that sums the weights to 1 and in the rows of the types it seats."""
     seated = [t for t, c in enumerate(composition) if c]
     h.addCol(
         0.0,

@@ -154,10 +154,8 @@ class PanelOracle:
         the solver."""
         w = np.asarray(weights, dtype=np.float64)
         scale = float(np.max(np.abs(w))) if len(w) else 0.0
-        if scale <= 0:
-            return self._program(w, threshold=threshold, deadline=deadline)
-        if MipSolver(self.mip_solver) is MipSolver.CBC:
-            # CBC alone: no HiGHS (the search's LP is HiGHS's) and no CP-SAT.
+        # CBC alone means no HiGHS (the search's LP is HiGHS's) and no CP-SAT.
+        if scale <= 0 or MipSolver(self.mip_solver) is MipSolver.CBC:
             return self._program(w, threshold=threshold, deadline=deadline)
         if self._misses < SEARCH_MISSES:
             self.trees += 1
