@@ -32,11 +32,21 @@ def to_csv(header: Row, rows: Iterable[Row]) -> bytes:
 
 def from_csv(data: bytes, name: str, header: Sequence[str] | None = None) -> list[dict[str, str]]:
     """The rows of a published table; ValueError naming the file when its header is not
-    ``header`` (when given)."""
+    ``header`` (when given), and the file and line when a row has more or fewer fields than
+    the header."""
     reader = csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
     if header is not None and list(reader.fieldnames or []) != list(header):
         raise ValueError(f"{name}: the header is {reader.fieldnames}, expected {list(header)}")
-    return list(reader)
+    rows = []
+    for row in reader:
+        extra = row.pop(None, [])
+        given = len(row) + len(extra) - sum(value is None for value in row.values())
+        if given != len(row):
+            raise ValueError(
+                f"{name}: line {reader.line_num} has {given} fields, the header has {len(row)}"
+            )
+        rows.append(row)
+    return rows
 
 
 def pool_table(

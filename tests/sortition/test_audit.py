@@ -141,6 +141,22 @@ def test_one_changed_byte_in_any_file_fails_naming_it(
         assert any(named in problem for problem in result.problems), result.problems
 
 
+@pytest.mark.parametrize("name", ["pool.csv", "quotas.csv", "panels.csv", "probabilities.csv"])
+def test_a_row_with_a_field_too_few_or_too_many_is_named(
+    lottery: TransparentLottery, name: str
+) -> None:
+    # A changed byte that falls on a comma (or makes one) leaves a row one field short or
+    # long: verify names the file and the line, and never stops on the missing value.
+    bundle = bundle_of(lottery)
+    data = zipfile.ZipFile(io.BytesIO(bundle)).read(name)
+    lines = data.split(b"\n")
+    for change in (lines[2].replace(b",", b";", 1), lines[2] + b",extra"):
+        forged = b"\n".join([*lines[:2], change, *lines[3:]])
+        problems = verify_bundle(rezip(bundle, name, forged)).problems
+        assert f"{name}: SHA-256 is" in " ".join(problems), problems
+        assert any(f"{name}: line 3 has" in problem for problem in problems), problems
+
+
 def test_one_changed_byte_of_the_zip_itself_fails(lottery: TransparentLottery) -> None:
     # 80 bytes spread over the zip (headers, contents, the central directory) and its
     # whole tail (the end of the central directory record).
