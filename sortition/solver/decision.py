@@ -18,6 +18,14 @@ every valid panel weighs at most ``threshold + (k + 1) / SCALE`` (:attr:`Decisio
 unit more for the round-off of ``w[t] * SCALE``), 1.3e-11 for a jury of 12, far inside the
 1e-9 to which LEXIMIN prices.
 
+Every proof is kept. "No valid panel reaches ``needed``" is, in integers, an inequality that
+every valid panel meets (rounded weights times seats at most ``needed - 1``), so it is added to
+the model of every later question as a cut. LEXIMIN's levels ask related questions (a level's
+duals weigh the volunteers fixed at the levels before it), and these cuts give CP-SAT's
+relaxation and propagation what the quota rows alone do not: on the second regression pool of
+``benchmarks/fuzz_shape.py`` its proofs took 14.3 s without them and 5.3 s with them, its other
+answers 15.0 s and 8.4 s (56 proofs, 187 other questions; see docs/benchmarks.md).
+
 One worker and a fixed seed make the answers deterministic, which the published draw needs.
 """
 
@@ -50,11 +58,13 @@ class Decision:
 
 class PanelDecision:
     """The panel rules of ``model`` as a CP-SAT model, built once and copied for each
-    question (only the weight row differs between questions)."""
+    question (only the weight row differs between questions), with the cuts of the proofs so
+    far (:attr:`cuts` of them)."""
 
     def __init__(self, model: TypeModel) -> None:
         self.model = model
         self.calls = 0
+        self.cuts = 0
         base = cp_model.CpModel()
         seats = [
             base.new_int_var(0, int(limit), f"seats[{t}]")
@@ -81,13 +91,10 @@ class PanelDecision:
         w = np.asarray(weights, dtype=np.float64)
         rounded = [math.ceil(v * SCALE) for v in w]
         needed = math.floor(threshold * SCALE) + self.model.k + 1
+        kept = [t for t, v in enumerate(rounded) if v]
         question = self._base.clone()
         seats = [question.get_int_var_from_proto_index(v.index) for v in self._seats]
-        kept = [t for t, v in enumerate(rounded) if v]
-        question.add(
-            cp_model.LinearExpr.weighted_sum([seats[t] for t in kept], [rounded[t] for t in kept])
-            >= needed
-        )
+        question.add(_weighted(seats, kept, rounded) >= needed)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = 0
@@ -97,6 +104,9 @@ class PanelDecision:
         status = solver.solve(question)
         slack = (self.model.k + 1) / SCALE
         if status == cp_model.INFEASIBLE:
+            # Proven for every valid panel, in integers: a cut for the questions to come.
+            self._base.add(_weighted(self._seats, kept, rounded) <= needed - 1)
+            self.cuts += 1
             return Decision(None, slack)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             panel = tuple(int(solver.value(v)) for v in seats)
@@ -104,3 +114,9 @@ class PanelDecision:
         if deadline.expired():
             raise SolverError("time limit reached while solving the panel decision")
         return None
+
+
+def _weighted(
+    seats: list[cp_model.IntVar], kept: list[int], rounded: list[int]
+) -> cp_model.LinearExprT:
+    return cp_model.LinearExpr.weighted_sum([seats[t] for t in kept], [rounded[t] for t in kept])

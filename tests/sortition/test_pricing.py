@@ -137,6 +137,41 @@ def test_the_decision_agrees_with_brute_force(
         assert below > 0
 
 
+@SETTINGS
+@given(
+    priced_models(),
+    st.lists(
+        st.tuples(st.integers(0, 2**32), st.sampled_from([0.0, 1e-9, 0.3])), min_size=2, max_size=6
+    ),
+)
+def test_kept_proofs_never_cut_off_a_valid_panel(
+    case: tuple[TypeModel, FloatArray], questions: list[tuple[int, float]]
+) -> None:
+    """One decision asked several questions in turn keeps each proof as a cut of the questions
+    after it: every answer still agrees with brute force (a cut that removed a valid panel
+    would make a later question answer "none" wrongly), and one cut is kept per proof."""
+    model, _ = case
+    decision = PanelDecision(model)
+    proofs = 0
+    for seed, below in questions:
+        weights = np.random.default_rng(seed).random(len(model))
+        weights[weights < 0.3] = 0.0  # weights of zero, as LEXIMIN's duals have
+        heaviest = max(float(np.dot(c, weights)) for c in valid_panels(model))
+        if heaviest <= 0:
+            continue
+        scaled = weights / np.max(weights)
+        threshold = (heaviest - below) / np.max(weights)
+        decided = decision.above(scaled, threshold=threshold, deadline=NO_LIMIT)
+        assert decided is not None
+        assert (decided.panel is None) == (below == 0.0)
+        if decided.panel is None:
+            proofs += 1
+        else:
+            assert model.invalid([decided.panel]) == []
+            assert float(np.dot(decided.panel, scaled)) > threshold
+    assert decision.cuts == proofs
+
+
 @pytest.mark.parametrize("answers", [True, False])
 def test_above_asks_cp_sat_then_the_integer_program(
     monkeypatch: pytest.MonkeyPatch, answers: bool
