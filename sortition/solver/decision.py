@@ -22,9 +22,11 @@ Every proof is kept. "No valid panel reaches ``needed``" is, in integers, an ine
 every valid panel meets (rounded weights times seats at most ``needed - 1``), so it is added to
 the model of every later question as a cut. LEXIMIN's levels ask related questions (a level's
 duals weigh the volunteers fixed at the levels before it), and these cuts give CP-SAT's
-relaxation and propagation what the quota rows alone do not: on the second regression pool of
-``benchmarks/fuzz_shape.py`` its proofs took 14.3 s without them and 5.3 s with them, its other
-answers 15.0 s and 8.4 s (56 proofs, 187 other questions; see docs/benchmarks.md).
+relaxation and propagation what the quota rows alone do not: replaying the 243 questions of
+the second regression pool of ``benchmarks/fuzz_shape.py``, its 56 proofs took 14.3 s without
+them and 5.5 s with them, its other answers 15.0 s and 8.2 s (the whole LEXIMIN 28 -> 15.5 s).
+On pools whose quotas have a seat of slack they help less or cost a little (generated pool 7:
+proofs 40.2 s without, 45.5 s with; see docs/benchmarks.md).
 
 One worker and a fixed seed make the answers deterministic, which the published draw needs.
 """
