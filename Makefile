@@ -93,8 +93,8 @@ test-slow: install
 	$(PY) -m pytest -m slow; rc=$$?; [ $$rc -ne 5 ] || { echo 'no test is marked slow'; rc=0; }; exit $$rc
 
 check: install
-	$(BIN)/ruff check sortition webapp tests benchmarks scripts
-	$(BIN)/ruff format --check sortition webapp tests benchmarks scripts
+	$(BIN)/ruff check sortition webapp tests benchmarks scripts migrations
+	$(BIN)/ruff format --check sortition webapp tests benchmarks scripts migrations
 	$(BIN)/mypy sortition webapp
 
 # The installed dependencies against known vulnerabilities (pip-audit). Exits 2 and says so when

@@ -62,13 +62,14 @@ def make_app(database_uri: str, **overrides: Any) -> Flask:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(worker_id: str) -> Iterator[str]:
+def postgres_url(worker_id: str, testrun_uid: str) -> Iterator[str]:
     """A fresh PostgreSQL database for this test worker."""
     base = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
     url = sa.make_url(base)
-    # One database per checkout and worker: two checkouts testing at once never share one.
+    # One database per checkout, test run and worker: two checkouts, or two runs in one
+    # checkout, testing at once never drop each other's database.
     checkout = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
-    name = f"kleroterion_test_{checkout}_{worker_id}"
+    name = f"kleroterion_test_{checkout}_{testrun_uid[:8]}_{worker_id}"
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
