@@ -39,11 +39,14 @@ def from_csv(data: bytes, name: str, header: Sequence[str] | None = None) -> lis
         raise ValueError(f"{name}: the header is {reader.fieldnames}, expected {list(header)}")
     rows = []
     for row in reader:
+        # DictReader files the fields past the header under None, and fills the missing
+        # ones with None.
         extra = row.pop(None, [])
-        given = len(row) + len(extra) - sum(value is None for value in row.values())
-        if given != len(row):
+        missing = sum(value is None for value in row.values())
+        if extra or missing:
             raise ValueError(
-                f"{name}: line {reader.line_num} has {given} fields, the header has {len(row)}"
+                f"{name}: line {reader.line_num} has {len(row) - missing + len(extra)} fields, "
+                f"the header has {len(row)}"
             )
         rows.append(row)
     return rows
