@@ -491,6 +491,7 @@ def polished(
     levels: dict[int, float] = {}
     sizes = np.asarray(model.sizes, dtype=np.float64)
     loosened = False
+    lowered = 0
     while len(levels) < n:
         outcome = solve(h, what="LEXIMIN polishing LP", deadline=deadline)
         if outcome is Outcome.INFEASIBLE and levels and not loosened:
@@ -498,6 +499,15 @@ def polished(
             loosened = True
             h.setOptionValue("primal_feasibility_tolerance", LOOSER_POLISH_TOLERANCE)
             h.setOptionValue("dual_feasibility_tolerance", LOOSER_POLISH_TOLERANCE)
+            continue
+        if outcome is Outcome.INFEASIBLE and levels and lowered < RELAX_LEVELS:
+            # Not always: every fixed level goes down by 1e-10, then 1e-9, ... (as in
+            # DualLP._reach_levels_again; 1.1e-6 in all at most).
+            step = POLISH_SLACK * 10**lowered
+            lowered += 1
+            for t, level in levels.items():
+                levels[t] = max(0.0, level - step)
+                h.changeRowBounds(t + 1, levels[t], INF)
             continue
         if outcome is not Outcome.OPTIMAL:
             return None

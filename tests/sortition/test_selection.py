@@ -562,3 +562,36 @@ def test_polishing_prices_the_panels_a_level_lacks(monkeypatch: pytest.MonkeyPat
     again = leximin_module.polished(model, list(panels), deadline=Deadline(None))
     assert again is not None and len(calls) > 3
     assert max(abs(a - b) for a, b in zip(again, full, strict=True)) < 1e-8
+
+
+def test_polishing_lowers_the_fixed_levels_when_loosening_is_not_enough(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Round-off of many levels can leave a polishing LP infeasible at 1e-9 as well (regression
+    pool 2 of benchmarks/fuzz_shape.py, at its 57th polishing LP on one machine): the fixed
+    levels then go down by 1e-9, 1e-8, ... as in the dual LP, and polishing still ends, within
+    1e-8 of the levels, instead of leaving the levels found with pricing (good to 1e-6)."""
+    from sortition.solver import leximin as leximin_module
+
+    pool, quotas, k = random_instance(random.Random(5), n=90, k=15, households=10)
+    model = group_types(pool, quotas, k)
+    lottery = leximin_module.leximin(
+        model, rng=random.Random(1), deadline=Deadline(None), progress=lambda m, f: None
+    )
+    panels = list(lottery.compositions)
+    full = leximin_module.polished(model, list(panels), deadline=Deadline(None))
+    assert full is not None
+    solve = leximin_module.solve
+    calls: list[str] = []
+
+    def infeasible_twice(h: object, *, what: str, **kwargs: object) -> Outcome:
+        calls.append(what)
+        if len(calls) in (3, 4):
+            return Outcome.INFEASIBLE
+        return solve(h, what=what, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(leximin_module, "solve", infeasible_twice)
+    again = leximin_module.polished(model, list(panels), deadline=Deadline(None))
+    assert again is not None and len(calls) > 4
+    assert max(abs(a - b) for a, b in zip(again, full, strict=True)) < 1e-8
+    assert min(a - b for a, b in zip(again, full, strict=True)) < -1e-10
