@@ -9,8 +9,9 @@ allows:
     x = eps * P + (1 - eps) * x',    eps the largest step that keeps x' in Q.
 
 The panel comes from the face's LP, rounded and repaired by swaps when its optimum is
-fractional (:mod:`sortition.solver.repair`), and from the face's integer program only when
-that fails.
+fractional (:mod:`sortition.solver.repair`), and from CP-SAT when that fails
+(:class:`sortition.solver.decision.FacePanels`; the face's integer program only when CP-SAT
+gives no answer, or with CBC as the solver).
 
 At ``x'`` one more row or bound is tight, so the faces shrink until ``x'`` is a panel itself;
 the panels and their weights ``eps * (mass still to split)`` then mix to ``x``.
@@ -33,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sortition.errors import SolverError
+from sortition.solver.decision import FacePanels, Unanswered
 from sortition.solver.highs import Deadline, MipSolver, solve_mip
 from sortition.solver.panels import panel_program
 from sortition.solver.repair import FaceBounds, Swaps
@@ -160,6 +162,7 @@ class _Face:
             len(self.types), self.types, np.full(len(self.types), highspy.HighsVarType.kContinuous)
         )
         self.row_bounds = (rows.lower, rows.upper)  # as panel_program set them
+        self.cp = FacePanels(model)
         self.lps = 0
 
     def narrow(self, x: FloatArray) -> BoolArray:
@@ -192,7 +195,8 @@ class _Face:
     ) -> FloatArray | None:
         """A valid panel on the face, preferring high ``costs``; None when the face holds
         none. The LP first; a fractional optimum rounded and repaired by swaps; then LPs with
-        perturbed costs (each rounded and repaired too), then the integer program."""
+        perturbed costs (each rounded and repaired too), then CP-SAT, then (when CP-SAT gives
+        no answer, or with CBC) the integer program."""
         for attempt in range(LP_TRIES + 1):
             # Attempts after the first look for another vertex, near the preferred one.
             factor = 1.0 + NOISE * attempt * noise.random(len(costs)) if attempt else 1.0
@@ -207,6 +211,18 @@ class _Face:
                 found = self.rows.swaps.on_face(self.bounds, _rounded(values, self.upper), costs)
                 if found is not None:
                     return found
+        if MipSolver(self.mip_solver) is MipSolver.HIGHS:
+            try:
+                return self.cp.panel(
+                    seat_low=self.bounds.seat_low,
+                    seat_high=self.bounds.seat_high,
+                    row_low=self.bounds.row_low,
+                    row_high=self.bounds.row_high,
+                    costs=costs,
+                    deadline=deadline,
+                )
+            except Unanswered:
+                pass
         self.mip.changeColsCost(len(costs), self.types, costs)
         result = solve_mip(
             self.mip,

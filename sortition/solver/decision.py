@@ -52,6 +52,8 @@ SCALE = 1e12
 # 62.7 s against 40.5 s without cuts; 45.5 s at 1e4), and they cut as well at 1e4 (regression
 # pool 2: 5.5 s against 5.3 s).
 CUT_SCALE = 1e4
+# The face questions' steering costs are scaled to integers this fine (FacePanels).
+COST_SCALE = 1e6
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,18 +74,7 @@ class PanelDecision:
         self.model = model
         self.calls = 0
         self.cuts = 0
-        base = cp_model.CpModel()
-        seats = [
-            base.new_int_var(0, int(limit), f"seats[{t}]")
-            for t, limit in enumerate(model.seat_limits)
-        ]
-        base.add(sum(seats) == model.k)
-        for quota, types in zip(model.quotas, model.quota_types, strict=True):
-            base.add_linear_constraint(sum(seats[t] for t in types), quota.min, quota.max)
-        for group in model.households:
-            base.add(sum(seats[t] for t in group) <= 1)
-        self._base = base
-        self._seats = seats
+        self._base, self._seats = panel_rules(model)
 
     def above(
         self, weights: FloatArray, *, threshold: float, deadline: Deadline
@@ -102,13 +93,7 @@ class PanelDecision:
         question = self._base.clone()
         seats = [question.get_int_var_from_proto_index(v.index) for v in self._seats]
         question.add(_weighted(seats, kept, rounded) >= needed)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = 0
-        remaining = deadline.remaining()
-        if remaining is not None:
-            solver.parameters.max_time_in_seconds = remaining
-        status = solver.solve(question)
+        status, solver = _solve(question, deadline)
         slack = (self.model.k + 1) / SCALE
         if status == cp_model.INFEASIBLE:
             self._keep(w, (needed - 1) / SCALE)
@@ -130,6 +115,100 @@ class PanelDecision:
         bound = math.floor(most * CUT_SCALE) + self.model.k + 1
         self._base.add(_weighted(self._seats, kept, coarse) <= bound)
         self.cuts += 1
+
+
+def panel_rules(model: TypeModel) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+    """The rules of a valid panel of ``model`` as a CP-SAT model over each type's seats: the
+    size, every quota (in the order of ``model.quotas``), then at most one member of each
+    household (in the order of ``model.households``)."""
+    base = cp_model.CpModel()
+    seats = [
+        base.new_int_var(0, int(limit), f"seats[{t}]") for t, limit in enumerate(model.seat_limits)
+    ]
+    base.add(sum(seats) == model.k)
+    for quota, types in zip(model.quotas, model.quota_types, strict=True):
+        base.add_linear_constraint(sum(seats[t] for t in types), quota.min, quota.max)
+    for group in model.households:
+        base.add(sum(seats[t] for t in group) <= 1)
+    return base, seats
+
+
+class FacePanels:
+    """Valid panels on a face of the relaxation (:mod:`sortition.solver.caratheodory`), found
+    by CP-SAT: the face narrows the bounds of some quota and household rows (in the order of
+    :func:`panel_rules`) and of some types' seats, and any valid panel inside will do; CP-SAT
+    stops at its first, steered towards heavy types by an objective.
+
+    On the fuzzing shape of issue 12 (five narrow quota categories) most faces of the split
+    need this question: HiGHS's integer program took about 0.1 s to its first panel, CP-SAT
+    takes 17 ms (regression pool 2 of benchmarks/fuzz_shape.py: its two splits 2.5 and 2.8 s
+    of CPU -> 0.8 and 0.7 s, the whole LEXIMIN 22.6 -> 17.3 s; regression pool 1 15.2 ->
+    13.2 s). Without the objective the split's panels made worse seeds for the levels after
+    it (regression pool 1 16.5 s)."""
+
+    def __init__(self, model: TypeModel) -> None:
+        self.model = model
+        self._rules: tuple[cp_model.CpModel, list[cp_model.IntVar]] | None = None
+        self._rows = [*model.quota_types, *model.households]
+        self._lower = [q.min for q in model.quotas] + [0] * len(model.households)
+        self._upper = [q.max for q in model.quotas] + [1] * len(model.households)
+
+    def panel(
+        self,
+        *,
+        seat_low: FloatArray,
+        seat_high: FloatArray,
+        row_low: FloatArray,
+        row_high: FloatArray,
+        costs: FloatArray,
+        deadline: Deadline,
+    ) -> FloatArray | None:
+        """A valid panel within the bounds; None when there is none.
+
+        Raises :class:`SolverError` when the deadline passes first, and :class:`Unanswered`
+        when CP-SAT ends without an answer before it."""
+        if self._rules is None:  # built at the first face that needs it
+            self._rules = panel_rules(self.model)
+        question = self._rules[0].clone()
+        seats = [question.get_int_var_from_proto_index(v.index) for v in self._rules[1]]
+        for t, limit in enumerate(self.model.seat_limits):
+            low, high = round(seat_low[t]), round(seat_high[t])
+            if low > 0 or high < limit:
+                question.add_linear_constraint(seats[t], low, high)
+        for i, types in enumerate(self._rows):
+            low, high = round(row_low[i]), round(row_high[i])
+            if low > self._lower[i] or high < self._upper[i]:
+                question.add_linear_constraint(sum(seats[t] for t in types), low, high)
+        # The costs only steer the search, as they steer HiGHS to its first panel.
+        top = float(np.max(np.abs(costs))) if len(costs) else 0.0
+        steer = [round(v / top * COST_SCALE) if top > 0 else 0 for v in costs]
+        question.maximize(_weighted(seats, [t for t, v in enumerate(steer) if v], steer))
+        status, solver = _solve(question, deadline, first=True)
+        if status == cp_model.INFEASIBLE:
+            return None
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return np.array([solver.value(v) for v in seats], dtype=np.float64)
+        if deadline.expired():
+            raise SolverError("time limit reached while looking for a panel on a face")
+        raise Unanswered
+
+
+class Unanswered(Exception):
+    """CP-SAT ended without an answer (the caller asks the integer program)."""
+
+
+def _solve(
+    question: cp_model.CpModel, deadline: Deadline, *, first: bool = False
+) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
+    """CP-SAT on ``question``, deterministic: one worker, seed 0."""
+    solver = cp_model.CpSolver()
+    solver.parameters.stop_after_first_solution = first
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    remaining = deadline.remaining()
+    if remaining is not None:
+        solver.parameters.max_time_in_seconds = remaining
+    return solver.solve(question), solver
 
 
 def _weighted(

@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from sortition.errors import SolverError
 from sortition.solver import panels
-from sortition.solver.decision import PanelDecision
+from sortition.solver.decision import FacePanels, PanelDecision
 from sortition.solver.highs import Deadline
 from sortition.solver.panels import PanelOracle
 from sortition.solver.pricing import PanelSearch
@@ -247,3 +247,56 @@ def test_the_decision_stops_at_the_deadline() -> None:
         decision.above(weights, threshold=0.5, deadline=Deadline(time.monotonic() - 1))
     answered = decision.above(weights, threshold=0.5, deadline=NO_LIMIT)
     assert answered is not None and answered.panel is not None
+
+
+@SETTINGS
+@given(priced_models(), st.integers(0, 2**32))
+def test_a_face_panel_agrees_with_brute_force(
+    case: tuple[TypeModel, FloatArray], seed: int
+) -> None:
+    """FacePanels (the split's panels when the face LP gives none) returns a valid panel
+    within the face's bounds, and None only when brute force finds none there. The face:
+    a random valid panel's rows and seats pinned at random, the rest as the rules say."""
+    model, costs = case
+    valid = valid_panels(model)
+    if not valid:
+        return
+    rng = np.random.default_rng(seed)
+    rows = [*model.quota_types, *model.households]
+    matrix = np.zeros((len(rows), len(model)))
+    for i, types in enumerate(rows):
+        matrix[i, list(types)] = 1
+    row_low = np.array([q.min for q in model.quotas] + [0] * len(model.households), float)
+    row_high = np.array([q.max for q in model.quotas] + [1] * len(model.households), float)
+    seat_low = np.zeros(len(model))
+    seat_high = np.array(model.seat_limits, dtype=float)
+    # Pinned to one panel's values, or to a value off by one (a face that may hold none).
+    anchor = np.array(valid[int(rng.integers(len(valid)))], dtype=float)
+    shift = rng.integers(-1, 2, size=len(rows) + len(model)) * (
+        rng.random(len(rows) + len(model)) < 0.2
+    )
+    counts = matrix @ anchor
+    for i in np.flatnonzero(rng.random(len(rows)) < 0.4):
+        value = min(max(counts[i] + shift[i], row_low[i]), row_high[i])
+        row_low[i] = row_high[i] = value
+    for t in np.flatnonzero(rng.random(len(model)) < 0.3):
+        value = min(max(anchor[t] + shift[len(rows) + t], 0), seat_high[t])
+        seat_low[t] = seat_high[t] = value
+    inside = [
+        c
+        for c in valid
+        if np.all((matrix @ np.asarray(c) >= row_low) & (matrix @ np.asarray(c) <= row_high))
+        and np.all((np.asarray(c) >= seat_low) & (np.asarray(c) <= seat_high))
+    ]
+    found = FacePanels(model).panel(
+        seat_low=seat_low,
+        seat_high=seat_high,
+        row_low=row_low,
+        row_high=row_high,
+        costs=costs,
+        deadline=NO_LIMIT,
+    )
+    if found is None:
+        assert inside == []
+    else:
+        assert tuple(int(v) for v in found) in set(inside)

@@ -6,6 +6,7 @@ import math
 import random
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import highspy
 import numpy as np
@@ -18,6 +19,7 @@ from sortition.solver.caratheodory import split
 from sortition.solver.draw import replacement
 from sortition.solver.highs import Deadline, MipResult, MipSolver, Outcome
 from sortition.solver.relaxed import RelaxedPoint, relaxed_leximin
+from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel, group_types
 from tests.sortition.instances import is_valid, random_instance
 
@@ -244,12 +246,22 @@ def test_the_relaxed_point_splits_into_valid_panels(
     """The greedy split of the relaxation's LEXIMIN point: every panel is valid, the weights
     are positive, and the mix gives back the point's seats. With three quota categories some
     faces have a fractional LP optimum: without perturbed LPs and rounding (tries=0) the
-    integer program finds their panels, with perturbed LPs these do, and with rounding the
-    swaps that repair the rounded LP optimum do (one LP per panel, no integer program)."""
+    CP-SAT finds their panels (FacePanels), with perturbed LPs these do, and with rounding the
+    swaps that repair the rounded LP optimum do (one LP per panel); the integer program never
+    runs."""
     import sortition.solver.caratheodory as caratheodory
+    from sortition.solver.decision import FacePanels
 
     monkeypatch.setattr(caratheodory, "LP_TRIES", tries)
     monkeypatch.setattr(caratheodory, "ROUNDING", rounding)
+    faces: list[FloatArray | None] = []
+    real_face = FacePanels.panel
+
+    def counting_face(self: FacePanels, **kwargs: Any) -> FloatArray | None:
+        faces.append(real_face(self, **kwargs))
+        return faces[-1]
+
+    monkeypatch.setattr(FacePanels, "panel", counting_face)
 
     pool, quotas, k = random_instance(
         random.Random(2), n=150, k=20, households=10, slack=0, categories=THREE_CATEGORIES
@@ -273,7 +285,9 @@ def test_the_relaxed_point_splits_into_valid_panels(
         assert lps > len(parts.compositions)
     else:
         assert lps == len(parts.compositions)
-        assert ("panel integer program on a face" in calls) is not rounding
+        assert bool(faces) is not rounding
+    assert "panel integer program on a face" not in calls
+    assert all(panel is not None for panel in faces)
     assert parts.left < 1e-9
     assert all(w > 0 for w in parts.weights)
     assert sum(parts.weights) == pytest.approx(1.0, abs=1e-9)
@@ -313,15 +327,21 @@ def test_a_split_stops_when_enough_says_so() -> None:
 def test_column_generation_completes_a_split_that_stops_early(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """On this instance, without perturbed LPs, a face met by the split holds no panel while
-    mass is left, yet other panels reach the relaxed point: column generation, seeded with the
-    split's panels, must find them, and the profile is the one found level by level without
-    any guess."""
+    """On this instance, without perturbed LPs and with the integer program answering the
+    faces (as before CP-SAT did), a face met by the split holds no panel while mass is left,
+    yet other panels reach the relaxed point: column generation, seeded with the split's
+    panels, must find them, and the profile is the one found level by level without any
+    guess."""
     import sortition.solver.caratheodory as caratheodory
     import sortition.solver.leximin as leximin_module
+    from sortition.solver.decision import FacePanels, Unanswered
+
+    def unanswered(self: FacePanels, **kwargs: Any) -> FloatArray | None:
+        raise Unanswered
 
     monkeypatch.setattr(caratheodory, "LP_TRIES", 0)
     monkeypatch.setattr(caratheodory, "ROUNDING", False)
+    monkeypatch.setattr(FacePanels, "panel", unanswered)
 
     pool, quotas, k = random_instance(
         random.Random(7), n=150, k=20, households=10, slack=0, categories=THREE_CATEGORIES
