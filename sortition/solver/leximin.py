@@ -533,7 +533,8 @@ def polished(
         duals[list(levels)] = 0.0
         tight = np.flatnonzero(duals > FIX_TOLERANCE).tolist() or [int(np.argmax(duals))]
         for t in tight:
-            levels[t] = max(0.0, value - POLISH_SLACK)
+            # An LP solved at 1e-9 may overstate its value by that much: fix below it.
+            levels[t] = max(0.0, value - (LOOSER_POLISH_TOLERANCE if loosened else POLISH_SLACK))
             h.changeCoeff(t + 1, z, 0.0)
             h.changeRowBounds(t + 1, levels[t], INF)
     return [levels[t] for t in range(n)]

@@ -615,3 +615,40 @@ def test_polishing_lowers_the_fixed_levels_when_loosening_is_not_enough(
     assert again is not None and len(calls) > 4
     assert max(abs(a - b) for a, b in zip(again, full, strict=True)) < 1e-8
     assert min(a - b for a, b in zip(again, full, strict=True)) < -1e-10
+
+
+def test_polishing_fixes_levels_further_below_once_loosened(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once a polishing LP is solved at 1e-9, each level is fixed 1e-9 below its LP value
+    instead of 1e-10: such an LP may overstate its value by about its tolerance, and fixing
+    closer made the next LPs infeasible one after another (regression pool 2 of
+    benchmarks/fuzz_shape.py with other covering panels: three times, every level lowered
+    by 1.1e-8 and types above moved by 2.2e-6)."""
+    from sortition.solver import leximin as leximin_module
+
+    pool, quotas, k = random_instance(random.Random(5), n=90, k=15, households=10)
+    model = group_types(pool, quotas, k)
+    lottery = leximin_module.leximin(
+        model, rng=random.Random(1), deadline=Deadline(None), progress=lambda m, f: None
+    )
+    solve = leximin_module.solve
+    calls: list[str] = []
+    values: list[float] = []
+
+    def loosened_at_the_third(h: highspy.Highs, *, what: str, **kwargs: Any) -> Outcome:
+        calls.append(what)
+        if len(calls) == 3:
+            return Outcome.INFEASIBLE
+        outcome = solve(h, what=what, **kwargs)
+        if len(calls) > 3 and outcome is Outcome.OPTIMAL:
+            values.append(float(h.getInfo().objective_function_value))
+        return outcome
+
+    monkeypatch.setattr(leximin_module, "solve", loosened_at_the_third)
+    levels = leximin_module.polished(model, list(lottery.compositions), deadline=Deadline(None))
+    assert levels is not None and values
+    for value in values:
+        if value > 1e-9:
+            assert any(abs(level - (value - 1e-9)) < 1e-14 for level in levels)
+            assert not any(abs(level - (value - 1e-10)) < 1e-14 for level in levels)
