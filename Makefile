@@ -95,7 +95,7 @@ test-slow: install
 check: install
 	$(BIN)/ruff check sortition webapp tests benchmarks scripts migrations
 	$(BIN)/ruff format --check sortition webapp tests benchmarks scripts migrations
-	$(BIN)/mypy sortition webapp
+	$(BIN)/mypy sortition webapp tests
 
 # The installed dependencies against known vulnerabilities (pip-audit). Exits 2 and says so when
 # it could not check them (e.g. the vulnerability service is unreachable): never a false "none".

@@ -115,6 +115,7 @@ def test_check_in_on_a_phone(
     page.dispatch_event("#q", "input")
     _shot(page, "check-in-desk")
     ana = _attendance(live_server, world.sitting)[members[4]]
+    assert ana.arrived_at is not None and ana.left_at is not None
     assert (ana.arrived_at.hour, ana.arrived_at.minute, ana.left_at.hour) == (10, 25, 16)
     # A departure before the arrival is refused with the reason, and nothing changes.
     page.fill("#q", "ana")
@@ -123,7 +124,8 @@ def test_check_in_on_a_phone(
     row.locator("input[name=left]").fill("09:00")
     row.locator("button", has_text="Save the times").click()
     page.wait_for_selector(".flash-error:has-text('the departure is before the arrival')")
-    assert _attendance(live_server, world.sitting)[members[4]].left_at.hour == 16
+    left_at = _attendance(live_server, world.sitting)[members[4]].left_at
+    assert left_at is not None and left_at.hour == 16
     # The attendance list.
     page.click("main >> text=The attendance list")
     assert "Late, left early" in page.inner_text("table.attendance")

@@ -227,6 +227,7 @@ def test_the_user_page_takes_a_facilitator_off_a_sitting_in_other_words(
     w = world(live_server)
     with live_server.app.app_context():
         sitting_id = db.session.scalars(sa.select(Sitting.id).filter_by(jury_id=w.jury_id)).first()
+        assert sitting_id is not None
         from webapp.auth.services import assign_sitting
         from webapp.models import User
 

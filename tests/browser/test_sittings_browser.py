@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -184,8 +185,8 @@ def test_an_organiser_schedules_a_sitting_and_a_member_reads_it(
         mine.wait_for_url("**/my-sittings#calendar")
         feed_url = mine.locator("input.copy-field").input_value()
         feed = Calendar.from_ical(mine.request.get(feed_url).body())
-        starts = sorted(e.decoded("DTSTART") for e in feed.walk("VEVENT"))
-        assert [s.day for s in starts if s.year == 2031] == [7, 21]
-        assert all(str(s.tzinfo) == "Europe/Amsterdam" for s in starts)
+        event_starts: list[datetime] = sorted(e.decoded("DTSTART") for e in feed.walk("VEVENT"))
+        assert [s.day for s in event_starts if s.year == 2031] == [7, 21]
+        assert all(str(s.tzinfo) == "Europe/Amsterdam" for s in event_starts)
     finally:
         member.close()

@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 import sortition.solver.leximin as leximin_module
 import sortition.solver.nash as nash_module
 from sortition import SolverError
+from sortition.model import Pool, Quotas
 from sortition.result import SelectionResult
 from sortition.selection import select_panel
 from sortition.solver import caratheodory, cbc, highs, panels
@@ -41,7 +42,7 @@ THREE_CATEGORIES = {
 }
 
 
-def instance() -> tuple:
+def instance() -> tuple[Pool, Quotas, int]:
     """Three quota categories: some faces met by the split have fractional LP optima, so its
     integer program runs (with ``caratheodory.LP_TRIES`` at 0 and ``ROUNDING`` off)."""
     return random_instance(

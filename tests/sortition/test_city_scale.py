@@ -10,22 +10,23 @@ import numpy as np
 import pytest
 
 import sortition.solver.leximin as leximin_module
+from sortition.model import Pool, Quotas
 from sortition.result import SelectionResult
 from sortition.selection import select_panel
 from tests.sortition.instances import city_instance
 
 
 @pytest.fixture(scope="module")
-def city() -> tuple:
+def city() -> tuple[Pool, Quotas, int]:
     return city_instance(random.Random(1), n=1500, k=49, districts=21)
 
 
 @pytest.fixture(scope="module")
-def leximin(city: tuple) -> SelectionResult:
+def leximin(city: tuple[Pool, Quotas, int]) -> SelectionResult:
     return select_panel(*city, seed=1, time_limit=120)
 
 
-def test_leximin_reaches_the_relaxed_optimum_by_the_split(city: tuple) -> None:
+def test_leximin_reaches_the_relaxed_optimum_by_the_split(city: tuple[Pool, Quotas, int]) -> None:
     """The split alone reaches the relaxation's LEXIMIN point (select_panel checks every panel
     against every rule); the volunteers are unlike the population, so the profile is far from
     flat."""
@@ -39,7 +40,9 @@ def test_leximin_reaches_the_relaxed_optimum_by_the_split(city: tuple) -> None:
     assert result.report.max_probability > 2 * 49 / 1500
 
 
-def test_maximin_and_nash_agree_with_leximin(city: tuple, leximin: SelectionResult) -> None:
+def test_maximin_and_nash_agree_with_leximin(
+    city: tuple[Pool, Quotas, int], leximin: SelectionResult
+) -> None:
     maximin = select_panel(*city, algorithm="maximin", seed=1, time_limit=120)
     assert maximin.report.min_probability == pytest.approx(leximin.report.min_probability, abs=1e-7)
     nash = select_panel(*city, algorithm="nash", seed=1, time_limit=120)
@@ -48,7 +51,7 @@ def test_maximin_and_nash_agree_with_leximin(city: tuple, leximin: SelectionResu
 
 
 def test_maximin_ends_its_split_once_the_minimum_is_reached(
-    city: tuple, leximin: SelectionResult
+    city: tuple[Pool, Quotas, int], leximin: SelectionResult
 ) -> None:
     """MAXIMIN needs only the minimum: its split of the first LP's optimum ends as soon as the
     best mix of the panels found reaches the relaxation's max-min (within 5e-9), while the
@@ -72,7 +75,7 @@ def test_maximin_ends_its_split_once_the_minimum_is_reached(
 
 @pytest.mark.slow
 def test_the_split_gives_the_leximin_of_the_levels(
-    city: tuple, leximin: SelectionResult, monkeypatch: pytest.MonkeyPatch
+    city: tuple[Pool, Quotas, int], leximin: SelectionResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without the relaxation, column generation level by level (Flanigan et al.) finds the
     same profile."""

@@ -106,7 +106,9 @@ def test_same_seed_same_draw_from_the_command_line(tmp_path: Path, register: Pat
 def test_bad_input_names_the_row_and_column(tmp_path: Path, register: Path) -> None:
     runner = CliRunner()
     frame = pd.read_csv(register, dtype="string")
-    frame.loc[5, "bsn"] = frame.loc[2, "bsn"]
+    duplicate = frame.at[2, "bsn"]
+    assert isinstance(duplicate, str)
+    frame.at[5, "bsn"] = duplicate
     frame.to_csv(tmp_path / "dupes.csv", index=False)
     code, output = invite(runner, tmp_path / "dupes.csv", tmp_path / "out")
     assert code == 1

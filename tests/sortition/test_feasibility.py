@@ -47,7 +47,9 @@ def test_a_feasible_instance() -> None:
     quotas = quotas_of(Quota("gender", "f", 2, 3), Quota("gender", "m", 2, 3), *open_age(5))
     report = check_feasibility(pool, quotas, 5)
     assert report.feasible
-    assert report.problems == report.relaxations == report.unselectable == ()
+    assert report.problems == ()
+    assert report.relaxations == ()
+    assert report.unselectable == ()
     assert ensure_feasible(pool, quotas, 5).feasible
 
 

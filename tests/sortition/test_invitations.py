@@ -25,6 +25,7 @@ from sortition.invitations import (
     verify_invitation_files,
     write_invitation_files,
 )
+from sortition.register import Register
 
 DISTRICTS = ["Centro", "Usera", "Retiro", "Latina"]
 
@@ -47,7 +48,7 @@ def make_register(path: Path, *, households: int = 400, people_per_household: in
     return path
 
 
-def read(path: Path) -> object:
+def read(path: Path) -> Register:
     return read_register(
         path, strata_column="district", household_columns=("street", "postcode"), id_column="id"
     )

@@ -89,7 +89,7 @@ def test_a_type_that_cannot_sit_is_refused() -> None:
 
 
 @st.composite
-def instances(draw: st.DrawFn) -> tuple:
+def instances(draw: st.DrawFn) -> tuple[Pool, Quotas, int]:
     n = draw(st.integers(6, 40))
     k = draw(st.integers(2, min(8, n // 2)))
     households = draw(st.integers(0, min(4, (n - k) // 2)))
@@ -109,7 +109,7 @@ def active_types(model: TypeModel) -> list[int]:
 
 @SETTINGS
 @given(instances())
-def test_agrees_with_the_cutting_planes(instance: tuple) -> None:
+def test_agrees_with_the_cutting_planes(instance: tuple[Pool, Quotas, int]) -> None:
     """Both methods' points are within ``NASH_GAP`` per person of each other's bound, each
     bound is above the other's point (both are upper bounds over the relaxation), and the
     interior point is feasible."""
@@ -140,7 +140,7 @@ def test_agrees_with_the_cutting_planes(instance: tuple) -> None:
 
 @SETTINGS
 @given(instances())
-def test_the_optimality_conditions_hold(instance: tuple) -> None:
+def test_the_optimality_conditions_hold(instance: tuple[Pool, Quotas, int]) -> None:
     """KKT at the end: every type strictly inside its bounds has ``size / seats`` equal to
     the prices of its rows, a type at its limit wants no fewer seats, and a row has a price
     only when it is at the bound that price pushes against (to round-off)."""
@@ -169,7 +169,7 @@ def test_the_optimality_conditions_hold(instance: tuple) -> None:
 
 @SETTINGS
 @given(instances(), st.integers(0, 2**32))
-def test_the_bound_holds_at_any_prices(instance: tuple, seed: int) -> None:
+def test_the_bound_holds_at_any_prices(instance: tuple[Pool, Quotas, int], seed: int) -> None:
     """Weak duality: the Lagrangian bound at random prices is above the optimum's value, and
     at the method's own prices it is the lowest of them."""
     model = group_types(*instance)

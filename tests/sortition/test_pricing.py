@@ -276,9 +276,9 @@ def test_a_face_panel_agrees_with_brute_force(
         rng.random(len(rows) + len(model)) < 0.2
     )
     counts = matrix @ anchor
-    for i in np.flatnonzero(rng.random(len(rows)) < 0.4):
-        value = min(max(counts[i] + shift[i], row_low[i]), row_high[i])
-        row_low[i] = row_high[i] = value
+    for r in np.flatnonzero(rng.random(len(rows)) < 0.4):
+        value = min(max(counts[r] + shift[r], row_low[r]), row_high[r])
+        row_low[r] = row_high[r] = value
     for t in np.flatnonzero(rng.random(len(model)) < 0.3):
         value = min(max(anchor[t] + shift[len(rows) + t], 0), seat_high[t])
         seat_low[t] = seat_high[t] = value

@@ -97,12 +97,13 @@ def paths_mm(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
 
 def text_in(page: pdfium.PdfPage, left: float, top: float, width: float, height: float) -> str:
     page_height = page.get_height()
-    return page.get_textpage().get_text_bounded(
+    text: str = page.get_textpage().get_text_bounded(
         left=left * MM,
         right=(left + width) * MM,
         top=page_height - top * MM,
         bottom=page_height - (top + height) * MM,
     )
+    return text
 
 
 def test_the_readme_states_every_position() -> None:

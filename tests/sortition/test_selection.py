@@ -15,6 +15,7 @@ import pytest
 from sortition import Algorithm, Person, Pool, Quota, Quotas, SolverError
 from sortition.feasibility import check_feasibility
 from sortition.selection import gini, select_panel
+from sortition.solver import highs
 from sortition.solver.caratheodory import split
 from sortition.solver.draw import replacement
 from sortition.solver.highs import Deadline, MipResult, MipSolver, Outcome
@@ -41,11 +42,11 @@ REPORT_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def instance() -> tuple:
+def instance() -> tuple[Pool, Quotas, int]:
     return random_instance(random.Random(11), n=40, k=8, households=4)
 
 
-def test_report_has_every_key_and_consistent_figures(instance: tuple) -> None:
+def test_report_has_every_key_and_consistent_figures(instance: tuple[Pool, Quotas, int]) -> None:
     pool, quotas, k = instance
     result = select_panel(pool, quotas, k, seed=3)
     report = result.report.as_dict()
@@ -55,19 +56,21 @@ def test_report_has_every_key_and_consistent_figures(instance: tuple) -> None:
     assert report["mip_solver"] == "highs"
     assert report["min_probability"] == min(values)
     assert report["max_probability"] == max(values)
-    assert 0 <= report["lp_gap"] < 1e-6
+    lp_gap = report["lp_gap"]
+    assert isinstance(lp_gap, float)
+    assert 0 <= lp_gap < 1e-6
     assert report["support_size"] == len(result.distribution.weights)
     assert set(result.probabilities) == set(pool.ids)
 
 
-def test_seed_none_is_drawn_and_recorded(instance: tuple) -> None:
+def test_seed_none_is_drawn_and_recorded(instance: tuple[Pool, Quotas, int]) -> None:
     pool, quotas, k = instance
     first = select_panel(pool, quotas, k)
     again = select_panel(pool, quotas, k, seed=first.report.seed)
     assert again.panel == first.panel
 
 
-def test_progress_is_reported(instance: tuple) -> None:
+def test_progress_is_reported(instance: tuple[Pool, Quotas, int]) -> None:
     pool, quotas, k = instance
     calls: list[tuple[str, float | None]] = []
     select_panel(pool, quotas, k, seed=1, progress=lambda m, f: calls.append((m, f)))
@@ -76,21 +79,21 @@ def test_progress_is_reported(instance: tuple) -> None:
     assert all(f is None or 0 <= f <= 1 for _, f in calls)
 
 
-def test_time_limit_raises_with_what_was_reached(instance: tuple) -> None:
+def test_time_limit_raises_with_what_was_reached(instance: tuple[Pool, Quotas, int]) -> None:
     pool, quotas, k = instance
     with pytest.raises(SolverError, match="time limit"):
         select_panel(pool, quotas, k, seed=1, time_limit=1e-9)
 
 
 def test_a_time_limit_during_the_split_says_how_far_it_got(
-    instance: tuple, monkeypatch: pytest.MonkeyPatch
+    instance: tuple[Pool, Quotas, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The deadline passes at the split's third LP (simulated: that solve gets a deadline in
     the past); the error names the panels found and the mass left, and no lottery comes back."""
     import sortition.solver.caratheodory as caratheodory
 
     pool, quotas, k = instance
-    real = caratheodory.solve_mip
+    real = highs.solve_mip
     calls = 0
 
     def expiring(
@@ -106,7 +109,7 @@ def test_a_time_limit_during_the_split_says_how_far_it_got(
         select_panel(pool, quotas, k, seed=1, time_limit=60)
 
 
-def test_panel_and_alternates(instance: tuple) -> None:
+def test_panel_and_alternates(instance: tuple[Pool, Quotas, int]) -> None:
     pool, quotas, k = instance
     result = select_panel(pool, quotas, k, seed=9)
     assert is_valid(pool, quotas, k, frozenset(result.panel))
@@ -116,7 +119,7 @@ def test_panel_and_alternates(instance: tuple) -> None:
     assert len(result.panel) + len(result.alternates) <= len(pool)
 
 
-def test_replacement_keeps_quotas_when_possible(instance: tuple) -> None:
+def test_replacement_keeps_quotas_when_possible(instance: tuple[Pool, Quotas, int]) -> None:
     pool, quotas, k = instance
     result = select_panel(pool, quotas, k, seed=9)
     for dropout in result.panel:
@@ -131,7 +134,9 @@ def test_replacement_keeps_quotas_when_possible(instance: tuple) -> None:
         assert pool[chosen].household not in {pool[p].household for p in rest} - {None}
 
 
-def test_legacy_is_a_valid_lottery_and_no_fairer_than_leximin(instance: tuple) -> None:
+def test_legacy_is_a_valid_lottery_and_no_fairer_than_leximin(
+    instance: tuple[Pool, Quotas, int],
+) -> None:
     pool, quotas, k = instance
     leg = select_panel(pool, quotas, k, algorithm=Algorithm.LEGACY, seed=2)
     lexi = select_panel(pool, quotas, k, seed=2)
@@ -142,7 +147,7 @@ def test_legacy_is_a_valid_lottery_and_no_fairer_than_leximin(instance: tuple) -
     assert leg.report.min_probability <= lexi.report.min_probability + 1e-9
 
 
-def test_nash_maximises_the_geometric_mean(instance: tuple) -> None:
+def test_nash_maximises_the_geometric_mean(instance: tuple[Pool, Quotas, int]) -> None:
     pool, quotas, k = instance
     nash = select_panel(pool, quotas, k, algorithm="nash", seed=2)
     lexi = select_panel(pool, quotas, k, seed=2)
@@ -270,7 +275,7 @@ def test_the_relaxed_point_splits_into_valid_panels(
     relaxed = relaxed_leximin(model, deadline=Deadline.after(None))
     assert relaxed is not None
     calls: list[str] = []
-    real = caratheodory.solve_mip
+    real = highs.solve_mip
 
     def counting(
         h: highspy.Highs, *, what: str, deadline: Deadline, solver: MipSolver = MipSolver.HIGHS
@@ -410,7 +415,7 @@ def test_a_split_that_falls_short_is_completed_by_column_generation(
 
 @pytest.mark.parametrize("algorithm", ["leximin", "maximin", "nash"])
 def test_a_relaxation_that_highs_cannot_solve_is_skipped(
-    instance: tuple, monkeypatch: pytest.MonkeyPatch, algorithm: str
+    instance: tuple[Pool, Quotas, int], monkeypatch: pytest.MonkeyPatch, algorithm: str
 ) -> None:
     """At the relaxation's tight tolerances HiGHS may end with status "unknown"; the
     relaxation is only a shortcut, so the algorithm takes its long way (LEXIMIN and MAXIMIN
@@ -476,7 +481,7 @@ CATS = ("c0", "c1", "c2", "c3", "c4")
     ],
 )
 def test_many_levels_stay_reachable(
-    seed: float, n: int, k: int, households: int, slack: int, categories: dict
+    seed: float, n: int, k: int, households: int, slack: int, categories: dict[str, tuple[str, ...]]
 ) -> None:
     """Found by fuzzing: five quota categories, over a hundred types of which some can never
     sit, the split falls short and the relaxed point is out of reach, so 50 to 90 LEXIMIN
@@ -527,12 +532,14 @@ def test_levels_stand_when_their_polishing_fails(monkeypatch: pytest.MonkeyPatch
     polished = select_panel(pool, quotas, k, seed=1, progress=lambda m, f: said.append(m))
     assert any(m.startswith("LEXIMIN level") for m in said)
     assert not any("levels found with pricing stand" in m for m in said)
-    solve = leximin_module.solve
+    solve = highs.solve
 
-    def failing(h: object, *, what: str, **kwargs: object) -> Outcome:
+    def failing(
+        h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None = None
+    ) -> Outcome:
         if what == "LEXIMIN polishing LP":
             return Outcome.OTHER
-        return solve(h, what=what, **kwargs)  # type: ignore[arg-type]
+        return solve(h, what=what, deadline=deadline, cap=cap)
 
     monkeypatch.setattr(leximin_module, "solve", failing)
     messages: list[str] = []
@@ -569,14 +576,16 @@ def test_polishing_prices_the_panels_a_level_lacks(monkeypatch: pytest.MonkeyPat
     )
     assert repaired is not None and len(grown) > len(fewer)
     assert max(abs(a - b) for a, b in zip(repaired, full, strict=True)) < 1e-8
-    solve = leximin_module.solve
+    solve = highs.solve
     calls: list[str] = []
 
-    def once_infeasible(h: object, *, what: str, **kwargs: object) -> Outcome:
+    def once_infeasible(
+        h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None = None
+    ) -> Outcome:
         calls.append(what)
         if len(calls) == 3:
             return Outcome.INFEASIBLE
-        return solve(h, what=what, **kwargs)  # type: ignore[arg-type]
+        return solve(h, what=what, deadline=deadline, cap=cap)
 
     monkeypatch.setattr(leximin_module, "solve", once_infeasible)
     again = leximin_module.polished(model, list(panels), deadline=Deadline(None))
@@ -601,14 +610,16 @@ def test_polishing_lowers_the_fixed_levels_when_loosening_is_not_enough(
     panels = list(lottery.compositions)
     full = leximin_module.polished(model, list(panels), deadline=Deadline(None))
     assert full is not None
-    solve = leximin_module.solve
+    solve = highs.solve
     calls: list[str] = []
 
-    def infeasible_twice(h: object, *, what: str, **kwargs: object) -> Outcome:
+    def infeasible_twice(
+        h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None = None
+    ) -> Outcome:
         calls.append(what)
         if len(calls) in (3, 4):
             return Outcome.INFEASIBLE
-        return solve(h, what=what, **kwargs)  # type: ignore[arg-type]
+        return solve(h, what=what, deadline=deadline, cap=cap)
 
     monkeypatch.setattr(leximin_module, "solve", infeasible_twice)
     again = leximin_module.polished(model, list(panels), deadline=Deadline(None))
@@ -632,7 +643,7 @@ def test_polishing_fixes_levels_further_below_once_loosened(
     lottery = leximin_module.leximin(
         model, rng=random.Random(1), deadline=Deadline(None), progress=lambda m, f: None
     )
-    solve = leximin_module.solve
+    solve = highs.solve
     calls: list[str] = []
     values: list[float] = []
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sortition.model import Pool, Quotas
 from sortition.selection import select_panel
 from tests.sortition.instances import CATEGORIES, all_panels, is_valid, random_instance
 
@@ -22,7 +23,7 @@ THREE_CATEGORIES = {"gender": ("f", "m"), "age": ("young", "old"), "region": ("n
 
 
 @st.composite
-def instances(draw: st.DrawFn, max_n: int = 12) -> tuple:
+def instances(draw: st.DrawFn, max_n: int = 12) -> tuple[Pool, Quotas, int]:
     n = draw(st.integers(4, max_n))
     k = draw(st.integers(2, min(5, n // 2)))
     households = draw(st.integers(0, min(2, (n - k) // 2)))
@@ -33,7 +34,7 @@ def instances(draw: st.DrawFn, max_n: int = 12) -> tuple:
     )
 
 
-def brute_force_leximin(pool, quotas, k) -> list[float]:
+def brute_force_leximin(pool: Pool, quotas: Quotas, k: int) -> list[float]:
     """The sorted LEXIMIN profile over all lotteries of all valid panels: level by level, the
     best minimum z among the people not fixed yet, then every such person who cannot get more
     than z while the others keep z is fixed at z (one LP each)."""
@@ -67,7 +68,7 @@ def brute_force_leximin(pool, quotas, k) -> list[float]:
     return sorted(fixed.values())
 
 
-def brute_force_maximin(pool, quotas, k) -> float:
+def brute_force_maximin(pool: Pool, quotas: Quotas, k: int) -> float:
     """The best minimum probability over all lotteries of all valid panels, by one LP."""
     panels = all_panels(pool, quotas, k)
     lp = pulp.LpProblem("maximin", pulp.LpMaximize)
@@ -83,7 +84,7 @@ def brute_force_maximin(pool, quotas, k) -> float:
 
 @SETTINGS
 @given(instances())
-def test_leximin_lottery_is_valid_and_optimal(instance: tuple) -> None:
+def test_leximin_lottery_is_valid_and_optimal(instance: tuple[Pool, Quotas, int]) -> None:
     pool, quotas, k = instance
     result = select_panel(pool, quotas, k, seed=7)
     assert abs(sum(result.probabilities.values()) - k) < 1e-7
@@ -105,7 +106,7 @@ def test_leximin_lottery_is_valid_and_optimal(instance: tuple) -> None:
 
 @SETTINGS
 @given(instances())
-def test_leximin_minimum_at_least_maximin(instance: tuple) -> None:
+def test_leximin_minimum_at_least_maximin(instance: tuple[Pool, Quotas, int]) -> None:
     pool, quotas, k = instance
     lexi = select_panel(pool, quotas, k, seed=1)
     maxi = select_panel(pool, quotas, k, algorithm="maximin", seed=1)
@@ -115,7 +116,7 @@ def test_leximin_minimum_at_least_maximin(instance: tuple) -> None:
 
 @SETTINGS
 @given(instances(), st.integers(0, 2**31))
-def test_same_seed_same_panel(instance: tuple, seed: int) -> None:
+def test_same_seed_same_panel(instance: tuple[Pool, Quotas, int], seed: int) -> None:
     pool, quotas, k = instance
     first = select_panel(pool, quotas, k, seed=seed)
     second = select_panel(pool, quotas, k, seed=seed)
@@ -126,11 +127,11 @@ def test_same_seed_same_panel(instance: tuple, seed: int) -> None:
 
 @SETTINGS
 @given(instances())
-def test_interchangeable_people_get_equal_probability(instance: tuple) -> None:
+def test_interchangeable_people_get_equal_probability(instance: tuple[Pool, Quotas, int]) -> None:
     pool, quotas, k = instance
     result = select_panel(pool, quotas, k, seed=2)
     shared = {pid for ids in pool.households().values() for pid in ids}
-    groups: dict[tuple, list[float]] = defaultdict(list)
+    groups: dict[tuple[tuple[str, str], ...], list[float]] = defaultdict(list)
     for person in pool:
         if person.id not in shared:
             key = tuple(sorted(person.features.items()))

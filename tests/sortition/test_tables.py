@@ -43,7 +43,7 @@ def test_measure_counts_repeats_distinct_pairs_and_meetings_by_hand() -> None:
 
 
 def test_measure_counts_history_meetings_but_not_history_repeats() -> None:
-    features = {m: {} for m in "ABCD"}
+    features: dict[str, dict[str, str]] = {m: {} for m in "ABCD"}
     history = [[["A", "B"], ["C", "D"]], [["A", "B"], ["C", "D"]]]
     figures = measure([[["A", "B"], ["C", "D"]]], features, history=history)
     assert figures.repeated_pairs == 2  # A-B and C-D meet a third time: 2 new repeats

@@ -336,8 +336,8 @@ def test_the_bound_never_exceeds_the_best_schedule(
     for schedule in product(fair, repeat=sittings):
         counts = met.copy()
         for seating in schedule:
-            for table in seating:
-                counts.update(combinations(sorted(table), 2))
+            for part in seating:
+                counts.update(combinations(sorted(part), 2))
         repeats = sum(c - 1 for c in counts.values()) - sum(c - 1 for c in met.values())
         best = repeats if best is None else min(best, repeats)
     assert best is not None

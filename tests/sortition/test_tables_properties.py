@@ -47,8 +47,8 @@ def brute_measures(result: TablesResult, history: list[list[list[str]]]) -> tupl
         for table in sitting:
             before.update(frozenset(p) for p in combinations(table, 2))
     now: Counter[frozenset[str]] = Counter()
-    for sitting in result.sittings:
-        for b in sitting:
+    for seating in result.sittings:
+        for b in seating:
             now.update(frozenset(p) for p in combinations(b.members, 2))
     repeats = sum(c for pair, c in now.items() if before[pair] > 0)
     repeats += sum(c - 1 for pair, c in now.items() if before[pair] == 0)

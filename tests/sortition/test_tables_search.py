@@ -358,11 +358,12 @@ def test_a_start_good_enough_is_returned_at_once() -> None:
     assign = start_of(problem)
     search = TabuSearch(problem, assign, rng=np.random.default_rng(0))
     seen: list[float] = []
-    outcome = search.run(
-        iterations=100,
-        deadline=None,
-        good_enough=lambda state: seen.append(state.cost) is None,
-    )
+
+    def good_enough(state: TabuSearch) -> bool:
+        seen.append(state.cost)
+        return True
+
+    outcome = search.run(iterations=100, deadline=None, good_enough=good_enough)
     assert outcome.iterations == 0 and outcome.stopped_by_time is False
     assert np.array_equal(outcome.assign, assign)
     assert len(seen) == 1
@@ -382,12 +383,12 @@ def recorded(search: TabuSearch) -> list[tuple[int, float]]:
     steps: list[tuple[int, float]] = []
     take = search._step
 
-    def step(number: int, best_cost: float) -> bool:
-        moved = take(number, best_cost)
-        steps.append((number, search.cost))
+    def recording(step: int, best_cost: float) -> bool:
+        moved = take(step, best_cost)
+        steps.append((step, search.cost))
         return moved
 
-    search._step = step  # type: ignore[method-assign]
+    search._step = recording  # type: ignore[method-assign]
     return steps
 
 
@@ -500,7 +501,10 @@ def test_progress_every_500_steps_with_the_best_cost() -> None:
     for number, cost in steps:
         if number <= 500 and cost < best - 1e-9:
             best = cost
-    assert calls == [(f"Tables: step 500, cost {best:.2f}", pytest.approx(500 / 520))]
+    expected: list[tuple[str, object]] = [
+        (f"Tables: step 500, cost {best:.2f}", pytest.approx(500 / 520))
+    ]
+    assert calls == expected
 
 
 # --- the kick -------------------------------------------------------------------------------

@@ -95,9 +95,10 @@ def enter_randomness(client: FlaskClient, jury_id: int, draw_id: int, text: str)
 
 def latest_draw(app: Flask, jury_id: int) -> int:
     with app.app_context():
-        found: int = db.session.scalars(
+        found = db.session.scalars(
             sa.select(Draw.id).filter_by(jury_id=jury_id).order_by(Draw.id.desc())
         ).first()
+        assert found is not None
         return found
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.routing import Rule
 
 from webapp.extensions import db
 from webapp.models import (
@@ -121,6 +122,12 @@ def build_world(app: Flask) -> World:
             batch=batch.id,
             invitation=invitation.id,
         )
+
+
+def methods(rule: Rule) -> set[str]:
+    """The HTTP methods of a route: Flask gives every route its list."""
+    assert rule.methods is not None, rule.rule
+    return rule.methods
 
 
 def log_in_as(client: FlaskClient, user_id: int | None) -> None:

@@ -6,14 +6,15 @@ the same rules through every route."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask_login import login_user, logout_user
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import Forbidden, HTTPException, NotFound
+from werkzeug.wrappers import Response
 
 from tests.conftest import make_app
 from tests.webapp.staff_data import World, build_world, make_jury, make_user
@@ -59,21 +60,25 @@ def _as(app: Flask, user_id: int | None) -> None:
 def test_who_manages_which_jury(world_app: tuple[Flask, World, int, int]) -> None:
     app, w, _other, _later = world_app
     with app.test_request_context():
-        user = lambda uid: db.session.get_one(User, uid)  # noqa: E731
+
+        def user(uid: int) -> User:
+            return db.session.get_one(User, uid)
+
         assert access.can_manage_jury(user(w.admin), w.other_jury)
         assert access.can_manage_jury(user(w.organiser), w.jury)
         assert not access.can_manage_jury(user(w.organiser), w.other_jury)
         assert not access.can_manage_jury(user(w.facilitator), w.jury)
         assert access.is_member(user(w.organiser), w.jury)
         assert not access.is_member(user(w.admin), w.jury)
-        for uid, jury_id, outcome in [
+        jury_cases: list[tuple[int, int, int | type[HTTPException]]] = [
             (w.admin, w.jury, w.jury),
             (w.admin, 9999, NotFound),
             (w.organiser, w.jury, w.jury),
             (w.organiser, w.other_jury, Forbidden),
             (w.organiser, 9999, Forbidden),  # 403 before 404: no ids learnt
             (w.facilitator, w.jury, Forbidden),
-        ]:
+        ]
+        for uid, jury_id, outcome in jury_cases:
             _as(app, uid)
             if isinstance(outcome, int):
                 assert access.jury_for_staff(jury_id).id == outcome
@@ -85,7 +90,7 @@ def test_who_manages_which_jury(world_app: tuple[Flask, World, int, int]) -> Non
 def test_who_sees_which_sitting(world_app: tuple[Flask, World, int, int]) -> None:
     app, w, other, later = world_app
     with app.test_request_context():
-        for uid, sitting_id, outcome in [
+        sitting_cases: list[tuple[int, int, int | type[HTTPException]]] = [
             (w.admin, other, other),
             (w.admin, 9999, NotFound),
             (w.organiser, w.sitting, w.sitting),
@@ -98,7 +103,8 @@ def test_who_sees_which_sitting(world_app: tuple[Flask, World, int, int]) -> Non
             (w.facilitator, 9999, Forbidden),
             (app.config["IDLE_FACILITATOR"], w.sitting, Forbidden),
             (app.config["IDLE_FACILITATOR"], later, Forbidden),
-        ]:
+        ]
+        for uid, sitting_id, outcome in sitting_cases:
             _as(app, uid)
             if isinstance(outcome, int):
                 assert access.sitting_for_staff(sitting_id).id == outcome, (uid, sitting_id)
@@ -110,7 +116,10 @@ def test_who_sees_which_sitting(world_app: tuple[Flask, World, int, int]) -> Non
 def test_the_lists_of_juries_and_sittings(world_app: tuple[Flask, World, int, int]) -> None:
     app, w, _other, later = world_app
     with app.test_request_context():
-        user = lambda uid: db.session.get_one(User, uid)  # noqa: E731
+
+        def user(uid: int) -> User:
+            return db.session.get_one(User, uid)
+
         assert [j.name for j in access.visible_juries(user(w.admin))] == [
             "Aardvark jury",
             "Parks jury",
@@ -129,7 +138,7 @@ def test_the_lists_of_juries_and_sittings(world_app: tuple[Flask, World, int, in
 
 def test_the_role_decorators(world_app: tuple[Flask, World, int, int]) -> None:
     app, w, _other, _later = world_app
-    views = {
+    views: dict[str, Callable[[], str | Response]] = {
         "admin": access.admin_required(lambda: "admin page"),
         "organiser": access.organiser_required(lambda: "organiser page"),
         "staff": access.staff_required(lambda: "staff page"),
@@ -156,5 +165,6 @@ def test_the_role_decorators(world_app: tuple[Flask, World, int, int]) -> None:
         _as(app, None)
         for view in views.values():
             response = view()  # not logged in: to the login page, not a 403
+            assert isinstance(response, Response)
             assert response.status_code == 302
             assert "/staff/login" in response.location

@@ -56,7 +56,7 @@ def test_a_wrong_password_or_unknown_address_gets_the_same_answer(
 
 def test_an_inactive_account_cannot_log_in(app: Flask, client: FlaskClient, organiser: int) -> None:
     with app.app_context():
-        db.session.get(User, organiser).active = False
+        db.session.get_one(User, organiser).active = False
         db.session.commit()
     _login(client, "olga@example.org", PASSWORD)
     assert client.get("/staff/").status_code == 302
@@ -161,7 +161,7 @@ def test_users_create_with_password_from_stdin(app: Flask) -> None:
     (user,) = _users(app)
     assert (user.email, user.role, user.active) == ("ann@example.org", Role.ADMINISTRATOR, True)
     with app.app_context():
-        assert db.session.get(User, user.id).check_password(PASSWORD)
+        assert db.session.get_one(User, user.id).check_password(PASSWORD)
     not_email = [*args[:3], "ann", *args[4:], "--password-stdin"]
     refused = runner.invoke(args=not_email, input=PASSWORD + "\n")
     assert refused.exit_code != 0 and "not an e-mail address" in refused.output
@@ -216,7 +216,7 @@ def test_administrators_manage_accounts_memberships_and_sittings(app: Flask) -> 
     edited = client.post(base, data={"user-name": "Renamed", "user-role": "organiser"})
     assert edited.status_code == 302
     with app.app_context():
-        user = db.session.get(User, new_id)
+        user = db.session.get_one(User, new_id)
         assert (user.name, user.role, user.active) == ("Renamed", Role.ORGANISER, False)
         assert [
             m.jury_id

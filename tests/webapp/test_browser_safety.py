@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import BuildError
 
 from tests.webapp.replies_data import make_world
-from tests.webapp.staff_data import World, app_with_files, build_world, log_in_as
+from tests.webapp.staff_data import World, app_with_files, build_world, log_in_as, methods
 from tests.webapp.test_permissions import RULES, url_values
 from webapp.extensions import db
 from webapp.headers import CONTENT_SECURITY_POLICY
@@ -46,7 +46,9 @@ class Forms(HTMLParser):
 
     def __init__(self, page_url: str) -> None:
         super().__init__()
-        self.page_url, self.forms, self._select = page_url, [], None
+        self.page_url = page_url
+        self.forms: list[Form] = []
+        self._select: str | None = None
         self._textarea: str | None = None
         self.current: Form | None = None
 
@@ -115,7 +117,7 @@ def site(tmp_path: Path) -> Site:
 def page_urls(site: Site) -> list[str]:
     urls = []
     for rule in RULES:
-        if "GET" not in rule.methods or rule.endpoint == "static":
+        if "GET" not in methods(rule) or rule.endpoint == "static":
             continue
         with site.app.test_request_context():
             try:
@@ -169,7 +171,8 @@ def _clients(site: Site) -> list[FlaskClient]:
 def test_every_page_escapes_payloads_in_every_field(site: Site) -> None:
     """Fill every typed field of every POST form on every page with a payload, submit, then
     render every page again: no payload may reach a page unescaped."""
-    pages, submitted, filled = page_urls(site), 0, set()
+    pages, submitted = page_urls(site), 0
+    filled: set[tuple[str, str]] = set()
     for client in _clients(site):
         for url in pages:
             response = client.get(url)

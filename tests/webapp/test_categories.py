@@ -11,7 +11,15 @@ from tests.webapp.categories_data import QUESTION, add_education, category_form
 from tests.webapp.replies_data import make_user, make_world, yes_form
 from tests.webapp.staff_data import build_world, log_in_as
 from webapp.extensions import db
-from webapp.models import Category, CategoryAnswer, Jury, PopulationTarget, Reply, Role
+from webapp.models import (
+    Category,
+    CategoryAnswer,
+    Gender,
+    Jury,
+    PopulationTarget,
+    Reply,
+    Role,
+)
 from webapp.pool import services as pool_services
 
 
@@ -124,6 +132,7 @@ def _reply(jury_id: int, reference: str) -> int:
     from webapp.models import Invitation, InvitationBatch
 
     batch = db.session.scalars(sa.select(InvitationBatch).filter_by(jury_id=jury_id)).first()
+    assert batch is not None
     invitation = Invitation(
         batch_id=batch.id, jury_id=jury_id, code_hash=reference * 32, stratum="North"
     )
@@ -210,7 +219,7 @@ def test_the_exports_have_a_column_and_quotas_for_the_category(app: Flask) -> No
         for n, option in enumerate(["o1", "o2", "o3"]):
             rid = _reply(jury_id, f"R{n}")
             reply = db.session.get_one(Reply, rid)
-            reply.gender, reply.birth_year, reply.district = "female", 1980, "North"
+            reply.gender, reply.birth_year, reply.district = Gender.FEMALE, 1980, "North"
             db.session.add(CategoryAnswer(reply_id=rid, category_id=cid, option=option))
         _reply(jury_id, "R9")  # no answer: left out
         for value, percent in (("low", 70), ("high", 30)):
@@ -250,7 +259,7 @@ def test_answers_pool_and_check_on_both_databases(any_db_app: Flask) -> None:
         cid = add_education(jury.id).id
         for n, option in enumerate(["o1", "o3", "o3"]):
             reply = db.session.get_one(Reply, _reply(jury.id, f"R{n}"))
-            reply.gender, reply.birth_year, reply.district = "male", 1970 + n, "North"
+            reply.gender, reply.birth_year, reply.district = Gender.MALE, 1970 + n, "North"
             _fill_category_answers(reply, {cid: option})
         db.session.flush()
         _fill_category_answers(reply, {cid: "o1"})  # the last one changes their answer

@@ -29,6 +29,8 @@ from webapp.demo import (
 from webapp.demo_codes import CODES_FILE
 from webapp.extensions import db
 from webapp.models import (
+    Answer,
+    Channel,
     Draw,
     Invitation,
     InvitationBatch,
@@ -69,7 +71,8 @@ def test_demo_load_fills_an_empty_database_once(demo_app: Flask) -> None:
         )
         (jury,) = db.session.scalars(sa.select(Jury)).all()
 
-        assert jury.current_phase(date.today()).kind == PhaseKind.REPLIES
+        phase = jury.current_phase(date.today())
+        assert phase is not None and phase.kind == PhaseKind.REPLIES
         assert len(jury.sittings) == 8
         assert {s.starts_at.weekday() for s in jury.sittings} == {5}  # Saturdays
         assert all(s.venue is not None and s.proposals for s in jury.sittings)
@@ -88,13 +91,13 @@ def test_demo_load_fills_an_empty_database_once(demo_app: Flask) -> None:
         assert 200 <= len(replies) <= 600
         answers = Counter(r.answer for r in replies)
         channels = Counter(r.channel for r in replies)
-        assert answers["no"] > 20 and answers["yes"] > 150
-        assert channels["paper"] > 10 and channels["phone"] > 5
+        assert answers[Answer.NO] > 20 and answers[Answer.YES] > 150
+        assert channels[Channel.PAPER] > 10 and channels[Channel.PHONE] > 5
         assert {r.district for r in replies} == set(DISTRICTS)
         assert len({r.gender for r in replies if r.answer == "yes"}) >= 3
         # The fourth category: every volunteer answered it, and the pool uses it.
         people, left_out = pool(jury)
-        assert left_out == 0 and len(people) == answers["yes"]
+        assert left_out == 0 and len(people) == answers[Answer.YES]
         assert {p.features["education"] for p in people} == {"low", "middle", "high"}
         assert [r.category for r in quota_rows(jury)].count("education") == 3
         replied = db.session.scalar(
@@ -170,6 +173,8 @@ def test_demo_logins_work(demo_app: Flask) -> None:
     assert log_in_with_totp(client, email, PASSWORD)  # organisers enrol a second factor
     page = client.get("/staff/").data.decode()
     assert "Observatorio de la Ciudad (demo)" in page
-    jury_id = re.search(r"/staff/juries/(\d+)", page).group(1)
+    found = re.search(r"/staff/juries/(\d+)", page)
+    assert found is not None
+    jury_id = found.group(1)
     pool = client.get(f"/staff/juries/{jury_id}/pool").data.decode()
     assert "volunteers can be drawn" in pool

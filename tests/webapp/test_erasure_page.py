@@ -45,8 +45,8 @@ def test_an_organiser_finds_sees_and_erases(app: Flask, caplog: pytest.LogCaptur
     caplog.set_level(logging.DEBUG)
     jury_id, organiser, reference, secrets, reply_id = _demo(app)
     with app.app_context():
-        before = _districts(db.session.get(Jury, jury_id))
-        other_email = db.session.get(Reply, reply_id + 1).email
+        before = _districts(db.session.get_one(Jury, jury_id))
+        other_email = db.session.get_one(Reply, reply_id + 1).email
     client = app.test_client()
     log_in_as(client, organiser)
     page = client.get(f"/staff/juries/{jury_id}/erasure")
@@ -89,8 +89,8 @@ def test_an_organiser_finds_sees_and_erases(app: Flask, caplog: pytest.LogCaptur
     assert "Ana  Pérez" not in everything and "ana pérez" not in everything
     assert reference not in "\n".join(r.getMessage() for r in caplog.records)
     with app.app_context():
-        assert _districts(db.session.get(Jury, jury_id)) == before  # the aggregates stay
-        assert db.session.get(Reply, reply_id + 1).email == other_email  # nobody else
+        assert _districts(db.session.get_one(Jury, jury_id)) == before  # the aggregates stay
+        assert db.session.get_one(Reply, reply_id + 1).email == other_email  # nobody else
         names = db.session.scalars(
             sa.select(Proposal.author_name)
             .where(Proposal.external_id.like("p%"))  # this test's, not the demo's
@@ -143,7 +143,7 @@ def test_retention_end_erases_proposal_authors(app: Flask) -> None:
 
     jury_id, *_ = _demo(app)
     with app.app_context():
-        jury = db.session.get(Jury, jury_id)
+        jury = db.session.get_one(Jury, jury_id)
         past_retention(jury)
         db.session.commit()
         erase_expired(today=date.today())

@@ -21,8 +21,8 @@ from tests.conftest import make_app
 from tests.webapp.replies_data import make_world, yes_form
 from tests.webapp.staff_data import app_with_files, build_world, log_in_as, register_csv
 from tests.webapp.test_invitations_web import FORM, register_rows
+from webapp import lottery
 from webapp.extensions import db
-from webapp.invitations import letters
 from webapp.models import Jury, PopulationTarget, Reply, Sitting
 
 ODD_YEARS = ["²³⁴⁵", "①⑨⑧⓪", "١٩٨٠", "１９８０", "198O"]
@@ -151,7 +151,7 @@ def test_formula_cells_are_neutralised_in_every_csv(app: Flask, tmp_path: Path) 
     assert {"'" + f.strip() for f in FORMULAS} <= set(cells)
     batch_dir = Path(app.config["LETTERS_DIR"]) / done.location.rsplit("/", 1)[1]
     with app.app_context():
-        read_back = letters.lottery.read_printer_csv(batch_dir / "printer.csv")
+        read_back = lottery.read_printer_csv(batch_dir / "printer.csv")
     assert {r["line_2"] for r in read_back} == {f.strip() for f in FORMULAS}
     # The pool and the quotas (a district and a target value typed by staff).
     with app.app_context():

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TextIO, cast
 
 import pytest
 from babel.messages.mofile import write_mo
@@ -137,8 +139,14 @@ def test_the_catalogs_hold_every_string_of_the_web_app() -> None:
     from babel.messages.frontend import parse_mapping_cfg
 
     root = TRANSLATIONS.parent.parent
+    # Babel's parse_mapping_cfg is unannotated: its documented result, (pattern, method)
+    # pairs and each pattern's options.
+    parse = cast(
+        Callable[[TextIO], tuple[list[tuple[str, str]], dict[str, dict[str, Any]]]],
+        parse_mapping_cfg,
+    )
     with (root / "babel.cfg").open() as cfg:
-        method_map, options_map = parse_mapping_cfg(cfg)
+        method_map, options_map = parse(cfg)
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
     found = {
         message if isinstance(message, str) else message[0]

@@ -122,7 +122,7 @@ def test_editing_a_jury_changes_it(app: Flask) -> None:
     response = client.post(f"/staff/juries/{world.jury}/edit", data={**GOOD, "name": "Parks 2"})
     assert response.status_code == 302
     with app.app_context():
-        assert db.session.get(Jury, world.jury).name == "Parks 2"
+        assert db.session.get_one(Jury, world.jury).name == "Parks 2"
 
 
 def _phase_form(**dates: date | None) -> dict[str, str]:
@@ -211,7 +211,7 @@ def test_public_page_shows_the_phases_and_the_current_one(app: Flask) -> None:
     world = build_world(app)
     today = date.today()
     with app.app_context():
-        jury = db.session.get(Jury, world.jury)
+        jury = db.session.get_one(Jury, world.jury)
         jury.phases[0].starts_on, jury.phases[0].ends_on = today, today + timedelta(days=3)
         db.session.commit()
     client = app.test_client()

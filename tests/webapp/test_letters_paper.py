@@ -25,7 +25,7 @@ def staff(app: Flask, tmp_path: Path) -> tuple[Flask, FlaskClient, int]:
     app, client, jury_id = organiser_client(app, tmp_path)
     with app.app_context():
         jury = db.session.get_one(Jury, jury_id)
-        jury.declarations = ["I live in Teststad.", "I hold no political office."]
+        jury.declarations = [{"en": "I live in Teststad."}, {"en": "I hold no political office."}]
         db.session.commit()
     return app, client, jury_id
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -16,7 +17,7 @@ from flask.testing import FlaskClient
 from tests.conftest import make_app
 from tests.webapp.selection_data import SelectionWorld, build_selection_world, select_and_draw
 from tests.webapp.staff_data import log_in_as
-from webapp import tasks
+from webapp import lottery, tasks
 from webapp.extensions import db
 from webapp.members import paper
 from webapp.models import Invitation, Jury, Member, MemberStatus, Reply
@@ -35,7 +36,7 @@ def _with_addresses(app: Flask, jury_id: int) -> None:
 
 
 @pytest.fixture
-def worker_app(tmp_path: Path) -> Flask:
+def worker_app(tmp_path: Path) -> Iterator[Flask]:
     """Tasks wait in a queue until the test runs them, as a worker would."""
     app = make_app(
         f"sqlite:///{tmp_path / 'letters.sqlite'}",
@@ -178,6 +179,7 @@ def test_one_letter_each_and_the_files_go_once_posted(app: Flask) -> None:
         alternate = db.session.scalars(
             sa.select(Member).filter_by(jury_id=world.jury_id, status=MemberStatus.ALTERNATE)
         ).first()
+        assert alternate is not None
         alternate.status, alternate.paper_letter_at = MemberStatus.SELECTED, None
         db.session.commit()
     client.post(f"{url}/paper-letters")
@@ -208,16 +210,33 @@ def test_bad_requests_and_missing_settings(app: Flask, tmp_path: Path) -> None:
 
 def test_a_failed_run_changes_nothing(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     world, client = _drawn(app)
-    real = paper.lottery.write_outcome_letters
+    real = lottery.write_outcome_letters
     calls: list[str] = []
 
-    def failing_on_the_second(*args: object, **kwargs: object) -> int:
-        calls.append(str(kwargs["kind"]))
+    def failing_on_the_second(
+        rows: Sequence[Mapping[str, str]],
+        *,
+        kind: str,
+        lang: str,
+        pdf: Path,
+        printer_csv: Path,
+        confirm_url: str,
+        variables: Mapping[str, str],
+    ) -> int:
+        calls.append(kind)
         if len(calls) == 2:
             raise OSError("disk full")
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return real(
+            rows,
+            kind=kind,
+            lang=lang,
+            pdf=pdf,
+            printer_csv=printer_csv,
+            confirm_url=confirm_url,
+            variables=variables,
+        )
 
-    monkeypatch.setattr(paper.lottery, "write_outcome_letters", failing_on_the_second)
+    monkeypatch.setattr(lottery, "write_outcome_letters", failing_on_the_second)
     url = f"/staff/juries/{world.jury_id}/members"
     assert client.post(f"{url}/paper-letters").status_code == 302
     assert "could not be made. Nothing was changed" in client.get(url).get_data(as_text=True)
@@ -226,7 +245,7 @@ def test_a_failed_run_changes_nothing(app: Flask, monkeypatch: pytest.MonkeyPatc
         assert paper.state(jury) == paper.State.FAILED and paper.files(jury) == []
         made = sa.select(sa.func.count()).where(Member.code_hash.is_not(None))
         assert db.session.scalar(made) == 0
-    monkeypatch.setattr(paper.lottery, "write_outcome_letters", real)
+    monkeypatch.setattr(lottery, "write_outcome_letters", real)
     assert client.post(f"{url}/paper-letters").status_code == 302  # and again, it works
     with app.app_context():
         jury = db.session.get_one(Jury, world.jury_id)

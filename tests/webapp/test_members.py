@@ -50,9 +50,12 @@ def _by_status(app: Flask, jury_id: int, status: MemberStatus) -> list[str]:
 
 def _confirm(client: FlaskClient, code: str, answer: str) -> str:
     response = client.post("/confirm", data={"code": code, "answer": answer})
+    page: str
     if response.status_code == 302:
-        return client.get(response.location).data.decode()
-    return response.data.decode()
+        page = client.get(response.location).data.decode()
+    else:
+        page = response.data.decode()
+    return page
 
 
 def test_the_members_page_lists_the_alternates_in_calling_order(app: Flask) -> None:
@@ -108,6 +111,7 @@ def test_the_confirmation_caller_shows_who_to_call_and_notes_the_outcome(app: Fl
         member = db.session.scalars(
             sa.select(Member).filter_by(jury_id=world.jury_id, status=MemberStatus.SELECTED)
         ).first()
+        assert member is not None
         member_id, reference = member.id, member.reply.reference
     no_answer = {"member": member_id, "outcome": "no_answer", "note": "voicemail"}
     assert client.post(url, data=no_answer).status_code == 302
@@ -153,13 +157,14 @@ def test_declines_and_withdrawals_are_replaced_keeping_the_quotas(
     assert replaced.status_code == 302
     job = _last_job(app)
     assert job.kind == "replacement" and job.status == JobStatus.DONE
+    assert job.result is not None
     assert job.result["report"]["k"] == 2
     enter_randomness(client, world.jury_id, job.result["draw_id"], "6 6 1")
     with app.app_context():
         seated = db.session.scalars(
             sa.select(Member).where(Member.jury_id == world.jury_id, Member.status.in_(SEATED))
         ).all()
-        genders = sorted(m.reply.gender for m in seated)
+        genders = sorted(m.reply.gender for m in seated if m.reply.gender is not None)
         districts = [m.reply.district for m in seated]
         refs = {m.reply.reference for m in seated}
     assert len(seated) == 6 and genders == ["female"] * 3 + ["male"] * 3
@@ -185,7 +190,9 @@ def test_declines_and_withdrawals_are_replaced_keeping_the_quotas(
 
 def _last_job(app: Flask) -> SelectionJob:
     with app.app_context():
-        return db.session.scalars(sa.select(SelectionJob).order_by(SelectionJob.id.desc())).first()
+        job = db.session.scalars(sa.select(SelectionJob).order_by(SelectionJob.id.desc())).first()
+        assert job is not None
+        return job
 
 
 def test_an_impossible_replacement_offers_the_nearest_relaxation(app: Flask) -> None:
@@ -211,7 +218,8 @@ def test_an_impossible_replacement_offers_the_nearest_relaxation(app: Flask) -> 
     url = f"/staff/juries/{world.jury_id}/selection/replace"
     failed = client.post(url, data=START)
     job = _last_job(app)
-    assert job.status == JobStatus.FAILED and job.error["kind"] == "infeasible"
+    assert job.status == JobStatus.FAILED and job.error is not None
+    assert job.error["kind"] == "infeasible"
     page = client.get(failed.location).data.decode()
     assert "gender F: the minimum of 3 cannot be met; 2 can (1 short)." in page
     relaxed = client.post(url, data={**START, "job": str(job.id)})
@@ -261,7 +269,7 @@ def test_a_renewed_jury_leaves_out_last_years_members(app: Flask) -> None:
     world, _client = _drawn(app)
     later = build_selection_world(app, slug="next-year")
     with app.app_context():
-        jury = db.session.get(Jury, later.jury_id)
+        jury = db.session.get_one(Jury, later.jury_id)
         jury.renews_id, jury.exclusion_years = world.jury_id, 1
         db.session.commit()
     served = _by_status(app, world.jury_id, MemberStatus.SELECTED)
@@ -322,6 +330,7 @@ def test_the_next_alternate_takes_a_declined_seat_keeping_the_quotas(app: Flask)
         dropout = db.session.scalars(
             sa.select(Member).filter_by(jury_id=world.jury_id, status=MemberStatus.SELECTED)
         ).first()
+        assert dropout is not None
         dropout.status = MemberStatus.DECLINED
         db.session.commit()
         dropout_id, reply = dropout.id, dropout.reply
@@ -339,7 +348,7 @@ def test_the_next_alternate_takes_a_declined_seat_keeping_the_quotas(app: Flask)
         members = db.session.scalars(
             sa.select(Member).where(Member.jury_id == world.jury_id, Member.status.in_(SEATED))
         ).all()
-        genders = sorted(m.reply.gender for m in members)
+        genders = sorted(m.reply.gender for m in members if m.reply.gender is not None)
         assert len(members) == 6 and genders == ["female"] * 3 + ["male"] * 3
         assert meets_district_quotas([m.reply.district for m in members])
     overview = client.get(f"/staff/juries/{world.jury_id}/selection").get_data(as_text=True)
@@ -354,6 +363,8 @@ def test_the_next_alternate_takes_a_declined_seat_keeping_the_quotas(app: Flask)
 
 def alternate_id(app: Flask) -> int:
     with app.app_context():
-        return db.session.scalars(
+        found = db.session.scalars(
             sa.select(Member.id).where(Member.status == MemberStatus.SELECTED)
         ).first()
+        assert found is not None
+        return found

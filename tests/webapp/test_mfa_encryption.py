@@ -34,9 +34,10 @@ FIRST, SECOND = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
 def _stored(app: Flask, email: str) -> str:
     with app.app_context():
-        return db.session.execute(
+        secret: str = db.session.execute(
             sa.text("SELECT totp_secret FROM users WHERE email = :e"), {"e": email}
         ).scalar_one()
+        return secret
 
 
 def _enrol(app: Flask, email: str = "olga@example.org") -> str:
@@ -129,7 +130,7 @@ def test_init_instance_writes_a_key_of_its_own(tmp_path: Path) -> None:
     assert write_instance_config(str(tmp_path))
     config: dict[str, object] = {}
     exec((tmp_path / "config.py").read_text(), config)  # our own template
-    keys = configured_keys(config)  # type: ignore[arg-type]
+    keys = configured_keys(config)
     assert len(keys) == 1 and keys[0] != derived_key(str(config["SECRET_KEY"]))
     assert oct(os.stat(tmp_path / "config.py").st_mode & 0o777) == "0o600"
 

@@ -53,6 +53,7 @@ def test_plain_jury_texts_become_texts_of_the_jury_language(any_db_app: Flask) -
         from webapp.models import Jury
 
         a, b = db.session.get(Jury, 1), db.session.get(Jury, 2)
+        assert a is not None and b is not None
         assert (a.language, a.purpose, a.decision) == (
             "es",
             {"es": "Aconsejar"},

@@ -25,9 +25,9 @@ REPLIES = [
 def pool_app(any_db_app: Flask) -> tuple[Flask, int, int]:
     world = build_world(any_db_app)
     with any_db_app.app_context():
-        jury = db.session.get(Jury, world.jury)
+        jury = db.session.get_one(Jury, world.jury)
         jury.panel_size = 10
-        batch = db.session.get(InvitationBatch, world.batch)
+        batch = db.session.get_one(InvitationBatch, world.batch)
         batch.register_counts = {
             "district": {"North": 60, "South": 40},
             "gender": {"female": 45, "male": 55},
@@ -64,7 +64,7 @@ def pool_app(any_db_app: Flask) -> tuple[Flask, int, int]:
 
 def _figures(app: Flask, jury_id: int) -> dict[str, services.CategoryFigures]:
     with app.app_context():
-        jury = db.session.get(Jury, jury_id)
+        jury = db.session.get_one(Jury, jury_id)
         return {f.category: f for f in services.pool_figures(jury, year=2026)}
 
 
@@ -151,7 +151,7 @@ def test_only_volunteers_who_consented_are_exported(pool_app: tuple[Flask, int, 
     with app.app_context():
         db.session.scalars(sa.select(Reply).filter_by(reference="R1")).one().consent = False
         db.session.commit()
-        people, left_out = services.pool(db.session.get(Jury, jury_id), year=2026)
+        people, left_out = services.pool(db.session.get_one(Jury, jury_id), year=2026)
     assert ([p.id for p in people], left_out) == (["R2", "R4"], 1)
 
 

@@ -237,6 +237,7 @@ def test_no_personal_data_in_the_page_or_the_pdf(
             member = db.session.get_one(Member, member_id)
             reply = db.session.get_one(Reply, member.reply_id)
             invitation = db.session.get_one(Invitation, reply.invitation_id)
+            assert invitation.address is not None
             secrets += [str(reply.email), str(reply.phone), reply.reference]
             secrets += [invitation.address["addressee"], *invitation.address["lines"]]
     assert len(secrets) == 10 * 6

@@ -72,6 +72,7 @@ def test_a_failed_job_names_the_problems_in_the_page_language(app: Flask) -> Non
     world = build_selection_world(app)
     with app.app_context():
         target = db.session.scalar(sa.select(PopulationTarget).filter_by(value="F"))
+        assert target is not None
         target.percent = 200  # the minimums add up to more than the seats
         db.session.commit()
     client = app.test_client()
@@ -79,7 +80,8 @@ def test_a_failed_job_names_the_problems_in_the_page_language(app: Flask) -> Non
     started = start_selection(client, world.jury_id)
     with app.app_context():
         job = db.session.scalars(sa.select(SelectionJob)).one()
-        assert job.status == JobStatus.FAILED and job.error["kind"] == "infeasible"
+        assert job.status == JobStatus.FAILED and job.error is not None
+        assert job.error["kind"] == "infeasible"
         problems = job.error["problems"]
         assert problems and all(p["code"] != "other" for p in problems)
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"

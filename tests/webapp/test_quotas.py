@@ -143,7 +143,7 @@ def test_saving_shares_and_the_tolerance(app: Flask, census_app: tuple[FlaskClie
     ],
 )
 def test_wrong_shares_are_named_and_nothing_is_lost(
-    app: Flask, census_app: tuple[FlaskClient, int], shares: dict[str, object], message: str
+    app: Flask, census_app: tuple[FlaskClient, int], shares: dict[str, float | str], message: str
 ) -> None:
     client, jury_id = census_app
     before = _stored(app)

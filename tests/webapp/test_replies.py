@@ -125,7 +125,7 @@ def test_the_district_is_filled_in_from_the_invitation(
     assert re.search(r'<option selected value="Norte">|<option value="Norte" selected', page)
 
 
-BAD_INPUT = [
+BAD_INPUT: list[tuple[dict[str, object], str]] = [
     ({"answer": None}, "Your answer: please choose yes or no"),
     ({"birth_year": ""}, "Year of birth: please write 4 numbers"),
     ({"birth_year": "80"}, "Year of birth: please write 4 numbers"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from tests.webapp.selection_data import build_selection_world, select_and_draw
 from tests.webapp.staff_data import log_in_as
@@ -18,7 +19,7 @@ from webapp.reports import services, sources
 
 def test_the_staff_report_shows_every_category_before_the_draw(
     app: Flask,
-    census_app: tuple,  # noqa: F811
+    census_app: tuple[FlaskClient, int],  # noqa: F811
 ) -> None:
     client, jury_id = census_app
     page = client.get(f"/staff/juries/{jury_id}/report").get_data(as_text=True)
@@ -31,7 +32,7 @@ def test_the_staff_report_shows_every_category_before_the_draw(
     assert "style=" not in page and '<svg class="bar-svg"' in page
 
 
-def test_the_public_report_has_only_totals(app: Flask, census_app: tuple) -> None:  # noqa: F811
+def test_the_public_report_has_only_totals(app: Flask, census_app: tuple[FlaskClient, int]) -> None:  # noqa: F811
     _client, _jury_id = census_app
     public = app.test_client()
     page = public.get("/juries/parks/representation").get_data(as_text=True)
@@ -46,7 +47,7 @@ def test_the_public_report_has_only_totals(app: Flask, census_app: tuple) -> Non
 
 def test_selected_confirmed_and_probabilities_appear_once_stored(
     app: Flask,
-    census_app: tuple,  # noqa: F811
+    census_app: tuple[FlaskClient, int],  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client, jury_id = census_app
@@ -99,6 +100,7 @@ def test_the_report_reads_the_real_draw(app: Flask) -> None:
         member = db.session.scalars(
             sa.select(Member).filter_by(jury_id=jury.id, status=MemberStatus.SELECTED)
         ).first()
+        assert member is not None
         member.status = MemberStatus.CONFIRMED
         db.session.commit()
         assert sources.confirmed_references(jury) == [member.reply.reference]

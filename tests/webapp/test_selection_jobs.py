@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -50,6 +52,7 @@ def test_the_selection_runs_as_a_job_and_commits_to_a_lottery(app: Flask) -> Non
     assert started.location.endswith(f"/selection/jobs/{job.id}")
     assert job.status == JobStatus.DONE and job.progress == 1.0 and job.attempts == 1
     assert job.parameters == {"source": SOURCE, "panels": 100}
+    assert job.result is not None
     assert job.result["report"]["panels"] == 100 and job.result["report"]["k"] == 6
     assert _members(app, world.jury_id) == {}  # nobody is drawn before the randomness
     page = client.get(started.location).data.decode()
@@ -65,7 +68,7 @@ def test_the_selection_runs_as_a_job_and_commits_to_a_lottery(app: Flask) -> Non
         rows = db.session.scalars(
             sa.select(Member).filter_by(jury_id=world.jury_id, status=MemberStatus.SELECTED)
         ).all()
-        genders = sorted(m.reply.gender for m in rows)
+        genders = sorted(m.reply.gender for m in rows if m.reply.gender is not None)
         districts = [m.reply.district for m in rows]
     assert genders == ["female"] * 3 + ["male"] * 3
     assert meets_district_quotas(districts)
@@ -91,12 +94,14 @@ def test_infeasible_quotas_name_the_quota(app: Flask) -> None:
     world = build_selection_world(app)
     with app.app_context():
         target = db.session.scalar(sa.select(PopulationTarget).filter_by(value="F"))
+        assert target is not None
         target.percent = 90  # 5.4 of 6: at least 5 women, but the men's quota needs 3
         db.session.commit()
     client = _client(app, world.organiser)
     started = start_selection(client, world.jury_id)
     (job,) = _jobs(app)
-    assert job.status == JobStatus.FAILED and job.error["kind"] == "infeasible"
+    assert job.status == JobStatus.FAILED and job.error is not None
+    assert job.error["kind"] == "infeasible"
     page = client.get(started.location).data.decode()
     assert "The quotas cannot be met" in page
     assert "gender" in page and ("minimum of" in page or "maximum of" in page)
@@ -148,7 +153,7 @@ def test_a_job_whose_worker_died_runs_again_then_fails(app: Flask) -> None:
     """A job found running with no live worker is re-run (JOB_MAX_ATTEMPTS runs in all),
     then reported failed: never stuck at running."""
     world = build_selection_world(app)
-    dead = f"{services.socket.gethostname()}:999999999"
+    dead = f"{socket.gethostname()}:999999999"
     with app.app_context():
         job = SelectionJob(
             jury_id=world.jury_id,
@@ -166,7 +171,7 @@ def test_a_job_whose_worker_died_runs_again_then_fails(app: Flask) -> None:
     assert job.status == JobStatus.DONE and job.attempts == 2
     with app.app_context():
         db.session.execute(sa.delete(Draw))
-        again = db.session.get(SelectionJob, job_id)
+        again = db.session.get_one(SelectionJob, job_id)
         again.status, again.worker, again.result = JobStatus.RUNNING, dead, None
         db.session.commit()
         runner.recover_jobs()

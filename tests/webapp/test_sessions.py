@@ -17,6 +17,7 @@ import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.conftest import make_app
 from tests.webapp.replies_data import make_world
@@ -32,7 +33,7 @@ from webapp.extensions import db
 from webapp.models import Role, User
 
 
-def _login(client: FlaskClient, email: str, password: str = PASSWORD, **kw: object):  # type: ignore[no-untyped-def]
+def _login(client: FlaskClient, email: str, password: str = PASSWORD, **kw: object) -> TestResponse:
     return client.post("/staff/login", data={"email": email, "password": password}, **kw)
 
 
@@ -213,7 +214,7 @@ def test_wrong_passwords_use_up_the_account_budget_not_the_address(tmp_path: Pat
     for _ in range(5):
         assert _login(office, "ann@example.org", "wrong", **_from("10.0.0.1")).status_code == 200
     # A colleague at the same address logs in with the right password.
-    assert _login(office, "bob@example.org", **_from("10.0.0.1")).status_code == 302
+    assert _login(office, "bob@example.org", PASSWORD, **_from("10.0.0.1")).status_code == 302
     # Ann's account is protected from everywhere: a sixth guess is refused, from any address.
     elsewhere = app.test_client()
     refused = _login(elsewhere, "ann@example.org", "guess", **_from("10.9.9.9"))

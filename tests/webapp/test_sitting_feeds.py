@@ -120,9 +120,12 @@ def test_the_jury_feed_holds_the_sittings_in_the_local_zone(app: Flask) -> None:
 
 def _open_page(client: FlaskClient, code: str) -> str:
     response = client.post("/my-sittings", data={"code": code})
+    page: str
     if response.status_code == 302:
-        return client.get(response.location).data.decode()
-    return response.data.decode()
+        page = client.get(response.location).data.decode()
+    else:
+        page = response.data.decode()
+    return page
 
 
 def test_members_open_their_page_with_their_code(app: Flask) -> None:

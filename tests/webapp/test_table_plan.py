@@ -20,7 +20,7 @@ from tests.webapp.staff_data import World, build_world, log_in_as
 from webapp.extensions import db
 from webapp.lottery import tables as bridge
 from webapp.models import Seat, Sitting, SittingAssignment, TablePlan, User
-from webapp.sittings import plans, seating
+from webapp.sittings import checkin, plans, seating
 
 MIX = {"mix_district": "strict", "mix_gender": "strict", "mix_age": "soft"}
 
@@ -62,7 +62,9 @@ def _seats(app: Flask, sitting: int) -> dict[int, int]:
 
 def _plan(app: Flask, sitting: int) -> TablePlan:
     with app.app_context():
-        plan = db.session.scalar(sa.select(TablePlan).filter_by(sitting_id=sitting))
+        plan: TablePlan | None = db.session.scalar(
+            sa.select(TablePlan).filter_by(sitting_id=sitting)
+        )
         assert plan is not None
         db.session.expunge(plan)
         return plan
@@ -258,7 +260,7 @@ def test_facilitators_per_table_and_the_cards(world: tuple[Flask, World, list[in
     with app.app_context():
         some = db.session.scalars(sa.select(Seat).filter_by(plan_id=plan.id)).first()
         assert some is not None
-        full = plans.checkin.names([some.member_id])[some.member_id][0]
+        full = checkin.names([some.member_id])[some.member_id][0]
     first, _sep, rest = full.partition(" ")
     assert f"<li>{first}</li>" in cards and rest not in cards
 
