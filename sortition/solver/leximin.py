@@ -77,13 +77,22 @@ FIX_TOLERANCE = 1e-9
 # frees probability for the types above it.) When round-off adds up over many levels anyway,
 # see DualLP._reach_levels_again.
 LEVEL_SLACK = 1e-9
-# Levels still open after PATIENCE rounds of plain pricing switch to smoothed pricing. Since
-# CP-SAT answers the plain rounds (sortition/solver/decision.py) this is almost never: the
-# smoothed rounds solve HiGHS's integer program to the end, about 1.1 s each on the fuzzing
-# shape of issue 12, and with PATIENCE 100 generated pools 7 and 8 of benchmarks/fuzz_shape.py
-# took 158 and 102 s of CPU, with 1000 80.6 and 57.1 s (regression pools 9.5 / 27.7 against
-# 9.0 / 28.0 s).
-PATIENCE = 1000
+# Levels still open after PATIENCE rounds of plain pricing switch to smoothed pricing (HiGHS's
+# integer program at a point between the LP's duals and the best dual point so far), unless a
+# smoothed round costs more than SMOOTHING_COST plain rounds (below). Column generation level by
+# level on the city-sized pool of tests/sortition/test_city_scale.py needs hundreds of rounds a
+# level, each a few milliseconds, and smoothing cuts them: its levels took 129 s with smoothing
+# after 100 rounds and more than 900 s without (PATIENCE 1000, from 7f5aa52 to 4 December). On
+# the fuzzing shape of issue 12 a smoothed round took 0.3 to 1.1 s against CP-SAT's plain
+# rounds of about 50 ms, and smoothing there cost more than it saved (generated pools 7 and 8
+# of benchmarks/fuzz_shape.py 158 and 102 s with PATIENCE 100 and no cost rule, 80.6 and 57.1
+# s with PATIENCE 1000, on a faster machine): the cost rule ends it after one round.
+PATIENCE = 100
+# A smoothed round that takes more than SMOOTHING_COST times as long as the level's plain
+# pricing calls (their mean, taken as at least SMOOTHING_FLOOR seconds) ends smoothing, and
+# the climbs that it skips come back, for the rest of the level.
+SMOOTHING_COST = 10.0
+SMOOTHING_FLOOR = 0.001
 # Wentges smoothing: pricing happens at SMOOTHING * best dual point + (1 - SMOOTHING) * LP duals,
 # until the best point's bound is within SMOOTHING_GAP of the LP value.
 SMOOTHING = 0.8
@@ -270,7 +279,8 @@ def converge_level(
     """Add panels until none improves the dual; returns the level's value and dual weights.
 
     The first ``PATIENCE`` rounds price at the LP's duals, local search first (short levels
-    end there). Longer levels switch to smoothed pricing (see the module docstring):
+    end there). Longer levels switch to smoothed pricing (see the module docstring), for the
+    rest of the level unless a smoothed round costs more than ``SMOOTHING_COST`` plain ones:
     ``center`` is the dual point with the lowest proven bound so far, ``bound`` that bound.
     Raises :class:`Unreachable` as soon as that bound is below ``give_up_below``, and
     :class:`OutOfRounds` when ``max_programs`` pricing integer programs did not settle it."""
@@ -281,6 +291,8 @@ def converge_level(
     programs = 0
     stuck = False
     pruned_at = -np.inf
+    # Seconds of the plain pricing calls and their count, and whether smoothing still pays.
+    plain, plain_calls, smoothing = 0.0, 0, True
     while True:
         rounds += 1
         value, yhat, y = lp.solve(deadline=deadline)
@@ -291,24 +303,34 @@ def converge_level(
             pruned_at = value
         judge = y / sizes
         threshold = yhat + PRICING_TOLERANCE
-        if rounds <= PATIENCE:
+        smooth = (
+            smoothing
+            and rounds > PATIENCE
+            and not stuck
+            and center is not None
+            and bound - value > SMOOTHING_GAP
+        )
+        if rounds <= PATIENCE or not smoothing:
             climbed = oracle.climbs(judge, threshold=threshold, known=lp.matrix, judge=judge)
             if sum(lp.add_panel(c) for c in climbed):
                 continue
-        smooth = (
-            rounds > PATIENCE and not stuck and center is not None and bound - value > SMOOTHING_GAP
-        )
         point = y if not smooth or center is None else SMOOTHING * center + (1 - SMOOTHING) * y
         if max_programs is not None and programs >= max_programs:
             raise OutOfRounds
         programs += 1
+        started = time.perf_counter()
         if smooth:
             composition, best = oracle.best(point / sizes, deadline=deadline)
             candidates = [composition, *oracle.runners_up(judge, threshold)]
+            spent = time.perf_counter() - started
+            if spent > SMOOTHING_COST * max(plain / max(plain_calls, 1), SMOOTHING_FLOOR):
+                smoothing = False
         else:
             # At the LP's duals any panel above the threshold will do; best is then only an
             # upper bound on the heaviest panel's weight, which is all the bound needs.
             priced = oracle.above(judge, threshold=threshold, deadline=deadline)
+            plain += time.perf_counter() - started
+            plain_calls += 1
             candidates, best = list(priced.panels), priced.bound
             if not candidates:
                 return value, [float(v) for v in y]
