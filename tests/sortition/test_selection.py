@@ -19,6 +19,7 @@ from sortition.solver import highs
 from sortition.solver.caratheodory import split
 from sortition.solver.draw import replacement
 from sortition.solver.highs import Deadline, MipResult, MipSolver, Outcome
+from sortition.solver.lottery import Lottery
 from sortition.solver.relaxed import RelaxedPoint, relaxed_leximin
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel, group_types
@@ -549,6 +550,21 @@ def test_levels_stand_when_their_polishing_fails(monkeypatch: pytest.MonkeyPatch
         assert kept.probabilities[pid] == pytest.approx(p, abs=1e-6)
 
 
+def _polishing_case() -> tuple[TypeModel, Lottery, list[float]]:
+    """A small pool's LEXIMIN lottery and its levels recomputed over its panels alone
+    (leximin.polished), for the polishing tests."""
+    from sortition.solver import leximin as leximin_module
+
+    pool, quotas, k = random_instance(random.Random(5), n=90, k=15, households=10)
+    model = group_types(pool, quotas, k)
+    lottery = leximin_module.leximin(
+        model, rng=random.Random(1), deadline=Deadline(None), progress=lambda m, f: None
+    )
+    full = leximin_module.polished(model, list(lottery.compositions), deadline=Deadline(None))
+    assert full is not None
+    return model, lottery, full
+
+
 def test_polishing_prices_the_panels_a_level_lacks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Over the panels of a LEXIMIN lottery, leximin.polished finds its levels again. Without
     the panel of most weight some level drops; given the levels as floors and an oracle, it
@@ -557,14 +573,8 @@ def test_polishing_prices_the_panels_a_level_lacks(monkeypatch: pytest.MonkeyPat
     from sortition.solver import leximin as leximin_module
     from sortition.solver.panels import PanelOracle
 
-    pool, quotas, k = random_instance(random.Random(5), n=90, k=15, households=10)
-    model = group_types(pool, quotas, k)
-    lottery = leximin_module.leximin(
-        model, rng=random.Random(1), deadline=Deadline(None), progress=lambda m, f: None
-    )
+    model, lottery, full = _polishing_case()
     panels = list(lottery.compositions)
-    full = leximin_module.polished(model, list(panels), deadline=Deadline(None))
-    assert full is not None
     heaviest = int(np.argmax(lottery.weights))
     fewer = panels[:heaviest] + panels[heaviest + 1 :]
     short = leximin_module.polished(model, list(fewer), deadline=Deadline(None))
@@ -602,14 +612,8 @@ def test_polishing_lowers_the_fixed_levels_when_loosening_is_not_enough(
     1e-8 of the levels, instead of leaving the levels found with pricing (good to 1e-6)."""
     from sortition.solver import leximin as leximin_module
 
-    pool, quotas, k = random_instance(random.Random(5), n=90, k=15, households=10)
-    model = group_types(pool, quotas, k)
-    lottery = leximin_module.leximin(
-        model, rng=random.Random(1), deadline=Deadline(None), progress=lambda m, f: None
-    )
+    model, lottery, full = _polishing_case()
     panels = list(lottery.compositions)
-    full = leximin_module.polished(model, list(panels), deadline=Deadline(None))
-    assert full is not None
     solve = highs.solve
     calls: list[str] = []
 
@@ -638,11 +642,7 @@ def test_polishing_fixes_levels_further_below_once_loosened(
     by 1.1e-8 and types above moved by 2.2e-6)."""
     from sortition.solver import leximin as leximin_module
 
-    pool, quotas, k = random_instance(random.Random(5), n=90, k=15, households=10)
-    model = group_types(pool, quotas, k)
-    lottery = leximin_module.leximin(
-        model, rng=random.Random(1), deadline=Deadline(None), progress=lambda m, f: None
-    )
+    model, lottery, _ = _polishing_case()
     solve = highs.solve
     calls: list[str] = []
     values: list[float] = []
