@@ -213,14 +213,7 @@ class _Face:
                     return found
         if MipSolver(self.mip_solver) is MipSolver.HIGHS:
             try:
-                return self.cp.panel(
-                    seat_low=self.bounds.seat_low,
-                    seat_high=self.bounds.seat_high,
-                    row_low=self.bounds.row_low,
-                    row_high=self.bounds.row_high,
-                    costs=costs,
-                    deadline=deadline,
-                )
+                return self.cp.panel(self.bounds, costs, deadline=deadline)
             except Unanswered:
                 pass
         self.mip.changeColsCost(len(costs), self.types, costs)

@@ -41,6 +41,7 @@ from ortools.sat.python import cp_model
 
 from sortition.errors import SolverError
 from sortition.solver.highs import Deadline
+from sortition.solver.repair import FaceBounds
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel
 
@@ -154,16 +155,9 @@ class FacePanels:
         self._upper = [q.max for q in model.quotas] + [1] * len(model.households)
 
     def panel(
-        self,
-        *,
-        seat_low: FloatArray,
-        seat_high: FloatArray,
-        row_low: FloatArray,
-        row_high: FloatArray,
-        costs: FloatArray,
-        deadline: Deadline,
+        self, bounds: FaceBounds, costs: FloatArray, *, deadline: Deadline
     ) -> FloatArray | None:
-        """A valid panel within the bounds; None when there is none.
+        """A valid panel within the face's ``bounds``; None when there is none.
 
         Raises :class:`SolverError` when the deadline passes first, and :class:`Unanswered`
         when CP-SAT ends without an answer before it."""
@@ -172,11 +166,11 @@ class FacePanels:
         question = self._rules[0].clone()
         seats = [question.get_int_var_from_proto_index(v.index) for v in self._rules[1]]
         for t, limit in enumerate(self.model.seat_limits):
-            low, high = round(seat_low[t]), round(seat_high[t])
+            low, high = round(bounds.seat_low[t]), round(bounds.seat_high[t])
             if low > 0 or high < limit:
                 question.add_linear_constraint(seats[t], low, high)
         for i, types in enumerate(self._rows):
-            low, high = round(row_low[i]), round(row_high[i])
+            low, high = round(bounds.row_low[i]), round(bounds.row_high[i])
             if low > self._lower[i] or high < self._upper[i]:
                 question.add_linear_constraint(sum(seats[t] for t in types), low, high)
         # The costs only steer the search, as they steer HiGHS to its first panel.

@@ -20,6 +20,7 @@ from sortition.solver.decision import FacePanels, PanelDecision
 from sortition.solver.highs import Deadline
 from sortition.solver.panels import PanelOracle
 from sortition.solver.pricing import PanelSearch
+from sortition.solver.repair import FaceBounds
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel, group_types
 from tests.sortition.instances import random_instance
@@ -288,14 +289,8 @@ def test_a_face_panel_agrees_with_brute_force(
         if np.all((matrix @ np.asarray(c) >= row_low) & (matrix @ np.asarray(c) <= row_high))
         and np.all((np.asarray(c) >= seat_low) & (np.asarray(c) <= seat_high))
     ]
-    found = FacePanels(model).panel(
-        seat_low=seat_low,
-        seat_high=seat_high,
-        row_low=row_low,
-        row_high=row_high,
-        costs=costs,
-        deadline=NO_LIMIT,
-    )
+    bounds = FaceBounds(row_low, row_high, seat_low, seat_high)
+    found = FacePanels(model).panel(bounds, costs, deadline=NO_LIMIT)
     if found is None:
         assert inside == []
     else:

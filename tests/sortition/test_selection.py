@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import highspy
@@ -263,8 +263,8 @@ def test_the_relaxed_point_splits_into_valid_panels(
     faces: list[FloatArray | None] = []
     real_face = FacePanels.panel
 
-    def counting_face(self: FacePanels, **kwargs: Any) -> FloatArray | None:
-        faces.append(real_face(self, **kwargs))
+    def counting_face(self: FacePanels, *args: Any, **kwargs: Any) -> FloatArray | None:
+        faces.append(real_face(self, *args, **kwargs))
         return faces[-1]
 
     monkeypatch.setattr(FacePanels, "panel", counting_face)
@@ -342,7 +342,7 @@ def test_column_generation_completes_a_split_that_stops_early(
     import sortition.solver.leximin as leximin_module
     from sortition.solver.decision import FacePanels, Unanswered
 
-    def unanswered(self: FacePanels, **kwargs: Any) -> FloatArray | None:
+    def unanswered(self: FacePanels, *args: Any, **kwargs: Any) -> FloatArray | None:
         raise Unanswered
 
     monkeypatch.setattr(caratheodory, "LP_TRIES", 0)
@@ -565,6 +565,25 @@ def _polishing_case() -> tuple[TypeModel, Lottery, list[float]]:
     return model, lottery, full
 
 
+def _infeasible_at(*at: int) -> tuple[Callable[..., Outcome], list[str], list[float]]:
+    """A stand-in for leximin's ``solve`` that reports the LPs numbered ``at`` (counting from
+    1) infeasible and solves the others; with the names of the LPs asked and the optimal
+    values of those solved after the first reported infeasible."""
+    calls: list[str] = []
+    values: list[float] = []
+
+    def solve(h: highspy.Highs, *, what: str, **kwargs: Any) -> Outcome:
+        calls.append(what)
+        if len(calls) in at:
+            return Outcome.INFEASIBLE
+        outcome = highs.solve(h, what=what, **kwargs)
+        if len(calls) > min(at) and outcome is Outcome.OPTIMAL:
+            values.append(float(h.getInfo().objective_function_value))
+        return outcome
+
+    return solve, calls, values
+
+
 def test_polishing_prices_the_panels_a_level_lacks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Over the panels of a LEXIMIN lottery, leximin.polished finds its levels again. Without
     the panel of most weight some level drops; given the levels as floors and an oracle, it
@@ -586,17 +605,7 @@ def test_polishing_prices_the_panels_a_level_lacks(monkeypatch: pytest.MonkeyPat
     )
     assert repaired is not None and len(grown) > len(fewer)
     assert max(abs(a - b) for a, b in zip(repaired, full, strict=True)) < 1e-8
-    solve = highs.solve
-    calls: list[str] = []
-
-    def once_infeasible(
-        h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None = None
-    ) -> Outcome:
-        calls.append(what)
-        if len(calls) == 3:
-            return Outcome.INFEASIBLE
-        return solve(h, what=what, deadline=deadline, cap=cap)
-
+    once_infeasible, calls, _ = _infeasible_at(3)
     monkeypatch.setattr(leximin_module, "solve", once_infeasible)
     again = leximin_module.polished(model, list(panels), deadline=Deadline(None))
     assert again is not None and len(calls) > 3
@@ -608,23 +617,13 @@ def test_polishing_lowers_the_fixed_levels_when_loosening_is_not_enough(
 ) -> None:
     """Round-off of many levels can leave a polishing LP infeasible at 1e-9 as well (regression
     pool 2 of benchmarks/fuzz_shape.py, at its 57th polishing LP on one machine): the fixed
-    levels then go down by 1e-9, 1e-8, ... as in the dual LP, and polishing still ends, within
+    levels then go down by 1e-10, 1e-9, ... as in the dual LP, and polishing still ends, within
     1e-8 of the levels, instead of leaving the levels found with pricing (good to 1e-6)."""
     from sortition.solver import leximin as leximin_module
 
     model, lottery, full = _polishing_case()
     panels = list(lottery.compositions)
-    solve = highs.solve
-    calls: list[str] = []
-
-    def infeasible_twice(
-        h: highspy.Highs, *, what: str, deadline: Deadline, cap: float | None = None
-    ) -> Outcome:
-        calls.append(what)
-        if len(calls) in (3, 4):
-            return Outcome.INFEASIBLE
-        return solve(h, what=what, deadline=deadline, cap=cap)
-
+    infeasible_twice, calls, _ = _infeasible_at(3, 4)
     monkeypatch.setattr(leximin_module, "solve", infeasible_twice)
     again = leximin_module.polished(model, list(panels), deadline=Deadline(None))
     assert again is not None and len(calls) > 4
@@ -643,19 +642,7 @@ def test_polishing_fixes_levels_further_below_once_loosened(
     from sortition.solver import leximin as leximin_module
 
     model, lottery, _ = _polishing_case()
-    solve = highs.solve
-    calls: list[str] = []
-    values: list[float] = []
-
-    def loosened_at_the_third(h: highspy.Highs, *, what: str, **kwargs: Any) -> Outcome:
-        calls.append(what)
-        if len(calls) == 3:
-            return Outcome.INFEASIBLE
-        outcome = solve(h, what=what, **kwargs)
-        if len(calls) > 3 and outcome is Outcome.OPTIMAL:
-            values.append(float(h.getInfo().objective_function_value))
-        return outcome
-
+    loosened_at_the_third, _, values = _infeasible_at(3)
     monkeypatch.setattr(leximin_module, "solve", loosened_at_the_third)
     levels = leximin_module.polished(model, list(lottery.compositions), deadline=Deadline(None))
     assert levels is not None and values
