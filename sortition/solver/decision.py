@@ -87,6 +87,12 @@ class PanelDecision:
         ``None`` when CP-SAT ends without an answer (the caller asks the integer program);
         raises :class:`SolverError` when the deadline passes first."""
         self.calls += 1
+        slack = (self.model.k + 1) / SCALE
+        # With weights in [-1, 1] every panel of k seats weighs between -k and k: a threshold
+        # outside that range is answered without CP-SAT, whose integers it would overflow.
+        if threshold >= self.model.k:
+            return Decision(None, slack)
+        threshold = max(threshold, -self.model.k - 1.0)
         w = np.asarray(weights, dtype=np.float64)
         rounded = [math.ceil(v * SCALE) for v in w]
         needed = math.floor(threshold * SCALE) + self.model.k + 1
@@ -95,7 +101,6 @@ class PanelDecision:
         seats = [question.get_int_var_from_proto_index(v.index) for v in self._seats]
         question.add(_weighted(seats, kept, rounded) >= needed)
         status, solver = _solve(question, deadline)
-        slack = (self.model.k + 1) / SCALE
         if status == cp_model.INFEASIBLE:
             self._keep(w, (needed - 1) / SCALE)
             return Decision(None, slack)

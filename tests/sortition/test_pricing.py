@@ -295,3 +295,19 @@ def test_a_face_panel_agrees_with_brute_force(
         assert inside == []
     else:
         assert tuple(int(v) for v in found) in set(inside)
+
+
+def test_the_decision_answers_thresholds_out_of_range() -> None:
+    """A threshold far beyond what k seats of weights in [-1, 1] can weigh (found by the
+    hypothesis test above: weights of 1e-45 scaled up) is answered without overflowing
+    CP-SAT's integers: above k none, far below -k any valid panel."""
+    model = fuzz_model()
+    weights = np.random.default_rng(3).random(len(model))
+    weights /= np.max(weights)
+    decision = PanelDecision(model)
+    none = decision.above(weights, threshold=7e44, deadline=NO_LIMIT)
+    assert none is not None and none.panel is None
+    assert decision.above(weights, threshold=float(model.k), deadline=NO_LIMIT) == none
+    some = decision.above(weights, threshold=-7e44, deadline=NO_LIMIT)
+    assert some is not None and some.panel is not None
+    assert model.invalid([some.panel]) == []
