@@ -19,7 +19,7 @@ from sortition.solver import highs
 from sortition.solver.caratheodory import split
 from sortition.solver.draw import replacement
 from sortition.solver.highs import Deadline, MipResult, MipSolver, Outcome
-from sortition.solver.lottery import Lottery
+from sortition.solver.lottery import Lottery, type_probabilities
 from sortition.solver.relaxed import RelaxedPoint, relaxed_leximin
 from sortition.solver.search import FloatArray
 from sortition.solver.types import Composition, TypeModel, group_types
@@ -650,6 +650,41 @@ def test_polishing_fixes_levels_further_below_once_loosened(
         if value > 1e-9:
             assert any(abs(level - (value - 1e-9)) < 1e-14 for level in levels)
             assert not any(abs(level - (value - 1e-10)) < 1e-14 for level in levels)
+
+
+def test_polishing_fixes_the_types_no_panel_seats_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The types that no panel seats are 0 over those panels, and polishing fixes them before
+    its first LP: one LP for each of them, as the LP's duals weighed them, took 1 s of 1.8 on
+    regression pool 1 of benchmarks/fuzz_shape.py (74 such types). Here four narrow
+    categories leave most types without a seat; every LP fixes at least one seated type."""
+    from sortition.solver import leximin as leximin_module
+
+    pool, quotas, k = random_instance(
+        random.Random(5),
+        n=50,
+        k=6,
+        households=2,
+        slack=0,
+        categories={"c0": FIVE, "c1": FIVE, "c2": FIVE[:4], "c3": FIVE},
+    )
+    model = group_types(pool, quotas, k)
+    lottery = leximin_module.leximin(
+        model, rng=random.Random(1), deadline=Deadline(None), progress=lambda m, f: None
+    )
+    panels = list(lottery.compositions)
+    unseated = [t for t in range(len(model)) if not any(c[t] for c in panels)]
+    assert len(unseated) > 10
+    counting, calls, _ = _infeasible_at(0)
+    monkeypatch.setattr(leximin_module, "solve", counting)
+    levels = leximin_module.polished(model, panels, deadline=Deadline(None))
+    assert levels is not None
+    assert 0 < len(calls) <= len(model) - len(unseated)
+    assert all(levels[t] == 0.0 for t in unseated)
+    # The lottery is LEXIMIN, over these panels too.
+    probabilities = type_probabilities(model, panels, list(lottery.weights))
+    assert max(abs(a - b) for a, b in zip(levels, probabilities, strict=True)) < 1e-7
 
 
 def test_smoothing_ends_when_a_smoothed_round_costs_too_much(
