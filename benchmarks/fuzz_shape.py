@@ -16,7 +16,8 @@ decisions of ``PanelOracle.above`` (how many, how many of them proofs that no pa
 the threshold), the integer programs that ``above`` falls back to (with the same split), the
 other calls of ``PanelOracle.best`` (smoothed pricing, which LEXIMIN's levels reach only
 after ``PATIENCE`` rounds, besides the rare call with every weight 0), and the
-branch-and-bound searches (how many ended without an answer).
+branch-and-bound searches (how many ended without an answer; once the oracle has stopped
+searching, its root bounds count here too, as searches of one node).
 """
 
 from __future__ import annotations

@@ -37,7 +37,8 @@ STARTS = 2
 # the fuzzing shape of issue 12 most answers come within a thousand nodes of 10 to 50
 # microseconds, where the integer program takes 0.05 to 0.8 s; 5,000 nodes cost the second
 # regression pool more in missed searches than they saved). After SEARCH_MISSES searches in a
-# row that end without an answer the oracle stops searching (a shape the search does not suit).
+# row that end without an answer the oracle stops searching (a shape the search does not suit),
+# all but the root bound (see PanelOracle.above).
 SEARCH_NODES = 1500
 SEARCH_AFTER = 200
 SEARCH_MISSES = 3
@@ -147,8 +148,9 @@ class PanelOracle:
         """Valid panels weighing more than ``threshold`` under ``weights``, and an upper bound
         on every valid panel's weight (see :class:`Priced`).
 
-        The branch and bound of :mod:`sortition.solver.pricing` runs first; when it ends
-        without an answer, CP-SAT decides whether a panel above the threshold exists
+        The branch and bound of :mod:`sortition.solver.pricing` runs first (after
+        ``SEARCH_MISSES`` misses in a row only its root bound); when it ends without an
+        answer, CP-SAT decides whether a panel above the threshold exists
         (:mod:`sortition.solver.decision`; a panel it finds bounds nothing, so the bound is
         infinite then); the integer program only when CP-SAT gives no answer, or with CBC as
         the solver."""
@@ -157,17 +159,25 @@ class PanelOracle:
         # CBC alone means no HiGHS (the search's LP is HiGHS's) and no CP-SAT.
         if scale <= 0 or MipSolver(self.mip_solver) is MipSolver.CBC:
             return self._program(w, threshold=threshold, deadline=deadline)
-        if self._misses < SEARCH_MISSES:
-            self.trees += 1
-            found = self._tree.search(
-                w / scale, threshold=threshold / scale, budget=SEARCH_NODES, after=SEARCH_AFTER
-            )
-            if found.panels or found.complete:
+        # Once the search has stopped (SEARCH_MISSES), its root bound alone still runs: it
+        # answers the proofs whose Lagrangian bound is already below the threshold (25 of
+        # the 58 of regression pool 2 of benchmarks/fuzz_shape.py, which took CP-SAT 0.74 s)
+        # in about 2 ms.
+        searching = self._misses < SEARCH_MISSES
+        self.trees += searching
+        found = self._tree.search(
+            w / scale,
+            threshold=threshold / scale,
+            budget=SEARCH_NODES if searching else 1,
+            after=SEARCH_AFTER,
+        )
+        if found.panels or found.complete:
+            if searching:
                 self._misses = 0
-                panels = [c for c in reversed(found.panels) if float(np.dot(c, w)) > threshold]
-                if panels or found.complete:
-                    return Priced(panels, max(found.bound * scale, threshold))
-            self._misses += 1
+            panels = [c for c in reversed(found.panels) if float(np.dot(c, w)) > threshold]
+            if panels or found.complete:
+                return Priced(panels, max(found.bound * scale, threshold))
+        self._misses += searching
         decided = self.decision.above(w / scale, threshold=threshold / scale, deadline=deadline)
         if decided is not None:
             if decided.panel is None:

@@ -222,6 +222,27 @@ def test_above_searches_first_and_falls_back(monkeypatch: pytest.MonkeyPatch) ->
     assert oracle.decision.calls == panels.SEARCH_MISSES + 2
 
 
+def test_the_root_bound_answers_proofs_once_the_search_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After ``SEARCH_MISSES`` misses the search stops, but its root bound (the Lagrangian
+    bound at the LP relaxation's prices) still answers the questions whose threshold is
+    above it, without CP-SAT; between the heaviest panel and that bound CP-SAT proves."""
+    monkeypatch.setattr(panels, "SEARCH_MISSES", 0)
+    model = fuzz_model()
+    weights = np.random.default_rng(5).random(len(model))
+    oracle = PanelOracle(model)
+    _, heaviest = oracle.best(weights, deadline=NO_LIMIT)
+    scale = float(np.max(weights))
+    root = PanelSearch(model).search(weights / scale, threshold=0.0, budget=0).bound * scale
+    assert root > heaviest + 1e-3
+    proof = oracle.above(weights, threshold=root + 1e-6, deadline=NO_LIMIT)
+    assert proof.panels == [] and proof.bound == pytest.approx(root + 1e-6)
+    assert oracle.decision.calls == 0 and oracle.trees == 0
+    proof = oracle.above(weights, threshold=(heaviest + root) / 2, deadline=NO_LIMIT)
+    assert proof.panels == [] and oracle.decision.calls == 1
+
+
 def test_covering_panels_start_from_the_known_panels() -> None:
     """Types that the known panels seat need no round of their own; the panels returned and
     the known ones together seat every type that can sit."""
