@@ -55,6 +55,13 @@ SCALE = 1e12
 CUT_SCALE = 1e4
 # The face questions' steering costs are scaled to integers this fine (FacePanels).
 COST_SCALE = 1e6
+# CP-SAT gives up on a question after this much deterministic time (about a second each on
+# the machines of docs/benchmarks.md, the same on every machine, so the answers stay
+# deterministic); the caller then asks HiGHS's integer program. Most questions take 0.01 to
+# 0.5 of it, the slowest seen 4.3; one proof, at a point where the LP relaxation's bound sat
+# 5e-10 above the threshold (a generated pool of benchmarks/fuzz_shape.py with the dual LP at
+# tolerances of 1e-10), ran for minutes, where HiGHS's program took 0.07 s.
+DETERMINISTIC_TIME = 8.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,11 +206,13 @@ class Unanswered(Exception):
 def _solve(
     question: cp_model.CpModel, deadline: Deadline, *, first: bool = False
 ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
-    """CP-SAT on ``question``, deterministic: one worker, seed 0."""
+    """CP-SAT on ``question``, deterministic: one worker, seed 0, and a limit of
+    ``DETERMINISTIC_TIME`` (besides the deadline)."""
     solver = cp_model.CpSolver()
     solver.parameters.stop_after_first_solution = first
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = DETERMINISTIC_TIME
     remaining = deadline.remaining()
     if remaining is not None:
         solver.parameters.max_time_in_seconds = remaining

@@ -243,6 +243,32 @@ def test_the_root_bound_answers_proofs_once_the_search_stopped(
     assert proof.panels == [] and oracle.decision.calls == 1
 
 
+def test_a_question_past_its_deterministic_time_goes_to_the_integer_program(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """CP-SAT stops after ``DETERMINISTIC_TIME`` (the same on every machine, so the answers
+    stay deterministic) and ``above`` asks HiGHS's integer program instead: one proof ran
+    for minutes in CP-SAT that the integer program answered in 0.07 s. Here the limit is
+    made tiny; the answers stay right."""
+    from sortition.solver import decision
+
+    monkeypatch.setattr(panels, "SEARCH_MISSES", 0)
+    monkeypatch.setattr(decision, "DETERMINISTIC_TIME", 1e-9)
+    model = fuzz_model()
+    weights = np.random.default_rng(5).random(len(model))
+    oracle = PanelOracle(model)
+    _, heaviest = oracle.best(weights, deadline=NO_LIMIT)
+    scaled = weights / np.max(weights)
+    threshold = heaviest / np.max(weights)
+    assert oracle.decision.above(scaled, threshold=threshold, deadline=NO_LIMIT) is None
+    programs = oracle.calls
+    proof = oracle.above(weights, threshold=heaviest, deadline=NO_LIMIT)
+    assert proof.panels == [] and proof.bound == pytest.approx(heaviest, rel=1e-9)
+    found = oracle.above(weights, threshold=heaviest - 1e-6, deadline=NO_LIMIT)
+    assert found.panels and not model.invalid(found.panels)
+    assert oracle.calls == programs + 2
+
+
 def test_covering_panels_start_from_the_known_panels() -> None:
     """Types that the known panels seat need no round of their own; the panels returned and
     the known ones together seat every type that can sit."""
