@@ -71,12 +71,20 @@ from sortition.solver.types import Composition, TypeModel
 PRICING_TOLERANCE = 1e-9
 # Dual weights above this mark a type as tight at the current level.
 FIX_TOLERANCE = 1e-9
+# The dual LP's primal and dual feasibility tolerances. At HiGHS's default of 1e-7 each level
+# was an LP value good to about 1e-7 (on regression pool 2 of benchmarks/fuzz_shape.py up to
+# 5e-7 above what its panels give, once the levels below were recomputed tightly), and
+# polishing (:func:`polished`) then priced again at most levels: 9 CP-SAT proofs, 9.2 s of
+# 47.8, on generated pool 8; 23, 32 s of 109, on generated pool 7. At 1e-10 it priced at none
+# of generated 8's levels, and the 24 pools of two seeds took 17% less in all (see
+# docs/benchmarks.md, 4 December 2026).
+DUAL_TOLERANCE = 1e-10
 # Levels are fixed this much below the LP value so that solver round-off does not make a later
-# level infeasible; it is far below the 1e-6 accuracy promised for probabilities. (1e-7 here,
-# tried once, cost the city-scale test 2e-5 at the top of the profile: every type fixed lower
-# frees probability for the types above it.) When round-off adds up over many levels anyway,
-# see DualLP._reach_levels_again.
-LEVEL_SLACK = 1e-9
+# level infeasible; it is far below the 1e-6 accuracy promised for probabilities, and as
+# polishing fixes them (POLISH_SLACK). (1e-7 here, tried once, cost the city-scale test 2e-5 at
+# the top of the profile: every type fixed lower frees probability for the types above it.)
+# When round-off adds up over many levels anyway, see DualLP._reach_levels_again.
+LEVEL_SLACK = 1e-10
 # Levels still open after PATIENCE rounds of plain pricing switch to smoothed pricing (HiGHS's
 # integer program at a point between the LP's duals and the best dual point so far), unless a
 # smoothed round costs more than SMOOTHING_COST plain rounds (below). Column generation level by
@@ -102,7 +110,7 @@ SMOOTHING_GAP = 1e-7
 REACH_TOLERANCE = 1e-8
 REACH_BOUND = 1e-7
 # An unbounded dual LP lowers every fixed level by LEVEL_SLACK, then by ten times more, and so
-# on, at most RELAX_LEVELS times (1.1e-6 in all at most).
+# on, at most RELAX_LEVELS times (1.1e-7 in all at most).
 RELAX_LEVELS = 4
 # The final pass over the panels found (:func:`polished`) solves with these tolerances and fixes
 # each level this far below its LP value.
@@ -132,7 +140,7 @@ class DualLP:
 
     def __init__(self, model: TypeModel) -> None:
         self.model = model
-        h = new_model()
+        h = new_model(feasibility_tolerance=DUAL_TOLERANCE)
         h.addCol(1.0, -INF, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
         for _ in range(len(model)):
             h.addCol(0.0, 0.0, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
@@ -239,8 +247,9 @@ class DualLP:
     def _reach_levels_again(self, *, deadline: Deadline) -> None:
         """An unbounded dual LP means that no mix of its panels reaches the fixed levels any
         more (found by fuzzing, on pools with five quota categories and 50 to 90 levels):
-        each level is an LP value good to HiGHS's tolerance of 1e-7, and after many levels
-        the round-off adds up beyond ``LEVEL_SLACK``, or a row dropped as unweighted is
+        each level is an LP value good to the LP's tolerance (``DUAL_TOLERANCE``), and after
+        many levels the round-off adds up beyond ``LEVEL_SLACK``, or a row dropped as
+        unweighted is
         needed again. First every pooled panel comes back; then, while still unbounded, every
         fixed level goes down by LEVEL_SLACK, 10 * LEVEL_SLACK, ... (``RELAX_LEVELS`` steps;
         :func:`polished` lifts every type back as far as the panels allow)."""
@@ -484,14 +493,15 @@ def polished(
     levels found with pricing then moved types by 1.3e-7); None when an LP still ends without
     an optimum (the caller then keeps the levels found with pricing and says so).
 
-    The levels found with pricing are each good only to the dual LP's tolerance of 1e-7, and
-    each is fixed on top of the ones below, so round-off adds up: on regression pool 2 of
+    The levels found with pricing are each good only to the dual LP's tolerance (1e-7 until
+    4 December, ``DUAL_TOLERANCE`` now), and each is fixed on top of the ones below, so
+    round-off adds up: with 1e-7, on regression pool 2 of
     benchmarks/fuzz_shape.py (41 levels, 4 calls of DualLP._reach_levels_again) single types
     could still be raised by up to 2.3e-6 with every lower level kept, beyond the 1e-6 the
     probabilities promise, and two runs finding different panels differed by 1.6e-6. With
     the panels fixed, one small primal LP per level (no pricing) takes that back.
 
-    The panels found with pricing can also fall short: a level's dual LP, good to 1e-7,
+    The panels found with pricing can also fall short: a level's dual LP, good to 1e-7 then,
     accepts panels that support the level only to a few 1e-9, so that pricing at its duals
     finds nothing more (on regression pool 2, one run in four left the first level 4.8e-9 below
     1/48 and moved higher types by 1.3e-7). With ``oracle`` and ``floors`` (the levels found
