@@ -243,6 +243,27 @@ def test_the_root_bound_answers_proofs_once_the_search_stopped(
     assert proof.panels == [] and oracle.decision.calls == 1
 
 
+def test_a_question_just_below_the_root_bound_goes_to_the_integer_program(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A threshold less than ``NEAR_BOUND`` below the root bound goes to HiGHS's integer
+    program, which proves it near its root (CP-SAT once searched until its time limit);
+    further below CP-SAT answers."""
+    monkeypatch.setattr(panels, "SEARCH_MISSES", 0)
+    model = fuzz_model()
+    weights = np.random.default_rng(5).random(len(model))
+    oracle = PanelOracle(model)
+    _, heaviest = oracle.best(weights, deadline=NO_LIMIT)
+    programs = oracle.calls
+    scale = float(np.max(weights))
+    root = PanelSearch(model).search(weights / scale, threshold=0.0, budget=0).bound * scale
+    near = oracle.above(weights, threshold=root - 1e-8 * scale, deadline=NO_LIMIT)
+    assert near.panels == [] and near.bound == pytest.approx(heaviest, rel=1e-9)
+    assert oracle.calls == programs + 1 and oracle.decision.calls == 0
+    far = oracle.above(weights, threshold=(root + heaviest) / 2, deadline=NO_LIMIT)
+    assert far.panels == [] and oracle.decision.calls == 1 and oracle.calls == programs + 1
+
+
 def test_a_question_past_its_deterministic_time_goes_to_the_integer_program(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
