@@ -86,16 +86,11 @@ class _Rows:
     holds for every panel and every point of Q, so it never limits a step)."""
 
     def __init__(self, model: TypeModel) -> None:
-        groups = [*model.quota_types, *model.households]
-        self.matrix = np.zeros((len(groups), len(model)))
-        for i, types in enumerate(groups):
-            self.matrix[i, list(types)] = 1.0
-        self.lower = np.array(
-            [q.min for q in model.quotas] + [0] * len(model.households), dtype=np.float64
-        )
-        self.upper = np.array(
-            [q.max for q in model.quotas] + [1] * len(model.households), dtype=np.float64
-        )
+        groups = model.rows
+        self.matrix = model.row_matrix()
+        lower, upper = model.row_bounds
+        self.lower = np.array(lower, dtype=np.float64)
+        self.upper = np.array(upper, dtype=np.float64)
         # Each type's row per quota category and its household row, for the swaps.
         categories = {c: g for g, c in enumerate(model.quotas.categories)}
         slots = np.full((len(model), len(categories) + 1), -1, dtype=np.int64)

@@ -162,9 +162,8 @@ class FacePanels:
     def __init__(self, model: TypeModel) -> None:
         self.model = model
         self._rules: tuple[cp_model.CpModel, list[cp_model.IntVar]] | None = None
-        self._rows = [*model.quota_types, *model.households]
-        self._lower = [q.min for q in model.quotas] + [0] * len(model.households)
-        self._upper = [q.max for q in model.quotas] + [1] * len(model.households)
+        self._rows = model.rows
+        self._lower, self._upper = model.row_bounds
 
     def panel(
         self, bounds: FaceBounds, costs: FloatArray, *, deadline: Deadline

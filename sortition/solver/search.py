@@ -21,13 +21,10 @@ class SwapSearch:
     type to another and so never changes the panel size."""
 
     def __init__(self, model: TypeModel) -> None:
-        groups = [list(types) for types in model.quota_types] + [list(g) for g in model.households]
-        rows = np.zeros((len(groups), len(model)))
-        for r, types in enumerate(groups):
-            rows[r, types] = 1
-        self.rows = rows
-        self.lower = np.array([q.min for q in model.quotas] + [0] * len(model.households))
-        self.upper = np.array([q.max for q in model.quotas] + [1] * len(model.households))
+        self.rows = model.row_matrix()
+        lower, upper = model.row_bounds
+        self.lower = np.array(lower)
+        self.upper = np.array(upper)
         self.capacity = np.array(
             [size if model.selectable(t) else 0 for t, size in enumerate(model.sizes)]
         )

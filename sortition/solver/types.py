@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from sortition.model import Pool, Quota, Quotas
 
@@ -62,6 +63,30 @@ class TypeModel:
     def seat_limits(self) -> tuple[int, ...]:
         """The most seats each type can take: its size, or 0 when it cannot be selected."""
         return tuple(size if self.selectable(t) else 0 for t, size in enumerate(self._sizes))
+
+    @property
+    def rows(self) -> tuple[tuple[int, ...], ...]:
+        """The rows of a valid panel besides its size, as the types each one counts: every
+        quota (in the order of ``quotas``), then every household (in the order of
+        ``households``)."""
+        return (*self.quota_types, *self.households)
+
+    @property
+    def row_bounds(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The least and the most seats of each of :attr:`rows`: a quota's minimum and
+        maximum, 0 and 1 for a household."""
+        households = len(self.households)
+        return (
+            tuple(q.min for q in self.quotas) + (0,) * households,
+            tuple(q.max for q in self.quotas) + (1,) * households,
+        )
+
+    def row_matrix(self) -> npt.NDArray[np.float64]:
+        """:attr:`rows` as a 0/1 matrix, rows by types."""
+        matrix = np.zeros((len(self.rows), len(self)))
+        for i, types in enumerate(self.rows):
+            matrix[i, list(types)] = 1.0
+        return matrix
 
     def selectable(self, t: int) -> bool:
         """False when one of the type's values has no quota row, or the type is excluded."""

@@ -66,6 +66,24 @@ def priced_models(draw: st.DrawFn) -> tuple[TypeModel, FloatArray]:
 
 
 @SETTINGS
+@given(priced_models())
+def test_the_rows_of_a_valid_panel_agree_with_invalid(case: tuple[TypeModel, FloatArray]) -> None:
+    """TypeModel.rows, row_bounds and row_matrix (the quota and household rows that the
+    split, the swaps and CP-SAT's faces share) accept exactly the compositions of size k
+    within the seat limits that TypeModel.invalid accepts."""
+    model, _ = case
+    ranges = [range(limit + 1) for limit in model.seat_limits]
+    candidates = [c for c in itertools.product(*ranges) if sum(c) == model.k]
+    lower, upper = model.row_bounds
+    matrix = model.row_matrix()
+    assert matrix.shape == (len(model.rows), len(model)) == (len(lower), len(model))
+    counts = np.asarray(candidates, dtype=np.float64).reshape(-1, len(model)) @ matrix.T
+    within = np.all((counts >= np.asarray(lower)) & (counts <= np.asarray(upper)), axis=1)
+    bad = set(model.invalid(candidates))
+    assert [i not in bad for i in range(len(candidates))] == within.tolist()
+
+
+@SETTINGS
 @given(priced_models(), st.integers(1, 40))
 def test_the_search_agrees_with_brute_force(
     case: tuple[TypeModel, FloatArray], budget: int
