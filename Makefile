@@ -87,9 +87,10 @@ test-audit: install
 		echo "make test: the dependency audit could not check (see above); not a failure here. AUDIT_REQUIRED=1 makes it one."; rc=0; \
 	fi; exit $$rc
 
-# The tests marked slow, which make test (and so CI) leaves out: LEXIMIN level by level on a
-# city-sized pool compared with the split's (about 4 minutes), the fuzzing shape of issue 12,
-# the table plan against GroupSelect, the transparent lottery on a city pool, vote races. pytest exits with 5 when it collects
+# The tests marked slow, which make test leaves out and CI (.ci/run) runs after it, about 5
+# minutes: LEXIMIN level by level on a city-sized pool compared with the split's (about 3.5),
+# the fuzzing shape of issue 12, the table plan against GroupSelect, the transparent lottery on
+# a city pool, vote races, whole sittings in the browser. pytest exits with 5 when it collects
 # nothing, which is not a failure here.
 test-slow: install
 	$(PY) -m pytest -m slow; rc=$$?; [ $$rc -ne 5 ] || { echo 'no test is marked slow'; rc=0; }; exit $$rc
