@@ -16,8 +16,9 @@ decisions of ``PanelOracle.above`` (how many, how many of them proofs that no pa
 the threshold), the integer programs that ``above`` falls back to (with the same split), the
 other calls of ``PanelOracle.best`` (smoothed pricing, which LEXIMIN's levels reach only
 after ``PATIENCE`` rounds, besides the rare call with every weight 0), and the
-branch-and-bound searches (how many ended without an answer; once the oracle has stopped
-searching, its root bounds count here too, as searches of one node).
+branch-and-bound searches (how many ended without an answer), and the root bounds that the
+oracle still asks once it has stopped searching (how many of them proved that no panel is above
+the threshold).
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ class Where:
         self.program_s = self.proof_s = self.smoothed_s = self.search_s = self.miss_s = 0.0
         self.decisions = self.none = 0
         self.decision_s = self.none_s = 0.0
+        self.roots = self.root_proofs = 0
+        self.root_s = 0.0
         self._inside = False
 
     def __enter__(self) -> Where:
@@ -132,6 +135,11 @@ class Where:
             started = time.process_time()
             found = search(tree, *args, **kwargs)
             spent = time.process_time() - started
+            if kwargs.get("budget") == 1:  # the root bound alone (PanelOracle.above)
+                where.roots += 1
+                where.root_proofs += found.complete
+                where.root_s += spent
+                return found
             where.searches += 1
             where.search_s += spent
             if not found.panels and not found.complete:
@@ -155,6 +163,7 @@ class Where:
             f" {self.programs} ({self.proofs}): {self.program_s:.1f} ({self.proof_s:.1f}) |"
             f" {self.smoothed}: {self.smoothed_s:.1f} |"
             f" {self.searches} ({self.misses}): {self.search_s:.1f} ({self.miss_s:.1f}) |"
+            f" {self.roots} ({self.root_proofs}): {self.root_s:.1f} |"
         )
 
 
@@ -180,8 +189,9 @@ def main() -> None:
         header += (
             " CP-SAT decisions (proofs): CPU s | programs (proofs): CPU s |"
             " smoothed programs: CPU s | searches (misses): CPU s |"
+            " root bounds (proofs): CPU s |"
         )
-        rule += "---|---|---|---|"
+        rule += "---|---|---|---|---|"
     print(header)
     print(rule)
     for name, spec in pools:
