@@ -249,10 +249,10 @@ class DualLP:
         more (found by fuzzing, on pools with five quota categories and 50 to 90 levels):
         each level is an LP value good to the LP's tolerance (``DUAL_TOLERANCE``), and after
         many levels the round-off adds up beyond ``LEVEL_SLACK``, or a row dropped as
-        unweighted is
-        needed again. First every pooled panel comes back; then, while still unbounded, every
-        fixed level goes down by LEVEL_SLACK, 10 * LEVEL_SLACK, ... (``RELAX_LEVELS`` steps;
-        :func:`polished` lifts every type back as far as the panels allow)."""
+        unweighted is needed again. First every pooled panel comes back; then, while still
+        unbounded, every fixed level goes down by LEVEL_SLACK, 10 * LEVEL_SLACK, ...
+        (``RELAX_LEVELS`` steps; :func:`polished` lifts every type back as far as the panels
+        allow)."""
         for i in sorted(self._inactive):
             self._add_row(i)
         self._inactive.clear()

@@ -73,22 +73,14 @@ class PanelSearch:
         self.model = model
         n = len(model)
         rows_of: list[list[int]] = [[] for _ in range(n)]
-        lower: list[int] = []
-        upper: list[int] = []
-        category: list[int] = []
-        categories: dict[str, int] = {}
-        for quota, types in zip(model.quotas, model.quota_types, strict=True):
+        for q, types in enumerate(model.rows):
             for t in types:
-                rows_of[t].append(len(lower))
-            lower.append(quota.min)
-            upper.append(quota.max)
-            category.append(categories.setdefault(quota.category, len(categories)))
-        for group in model.households:
-            for t in group:
-                rows_of[t].append(len(lower))
-            lower.append(0)
-            upper.append(1)
-            category.append(-1)
+                rows_of[t].append(q)
+        lower, upper = (list(bounds) for bounds in model.row_bounds)
+        categories: dict[str, int] = {}
+        category = [
+            categories.setdefault(quota.category, len(categories)) for quota in model.quotas
+        ] + [-1] * len(model.households)
         self._rows_of = [tuple(rows) for rows in rows_of]
         self._lower, self._upper, self._category = lower, upper, category
         self._categories = len(categories)
@@ -96,10 +88,7 @@ class PanelSearch:
             size if all(upper[q] > 0 for q in rows_of[t]) else 0
             for t, size in enumerate(model.seat_limits)
         ]
-        matrix = np.zeros((len(lower), n))
-        for t, rows in enumerate(rows_of):
-            matrix[rows, t] = 1.0
-        self._matrix = matrix
+        self._matrix = model.row_matrix()
         self._lp = _relaxation(model)
 
     def prices(self, weights: FloatArray) -> FloatArray:

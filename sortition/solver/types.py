@@ -102,11 +102,9 @@ class TypeModel:
             return list(range(len(compositions)))
         bad = (seats.sum(axis=1) != self.k) | np.any(seats < 0, axis=1)
         bad |= np.any(seats > np.asarray(self.seat_limits, dtype=np.int64), axis=1)
-        for quota, types in zip(self.quotas, self.quota_types, strict=True):
+        for types, least, most in zip(self.rows, *self.row_bounds, strict=True):
             count = seats[:, list(types)].sum(axis=1)
-            bad |= (count < quota.min) | (count > quota.max)
-        for group in self.households:
-            bad |= seats[:, list(group)].sum(axis=1) > 1
+            bad |= (count < least) | (count > most)
         return [int(i) for i in np.flatnonzero(bad)]
 
     def violations(self, composition: Composition) -> list[str]:
