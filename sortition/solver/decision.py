@@ -212,6 +212,14 @@ def _solve(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = DETERMINISTIC_TIME
+    # No presolve, no probing and no cut rounds at the root: these questions are small and
+    # asked hundreds of times, and each of these steps cost more than it saved. Replaying the
+    # 162 questions of regression pool 2 of benchmarks/fuzz_shape.py, finds took 3.3 s
+    # instead of 6.1 and proofs 4.5 s instead of 6.3; regression pool 1's 118, 2.2 s instead
+    # of 4.1 and 0.3 instead of 0.7 (docs/benchmarks.md, 4 December 2026).
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.max_cut_rounds_at_level_zero = 0
     remaining = deadline.remaining()
     if remaining is not None:
         solver.parameters.max_time_in_seconds = remaining
