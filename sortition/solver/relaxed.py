@@ -91,6 +91,52 @@ def relaxed_leximin(
     )
 
 
+class RelaxedCeiling:
+    """The relaxation's bound on each LEXIMIN level, level by level: with every fixed type
+    held at its level, no lottery gives the types not fixed yet a higher minimum than the
+    relaxation does (every lottery's expected seats lie in the relaxation). When the panels
+    found reach that bound, the level is proven without a pricing integer program, and the
+    bound LP's duals are its certificate: they weigh every valid panel at most as much as they
+    weigh the relaxation's best point, so they are a dual solution of the level over all valid
+    panels, of value at most the bound.
+
+    The fixed levels must be met by some lottery (the caller fixes each at most at what its
+    own mix gives): else the LP may be infeasible, and there is no bound.
+    ``unseatable`` are types that sit on no valid panel (their seats are held at 0, which
+    tightens the relaxation)."""
+
+    def __init__(self, model: TypeModel, *, unseatable: Sequence[int] = ()) -> None:
+        n = len(model)
+        h = _relaxation(model, feasibility_tolerance=FEASIBILITY_TOLERANCE)
+        for t in unseatable:
+            h.changeColBounds(t, 0.0, 0.0)
+        self._z = n
+        h.addCol(1.0, -INF, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
+        sizes = model.sizes
+        self._rows = [
+            add_row(
+                h, name=f"level[{t}]", lower=0.0, upper=INF, cols=[t, n], coefs=[1 / sizes[t], -1]
+            )
+            for t in range(n)
+        ]
+        self._h = h
+
+    def fix(self, t: int, level: float) -> None:
+        """Hold type ``t`` at ``level`` from now on."""
+        self._h.changeCoeff(self._rows[t], self._z, 0.0)
+        self._h.changeRowBounds(self._rows[t], level, INF)
+
+    def bound(self, *, deadline: Deadline) -> tuple[float, FloatArray] | None:
+        """The relaxation's highest minimum over the types not fixed, and its dual weights
+        of the types (summing to 1 over those types); None when the LP ends without an
+        optimum (there is then no shortcut)."""
+        if not _solved(self._h, what="relaxed LEXIMIN level", deadline=deadline):
+            return None
+        duals = np.asarray(self._h.getSolution().row_dual, dtype=np.float64)
+        value = float(self._h.getInfo().objective_function_value)
+        return value, np.abs(duals[self._rows])
+
+
 # The NASH cutting planes stop when the upper bound on the mean log probability is within this
 # of the point's own value.
 NASH_GAP = 1e-9

@@ -612,6 +612,30 @@ def test_polishing_prices_the_panels_a_level_lacks(monkeypatch: pytest.MonkeyPat
     assert max(abs(a - b) for a, b in zip(again, full, strict=True)) < 1e-8
 
 
+def test_a_polishing_lp_without_a_status_is_solved_again_from_scratch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HiGHS once ended a polishing LP with status "unknown" (generated pool 7 of
+    benchmarks/fuzz_shape.py), which stopped the whole selection; solved again from scratch it
+    was optimal. Polishing now does that and ends at the same levels."""
+    from sortition.errors import SolverError
+    from sortition.solver import leximin as leximin_module
+
+    model, lottery, full = _polishing_case()
+    calls: list[bool] = []
+
+    def unknown_once(h: highspy.Highs, *, what: str, **kwargs: Any) -> Outcome:
+        calls.append(True)
+        if len(calls) == 3:
+            raise SolverError(f"HiGHS could not solve the {what}: Unknown")
+        return highs.solve(h, what=what, **kwargs)
+
+    monkeypatch.setattr(leximin_module, "solve", unknown_once)
+    again = leximin_module.polished(model, list(lottery.compositions), deadline=Deadline(None))
+    assert again is not None and len(calls) > 3
+    assert max(abs(a - b) for a, b in zip(again, full, strict=True)) < 1e-8
+
+
 def test_polishing_lowers_the_fixed_levels_when_loosening_is_not_enough(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -727,6 +751,42 @@ def test_the_levels_found_with_pricing_need_no_pricing_again(
     assert any(m.startswith("LEXIMIN level") for m in messages) and polishing
     # Pricing ran before polishing, and never during it.
     assert asked and not any(asked)
+
+
+def test_levels_that_reach_the_relaxations_bound_need_no_pricing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A level whose panels already reach the relaxation's bound on it (every fixed type held
+    at its level) is proven by that bound's LP, without a pricing question: on this narrow
+    pool 39 pricing questions instead of 62, and the same probabilities."""
+    from sortition.solver import relaxed as relaxed_module
+    from sortition.solver.panels import PanelOracle
+
+    pool, quotas, k = random_instance(
+        random.Random(3),
+        n=120,
+        k=8,
+        households=3,
+        slack=1,
+        categories={"c0": FIVE, "c1": FIVE, "c2": FIVE[:4], "c3": FIVE, "c4": FIVE[:4]},
+    )
+    above = PanelOracle.above
+    asked: list[bool] = []
+
+    def spied_above(self: PanelOracle, weights: Any, **kwargs: Any) -> Any:
+        asked.append(True)
+        return above(self, weights, **kwargs)
+
+    monkeypatch.setattr(PanelOracle, "above", spied_above)
+    messages: list[str] = []
+    result = select_panel(pool, quotas, k, seed=1, progress=lambda m, f: messages.append(m))
+    assert any(m.startswith("LEXIMIN level") for m in messages)
+    with_bound = len(asked)
+    asked.clear()
+    monkeypatch.setattr(relaxed_module.RelaxedCeiling, "bound", lambda self, **kwargs: None)
+    without = select_panel(pool, quotas, k, seed=1)
+    assert with_bound < len(asked)
+    assert max(abs(p - without.probabilities[i]) for i, p in result.probabilities.items()) < 1e-8
 
 
 def test_smoothing_ends_when_a_smoothed_round_costs_too_much(
