@@ -95,6 +95,8 @@ LEVEL_SLACK = 1e-10
 # A level is proven once the panels found reach the relaxation's bound on it to within this
 # (:class:`sortition.solver.relaxed.RelaxedCeiling`), without a pricing integer program.
 CEILING_GAP = 1e-8
+# ... and fixes the types whose probability it proves to within this (see _proven_by).
+CEILING_ACCURACY = 1e-7
 # Levels still open after PATIENCE rounds of plain pricing switch to smoothed pricing (HiGHS's
 # integer program at a point between the LP's duals and the best dual point so far), unless a
 # smoothed round costs more than SMOOTHING_COST plain rounds (below). Column generation level by
@@ -168,6 +170,7 @@ class DualLP:
         self._rows: list[int] = []  # the panel of each LP row after row 0
         self._inactive: set[int] = set()
         self._fixed: set[int] = set()
+        self._mix: tuple[FloatArray, list[int]] = (np.zeros(0), [])
 
     def add_panel(self, composition: Composition) -> bool:
         """Make the panel a row of the LP; False when it is one already."""
@@ -220,14 +223,20 @@ class DualLP:
         return [self.panels[pooled[j]] for j in order if values[j] > threshold]
 
     def achieved(self) -> FloatArray:
-        """Each type's probability under the mix of the current solution (the panel rows'
-        dual values, made to sum to 1)."""
-        weights = np.abs(np.asarray(self._h.getSolution().row_dual)[1:])
+        """Each type's probability under the mix of the last solution (the panel rows' dual
+        values, made to sum to 1), as :meth:`solve` kept it: pruning rows afterwards leaves
+        HiGHS's solution arrays out of step with the rows."""
+        weights, rows = self._mix
         total = float(weights.sum())
         if total <= 0:
             return np.zeros(len(self.model))
-        seats: FloatArray = (weights / total) @ self._matrix[self._rows]
+        seats: FloatArray = (weights / total) @ self._matrix[rows]
         return seats / np.asarray(self.model.sizes, dtype=np.float64)
+
+    @property
+    def fixed(self) -> frozenset[int]:
+        """The types fixed at their levels."""
+        return frozenset(self._fixed)
 
     def fix(self, t: int, level: float) -> None:
         self._fixed.add(t)
@@ -260,7 +269,9 @@ class DualLP:
         elif result is not Outcome.OPTIMAL:
             raise SolverError(f"the {what} has no solution (HiGHS reports it {result.value})")
         self._last = time.perf_counter() - started
-        values = np.asarray(self._h.getSolution().col_value)
+        solution = self._h.getSolution()
+        self._mix = (np.abs(np.asarray(solution.row_dual)[1:]), list(self._rows))
+        values = np.asarray(solution.col_value)
         objective = float(self._h.getInfo().objective_function_value)
         return objective, float(values[0]), values[1:].copy()
 
@@ -330,8 +341,9 @@ def converge_level(
     while True:
         rounds += 1
         value, yhat, y = lp.solve(deadline=deadline)
-        if ceiling is not None and value >= ceiling[0] - CEILING_GAP:
-            return value, [float(v) for v in ceiling[1]]
+        certificate = _proven_by(ceiling, value, lp)
+        if certificate is not None:
+            return value, certificate
         # Pruning only after the value has risen, so that rows cannot leave and come back
         # in a cycle at one value.
         if rounds % PRUNE_EVERY == 0 and value > pruned_at + PRICING_TOLERANCE:
@@ -381,6 +393,24 @@ def converge_level(
             raise SolverError("LEXIMIN stalled: the best panel is already in the LP")
         # A smoothed round that found nothing new: price at the duals next time.
         stuck = smooth and not added
+
+
+def _proven_by(
+    ceiling: tuple[float, FloatArray] | None, value: float, lp: DualLP
+) -> list[float] | None:
+    """The dual weights that fix the level's types when ``value`` reaches the ``ceiling``,
+    else None. Where the value is short of the bound by ``gap``, a type of dual weight ``w``
+    can still gain up to ``gap / w`` in some lottery that keeps the others at the level (weak
+    duality), so only types that can gain at most ``CEILING_ACCURACY`` keep their weight;
+    None when no type not fixed yet does."""
+    if ceiling is None or value < ceiling[0] - CEILING_GAP:
+        return None
+    bound, weights = ceiling
+    least = max(FIX_TOLERANCE, (bound - value) / CEILING_ACCURACY)
+    kept = np.where(weights > least, weights, 0.0)
+    if not any(kept[t] > 0 for t in range(len(kept)) if t not in lp.fixed):
+        return None
+    return [float(v) for v in kept]
 
 
 def start(

@@ -789,6 +789,41 @@ def test_levels_that_reach_the_relaxations_bound_need_no_pricing(
     assert max(abs(p - without.probabilities[i]) for i, p in result.probabilities.items()) < 1e-8
 
 
+@pytest.mark.parametrize("ceiling", [True, False])
+def test_fixed_levels_come_down_by_round_off_only(
+    monkeypatch: pytest.MonkeyPatch, ceiling: bool
+) -> None:
+    """Each fixed level is lowered, where needed, to what the LP's own mix gives the type
+    (so that the relaxation's bound can hold every level), and that mix is the LP's round-off
+    away from the level: at most 1e-8. (It was read once from HiGHS's solution after rows had
+    been pruned, which paired the weights with the wrong panels and lowered levels by 0.05.)"""
+    from sortition.solver import relaxed as relaxed_module
+    from sortition.solver.leximin import DualLP
+
+    pool, quotas, k = random_instance(
+        random.Random(3),
+        n=120,
+        k=8,
+        households=3,
+        slack=1,
+        categories={"c0": FIVE, "c1": FIVE, "c2": FIVE[:4], "c3": FIVE, "c4": FIVE[:4]},
+    )
+    first: dict[int, float] = {}
+    drops: list[float] = []
+    fix = DualLP.fix
+
+    def spied_fix(self: DualLP, t: int, level: float) -> None:
+        drops.append(first.setdefault(t, level) - level)
+        fix(self, t, level)
+
+    monkeypatch.setattr(DualLP, "fix", spied_fix)
+    if not ceiling:
+        monkeypatch.setattr(relaxed_module.RelaxedCeiling, "bound", lambda self, **kwargs: None)
+    select_panel(pool, quotas, k, seed=1)
+    assert len(drops) > len(first) > 0
+    assert max(drops) <= 1e-8
+
+
 def test_smoothing_ends_when_a_smoothed_round_costs_too_much(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
