@@ -711,6 +711,19 @@ def test_polishing_fixes_the_types_no_panel_seats_at_once(
     assert max(abs(a - b) for a, b in zip(levels, probabilities, strict=True)) < 1e-7
 
 
+def _narrow_pool(seed: int) -> tuple[Pool, Quotas, int]:
+    """A pool of 120 with five narrow quota categories (one seat of slack), k = 8: LEXIMIN
+    goes level by level on it."""
+    return random_instance(
+        random.Random(seed),
+        n=120,
+        k=8,
+        households=3,
+        slack=1,
+        categories={"c0": FIVE, "c1": FIVE, "c2": FIVE[:4], "c3": FIVE, "c4": FIVE[:4]},
+    )
+
+
 @pytest.mark.parametrize("seed", [1, 3])
 def test_the_levels_found_with_pricing_need_no_pricing_again(
     monkeypatch: pytest.MonkeyPatch, seed: int
@@ -723,14 +736,7 @@ def test_the_levels_found_with_pricing_need_no_pricing_again(
     from sortition.solver import leximin as leximin_module
     from sortition.solver.panels import PanelOracle
 
-    pool, quotas, k = random_instance(
-        random.Random(seed),
-        n=120,
-        k=8,
-        households=3,
-        slack=1,
-        categories={"c0": FIVE, "c1": FIVE, "c2": FIVE[:4], "c3": FIVE, "c4": FIVE[:4]},
-    )
+    pool, quotas, k = _narrow_pool(seed)
     polishing: list[bool] = []
     polished, above = leximin_module.polished, PanelOracle.above
 
@@ -762,14 +768,7 @@ def test_levels_that_reach_the_relaxations_bound_need_no_pricing(
     from sortition.solver import relaxed as relaxed_module
     from sortition.solver.panels import PanelOracle
 
-    pool, quotas, k = random_instance(
-        random.Random(3),
-        n=120,
-        k=8,
-        households=3,
-        slack=1,
-        categories={"c0": FIVE, "c1": FIVE, "c2": FIVE[:4], "c3": FIVE, "c4": FIVE[:4]},
-    )
+    pool, quotas, k = _narrow_pool(3)
     above = PanelOracle.above
     asked: list[bool] = []
 
@@ -800,14 +799,7 @@ def test_fixed_levels_come_down_by_round_off_only(
     from sortition.solver import relaxed as relaxed_module
     from sortition.solver.leximin import DualLP
 
-    pool, quotas, k = random_instance(
-        random.Random(3),
-        n=120,
-        k=8,
-        households=3,
-        slack=1,
-        categories={"c0": FIVE, "c1": FIVE, "c2": FIVE[:4], "c3": FIVE, "c4": FIVE[:4]},
-    )
+    pool, quotas, k = _narrow_pool(3)
     first: dict[int, float] = {}
     drops: list[float] = []
     fix = DualLP.fix
