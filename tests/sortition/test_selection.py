@@ -764,22 +764,41 @@ def test_levels_that_reach_the_relaxations_bound_need_no_pricing(
 ) -> None:
     """A level whose panels already reach the relaxation's bound on it (every fixed type held
     at its level) is proven by that bound's LP, without a pricing question: on this narrow
-    pool 39 pricing questions instead of 62, and the same probabilities."""
+    pool 39 pricing questions instead of 62, and the same probabilities. Every type's level,
+    as fixed, is its final probability to 1e-7 (with a bound 0.05 too low, a level stood 0.05
+    below it)."""
     from sortition.solver import relaxed as relaxed_module
+    from sortition.solver.leximin import DualLP
     from sortition.solver.panels import PanelOracle
 
     pool, quotas, k = _narrow_pool(3)
-    above = PanelOracle.above
+    above, fix = PanelOracle.above, DualLP.fix
     asked: list[bool] = []
+    fixed: dict[int, float] = {}
 
     def spied_above(self: PanelOracle, weights: Any, **kwargs: Any) -> Any:
         asked.append(True)
         return above(self, weights, **kwargs)
 
+    def spied_fix(self: DualLP, t: int, level: float) -> None:
+        fixed[t] = level
+        fix(self, t, level)
+
     monkeypatch.setattr(PanelOracle, "above", spied_above)
+    monkeypatch.setattr(DualLP, "fix", spied_fix)
     messages: list[str] = []
     result = select_panel(pool, quotas, k, seed=1, progress=lambda m, f: messages.append(m))
     assert any(m.startswith("LEXIMIN level") for m in messages)
+    members = group_types(pool, quotas, k).members
+    assert len(fixed) == len(members)
+    assert (
+        max(
+            abs(result.probabilities[pid] - fixed[t])
+            for t, ids in enumerate(members)
+            for pid in ids
+        )
+        < 1e-7
+    )
     with_bound = len(asked)
     asked.clear()
     monkeypatch.setattr(relaxed_module.RelaxedCeiling, "bound", lambda self, **kwargs: None)

@@ -106,6 +106,26 @@ def test_leximin_lottery_is_valid_and_optimal(instance: tuple[Pool, Quotas, int]
 
 @SETTINGS
 @given(instances())
+def test_leximin_level_by_level_is_optimal(instance: tuple[Pool, Quotas, int]) -> None:
+    """LEXIMIN's last tier alone (the split of the relaxed point and the column generation
+    towards it switched off): level by level, ending levels with the relaxation's bound where
+    the panels reach it, the same profile as brute force."""
+    from sortition.solver import leximin as leximin_module
+
+    pool, quotas, k = instance
+    messages: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(leximin_module, "split_relaxed", lambda *args, **kwargs: (None, ()))
+        patch.setattr(leximin_module, "reach", lambda *args, **kwargs: None)
+        result = select_panel(pool, quotas, k, seed=7, progress=lambda m, f: messages.append(m))
+    assert any(m.startswith("LEXIMIN level") for m in messages)
+    assert sorted(result.probabilities.values()) == pytest.approx(
+        brute_force_leximin(pool, quotas, k), abs=1e-6
+    )
+
+
+@SETTINGS
+@given(instances())
 def test_leximin_minimum_at_least_maximin(instance: tuple[Pool, Quotas, int]) -> None:
     pool, quotas, k = instance
     lexi = select_panel(pool, quotas, k, seed=1)
