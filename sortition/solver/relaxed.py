@@ -54,58 +54,58 @@ def relaxed_leximin(
     LPs: the types not fixed by then get the last level, a floor under their probabilities.
     That is a MAXIMIN point; with ``max_levels=1`` the first LP's optimum, every type that can
     sit at the first level or above."""
-    sizes = np.asarray(model.sizes, dtype=np.float64)
     n = len(model)
-    h = _relaxation(model, feasibility_tolerance=FEASIBILITY_TOLERANCE)
-    z = n
-    h.addCol(1.0, -INF, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
+    open_types = [t for t in range(n) if model.selectable(t)]
+    lp = RelaxedCeiling(model, types=open_types)
     levels = np.zeros(n)
     seats = np.zeros(n)
-    rows: dict[int, int] = {}
     lps = 0
-    for t in range(n):
-        if model.selectable(t):
-            rows[t] = add_row(
-                h, name=f"level[{t}]", lower=0.0, upper=INF, cols=[t, z], coefs=[1 / sizes[t], -1]
-            )
-    while rows:
-        if not _solved(h, what="relaxed LEXIMIN LP", deadline=deadline):
+    while open_types:
+        answer = lp.bound(deadline=deadline)
+        if answer is None:
             return None
-        solution = h.getSolution()
-        value = float(solution.col_value[z])
-        seats = np.asarray(solution.col_value[:n], dtype=np.float64)
+        value, weights = answer
+        seats = lp.seats()
         lps += 1
         if max_levels is not None and lps >= max_levels:
-            levels[list(rows)] = max(0.0, value)
+            levels[open_types] = max(0.0, value)
             break
-        tight = [t for t, r in rows.items() if abs(solution.row_dual[r]) > FIX_TOLERANCE]
+        tight = {t for t in open_types if weights[t] > FIX_TOLERANCE}
         if not tight:
             return None
         for t in tight:
             levels[t] = max(0.0, value)
-            row = rows.pop(t)
-            h.changeCoeff(row, z, 0.0)
-            h.changeRowBounds(row, levels[t] - SLACK, INF)
+            lp.fix(t, levels[t] - SLACK)
+        open_types = [t for t in open_types if t not in tight]
     return RelaxedPoint(
         levels, np.clip(seats, 0.0, np.asarray(model.seat_limits, dtype=np.float64))
     )
 
 
 class RelaxedCeiling:
-    """The relaxation's bound on each LEXIMIN level, level by level: with every fixed type
-    held at its level, no lottery gives the types not fixed yet a higher minimum than the
-    relaxation does (every lottery's expected seats lie in the relaxation). When the panels
-    found reach that bound, the level is proven without a pricing integer program, and the
-    bound LP's duals are its certificate: they weigh every valid panel at most as much as they
-    weigh the relaxation's best point, so they are a dual solution of the level over all valid
-    panels, of value at most the bound.
+    """The relaxation's LEXIMIN LP, stepped by the caller: maximise the smallest probability
+    among the types not fixed yet, every fixed type held at its level. :func:`relaxed_leximin`
+    steps it to the relaxation's LEXIMIN point; LEXIMIN's levels use it as their ceiling: no
+    lottery gives the types not fixed yet a higher minimum than the relaxation does (every
+    lottery's expected seats lie in the relaxation). When the panels found reach that bound,
+    the level is proven without a pricing integer program, and the bound LP's duals are its
+    certificate: they weigh every valid panel at most as much as they weigh the relaxation's
+    best point, so they are a dual solution of the level over all valid panels, of value at
+    most the bound.
 
-    The fixed levels must be met by some lottery (the caller fixes each at most at what its
-    own mix gives): else the LP may be infeasible, and there is no bound.
+    The fixed levels must be met by some lottery (LEXIMIN fixes each at most at what its own
+    mix gives): else the LP may be infeasible, and there is no bound. ``types`` are the types
+    with a level row (all by default; a type without one counts for nothing and weighs 0);
     ``unseatable`` are types that sit on no valid panel (their seats are held at 0, which
     tightens the relaxation)."""
 
-    def __init__(self, model: TypeModel, *, unseatable: Sequence[int] = ()) -> None:
+    def __init__(
+        self,
+        model: TypeModel,
+        *,
+        types: Sequence[int] | None = None,
+        unseatable: Sequence[int] = (),
+    ) -> None:
         n = len(model)
         h = _relaxation(model, feasibility_tolerance=FEASIBILITY_TOLERANCE)
         for t in unseatable:
@@ -113,12 +113,12 @@ class RelaxedCeiling:
         self._z = n
         h.addCol(1.0, -INF, INF, 0, np.empty(0, np.int32), np.empty(0, np.float64))
         sizes = model.sizes
-        self._rows = [
-            add_row(
+        self._rows = {
+            t: add_row(
                 h, name=f"level[{t}]", lower=0.0, upper=INF, cols=[t, n], coefs=[1 / sizes[t], -1]
             )
-            for t in range(n)
-        ]
+            for t in (range(n) if types is None else types)
+        }
         self._h = h
 
     def fix(self, t: int, level: float) -> None:
@@ -127,14 +127,20 @@ class RelaxedCeiling:
         self._h.changeRowBounds(self._rows[t], level, INF)
 
     def bound(self, *, deadline: Deadline) -> tuple[float, FloatArray] | None:
-        """The relaxation's highest minimum over the types not fixed, and its dual weights
-        of the types (summing to 1 over those types); None when the LP ends without an
-        optimum (there is then no shortcut)."""
-        if not _solved(self._h, what="relaxed LEXIMIN level", deadline=deadline):
+        """The relaxation's highest minimum over the types not fixed, and each type's dual
+        weight (summing to 1 over those types); None when the LP ends without an optimum
+        (round-off: there is then no shortcut)."""
+        if not _solved(self._h, what="relaxed LEXIMIN LP", deadline=deadline):
             return None
-        duals = np.asarray(self._h.getSolution().row_dual, dtype=np.float64)
-        value = float(self._h.getInfo().objective_function_value)
-        return value, np.abs(duals[self._rows])
+        solution = self._h.getSolution()
+        duals = np.asarray(solution.row_dual, dtype=np.float64)
+        weights = np.zeros(self._z)
+        weights[list(self._rows)] = np.abs(duals[list(self._rows.values())])
+        return float(solution.col_value[self._z]), weights
+
+    def seats(self) -> FloatArray:
+        """The expected seats of the last optimum."""
+        return np.asarray(self._h.getSolution().col_value[: self._z], dtype=np.float64)
 
 
 # The NASH cutting planes stop when the upper bound on the mean log probability is within this
