@@ -517,15 +517,14 @@ def leximin(
             ) from error
         bound = value if bound is None else bound
         count += 1
-        for t, weight in enumerate(y):
-            if t not in levels and weight > FIX_TOLERANCE:
-                levels[t] = max(0.0, value - LEVEL_SLACK)
-                lp.fix(t, levels[t])
-                relaxation.fix(t, levels[t])
+        tight = {t for t, weight in enumerate(y) if t not in levels and weight > FIX_TOLERANCE}
+        for t in tight:
+            levels[t] = max(0.0, value - LEVEL_SLACK)
+        # Every level at most what the LP's own mix gives its type (see the module docstring).
         achieved = lp.achieved()
         for t, level in levels.items():
-            if achieved[t] < level:
-                levels[t] = float(achieved[t])
+            if t in tight or achieved[t] < level:
+                levels[t] = min(level, float(achieved[t]))
                 lp.fix(t, levels[t])
                 relaxation.fix(t, levels[t])
         progress(

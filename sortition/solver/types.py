@@ -83,8 +83,9 @@ class TypeModel:
 
     def row_matrix(self) -> npt.NDArray[np.float64]:
         """:attr:`rows` as a 0/1 matrix, rows by types."""
-        matrix = np.zeros((len(self.rows), len(self)))
-        for i, types in enumerate(self.rows):
+        rows = self.rows
+        matrix = np.zeros((len(rows), len(self)))
+        for i, types in enumerate(rows):
             matrix[i, list(types)] = 1.0
         return matrix
 
