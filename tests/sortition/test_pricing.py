@@ -240,12 +240,11 @@ def test_above_searches_first_and_falls_back(monkeypatch: pytest.MonkeyPatch) ->
     assert oracle.decision.calls == panels.SEARCH_MISSES + 2
 
 
-def test_the_root_bound_answers_proofs_once_the_search_stopped(
+def _stopped_oracle(
     monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """After ``SEARCH_MISSES`` misses the search stops, but its root bound (the Lagrangian
-    bound at the LP relaxation's prices) still answers the questions whose threshold is
-    above it, without CP-SAT; between the heaviest panel and that bound CP-SAT proves."""
+) -> tuple[TypeModel, FloatArray, PanelOracle, float, float]:
+    """An oracle on the fuzzing model whose search has stopped (SEARCH_MISSES 0), random
+    weights, the heaviest panel's weight and the search's root bound under them."""
     monkeypatch.setattr(panels, "SEARCH_MISSES", 0)
     model = fuzz_model()
     weights = np.random.default_rng(5).random(len(model))
@@ -253,6 +252,16 @@ def test_the_root_bound_answers_proofs_once_the_search_stopped(
     _, heaviest = oracle.best(weights, deadline=NO_LIMIT)
     scale = float(np.max(weights))
     root = PanelSearch(model).search(weights / scale, threshold=0.0, budget=0).bound * scale
+    return model, weights, oracle, heaviest, root
+
+
+def test_the_root_bound_answers_proofs_once_the_search_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After ``SEARCH_MISSES`` misses the search stops, but its root bound (the Lagrangian
+    bound at the LP relaxation's prices) still answers the questions whose threshold is
+    above it, without CP-SAT; between the heaviest panel and that bound CP-SAT proves."""
+    _, weights, oracle, heaviest, root = _stopped_oracle(monkeypatch)
     assert root > heaviest + 1e-3
     proof = oracle.above(weights, threshold=root + 1e-6, deadline=NO_LIMIT)
     assert proof.panels == [] and proof.bound == pytest.approx(root + 1e-6)
@@ -267,14 +276,9 @@ def test_a_question_just_below_the_root_bound_goes_to_the_integer_program(
     """A threshold less than ``NEAR_BOUND`` below the root bound goes to HiGHS's integer
     program, which proves it near its root (CP-SAT once searched until its time limit);
     further below CP-SAT answers."""
-    monkeypatch.setattr(panels, "SEARCH_MISSES", 0)
-    model = fuzz_model()
-    weights = np.random.default_rng(5).random(len(model))
-    oracle = PanelOracle(model)
-    _, heaviest = oracle.best(weights, deadline=NO_LIMIT)
+    _, weights, oracle, heaviest, root = _stopped_oracle(monkeypatch)
     programs = oracle.calls
     scale = float(np.max(weights))
-    root = PanelSearch(model).search(weights / scale, threshold=0.0, budget=0).bound * scale
     near = oracle.above(weights, threshold=root - 1e-8 * scale, deadline=NO_LIMIT)
     assert near.panels == [] and near.bound == pytest.approx(heaviest, rel=1e-9)
     assert oracle.calls == programs + 1 and oracle.decision.calls == 0
@@ -291,12 +295,8 @@ def test_a_question_past_its_deterministic_time_goes_to_the_integer_program(
     made tiny; the answers stay right."""
     from sortition.solver import decision
 
-    monkeypatch.setattr(panels, "SEARCH_MISSES", 0)
     monkeypatch.setattr(decision, "DETERMINISTIC_TIME", 1e-9)
-    model = fuzz_model()
-    weights = np.random.default_rng(5).random(len(model))
-    oracle = PanelOracle(model)
-    _, heaviest = oracle.best(weights, deadline=NO_LIMIT)
+    model, weights, oracle, heaviest, _ = _stopped_oracle(monkeypatch)
     scaled = weights / np.max(weights)
     threshold = heaviest / np.max(weights)
     assert oracle.decision.above(scaled, threshold=threshold, deadline=NO_LIMIT) is None
