@@ -37,6 +37,9 @@ def choose_language(page: Any, lang: str) -> None:
     page.select_option("#lang-select", lang)
     page.click(".lang-switch button")
     page.wait_for_selector(f'html[lang="{lang}"]')
+    # The new page's scripts (the reply form's draft is restored by one) have run by its load
+    # event; the html element is there before them.
+    page.wait_for_load_state("load")
 
 
 def enter_code(page: Any, code: str) -> None:
