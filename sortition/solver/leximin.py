@@ -128,6 +128,13 @@ RELAX_LEVELS = 4
 # each level this far below its LP value.
 POLISH_TOLERANCE = 1e-10
 POLISH_SLACK = 1e-10
+# Polishing prices again only at a level that comes out more than this below its floor (the
+# level found with pricing). The floors are good to about 1e-9 and the polishing LPs, which fix
+# the types in an order of their own, meet them to a few 1e-9: at LEVEL_SLACK (1e-10) here,
+# regression pool 2 of benchmarks/fuzz_shape.py priced at 27 of its 41 polishing LPs, for
+# shortfalls of 1e-10 to 1.2e-8 (1.4 s of 11), and what it found moved no probability by more
+# than 5e-10 on eight pools of that shape.
+POLISH_PRICING_GAP = 1e-8
 # A polishing LP that round-off makes infeasible is solved again, and the rest, with these.
 LOOSER_POLISH_TOLERANCE = 1e-9
 # Every PRUNE_EVERY rounds, panel rows without weight leave the LP if there are PRUNE_MIN of them.
@@ -572,9 +579,10 @@ def polished(
     accepts panels that support the level only to a few 1e-9, so that pricing at its duals
     finds nothing more (on regression pool 2, one run in four left the first level 4.8e-9 below
     1/48 and moved higher types by 1.3e-7). With ``oracle`` and ``floors`` (the levels found
-    with pricing), a level that comes out more than ``LEVEL_SLACK`` below its floor prices at
-    the polishing LP's exact duals and takes the panels found (``panels`` grows) until none
-    improves; the other levels need no pricing.
+    with pricing), a level that comes out more than ``POLISH_PRICING_GAP`` below its floor
+    prices at the polishing LP's exact duals and takes the panels found (``panels`` grows)
+    until none improves; the other levels need no pricing. (With the dual LP at 1e-10 now, the
+    shortfalls met on that shape are the polishing LPs' own round-off, below 1.3e-8.)
 
     The types that none of ``panels`` seats are fixed at 0 before the first LP (unless pricing
     may seat them: a floor above 0), not one or a few per LP as the LP's duals weigh them
@@ -626,7 +634,7 @@ def polished(
         if (
             oracle is not None
             and floors is not None
-            and value < _lowest(floors, levels) - LEVEL_SLACK
+            and value < _lowest(floors, levels) - POLISH_PRICING_GAP
         ):
             judge = duals / sizes
             # Every panel of the LP weighs at most the convexity row's dual, the ones in use
