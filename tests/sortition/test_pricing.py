@@ -21,7 +21,7 @@ from sortition.solver.highs import Deadline
 from sortition.solver.panels import PanelOracle
 from sortition.solver.pricing import PanelSearch
 from sortition.solver.repair import FaceBounds
-from sortition.solver.search import FloatArray
+from sortition.solver.search import FloatArray, SwapSearch
 from sortition.solver.types import Composition, TypeModel, group_types
 from tests.sortition.instances import random_instance
 
@@ -268,6 +268,21 @@ def test_the_root_bound_answers_proofs_once_the_search_stopped(
     assert oracle.decision.calls == 0 and oracle.trees == 0
     proof = oracle.above(weights, threshold=(heaviest + root) / 2, deadline=NO_LIMIT)
     assert proof.panels == [] and oracle.decision.calls == 1
+
+
+def test_a_panel_that_cp_sat_finds_is_climbed_to_a_local_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """CP-SAT stops at its first panel above the threshold, often barely above it; the best
+    swaps from it give a heavier column for free, returned first, with CP-SAT's own panel."""
+    model, weights, oracle, heaviest, _ = _stopped_oracle(monkeypatch)
+    threshold = heaviest * 0.7
+    found = oracle.above(weights, threshold=threshold, deadline=NO_LIMIT)
+    assert oracle.decision.calls == 1 and not model.invalid(found.panels)
+    first, *rest = found.panels
+    assert len(rest) == 1 and float(np.dot(first, weights)) > float(np.dot(rest[0], weights))
+    assert float(np.dot(rest[0], weights)) > threshold
+    assert SwapSearch(model).climb(first, weights) == first
 
 
 def test_a_question_just_below_the_root_bound_goes_to_the_integer_program(
