@@ -61,6 +61,15 @@ def make_app(database_uri: str, **overrides: Any) -> Flask:
     return app
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_search() -> None:
+    """The pricing search is compiled by numba on first use (about 6 s, then loaded from its
+    cache in 0.2 s): once per test worker, before any test whose selection has a time limit."""
+    from sortition.solver.tree import warm_up
+
+    warm_up()
+
+
 @pytest.fixture(scope="session")
 def postgres_url(worker_id: str, testrun_uid: str) -> Iterator[str]:
     """A fresh PostgreSQL database for this test worker."""
