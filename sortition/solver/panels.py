@@ -33,14 +33,20 @@ MIP_GAP = 1e-9
 # Local search starts from this many of the heaviest known panels.
 STARTS = 2
 # PanelOracle.above first runs the branch and bound of sortition.solver.pricing for at most
-# SEARCH_NODES nodes, ending SEARCH_AFTER nodes after its first panel above the threshold (on
-# the fuzzing shape of issue 12 most answers come within a thousand nodes of 10 to 50
-# microseconds, where the integer program takes 0.05 to 0.8 s; 5,000 nodes cost the second
-# regression pool more in missed searches than they saved). After SEARCH_MISSES searches in a
-# row that end without an answer the oracle stops searching (a shape the search does not suit),
-# all but the root bound (see PanelOracle.above).
+# SEARCH_WORK / types nodes (each node looks at every type), at least SEARCH_NODES, ending
+# SEARCH_AFTER nodes after its first panel above the threshold. After SEARCH_MISSES searches in
+# a row that end without an answer the oracle stops searching (a shape the search does not
+# suit), all but the root bound (see PanelOracle.above). Compiled (sortition/solver/tree.py) a
+# node costs about 2 microseconds on the fuzzing shape of issue 12 (150 to 200 types), where a
+# CP-SAT find costs 10 to 50 ms and a proof 0.05 to 2 s: with some 200,000 nodes the search
+# answers every question of the two regression pools of benchmarks/fuzz_shape.py, finds and
+# proofs (at 1,500 nodes, the budget of the search in Python, it answered 242 of 313 and 32 of
+# 192, and CP-SAT the rest), and the 24 pools of seeds 1 and 2 took 126.4 s -> 83.0 s at
+# 50,000 nodes and 1,000 after, 18.8 s instead of 36 for generated pool 7 at 150,000
+# (docs/benchmarks.md, 4 December 2026).
+SEARCH_WORK = 30_000_000
 SEARCH_NODES = 1500
-SEARCH_AFTER = 200
+SEARCH_AFTER = 1000
 SEARCH_MISSES = 3
 # A question whose root bound (scaled weights, the largest 1) is less than this above the
 # threshold goes to the integer program, not to CP-SAT: on a generated pool of
@@ -174,7 +180,7 @@ class PanelOracle:
         found = self._tree.search(
             w / scale,
             threshold=threshold / scale,
-            budget=SEARCH_NODES if searching else 1,
+            budget=max(SEARCH_NODES, SEARCH_WORK // len(self.model)) if searching else 1,
             after=SEARCH_AFTER,
         )
         if found.panels or found.complete:

@@ -167,6 +167,7 @@ class PanelSearch:
         heaviest = np.repeat(ordered, np.minimum(capacity, k))[:k]
         root_bound = constant + float(np.sum(heaviest))
         if len(self._exact):
+            widest = int(np.max(np.diff(choice_ptr)))
             exact = tree.exact_bounds(
                 k,
                 0.0,
@@ -181,8 +182,10 @@ class PanelSearch:
                 row_in,
                 shift,
                 choice_constant,
-                np.empty((int(np.max(np.diff(choice_ptr))) + 1, max(k, 1))),
-                np.empty((int(np.max(np.diff(choice_ptr))) + 1) * max(k, 1)),
+                np.empty((widest + 1, max(k, 1))),
+                np.zeros(widest + 1, dtype=np.int64),
+                np.zeros(widest + 1, dtype=np.int64),
+                -np.inf,
             )
             if not np.isnan(exact):
                 root_bound = min(root_bound, float(exact))

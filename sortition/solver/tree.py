@@ -108,17 +108,19 @@ def exact_bounds(
     shift: Floats,
     choice_constant: Floats,
     items: Floats,
-    rest: Floats,
+    length: Ints,
+    head: Ints,
+    cutoff: float,
 ) -> float:
     """The lowest bound over the choices, each with its category's rows kept exact (NaN: no
     completion). With the other rows priced, weight(P) <= their constant + the weights
     reduced by their prices only; the chosen category's seats per value are then chosen
     exactly: each value's seats come heaviest first (the types are sorted by the fully
     reduced weight, which differs from this one by a constant per value), its unmet minimum
-    first, then the heaviest of the rest within each maximum. ``items`` and ``rest`` are
-    workspace."""
+    first, then the heaviest of the rest within each maximum. The first bound at most
+    ``cutoff`` is returned at once (the caller prunes on it). ``items``, ``length`` and
+    ``head`` are workspace."""
     best = np.inf
-    length = np.zeros(items.shape[0], np.int64)
     for ch in range(len(choice_constant)):
         start, end = choice_ptr[ch], choice_ptr[ch + 1]
         values = end - start
@@ -148,8 +150,9 @@ def exact_bounds(
                 for _ in range(cap):
                     items[b, length[b]] = v
                     length[b] += 1
+        # Each value's unmet minimum from its heaviest seats; then the heaviest ``fill`` of
+        # the seats left in all buckets (each sorted heaviest first: merged, not sorted).
         total = 0.0
-        spread = 0
         for b in range(values):
             q = choice_rows[start + b]
             need = max(0, lower[q] - count[q])
@@ -157,20 +160,23 @@ def exact_bounds(
                 return np.nan
             for i in range(need):
                 total += items[b, i]
-            for i in range(need, length[b]):
-                rest[spread] = items[b, i]
-                spread += 1
-        for i in range(length[values]):
-            rest[spread] = items[values, i]
-            spread += 1
+            head[b] = need
+        head[values] = 0
         fill = left - must_total
-        if spread < fill:
-            return np.nan
-        ordered = np.sort(rest[:spread])
-        heaviest = 0.0
-        for i in range(fill):
-            heaviest += ordered[spread - 1 - i]
-        bound = choice_constant[ch] + so_far + total + heaviest
+        for _ in range(fill):
+            pick = -1
+            for b in range(values + 1):
+                if head[b] < length[b] and (
+                    pick < 0 or items[b, head[b]] > items[pick, head[pick]]
+                ):
+                    pick = b
+            if pick < 0:
+                return np.nan
+            total += items[pick, head[pick]]
+            head[pick] += 1
+        bound = float(choice_constant[ch] + so_far + total)
+        if bound <= cutoff:
+            return bound
         best = min(best, bound)
     return best
 
@@ -221,7 +227,8 @@ def run(
     for ch in range(len(choice_constant)):
         widest = max(widest, choice_ptr[ch + 1] - choice_ptr[ch])
     items = np.empty((widest + 1, max(k, 1)), np.float64)
-    rest = np.empty((widest + 1) * max(k, 1), np.float64)
+    length = np.zeros(widest + 1, np.int64)
+    head = np.zeros(widest + 1, np.int64)
     # The stack: a frame per depth, with the node's candidates and how many were tried.
     candidates = np.empty((k + 1, m), np.int64)
     tried = np.zeros(k + 1, np.int64)
@@ -285,7 +292,9 @@ def run(
                         shift,
                         choice_constant,
                         items,
-                        rest,
+                        length,
+                        head,
+                        incumbent + margin,
                     )
                     expands = not np.isnan(exact) and exact > incumbent + margin
                 row, fewest = -1, np.iinfo(np.int64).max
@@ -399,5 +408,7 @@ def warm_up() -> None:
         np.zeros((1, 1)),
         np.zeros(1),
         np.empty((2, 1)),
-        np.empty(2),
+        np.zeros(2, dtype=np.int64),
+        np.zeros(2, dtype=np.int64),
+        -np.inf,
     )

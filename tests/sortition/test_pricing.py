@@ -223,20 +223,25 @@ def test_above_asks_cp_sat_then_the_integer_program(
 
 
 def test_above_searches_first_and_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The search answers without CP-SAT when it can; a search that runs out of nodes hands
-    over to CP-SAT's decision, and after ``SEARCH_MISSES`` misses in a row the
-    oracle stops searching."""
+    """The search answers without CP-SAT when it can, finds and proofs alike (its budget,
+    ``SEARCH_WORK`` / types nodes, suffices for the proofs of this shape); a search that runs
+    out of nodes hands over to CP-SAT's decision, and after ``SEARCH_MISSES`` misses in a row
+    the oracle stops searching."""
     model = fuzz_model()
     weights = np.random.default_rng(7).random(len(model))
     oracle = PanelOracle(model)
     _, heaviest = oracle.best(weights, deadline=NO_LIMIT)
     priced = oracle.above(weights, threshold=0.5 * heaviest, deadline=NO_LIMIT)
     assert priced.panels and oracle.decision.calls == 0 and oracle.trees == 1
+    proof = oracle.above(weights, threshold=heaviest + 1e-9, deadline=NO_LIMIT)
+    assert proof.panels == [] and proof.bound <= heaviest + 1e-9
+    assert oracle.decision.calls == 0 and oracle.calls == 1 and oracle.trees == 2
+    monkeypatch.setattr(panels, "SEARCH_WORK", 0)
     monkeypatch.setattr(panels, "SEARCH_NODES", 1)
     for _ in range(panels.SEARCH_MISSES + 2):
         priced = oracle.above(weights, threshold=0.99 * heaviest, deadline=NO_LIMIT)
         assert priced.panels
-    assert oracle.trees == 1 + panels.SEARCH_MISSES
+    assert oracle.trees == 2 + panels.SEARCH_MISSES
     assert oracle.decision.calls == panels.SEARCH_MISSES + 2
 
 
