@@ -193,3 +193,18 @@ def test_another_jurys_job_is_not_found(app: Flask) -> None:
     assert client.get(url).status_code == 404
     assert client.get(f"{url}/status").status_code == 404
     assert client.post(f"{url}/cancel").status_code == 404
+
+
+def test_a_worker_loads_the_compiled_search_when_it_starts() -> None:
+    """The library's pricing search is compiled by numba on first use (about 6 s on a new
+    machine): a worker loads it when it starts, before its first job, not inside that job's
+    time limit."""
+    from sortition.solver import tree
+
+    assert runner.compile_the_lottery in tasks._ON_START
+    assert tasks._ON_START.index(runner.compile_the_lottery) < tasks._ON_START.index(
+        runner.recover_on_start
+    )
+    runner.compile_the_lottery()
+    # numba's dispatchers list the signatures compiled or loaded so far.
+    assert tree.run.signatures and tree.exact_bounds.signatures  # type: ignore[attr-defined]

@@ -50,7 +50,14 @@ from webapp.lottery.register import (
     read_register_file,
     sample_values,
 )
-from webapp.lottery.selection import Infeasible, QuotaLike, SelectionFailed, next_alternate, relax
+from webapp.lottery.selection import (
+    Infeasible,
+    QuotaLike,
+    SelectionFailed,
+    next_alternate,
+    relax,
+    warm_up,
+)
 from webapp.lottery.transparent import (
     Committed,
     Drawn,
@@ -97,6 +104,7 @@ __all__ = [
     "relax",
     "sample_values",
     "verify",
+    "warm_up",
     "write_letters_pdf",
     "write_outcome_letters",
     "write_printer_csv",

@@ -136,6 +136,12 @@ def recover_jobs() -> None:
 
 
 @tasks.on_worker_start
+def compile_the_lottery() -> None:
+    """When a worker starts: the library's compiled search is loaded before the first job."""
+    lottery.warm_up()
+
+
+@tasks.on_worker_start
 def recover_on_start() -> None:
     """When a worker starts: also every queued job, in case the queue lost its task."""
     for job_id in services.recover(all_queued=True):
