@@ -98,21 +98,21 @@ CEILING_GAP = 1e-8
 # ... and fixes the types whose probability it proves to within this (see _proven_by).
 CEILING_ACCURACY = 1e-7
 # Levels still open after PATIENCE rounds of plain pricing switch to smoothed pricing (HiGHS's
-# integer program at a point between the LP's duals and the best dual point so far), unless a
-# smoothed round costs more than SMOOTHING_COST plain rounds (below). Column generation level by
-# level on the city-sized pool of tests/sortition/test_city_scale.py needs hundreds of rounds a
-# level, each a few milliseconds, and smoothing cuts them: its levels took 129 s with smoothing
-# after 100 rounds and more than 900 s without (PATIENCE 1000, from 7f5aa52 to 4 December). On
-# the fuzzing shape of issue 12 a smoothed round took 0.3 to 1.1 s against CP-SAT's plain
-# rounds of about 50 ms, and smoothing there cost more than it saved (generated pools 7 and 8
-# of benchmarks/fuzz_shape.py 158 and 102 s with PATIENCE 100 and no cost rule, 80.6 and 57.1
-# s with PATIENCE 1000, on a faster machine): the cost rule ends it after one round.
+# integer program at a point between the LP's duals and the best dual point so far), for the
+# rest of the level unless a smoothed program branches (more than one node of branch and
+# bound). Column generation level by level on the city-sized pool of
+# tests/sortition/test_city_scale.py needs hundreds of rounds a level, each a few
+# milliseconds, and smoothing cuts them: its levels took 129 s with smoothing after 100 rounds
+# and more than 900 s without (PATIENCE 1000, from 7f5aa52 to 4 December); its smoothed
+# programs are solved at the root (1 node, 5 to 40 ms). On the fuzzing shape of issue 12 they
+# branch (1 to 1,600 nodes, 0.2 to 1.1 s) and smoothing cost more than it saved (generated
+# pools 7 and 8 of benchmarks/fuzz_shape.py 158 and 102 s with PATIENCE 100 and no rule, 80.6
+# and 57.1 s with PATIENCE 1000, on a faster machine). Until 4 December the rule compared the
+# seconds of a smoothed round with the plain ones' (ten times their mean): the path, and so
+# the lottery's panels, then depended on the machine's speed, and once the pricing search ran
+# compiled (plain rounds of a millisecond) it ended smoothing on the city-sized pool too,
+# whose levels then ran past their 900 s.
 PATIENCE = 100
-# A smoothed round that takes more than SMOOTHING_COST times as long as the level's plain
-# pricing calls (their mean, taken as at least SMOOTHING_FLOOR seconds) ends smoothing, and
-# the climbs that it skips come back, for the rest of the level.
-SMOOTHING_COST = 10.0
-SMOOTHING_FLOOR = 0.001
 # Wentges smoothing: pricing happens at SMOOTHING * best dual point + (1 - SMOOTHING) * LP duals,
 # until the best point's bound is within SMOOTHING_GAP of the LP value.
 SMOOTHING = 0.8
@@ -328,7 +328,7 @@ def converge_level(
 
     The first ``PATIENCE`` rounds price at the LP's duals, local search first (short levels
     end there). Longer levels switch to smoothed pricing (see the module docstring), for the
-    rest of the level unless a smoothed round costs more than ``SMOOTHING_COST`` plain ones:
+    rest of the level unless a smoothed program branches (see ``PATIENCE``):
     ``center`` is the dual point with the lowest proven bound so far, ``bound`` that bound.
     Raises :class:`Unreachable` as soon as that bound is below ``give_up_below``, and
     :class:`OutOfRounds` when ``max_programs`` pricing integer programs did not settle it.
@@ -343,8 +343,7 @@ def converge_level(
     programs = 0
     stuck = False
     pruned_at = -np.inf
-    # Seconds of the plain pricing calls and their count, and whether smoothing still pays.
-    plain, plain_calls, smoothing = 0.0, 0, True
+    smoothing = True
     while True:
         rounds += 1
         value, yhat, y = lp.solve(deadline=deadline)
@@ -373,19 +372,15 @@ def converge_level(
         if max_programs is not None and programs >= max_programs:
             raise OutOfRounds
         programs += 1
-        started = time.perf_counter()
         if smooth:
             composition, best = oracle.best(point / sizes, deadline=deadline)
             candidates = [composition, *oracle.runners_up(judge, threshold)]
-            spent = time.perf_counter() - started
-            if spent > SMOOTHING_COST * max(plain / max(plain_calls, 1), SMOOTHING_FLOOR):
-                smoothing = False
+            # A smoothed program that branches costs hundreds of plain rounds (see PATIENCE).
+            smoothing = not oracle.branched
         else:
             # At the LP's duals any panel above the threshold will do; best is then only an
             # upper bound on the heaviest panel's weight, which is all the bound needs.
             priced = oracle.above(judge, threshold=threshold, deadline=deadline)
-            plain += time.perf_counter() - started
-            plain_calls += 1
             candidates, best = list(priced.panels), priced.bound
             if not candidates:
                 return value, [float(v) for v in y]

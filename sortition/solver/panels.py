@@ -119,6 +119,7 @@ class PanelOracle:
         self.mip_solver = mip_solver
         self.calls = 0
         self.searches = 0
+        self.branched = False
         self._search = SwapSearch(model)
         h = panel_program(model)
         # The improving solutions met on the way are extra columns for free.
@@ -151,6 +152,9 @@ class PanelOracle:
             h, what="panel integer program", deadline=deadline, solver=self.mip_solver
         )
         self._saved_are_current = result.solver is MipSolver.HIGHS
+        # Whether the program needed branch and bound beyond its root (HiGHS's node count,
+        # the same on every machine; False when CBC solved it).
+        self.branched = result.solver is MipSolver.HIGHS and int(h.getInfo().mip_node_count) > 1
         if result.values is None:
             raise InfeasibleQuotas(problems=[QuotaProblem("no panel meets every quota")])
         composition = tuple(round(v) for v in result.values)
