@@ -3,6 +3,7 @@ volunteers, nearly every volunteer a type of their own, k from 6 to 14.
 
     python benchmarks/fuzz_shape.py [--pools 10] [--seed 1] [--regression-only]
                                     [--only "generated 7"] [--where]
+                                    [--search-nodes 1500 --search-after 200]
 
 Runs the two pools of the slow regression test
 (``tests/sortition/test_selection.py::test_many_levels_stay_reachable``), then ``--pools``
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sortition.selection import select_panel  # noqa: E402
+from sortition.solver import panels  # noqa: E402
 from sortition.solver.decision import PanelDecision  # noqa: E402
 from sortition.solver.panels import PanelOracle  # noqa: E402
 from sortition.solver.pricing import PanelSearch  # noqa: E402
@@ -177,7 +179,15 @@ def main() -> None:
         "--only", action="append", help='a pool by name ("generated 7"), repeatable'
     )
     parser.add_argument("--where", action="store_true", help="where the CPU went (see above)")
+    parser.add_argument(
+        "--search-nodes", type=int, help="a fixed budget for the pricing search (default: ours)"
+    )
+    parser.add_argument("--search-after", type=int, help="nodes after the search's first panel")
     args = parser.parse_args()
+    if args.search_nodes is not None:
+        panels.SEARCH_WORK, panels.SEARCH_NODES = 0, args.search_nodes
+    if args.search_after is not None:
+        panels.SEARCH_AFTER = args.search_after
     rng = random.Random(args.seed)
     pools = [("regression 1", REGRESSION[0]), ("regression 2", REGRESSION[1])]
     if not args.regression_only:
