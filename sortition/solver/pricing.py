@@ -140,55 +140,10 @@ class PanelSearch:
         rows_ptr = np.searchsorted(type_rows, np.arange(len(order) + 1)).astype(np.int64)
         row_types, member = np.nonzero(incidence)
         members_ptr = np.searchsorted(row_types, np.arange(len(lower) + 1)).astype(np.int64)
-        choice_rows = np.concatenate(
-            [rows for rows, _ in self._exact] or [np.empty(0, dtype=np.int64)]
-        )
-        choice_ptr = np.cumsum([0, *(len(rows) for rows, _ in self._exact)]).astype(np.int64)
-        row_in = np.array([position[order] for _, position in self._exact], dtype=np.int64).reshape(
-            len(self._exact), len(order)
-        )
-        shift = np.array(
-            [
-                np.where(row_in[ch] >= 0, prices[rows][row_in[ch]], 0.0)
-                for ch, (rows, _) in enumerate(self._exact)
-            ],
-            dtype=np.float64,
-        ).reshape(row_in.shape)
-        choice_constant = np.array(
-            [
-                constant
-                - float(np.sum(np.maximum(prices[rows] * upper[rows], prices[rows] * lower[rows])))
-                for rows, _ in self._exact
-            ],
-            dtype=np.float64,
-        )
+        choices = self._choices(prices, order, constant)
         ordered = reduced[order]
         capacity = self._capacity[order]
-        heaviest = np.repeat(ordered, np.minimum(capacity, k))[:k]
-        root_bound = constant + float(np.sum(heaviest))
-        if len(self._exact):
-            widest = int(np.max(np.diff(choice_ptr)))
-            exact = tree.exact_bounds(
-                k,
-                0.0,
-                capacity,
-                np.zeros(len(lower), dtype=np.int64),
-                lower,
-                upper,
-                ordered,
-                prices,
-                choice_ptr,
-                choice_rows,
-                row_in,
-                shift,
-                choice_constant,
-                np.empty((widest + 1, max(k, 1))),
-                np.zeros(widest + 1, dtype=np.int64),
-                np.zeros(widest + 1, dtype=np.int64),
-                -np.inf,
-            )
-            if not np.isnan(exact):
-                root_bound = min(root_bound, float(exact))
+        root_bound = self._root_bound(ordered, capacity, prices, choices, constant)
         found = np.zeros((tree.KEEP, len(order)), dtype=np.int64)
         ended, nodes, incumbent, kept = tree.run(
             k,
@@ -209,11 +164,7 @@ class PanelSearch:
             int(budget),
             -1 if after is None else int(after),
             prices,
-            choice_ptr,
-            choice_rows,
-            row_in,
-            shift,
-            choice_constant,
+            choices,
             found,
         )
         panels = []
@@ -224,6 +175,61 @@ class PanelSearch:
         if ended == tree.OUT_OF_NODES:
             return Search(tuple(panels), False, root_bound, int(nodes))
         return Search(tuple(panels), True, max(float(incumbent), threshold), int(nodes))
+
+    def _choices(
+        self, prices: FloatArray, order: npt.NDArray[np.int64], constant: float
+    ) -> tree.Choices:
+        """The categories kept exact in the bound, as :data:`tree.Choices` over the search's
+        order of the types."""
+        lower, upper = self._lower, self._upper
+        rows = [rows for rows, _ in self._exact]
+        choice_rows = np.concatenate(rows or [np.empty(0, dtype=np.int64)])
+        choice_ptr = np.cumsum([0, *(len(r) for r in rows)]).astype(np.int64)
+        row_in = np.array([position[order] for _, position in self._exact], dtype=np.int64)
+        row_in = row_in.reshape(len(rows), len(order))
+        shift = np.array(
+            [np.where(row_in[c] >= 0, prices[r][row_in[c]], 0.0) for c, r in enumerate(rows)],
+            dtype=np.float64,
+        ).reshape(row_in.shape)
+        constants = np.array(
+            [
+                constant - float(np.sum(np.maximum(prices[r] * upper[r], prices[r] * lower[r])))
+                for r in rows
+            ],
+            dtype=np.float64,
+        )
+        return choice_ptr, choice_rows, row_in, shift, constants
+
+    def _root_bound(
+        self,
+        ordered: FloatArray,
+        capacity: npt.NDArray[np.int64],
+        prices: FloatArray,
+        choices: tree.Choices,
+        constant: float,
+    ) -> float:
+        """The bound at the root: the heaviest k seats, and the exact categories' bounds."""
+        k = self.model.k
+        bound = constant + float(np.sum(np.repeat(ordered, np.minimum(capacity, k))[:k]))
+        if not len(self._exact):
+            return bound
+        widest = int(np.max(np.diff(choices[0]))) + 1
+        exact = tree.exact_bounds(
+            k,
+            0.0,
+            capacity,
+            np.zeros(len(self._lower), dtype=np.int64),
+            self._lower,
+            self._upper,
+            ordered,
+            prices,
+            choices,
+            np.empty((widest, max(k, 1))),
+            np.zeros(widest, dtype=np.int64),
+            np.zeros(widest, dtype=np.int64),
+            -np.inf,
+        )
+        return bound if np.isnan(exact) else min(bound, float(exact))
 
 
 def _relaxation(model: TypeModel) -> highspy.Highs:

@@ -26,6 +26,9 @@ import numpy.typing as npt
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+# The quota categories kept exact in the bound: choice_ptr, choice_rows, row_in, shift,
+# choice_constant (see the module docstring).
+Choices = tuple[Ints, Ints, Ints, Floats, Floats]
 
 # Bounds are compared with the incumbent with this margin (relative): a float sum of k
 # weights is off by far less, and the callers' thresholds carry a margin of 1e-9.
@@ -102,11 +105,7 @@ def exact_bounds(
     upper: Ints,
     weights: Floats,
     price: Floats,
-    choice_ptr: Ints,
-    choice_rows: Ints,
-    row_in: Ints,
-    shift: Floats,
-    choice_constant: Floats,
+    choices: Choices,
     items: Floats,
     length: Ints,
     head: Ints,
@@ -120,6 +119,7 @@ def exact_bounds(
     first, then the heaviest of the rest within each maximum. The first bound at most
     ``cutoff`` is returned at once (the caller prunes on it). ``items``, ``length`` and
     ``head`` are workspace."""
+    choice_ptr, choice_rows, row_in, shift, choice_constant = choices
     best = np.inf
     for ch in range(len(choice_constant)):
         start, end = choice_ptr[ch], choice_ptr[ch + 1]
@@ -201,11 +201,7 @@ def run(
     budget: int,
     after: int,
     price: Floats,
-    choice_ptr: Ints,
-    choice_rows: Ints,
-    row_in: Ints,
-    shift: Floats,
-    choice_constant: Floats,
+    choices: Choices,
     found: Ints,
 ) -> tuple[int, int, float, int]:
     """Seat ``k`` members depth first (see :mod:`sortition.solver.pricing`). Returns how the
@@ -213,6 +209,7 @@ def run(
     heaviest panel's weight, or ``threshold``) and the number of panels found; the last
     ``KEEP`` of them are the rows of ``found`` (seats per type, in the search's order),
     panel ``i`` in row ``i % KEEP``. ``after`` < 0: no limit after the first panel."""
+    choice_ptr, choice_constant = choices[0], choices[4]
     m = len(reduced)
     rows = len(lower)
     count = np.zeros(rows, np.int64)
@@ -286,11 +283,7 @@ def run(
                         upper,
                         reduced,
                         price,
-                        choice_ptr,
-                        choice_rows,
-                        row_in,
-                        shift,
-                        choice_constant,
+                        choices,
                         items,
                         length,
                         head,
@@ -367,6 +360,7 @@ def warm_up() -> None:
     load), rather than inside the first search and its time limit."""
     ints = np.array([0, 1], dtype=np.int64)
     one = np.ones(1)
+    choices = (ints, ints[:1], np.zeros((1, 1), dtype=np.int64), np.zeros((1, 1)), np.zeros(1))
     run(
         1,
         one,
@@ -386,11 +380,7 @@ def warm_up() -> None:
         10,
         -1,
         np.zeros(1),
-        ints,
-        ints[:1],
-        np.zeros((1, 1), dtype=np.int64),
-        np.zeros((1, 1)),
-        np.zeros(1),
+        choices,
         np.zeros((KEEP, 1), dtype=np.int64),
     )
     exact_bounds(
@@ -402,11 +392,7 @@ def warm_up() -> None:
         ints[1:],
         one,
         np.zeros(1),
-        ints,
-        ints[:1],
-        np.zeros((1, 1), dtype=np.int64),
-        np.zeros((1, 1)),
-        np.zeros(1),
+        choices,
         np.empty((2, 1)),
         np.zeros(2, dtype=np.int64),
         np.zeros(2, dtype=np.int64),
