@@ -126,10 +126,12 @@ def exact_bounds(
         values = end - start
         so_far = reduced
         must_total = 0
+        # Each value's unmet minimum (``head`` then points past it in the value's bucket).
         for i in range(values):
             q = choice_rows[start + i]
             so_far += price[q] * count[q]
-            must_total += max(0, lower[q] - count[q])
+            head[i] = max(0, lower[q] - count[q])
+            must_total += head[i]
         if must_total > left:
             return np.nan
         length[: values + 1] = 0
@@ -154,13 +156,10 @@ def exact_bounds(
         # the seats left in all buckets (each sorted heaviest first: merged, not sorted).
         total = 0.0
         for b in range(values):
-            q = choice_rows[start + b]
-            need = max(0, lower[q] - count[q])
-            if length[b] < need:
+            if length[b] < head[b]:
                 return np.nan
-            for i in range(need):
+            for i in range(head[b]):
                 total += items[b, i]
-            head[b] = need
         head[values] = 0
         fill = left - must_total
         for _ in range(fill):
@@ -320,13 +319,8 @@ def run(
                     frame_left[depth], frame_value[depth] = left, value
                     frame_reduced[depth], frame_margin[depth] = so_far, margin
             if not expands:
-                if depth == 0:
-                    return COMPLETE, nodes, incumbent, kept
-                depth -= 1
-                j = candidates[depth, tried[depth] - 1]
-                _take(j, -1, rows_ptr, rows_idx, count, lower, category, deficit, taken)
-                forbidden[j] = True
-                continue
+                # A leaf or a pruned node: a frame without candidates, done at once below.
+                listed[depth], tried[depth] = 0, 0
         d = depth
         i = tried[d]
         if i < listed[d]:
