@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from sortition import InfeasibleQuotas, Person, Pool, Quota, Quotas
 from sortition.solver.draw import replacement
+from sortition.solver.tree import warm_up as compile_search
 
 
 class Volunteer(Protocol):
@@ -134,6 +135,4 @@ def warm_up() -> None:
     """Compile the library's pricing search (or load it from numba's cache): about 6 s the
     first time on a machine, 0.2 s after. A worker does it when it starts, not inside the
     first selection and its time limit."""
-    from sortition.solver.tree import warm_up as compile_search
-
     compile_search()
